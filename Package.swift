@@ -1,0 +1,78 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One module per concern; each depends only on modules below it:
+//   FixedPoint <- ModelIR <- ModelFormat <- Passes <- Reference
+//   Reference <- HLSBackend, VerilogBackend <- Toolchain (simulation) <- Reports <- Driver <- CLI
+//   CBLAS <- Training (also uses FixedPoint, ModelFormat, Datasets)
+let package = Package(
+    name: "hepml-compile",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hepml-compile", targets: ["hepml-compile"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Numerics: ap_fixed / ap_ufixed with Vitis HLS semantics.
+        .target(name: "FixedPoint"),
+        // Typed graph IR (float) and the lowered integer IR shared by every backend.
+        .target(name: "ModelIR", dependencies: ["FixedPoint"]),
+        // model.json v1: strict decoding into the graph IR and encoding back.
+        .target(name: "ModelFormat", dependencies: ["ModelIR", "FixedPoint"]),
+        // Lowering passes: graph IR -> lowered IR.
+        .target(name: "Passes", dependencies: ["ModelIR", "FixedPoint"]),
+        // Bit-exact Swift reference and float evaluator; CSV/.npy tensors.
+        .target(name: "Reference", dependencies: ["ModelIR", "FixedPoint"]),
+        // Vitis HLS C++ project emitter (templates/hls).
+        .target(name: "HLSBackend", dependencies: [
+            "ModelIR", "FixedPoint", "Reference",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        // Pipelined Verilog emitter (templates/verilog).
+        .target(name: "VerilogBackend", dependencies: [
+            "ModelIR", "FixedPoint", "Reference",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        // Running external tools: verilator, g++, yosys.
+        .target(name: "Toolchain", dependencies: [
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
+        // OpenBLAS through pkg-config.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        // Physics-like data generators and user data loaders.
+        .target(name: "Datasets", dependencies: ["Reference"]),
+        // Float and quantization-aware training.
+        .target(name: "Training", dependencies: [
+            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets",
+        ]),
+        // Bit-accuracy, latency and resource reports.
+        .target(name: "Reports", dependencies: [
+            "ModelIR", "FixedPoint", "Reference",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        // The compile pipeline and output writer used by the CLI.
+        .target(name: "Driver", dependencies: [
+            "FixedPoint", "ModelIR", "ModelFormat", "Passes", "Reference",
+            "HLSBackend", "VerilogBackend", "Toolchain",
+        ]),
+        .executableTarget(name: "hepml-compile", dependencies: [
+            "Driver", "ModelFormat", "Reference", "Training", "Datasets", "Reports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "FixedPointTests", dependencies: [
+            "FixedPoint", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "ModelIR"],
+                    exclude: ["Corpus"]),
+        .testTarget(name: "PassesTests", dependencies: ["Passes", "ModelFormat", "ModelIR", "Reference"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat"]),
+        .testTarget(name: "CLITests", dependencies: ["Driver"]),
+    ]
+)

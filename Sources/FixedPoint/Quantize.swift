@@ -1,0 +1,133 @@
+/// Assignment of an exact value to a declared type: quantization (Q) first,
+/// then overflow handling (O, N), as `ap_fixed` assignment does in Vitis HLS.
+extension FixedType {
+    /// The raw code that `value` becomes when assigned to this type.
+    public func quantize(_ value: ExactValue) -> Int64 {
+        let negative = value.raw < 0
+        let rounded = roundToLSB(value)
+        return fitRange(rounded, sourceNegative: negative)
+    }
+
+    /// Float-to-fixed conversion with this type's Q and O modes. NaN and
+    /// infinities have no fixed-point value; callers reject them at the
+    /// boundary, and this returns 0 for them rather than trapping.
+    public func quantize(_ value: Double) -> Int64 {
+        guard let exact = ExactValue(value) else { return 0 }
+        return quantize(exact)
+    }
+
+    /// Converts a raw code of `source` to this type.
+    @inlinable
+    public func quantize(raw: Int64, from source: FixedType) -> Int64 {
+        if source.fractionBits == fractionBits && contains(source) { return raw }
+        return quantize(ExactValue(raw, of: source))
+    }
+
+    /// The integer (in units of this type's LSB) that `value` rounds to,
+    /// before any overflow handling. Large left shifts are replaced by a
+    /// representative that keeps the sign, the low 70 bits and the fact of
+    /// overflowing, which is all that overflow handling reads.
+    func roundToLSB(_ value: ExactValue) -> Int128 {
+        var raw = value.raw
+        var shift = value.fractionBits - fractionBits
+        if raw == 0 { return 0 }
+        if shift <= 0 {
+            let left = -shift
+            let bits = 128 - raw.magnitude.leadingZeroBitCount
+            if bits + left <= 120 { return raw << left }
+            let low70 = Int128(truncatingIfNeeded: UInt128(truncatingIfNeeded: raw) << min(left, 127)) & ((Int128(1) << 70) - 1)
+            return raw < 0 ? low70 - (Int128(1) << 110) : low70 + (Int128(1) << 110)
+        }
+        // Very large right shifts: pre-shift keeping a sticky bit, which
+        // preserves floor, "remainder is zero" and the comparison with half.
+        if shift > 100 {
+            let k = shift - 100
+            let q: Int128 = k >= 126 ? (raw < 0 ? -1 : 0) : raw >> k
+            let sticky: Int128 = k >= 126 ? 1 : ((q << k) != raw ? 1 : 0)
+            raw = (q << 1) | sticky
+            shift = 101
+        }
+        let q = raw >> shift
+        let rem = raw - (q << shift)
+        let half = Int128(1) << (shift - 1)
+        let negative = value.raw < 0
+        let up: Bool
+        switch quantization {
+        case .trn: up = false
+        case .trnZero: up = negative && rem != 0
+        case .rnd: up = rem >= half
+        case .rndZero: up = rem > half || (rem == half && negative)
+        case .rndInf: up = rem > half || (rem == half && !negative)
+        case .rndMinInf: up = rem > half
+        case .rndConv: up = rem > half || (rem == half && (q & 1) == 1)
+        }
+        return up ? q + 1 : q
+    }
+
+    /// Overflow handling of an already-rounded integer.
+    func fitRange(_ r: Int128, sourceNegative: Bool) -> Int64 {
+        let minR = Int128(minRaw), maxR = Int128(maxRaw)
+        let over = r > maxR
+        var under = r < minR
+        if overflow == .satSym && isSigned && r == minR { under = true }
+        if !over && !under { return Int64(r) }
+
+        let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << width) - 1
+        var bits = UInt64(truncatingIfNeeded: r) & mask
+        let msb = width - 1
+        let sign = r < 0
+        func setBit(_ i: Int, _ on: Bool) { bits = on ? bits | (UInt64(1) << i) : bits & ~(UInt64(1) << i) }
+        func setRange(_ lo: Int, _ hi: Int, _ on: Bool) {
+            guard lo <= hi else { return }
+            for i in lo...hi { setBit(i, on) }
+        }
+        func bit(_ i: Int) -> Bool { (bits >> i) & 1 == 1 }
+
+        switch (overflow, isSigned) {
+        case (.wrap, _):
+            if saturationBits > 0 {
+                if isSigned {
+                    setBit(msb, sign)
+                    if saturationBits > 1 { setRange(width - saturationBits, width - 2, !sign) }
+                } else {
+                    setRange(width - saturationBits, width - 1, true)
+                }
+            }
+        case (.satZero, _):
+            bits = 0
+        case (.wrapSM, true):
+            let ro = bit(msb)
+            if saturationBits == 0 {
+                let lD = (r >> width) & 1 == 1
+                if lD != ro { bits = ~bits & mask; setBit(msb, lD) }
+            } else {
+                if saturationBits == 1 && sign != ro {
+                    bits = ~bits & mask
+                } else if saturationBits > 1 {
+                    if bit(width - saturationBits) == sign { bits = ~bits & mask }
+                    setRange(width - saturationBits, width - 2, !sign)
+                }
+                setBit(msb, sign)
+            }
+        default: // AP_SAT, AP_SAT_SYM, and unsigned AP_WRAP_SM
+            if over { return maxRaw }
+            return (overflow == .satSym && isSigned) ? minRaw + 1 : minRaw
+        }
+        return rawFromBits(bits)
+    }
+
+    /// Interprets a W-bit pattern as this type's raw code.
+    @inlinable
+    public func rawFromBits(_ bits: UInt64) -> Int64 {
+        if !isSigned || width == 64 { return Int64(bitPattern: bits) }
+        let shift = 64 - width
+        return Int64(bitPattern: bits << shift) >> shift
+    }
+
+    /// The W-bit two's-complement pattern of a raw code.
+    @inlinable
+    public func bits(ofRaw raw: Int64) -> UInt64 {
+        let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << width) - 1
+        return UInt64(bitPattern: raw) & mask
+    }
+}
