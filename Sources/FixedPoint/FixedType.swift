@@ -27,6 +27,8 @@ public struct FixedType: Hashable, Sendable, CustomStringConvertible {
                 saturationBits: Int = 0) throws(FixedTypeError) {
         guard width >= 1 else { throw .widthTooSmall(width) }
         guard width <= Self.maxWidth else { throw .widthTooLarge(width) }
+        // Raw codes are Int64: an unsigned type keeps one bit less.
+        guard signed || width < Self.maxWidth else { throw .widthTooLarge(width) }
         guard Self.integerBitsRange.contains(integerBits) else {
             throw .integerBitsOutOfRange(integerBits, width: width)
         }
@@ -62,15 +64,14 @@ public struct FixedType: Hashable, Sendable, CustomStringConvertible {
     /// The largest raw code.
     public var maxRaw: Int64 {
         if isSigned { return width == 64 ? Int64.max : (Int64(1) << (width - 1)) - 1 }
-        return width == 64 ? Int64.max : (Int64(1) << width) - 1
+        return (Int64(1) << width) - 1
     }
 
     /// The value of one LSB.
     public var lsb: Double { pow2(-fractionBits) }
     /// The smallest representable real value.
     public var minValue: Double { Double(minRaw) * lsb }
-    /// The largest representable real value. (For unsigned 64-bit types this
-    /// is limited to `Int64.max` codes; see ``maxWidth``.)
+    /// The largest representable real value.
     public var maxValue: Double { Double(maxRaw) * lsb }
 
     /// The real value of a raw code of this type.
@@ -130,7 +131,7 @@ public enum FixedTypeError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .widthTooSmall(w):
             return "fixed-point width W=\(w) must be at least 1"
         case let .widthTooLarge(w):
-            return "fixed-point width W=\(w) exceeds the supported maximum of \(FixedType.maxWidth) bits"
+            return "fixed-point width W=\(w) exceeds the supported maximum (\(FixedType.maxWidth) bits signed, \(FixedType.maxWidth - 1) unsigned)"
         case let .integerBitsOutOfRange(i, w):
             return "integer bits I=\(i) for W=\(w) is outside the supported range \(FixedType.integerBitsRange.lowerBound)...\(FixedType.integerBitsRange.upperBound)"
         case let .saturationBitsOutOfRange(n, w):

@@ -1,0 +1,134 @@
+import Foundation
+import FixedPoint
+import ModelIR
+
+/// Strict decoding of model.json v1 (docs/model-format.md) into the graph IR.
+/// Every defect is a ``ModelFormatError`` naming the file, layer and field.
+public enum ModelDecoder {
+    /// Model files larger than this are refused before parsing.
+    public static let maxFileBytes = 512 * 1024 * 1024
+
+    /// Reads and decodes a model file.
+    public static func load(path: String) throws(ModelFormatError) -> Graph {
+        let label = (path as NSString).lastPathComponent
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let attributes else {
+            throw ModelFormatError(file: path, message: "cannot read the model file (does it exist?)")
+        }
+        if let size = attributes[.size] as? Int, size > maxFileBytes {
+            throw ModelFormatError(file: label, message: "file is \(size) bytes; the limit is \(maxFileBytes)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ModelFormatError(file: path, message: "cannot read the model file")
+        }
+        return try decode(data, file: label)
+    }
+
+    /// Decodes model.json text; `file` labels the messages.
+    public static func decode(_ data: Data, file: String = "model.json") throws(ModelFormatError) -> Graph {
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(data)
+        } catch {
+            throw ModelFormatError(file: file, message: "not valid JSON: \(Self.describe(error))")
+        }
+        let top = try FieldReader(file: file, layer: nil, value: root)
+        try top.onlyKeys(["format", "version", "name", "inputs", "layers", "outputs", "defaults"])
+        if let format = try top.optionalString("format"), format != "hepml-model" {
+            throw top.error("format", "expected \"hepml-model\", got \"\(format)\"")
+        }
+        let version = try top.integer("version", atLeast: 1)
+        guard version == 1 else { throw top.error("version", "unsupported version \(version); this compiler reads version 1") }
+        let name = try top.string("name")
+        guard isIdentifier(name) else {
+            throw top.error("name", "'\(name)' must be an identifier ([A-Za-z_][A-Za-z0-9_]*): it names the HLS and Verilog top")
+        }
+        let defaults = try decodeDefaults(top)
+
+        var sizes: [String: Int] = [:]
+        var inputs: [GraphInput] = []
+        let inputItems = try top.array("inputs")
+        guard !inputItems.isEmpty else { throw top.error("inputs", "a model needs at least one input") }
+        for (i, item) in inputItems.enumerated() {
+            let r = try FieldReader(file: file, layer: nil, path: "inputs[\(i)]", value: item)
+            try r.onlyKeys(["name", "shape", "type"])
+            let inputName = try r.string("name")
+            guard isIdentifier(inputName) else { throw r.error("name", "'\(inputName)' must be an identifier") }
+            guard sizes[inputName] == nil else { throw r.error("name", "duplicate input name '\(inputName)'") }
+            let shapeValues = try r.vector("shape", count: nil)
+            guard !shapeValues.isEmpty else { throw r.error("shape", "must have at least one dimension") }
+            var shape: [Int] = []
+            for (d, v) in shapeValues.enumerated() {
+                guard v == v.rounded(), v >= 1, v <= 1_000_000 else {
+                    throw r.error("shape[\(d)]", "dimension must be an integer from 1 to 1000000, got \(v)")
+                }
+                shape.append(Int(v))
+            }
+            let input = GraphInput(name: inputName, shape: shape, type: try r.optionalFixedType("type"))
+            guard input.size <= 1_000_000 else { throw r.error("shape", "\(input.size) elements is more than the supported 1000000") }
+            sizes[inputName] = input.size
+            inputs.append(input)
+        }
+
+        var nodes: [Node] = []
+        let layerItems = try top.array("layers")
+        guard !layerItems.isEmpty else { throw top.error("layers", "a model needs at least one layer") }
+        var previous = inputs.count == 1 ? inputs[0].name : nil
+        for (i, item) in layerItems.enumerated() {
+            let node = try LayerDecoder(file: file, index: i, value: item, sizes: sizes, previous: previous).decode()
+            guard sizes[node.name] == nil else {
+                throw ModelFormatError(file: file, layer: node.name, field: "name",
+                                       message: "duplicate name: '\(node.name)' is already an input or an earlier layer")
+            }
+            sizes[node.name] = node.outputSize(inputSizes: node.inputs.map { sizes[$0]! })
+            nodes.append(node)
+            previous = node.name
+        }
+
+        var outputs = [nodes.last!.name]
+        if top.has("outputs") {
+            outputs = try top.stringArray("outputs")
+            guard !outputs.isEmpty else { throw top.error("outputs", "must name at least one tensor") }
+            for (i, o) in outputs.enumerated() where sizes[o] == nil {
+                throw top.error("outputs[\(i)]", "'\(o)' is not an input or layer of this model")
+            }
+        }
+        return Graph(name: name, inputs: inputs, nodes: nodes, outputs: outputs, defaults: defaults)
+    }
+
+    static func decodeDefaults(_ top: FieldReader) throws(ModelFormatError) -> PrecisionDefaults {
+        guard top.has("defaults") else { return PrecisionDefaults() }
+        let r = try top.object("defaults")
+        try r.onlyKeys(["precision", "weight", "bias", "result", "accumulator", "input"])
+        let accumulator = try r.optionalFixedType("accumulator")
+        if let accumulator { try checkAccumulator(accumulator, reader: r, key: "accumulator") }
+        return PrecisionDefaults(precision: try r.optionalFixedType("precision"),
+                                 weight: try r.optionalFixedType("weight"),
+                                 bias: try r.optionalFixedType("bias"),
+                                 result: try r.optionalFixedType("result"),
+                                 accumulator: accumulator,
+                                 input: try r.optionalFixedType("input"))
+    }
+
+    /// Accumulators must wrap so that the order of additions cannot change a sum.
+    static func checkAccumulator(_ type: FixedType, reader: FieldReader, key: String) throws(ModelFormatError) {
+        guard type.overflow == .wrap, type.saturationBits == 0 else {
+            throw reader.error(key, "an accumulator must use AP_WRAP with N=0 (got \(type)): with saturation the sum would depend on the order of the additions")
+        }
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`, at most 64 characters: names become C and Verilog identifiers.
+    public static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, s.unicodeScalars.count <= 64 else { return false }
+        func letter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
+        return letter(first) && s.unicodeScalars.allSatisfy { letter($0) || ($0 >= "0" && $0 <= "9") }
+    }
+
+    static func describe(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return underlying ?? context.debugDescription
+        }
+        return String(describing: error)
+    }
+}

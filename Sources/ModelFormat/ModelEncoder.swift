@@ -1,0 +1,104 @@
+import FixedPoint
+import ModelIR
+
+/// Writes a graph as model.json v1 text. Deterministic: the same graph gives
+/// the same bytes (fixed key order; shortest round-trip number spelling).
+public enum ModelEncoder {
+    public static func encode(_ graph: Graph) -> String {
+        var top: [(String, String)] = [
+            ("format", quote("hepml-model")),
+            ("version", "1"),
+            ("name", quote(graph.name)),
+        ]
+        let d = graph.defaults
+        let defaults = typeFields([("precision", d.precision), ("weight", d.weight), ("bias", d.bias),
+                                   ("result", d.result), ("accumulator", d.accumulator), ("input", d.input)])
+        if !defaults.isEmpty { top.append(("defaults", object(defaults, indent: 1))) }
+        let inputs = graph.inputs.map { input -> String in
+            var fields = [("name", quote(input.name)), ("shape", "[" + input.shape.map(String.init).joined(separator: ", ") + "]")]
+            if let t = input.type { fields.append(("type", quote(t.description))) }
+            return object(fields, indent: 2, inline: true)
+        }
+        top.append(("inputs", "[\n" + inputs.map { pad(2) + $0 }.joined(separator: ",\n") + "\n" + pad(1) + "]"))
+        let layers = graph.nodes.map { layer($0, indent: 2) }
+        top.append(("layers", "[\n" + layers.map { pad(2) + $0 }.joined(separator: ",\n") + "\n" + pad(1) + "]"))
+        top.append(("outputs", "[" + graph.outputs.map(quote).joined(separator: ", ") + "]"))
+        return object(top, indent: 0) + "\n"
+    }
+
+    static func layer(_ node: Node, indent: Int) -> String {
+        var fields: [(String, String)] = [("name", quote(node.name))]
+        switch node.op {
+        case .dense(let dense):
+            fields.append(("type", quote("dense")))
+            fields.append(("input", quote(node.inputs[0])))
+            fields.append(("units", "\(dense.units)"))
+            // Keras layout: one row per input, one column per unit.
+            let kernel = (0..<dense.inputCount).map { k in dense.weights.map { $0[k] } }
+            fields.append(("weights", "[\n" + kernel.map { pad(indent + 2) + numbers($0) }.joined(separator: ",\n") + "\n" + pad(indent + 1) + "]"))
+            fields.append(("bias", numbers(dense.bias)))
+        case .batchNorm(let bn):
+            fields.append(("type", quote("batchnorm")))
+            fields.append(("input", quote(node.inputs[0])))
+            fields += [("gamma", numbers(bn.gamma)), ("beta", numbers(bn.beta)), ("mean", numbers(bn.mean)),
+                       ("variance", numbers(bn.variance)), ("epsilon", number(bn.epsilon))]
+        case .activation(let a):
+            fields.append(("type", quote("activation")))
+            fields.append(("activation", quote(a.kindName)))
+            fields.append(("input", quote(node.inputs[0])))
+            switch a {
+            case .leakyReLU(let alpha): fields.append(("alpha", number(alpha)))
+            case .sigmoid(let t), .tanh(let t):
+                fields.append(("table", object([("size", "\(t.size)"), ("range", number(t.range))], indent: 0, inline: true)))
+            case .softmax(let t):
+                fields.append(("table", object([("size", "\(t.expSize)"), ("range", number(t.expRange)),
+                                                ("inverse_size", "\(t.inverseSize)")], indent: 0, inline: true)))
+            default: break
+            }
+        case .add, .subtract, .multiply, .concatenate:
+            fields.append(("type", quote(node.op.kindName)))
+            fields.append(("inputs", "[" + node.inputs.map(quote).joined(separator: ", ") + "]"))
+        case .sum:
+            fields.append(("type", quote("sum")))
+            fields.append(("input", quote(node.inputs[0])))
+        }
+        let p = node.precision
+        let precision = typeFields([("weight", p.weight), ("bias", p.bias), ("accumulator", p.accumulator),
+                                    ("result", p.result), ("alpha", p.alpha), ("exp", p.exp), ("inverse", p.inverse)])
+        if !precision.isEmpty { fields.append(("precision", object(precision, indent: 0, inline: true))) }
+        return object(fields, indent: indent)
+    }
+
+    static func typeFields(_ fields: [(String, FixedType?)]) -> [(String, String)] {
+        fields.compactMap { key, type in type.map { (key, quote($0.description)) } }
+    }
+
+    static func object(_ fields: [(String, String)], indent: Int, inline: Bool = false) -> String {
+        if inline { return "{" + fields.map { "\(quote($0.0)): \($0.1)" }.joined(separator: ", ") + "}" }
+        let body = fields.map { pad(indent + 1) + "\(quote($0.0)): \($0.1)" }.joined(separator: ",\n")
+        return "{\n" + body + "\n" + pad(indent) + "}"
+    }
+
+    static func numbers(_ values: [Double]) -> String { "[" + values.map(number).joined(separator: ", ") + "]" }
+
+    /// Shortest spelling that reads back to the same Double.
+    static func number(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+
+    static func pad(_ n: Int) -> String { String(repeating: "  ", count: n) }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+}
