@@ -45,15 +45,19 @@ let package = Package(
         // OpenBLAS through pkg-config.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        // Reading and writing event tables: numeric CSV and .npy.
+        .target(name: "TensorIO"),
+        // Physics figures of merit: ROC, AUC, rejection, efficiency at a fixed rate.
+        .target(name: "Metrics"),
         // Physics-like data generators and user data loaders.
-        .target(name: "Datasets", dependencies: ["Reference"]),
+        .target(name: "Datasets", dependencies: ["TensorIO"]),
         // Float and quantization-aware training.
         .target(name: "Training", dependencies: [
-            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets",
+            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets", "Metrics",
         ]),
         // Bit-accuracy, latency and resource reports.
         .target(name: "Reports", dependencies: [
-            "ModelIR", "FixedPoint", "Reference",
+            "ModelIR", "FixedPoint", "Reference", "Metrics",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // The compile pipeline and output writer used by the CLI.
@@ -62,7 +66,7 @@ let package = Package(
             "HLSBackend", "VerilogBackend", "Toolchain",
         ]),
         .executableTarget(name: "hepml-compile", dependencies: [
-            "Driver", "ModelFormat", "Reference", "Training", "Datasets", "Reports",
+            "Driver", "ModelFormat", "Reference", "Training", "Datasets", "Reports", "TensorIO", "Metrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -74,5 +78,6 @@ let package = Package(
         .testTarget(name: "PassesTests", dependencies: ["Passes", "ModelFormat", "ModelIR", "Reference"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat"]),
         .testTarget(name: "CLITests", dependencies: ["Driver"]),
+        .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
     ]
 )

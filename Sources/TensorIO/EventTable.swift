@@ -1,0 +1,45 @@
+/// A table of events: `rows` events of `columns` numbers each, row-major.
+public struct EventTable: Sendable, Equatable {
+    public var rows: Int
+    public var columns: Int
+    public var values: [Double]
+
+    public init(rows: Int, columns: Int, values: [Double]) {
+        precondition(values.count == rows * columns, "EventTable: values do not fill rows x columns")
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+    }
+
+    public init(_ rowList: [[Double]]) {
+        let columns = rowList.first?.count ?? 0
+        self.init(rows: rowList.count, columns: columns, values: rowList.flatMap { $0 })
+    }
+
+    /// Event `i` as an array slice.
+    public subscript(row i: Int) -> ArraySlice<Double> {
+        values[(i * columns)..<((i + 1) * columns)]
+    }
+
+    /// All events as arrays.
+    public var rowArrays: [[Double]] { (0..<rows).map { Array(self[row: $0]) } }
+}
+
+/// Why an event file could not be read.
+public struct TensorIOError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    /// 1-based line (CSV) when known.
+    public var line: Int?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        if let line { return "\(file):\(line): \(message)" }
+        return "\(file): \(message)"
+    }
+}
