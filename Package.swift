@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TensorIO"]),
         // Float and quantization-aware training.
         .target(name: "Training", dependencies: [
-            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets", "Metrics",
+            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets", "Metrics", "Passes", "Reference",
         ]),
         // Bit-accuracy, latency and resource reports.
         .target(name: "Reports", dependencies: [
@@ -71,7 +71,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "FixedPointTests", dependencies: [
-            "FixedPoint", .product(name: "PropertyBased", package: "swift-property-based"),
+            "FixedPoint", "Toolchain", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "ModelIR"],
                     exclude: ["Corpus"]),
@@ -79,5 +79,8 @@ let package = Package(
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat"]),
         .testTarget(name: "CLITests", dependencies: ["Driver"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Metrics", "ModelFormat", "Passes", "Reference"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
     ]
 )

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything hepml-compile needs on a fresh Debian machine:
+# Verilator (RTL simulation), OpenBLAS (training), Yosys (resource reports),
+# g++ (HLS C simulation) and the open ap_types headers (from the hls4ml wheel,
+# installed without its dependencies: we only read its headers).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+need_apt=()
+command -v verilator >/dev/null 2>&1 || need_apt+=(verilator)
+command -v yosys >/dev/null 2>&1 || need_apt+=(yosys)
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${need_apt[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+if ! python3 - <<'PY' 2>/dev/null
+import importlib.util, os, sys
+spec = importlib.util.find_spec("hls4ml")
+sys.exit(0 if spec and os.path.isdir(os.path.join(os.path.dirname(spec.origin), "templates/vivado/ap_types")) else 1)
+PY
+then
+  echo "setup: pip install --no-deps hls4ml (for the ap_types headers)"
+  python3 -m pip install --quiet --no-deps hls4ml
+fi
+echo "setup: verilator $(verilator --version | cut -d' ' -f2), yosys $(yosys -V | cut -d' ' -f2), ap_types $(scripts/ap-types-dir.sh)"
