@@ -27,7 +27,7 @@ let package = Package(
         // Lowering passes: graph IR -> lowered IR.
         .target(name: "Passes", dependencies: ["ModelIR", "FixedPoint"]),
         // Bit-exact Swift reference and float evaluator; CSV/.npy tensors.
-        .target(name: "Reference", dependencies: ["ModelIR", "FixedPoint"]),
+        .target(name: "Reference", dependencies: ["ModelIR", "FixedPoint", "TensorIO"]),
         // Vitis HLS C++ project emitter (templates/hls).
         .target(name: "HLSBackend", dependencies: [
             "ModelIR", "FixedPoint", "Reference",

@@ -63,12 +63,16 @@ public struct Node: Sendable, Equatable {
     /// Names of the tensors this node reads (model inputs or other nodes).
     public var inputs: [String]
     public var precision: LayerPrecision
+    /// The model.json layers this node stands for (more than one after folding).
+    public var sourceLayers: [String]
 
-    public init(name: String, op: Op, inputs: [String], precision: LayerPrecision = LayerPrecision()) {
+    public init(name: String, op: Op, inputs: [String], precision: LayerPrecision = LayerPrecision(),
+                sourceLayers: [String]? = nil) {
         self.name = name
         self.op = op
         self.inputs = inputs
         self.precision = precision
+        self.sourceLayers = sourceLayers ?? [name]
     }
 
     /// The size of this node's output given the sizes of its inputs.

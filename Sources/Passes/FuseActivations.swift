@@ -1,0 +1,59 @@
+import ModelIR
+
+/// Merges a ReLU/LeakyReLU/linear activation into the dense op that feeds it,
+/// so that the backends emit one stage instead of two. Exact: the dense
+/// op's own result type becomes the fused op's pre-activation quantization,
+/// dropped when it is the accumulator type itself (a no-op).
+///
+/// Precondition: the dense output is read only by the activation and is not a
+/// model output. Postcondition: the activation op is gone; the fused op
+/// writes the activation's output tensor and keeps the dense op's name.
+public enum FuseActivations {
+    public static func run(_ model: LoweredModel) -> (LoweredModel, [String]) {
+        var m = model
+        var log: [String] = []
+        var i = 0
+        while i < m.ops.count {
+            let act = m.ops[i]
+            guard case .activation(let activation) = act.kind,
+                  let denseIndex = m.ops.firstIndex(where: { $0.output == act.inputs[0] }),
+                  case .dense(var dense) = m.ops[denseIndex].kind,
+                  dense.activation == .linear, dense.preActivationType == nil,
+                  readers(of: act.inputs[0], in: m) == 1,
+                  !m.outputs.contains(act.inputs[0])
+            else { i += 1; continue }
+            let denseOp = m.ops[denseIndex]
+            let intermediate = m[denseOp.output].type
+            dense.preActivationType = intermediate == dense.accumulatorType ? nil : intermediate
+            dense.activation = activation
+            m.ops[denseIndex] = LoweredOp(name: denseOp.name, sourceLayers: denseOp.sourceLayers + act.sourceLayers,
+                                          kind: .dense(dense), inputs: denseOp.inputs, output: act.output)
+            m.ops.remove(at: i)
+            log.append("FuseActivations: fused \(activation.kindName) '\(act.name)' into dense '\(denseOp.name)'")
+        }
+        return (removeUnusedTensors(m), log)
+    }
+
+    static func readers(of tensor: TensorID, in m: LoweredModel) -> Int {
+        m.ops.reduce(0) { $0 + $1.inputs.filter { $0 == tensor }.count }
+    }
+
+    /// Drops tensors no op writes and no one reads (the fused intermediates),
+    /// renumbering the rest.
+    static func removeUnusedTensors(_ m: LoweredModel) -> LoweredModel {
+        var used = Set(m.inputs).union(m.outputs)
+        for op in m.ops { used.formUnion(op.inputs); used.insert(op.output) }
+        var remap: [TensorID: TensorID] = [:]
+        var tensors: [TensorInfo] = []
+        for (i, t) in m.tensors.enumerated() where used.contains(TensorID(i)) {
+            remap[TensorID(i)] = TensorID(tensors.count)
+            tensors.append(t)
+        }
+        let ops = m.ops.map { op in
+            LoweredOp(name: op.name, sourceLayers: op.sourceLayers, kind: op.kind,
+                      inputs: op.inputs.map { remap[$0]! }, output: remap[op.output]!)
+        }
+        return LoweredModel(name: m.name, tensors: tensors, inputs: m.inputs.map { remap[$0]! },
+                            outputs: m.outputs.map { remap[$0]! }, ops: ops)
+    }
+}

@@ -1,0 +1,32 @@
+import ModelIR
+
+/// The lowering pipeline, in order:
+/// FoldBatchNorm (float graph) → Lower (types, quantized weights, tables) →
+/// PruneZeroWeights → FuseActivations → InsertQuantize, with ``Verify``
+/// after each lowered pass.
+public enum Pipeline {
+    public static func lower(_ graph: Graph, options: LoweringOptions = LoweringOptions()) throws(LoweringError) -> LoweredModel {
+        try run(graph, options: options).model
+    }
+
+    public static func run(_ graph: Graph, options: LoweringOptions = LoweringOptions()) throws(LoweringError) -> LoweringResult {
+        var log: [String] = []
+        let (folded, foldLog) = FoldBatchNorm.run(graph)
+        log += foldLog
+        var model = try Lower.run(folded, options: options)
+        if options.verifyEachPass { try Verify.run(model, after: "Lower") }
+        let passes: [(String, (LoweredModel) -> (LoweredModel, [String]))] = [
+            ("PruneZeroWeights", PruneZeroWeights.run),
+            ("FuseActivations", FuseActivations.run),
+            ("InsertQuantize", InsertQuantize.run),
+        ]
+        for (name, pass) in passes {
+            let (next, passLog) = pass(model)
+            model = next
+            log += passLog
+            if options.verifyEachPass { try Verify.run(model, after: name) }
+        }
+        try Verify.run(model, after: "the pipeline")
+        return LoweringResult(model: model, log: log)
+    }
+}

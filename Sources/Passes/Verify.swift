@@ -1,0 +1,58 @@
+import FixedPoint
+import ModelIR
+
+/// Checks the invariants every consumer of the lowered IR relies on.
+/// Run after each pass; a failure is a compiler bug, reported with the pass name.
+public enum Verify {
+    public static func run(_ m: LoweredModel, after pass: String) throws(LoweringError) {
+        func fail(_ op: String?, _ message: String) -> LoweringError {
+            LoweringError(layer: op, message: "internal error after \(pass): \(message)")
+        }
+        var defined = Set(m.inputs)
+        var names = Set<String>()
+        for t in m.tensors {
+            guard t.size >= 1 else { throw fail(nil, "tensor '\(t.name)' is empty") }
+            guard names.insert(t.name).inserted else { throw fail(nil, "tensor name '\(t.name)' used twice") }
+        }
+        for op in m.ops {
+            for i in op.inputs {
+                guard i.index < m.tensors.count else { throw fail(op.name, "reads unknown tensor \(i)") }
+                guard defined.contains(i) else { throw fail(op.name, "reads \(m[i].name) before it is written") }
+            }
+            guard op.output.index < m.tensors.count, !defined.contains(op.output) else {
+                throw fail(op.name, "writes a tensor that is already defined")
+            }
+            defined.insert(op.output)
+            let out = m[op.output]
+            let ins = op.inputs.map { m[$0] }
+            switch op.kind {
+            case .dense(let d):
+                guard ins.count == 1 else { throw fail(op.name, "dense takes one input") }
+                guard d.rows.count == out.size, d.bias.count == out.size else { throw fail(op.name, "row/bias count differs from the output size") }
+                guard d.accumulatorType.overflow == .wrap, d.accumulatorType.saturationBits == 0 else {
+                    throw fail(op.name, "the accumulator must wrap")
+                }
+                for row in d.rows {
+                    for t in row where t.input < 0 || t.input >= ins[0].size || t.weight < d.weightType.minRaw || t.weight > d.weightType.maxRaw {
+                        throw fail(op.name, "weight term \(t) out of range")
+                    }
+                }
+            case .activation, .table, .softmax, .quantize:
+                guard ins.count == 1, ins[0].size == out.size else { throw fail(op.name, "element-wise op changes the size") }
+                if case .table(let t) = op.kind, t.values.count != 1 << t.indexBits { throw fail(op.name, "table size is not 2^indexBits") }
+                if case .softmax(let s) = op.kind,
+                   s.expValues.count != 1 << s.expIndexBits || s.inverseValues.count != 1 << s.inverseIndexBits {
+                    throw fail(op.name, "softmax table size is not 2^indexBits")
+                }
+            case .add, .subtract, .multiply:
+                guard ins.count == 2, ins[0].size == out.size, ins[1].size == out.size else { throw fail(op.name, "binary op sizes differ") }
+            case .concatenate:
+                guard ins.reduce(0, { $0 + $1.size }) == out.size else { throw fail(op.name, "concatenation size differs") }
+                guard ins.allSatisfy({ $0.type == out.type }) else { throw fail(op.name, "concatenated inputs must have the output type") }
+            case .sum:
+                guard ins.count == 1, out.size == 1 else { throw fail(op.name, "sum has one input and one output") }
+            }
+        }
+        for o in m.outputs where !defined.contains(o) { throw fail(nil, "output \(o) is never written") }
+    }
+}
