@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "ModelFormat", dependencies: ["ModelIR", "FixedPoint"]),
         // Lowering passes: graph IR -> lowered IR.
         .target(name: "Passes", dependencies: ["ModelIR", "FixedPoint"]),
+        // Deterministic synthetic models of the shapes the tests and benches use.
+        .target(name: "ModelZoo", dependencies: ["ModelIR", "FixedPoint"]),
         // Bit-exact Swift reference and float evaluator; CSV/.npy tensors.
         .target(name: "Reference", dependencies: ["ModelIR", "FixedPoint", "TensorIO"]),
         // Vitis HLS C++ project emitter (templates/hls).
@@ -75,8 +77,8 @@ let package = Package(
         ]),
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "ModelIR"],
                     exclude: ["Corpus"]),
-        .testTarget(name: "PassesTests", dependencies: ["Passes", "ModelFormat", "ModelIR", "Reference"]),
-        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat"]),
+        .testTarget(name: "PassesTests", dependencies: ["Passes", "ModelFormat", "ModelIR", "Reference", "ModelZoo"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat", "ModelZoo", "TensorIO"]),
         .testTarget(name: "CLITests", dependencies: ["Driver"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Metrics", "ModelFormat", "Passes", "Reference"]),

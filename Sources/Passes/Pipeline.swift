@@ -1,7 +1,7 @@
 import ModelIR
 
 /// The lowering pipeline, in order:
-/// FoldBatchNorm (float graph) → Lower (types, quantized weights, tables) →
+/// ValidateGraph → FoldBatchNorm (float graph) → Lower (types, quantized weights, tables) →
 /// PruneZeroWeights → FuseActivations → InsertQuantize, with ``Verify``
 /// after each lowered pass.
 public enum Pipeline {
@@ -11,14 +11,15 @@ public enum Pipeline {
 
     public static func run(_ graph: Graph, options: LoweringOptions = LoweringOptions()) throws(LoweringError) -> LoweringResult {
         var log: [String] = []
+        try ValidateGraph.run(graph)
         let (folded, foldLog) = FoldBatchNorm.run(graph)
         log += foldLog
         var model = try Lower.run(folded, options: options)
-        if options.verifyEachPass { try Verify.run(model, after: "Lower") }
+        if options.verifyEachPass { try Verify.run(model, after: "Lower", explicitQuantize: false) }
         let passes: [(String, (LoweredModel) -> (LoweredModel, [String]))] = [
+            ("InsertQuantize", InsertQuantize.run),
             ("PruneZeroWeights", PruneZeroWeights.run),
             ("FuseActivations", FuseActivations.run),
-            ("InsertQuantize", InsertQuantize.run),
         ]
         for (name, pass) in passes {
             let (next, passLog) = pass(model)

@@ -4,7 +4,9 @@ import ModelIR
 /// Checks the invariants every consumer of the lowered IR relies on.
 /// Run after each pass; a failure is a compiler bug, reported with the pass name.
 public enum Verify {
-    public static func run(_ m: LoweredModel, after pass: String) throws(LoweringError) {
+    /// `explicitQuantize`: whether ``InsertQuantize`` has run, so that a
+    /// concatenation's inputs must already have its type.
+    public static func run(_ m: LoweredModel, after pass: String, explicitQuantize: Bool = true) throws(LoweringError) {
         func fail(_ op: String?, _ message: String) -> LoweringError {
             LoweringError(layer: op, message: "internal error after \(pass): \(message)")
         }
@@ -48,7 +50,7 @@ public enum Verify {
                 guard ins.count == 2, ins[0].size == out.size, ins[1].size == out.size else { throw fail(op.name, "binary op sizes differ") }
             case .concatenate:
                 guard ins.reduce(0, { $0 + $1.size }) == out.size else { throw fail(op.name, "concatenation size differs") }
-                guard ins.allSatisfy({ $0.type == out.type }) else { throw fail(op.name, "concatenated inputs must have the output type") }
+                guard !explicitQuantize || ins.allSatisfy({ $0.type == out.type }) else { throw fail(op.name, "concatenated inputs must have the output type") }
             case .sum:
                 guard ins.count == 1, out.size == 1 else { throw fail(op.name, "sum has one input and one output") }
             }
