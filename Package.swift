@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // Numerics: ap_fixed / ap_ufixed with Vitis HLS semantics.
@@ -43,6 +44,7 @@ let package = Package(
         // Running external tools: verilator, g++, yosys.
         .target(name: "Toolchain", dependencies: [
             .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // OpenBLAS through pkg-config.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",

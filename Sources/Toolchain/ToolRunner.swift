@@ -1,0 +1,90 @@
+import Foundation
+import Subprocess
+import SystemPackage
+
+/// The outcome of one external tool run.
+public struct ToolResult: Sendable {
+    public var exitCode: Int32
+    public var standardOutput: String
+    public var standardError: String
+    public var seconds: Double
+}
+
+/// Why an external tool could not do its job. The CLI maps ``notInstalled``
+/// to exit code 3.
+public enum ToolError: Error, Sendable, CustomStringConvertible {
+    /// The executable is not on PATH.
+    case notInstalled(tool: String, hint: String)
+    /// The tool ran and failed; the full output is in `log`.
+    case failed(tool: String, exitCode: Int32, log: String, firstLines: String)
+    /// The tool could not be started or was killed.
+    case launch(tool: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notInstalled(tool, hint):
+            return "\(tool) is not installed: \(hint)"
+        case let .failed(tool, code, log, first):
+            return "\(tool) failed (exit code \(code)); full log: \(log)\n\(first)"
+        case let .launch(tool, reason):
+            return "\(tool) could not run: \(reason)"
+        }
+    }
+}
+
+/// Runs external programs (verilator, make, g++, yosys) through swift-subprocess.
+public enum ToolRunner {
+    /// The absolute path of `name` on `PATH`, or nil.
+    public static func locate(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        for dir in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// Runs `tool` and waits. Output and error are captured (up to 64 MiB each)
+    /// and, when `log` is given, also written there. A non-zero exit is a
+    /// ``ToolError/failed`` carrying the first lines that say "error".
+    @discardableResult
+    public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil,
+                           log: String? = nil, installHint: String) async throws(ToolError) -> ToolResult {
+        guard let path = locate(tool) else { throw .notInstalled(tool: tool, hint: installHint) }
+        let start = Date()
+        let outcome: ExecutionRecord
+        do {
+            let result = try await Subprocess.run(
+                .path(FilePath(path)), arguments: Arguments(arguments),
+                workingDirectory: directory.map { FilePath($0) },
+                output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
+            let code: Int32
+            switch result.terminationStatus {
+            case .exited(let c): code = c
+            case .signaled(let s): code = 128 + s
+            }
+            outcome = ExecutionRecord(code: code, out: result.standardOutput, err: result.standardError)
+        } catch {
+            throw .launch(tool: tool, reason: "\(error)")
+        }
+        let seconds = Date().timeIntervalSince(start)
+        if let log {
+            let text = "$ \(tool) \(arguments.joined(separator: " "))\n\(outcome.out)\n\(outcome.err)"
+            try? text.write(toFile: log, atomically: true, encoding: .utf8)
+        }
+        guard outcome.code == 0 else {
+            throw .failed(tool: tool, exitCode: outcome.code, log: log ?? "(not kept)",
+                          firstLines: firstErrorLines(outcome.err + "\n" + outcome.out))
+        }
+        return ToolResult(exitCode: 0, standardOutput: outcome.out, standardError: outcome.err, seconds: seconds)
+    }
+
+    struct ExecutionRecord { var code: Int32; var out: String; var err: String }
+
+    /// Up to 12 lines mentioning an error, else the last 12 lines.
+    public static func firstErrorLines(_ text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        let errors = lines.filter { $0.range(of: "error", options: .caseInsensitive) != nil }
+        return (errors.isEmpty ? Array(lines.suffix(12)) : Array(errors.prefix(12))).joined(separator: "\n")
+    }
+}
