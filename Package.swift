@@ -31,15 +31,17 @@ let package = Package(
         .target(name: "ModelZoo", dependencies: ["ModelIR", "FixedPoint"]),
         // Bit-exact Swift reference and float evaluator; CSV/.npy tensors.
         .target(name: "Reference", dependencies: ["ModelIR", "FixedPoint", "TensorIO"]),
+        // Finding and rendering the Mustache templates in templates/.
+        .target(name: "Templates", dependencies: [
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
         // Vitis HLS C++ project emitter (templates/hls).
         .target(name: "HLSBackend", dependencies: [
-            "ModelIR", "FixedPoint", "Reference",
-            .product(name: "Mustache", package: "swift-mustache"),
+            "ModelIR", "FixedPoint", "Reference", "Templates", "TensorIO",
         ]),
         // Pipelined Verilog emitter (templates/verilog).
         .target(name: "VerilogBackend", dependencies: [
-            "ModelIR", "FixedPoint", "Reference",
-            .product(name: "Mustache", package: "swift-mustache"),
+            "ModelIR", "FixedPoint", "Reference", "Templates", "TensorIO",
         ]),
         // Running external tools: verilator, g++, yosys.
         .target(name: "Toolchain", dependencies: [
@@ -61,8 +63,7 @@ let package = Package(
         ]),
         // Bit-accuracy, latency and resource reports.
         .target(name: "Reports", dependencies: [
-            "ModelIR", "FixedPoint", "Reference", "Metrics",
-            .product(name: "Mustache", package: "swift-mustache"),
+            "ModelIR", "FixedPoint", "Reference", "Metrics", "Templates", "TensorIO", "Toolchain",
         ]),
         // The compile pipeline and output writer used by the CLI.
         .target(name: "Driver", dependencies: [
