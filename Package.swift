@@ -48,6 +48,11 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
+        // Building and running the generated designs: Verilator RTL simulation
+        // and g++ C simulation of the HLS project, compared with the reference.
+        .target(name: "Simulation", dependencies: [
+            "ModelIR", "FixedPoint", "Reference", "TensorIO", "Toolchain", "VerilogBackend", "HLSBackend",
+        ]),
         // OpenBLAS through pkg-config.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
@@ -68,10 +73,10 @@ let package = Package(
         // The compile pipeline and output writer used by the CLI.
         .target(name: "Driver", dependencies: [
             "FixedPoint", "ModelIR", "ModelFormat", "Passes", "Reference",
-            "HLSBackend", "VerilogBackend", "Toolchain",
+            "HLSBackend", "VerilogBackend", "Toolchain", "Simulation", "TensorIO",
         ]),
         .executableTarget(name: "hepml-compile", dependencies: [
-            "Driver", "ModelFormat", "Reference", "Training", "Datasets", "Reports", "TensorIO", "Metrics",
+            "Driver", "ModelFormat", "Reference", "Training", "Simulation", "Passes", "ModelIR", "FixedPoint", "Datasets", "Reports", "TensorIO", "Metrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -82,7 +87,13 @@ let package = Package(
                     exclude: ["Corpus"]),
         .testTarget(name: "PassesTests", dependencies: ["Passes", "ModelFormat", "ModelIR", "Reference", "ModelZoo"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat", "ModelZoo", "TensorIO"]),
-        .testTarget(name: "CLITests", dependencies: ["Driver"]),
+        .testTarget(name: "CLITests", dependencies: ["Driver", "TensorIO"]),
+        .testTarget(name: "VerilogTests", dependencies: [
+            "VerilogBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
+        ]),
+        .testTarget(name: "HLSTests", dependencies: [
+            "HLSBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
+        ]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Metrics", "ModelFormat", "Passes", "Reference"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
