@@ -1,0 +1,39 @@
+import FixedPoint
+import ModelFormat
+import Passes
+import TensorIO
+import Toolchain
+
+/// Everything that can stop a CLI command, with the exit code it maps to:
+/// 2 for bad user input (model, data, options), 3 for a missing external
+/// tool, 4 for a failed tool run or I/O error, 5 for a verification failure.
+public enum DriverError: Error, Sendable, CustomStringConvertible {
+    case model(ModelFormatError)
+    case lowering(file: String, LoweringError)
+    case data(TensorIOError)
+    case option(String)
+    case tool(ToolError)
+    case io(String)
+    case mismatch(String)
+
+    public var exitCode: Int32 {
+        switch self {
+        case .model, .lowering, .data, .option: return 2
+        case .tool(.notInstalled): return 3
+        case .tool, .io: return 4
+        case .mismatch: return 5
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .model(let e): return e.description
+        case .lowering(let file, let e): return "\(file): \(e)"
+        case .data(let e): return e.description
+        case .option(let s): return s
+        case .tool(let e): return e.description
+        case .io(let s): return s
+        case .mismatch(let s): return s
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import FixedPoint
+import ModelFormat
+import ModelIR
+import Passes
+import TensorIO
+
+/// A model read from disk and lowered: what every command starts from.
+public struct LoadedModel: Sendable {
+    public var path: String
+    public var graph: Graph
+    public var lowering: LoweringResult
+    public var model: LoweredModel { lowering.model }
+}
+
+/// The steps shared by the CLI commands.
+public enum CompilerDriver {
+    /// Reads, validates and lowers a model.json. `precision` is the
+    /// `--precision` fallback (a type string) for models without defaults.
+    public static func load(modelPath: String, precision: String? = nil) throws(DriverError) -> LoadedModel {
+        var options = LoweringOptions()
+        if let precision {
+            do { options.defaultPrecision = try FixedType(parsing: precision) } catch {
+                throw .option("--precision: \(error)")
+            }
+        }
+        let graph: Graph
+        do { graph = try ModelDecoder.load(path: modelPath) } catch { throw .model(error) }
+        do {
+            let result = try Pipeline.run(graph, options: options)
+            return LoadedModel(path: modelPath, graph: graph, lowering: result)
+        } catch {
+            throw .lowering(file: (modelPath as NSString).lastPathComponent, error)
+        }
+    }
+
+    /// Reads events for `model` from CSV (or `.npy` when the reader exists),
+    /// checking the column count against the model's inputs.
+    public static func readEvents(path: String, for model: LoweredModel) throws(DriverError) -> EventTable {
+        do { return try CSVTable.read(path: path, expectedColumns: model.inputWidth) } catch { throw .data(error) }
+    }
+}
