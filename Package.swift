@@ -87,7 +87,7 @@ let package = Package(
                     exclude: ["Corpus"]),
         .testTarget(name: "PassesTests", dependencies: ["Passes", "ModelFormat", "ModelIR", "Reference", "ModelZoo"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat", "ModelZoo", "TensorIO"]),
-        .testTarget(name: "CLITests", dependencies: ["Driver", "TensorIO"]),
+        .testTarget(name: "CLITests", dependencies: ["Driver", "TensorIO"], exclude: ["Fixtures"]),
         .testTarget(name: "VerilogTests", dependencies: [
             "VerilogBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
         ]),

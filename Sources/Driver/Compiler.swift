@@ -1,0 +1,49 @@
+import Foundation
+import ModelIR
+import TensorIO
+
+/// What `hepml-compile model.json --target ...` produces.
+public enum CompileTarget: String, CaseIterable, Sendable {
+    /// Both backends.
+    case fpga
+    /// The Vitis HLS C++ project only.
+    case hls
+    /// The Verilog RTL only.
+    case verilog
+}
+
+/// Options of a compilation that do not come from model.json.
+public struct CompileOptions: Sendable {
+    public var target: CompileTarget
+    public var clockNs: Double
+    public var reuseFactor: Int
+    /// Events shipped as test vectors with the HLS project (nil: a seeded sample).
+    public var testInputs: EventTable?
+
+    public init(target: CompileTarget = .fpga, clockNs: Double = 5.0, reuseFactor: Int = 1, testInputs: EventTable? = nil) {
+        self.target = target
+        self.clockNs = clockNs
+        self.reuseFactor = reuseFactor
+        self.testInputs = testInputs
+    }
+}
+
+/// The files of one compiled model, relative to `hls-out/<model>/`.
+public struct CompiledDesign: Sendable {
+    public var files: [GeneratedFile]
+    /// One line per notable fact (passes applied, latency), for the CLI.
+    public var summary: [String]
+}
+
+public enum Compiler {
+    /// Runs the backends the target asks for. Pure: writes nothing.
+    public static func compile(_ loaded: LoadedModel, options: CompileOptions) throws(DriverError) -> CompiledDesign {
+        let model = loaded.model
+        var files = [GeneratedFile(path: "lowered.txt", contents: LoweredPrinter.print(model))]
+        var summary = loaded.lowering.log
+        let backends = try BackendRunner.run(model, options: options)
+        files += backends.files
+        summary += backends.summary
+        return CompiledDesign(files: files.sorted { $0.path < $1.path }, summary: summary)
+    }
+}

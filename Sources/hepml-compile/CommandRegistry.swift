@@ -1,0 +1,4 @@
+import ArgumentParser
+
+/// Subcommands beyond compile and predict, each in its own file.
+let extraCommands: [ParsableCommand.Type] = []

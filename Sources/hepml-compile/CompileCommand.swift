@@ -1,0 +1,47 @@
+import ArgumentParser
+import Driver
+import Foundation
+
+struct CompileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Compile a model into hls-out/<model name>/ (the default command).")
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "What to emit: fpga (HLS C++ and Verilog), hls, or verilog.")
+    var target: String = "fpga"
+
+    @Option(help: "Output folder (default: hls-out/<model name>).")
+    var out: String?
+
+    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns; sets the pipeline depth of the Verilog and the HLS clock.")
+    var clockNs: Double = 5.0
+
+    @Option(help: "HLS reuse factor: 1 is fully parallel (latency strategy), larger shares multipliers (resource strategy).")
+    var reuse: Int = 1
+
+    @Option(name: .customLong("test-input"), help: "Events (CSV) to ship as the HLS testbench's vectors (default: 100 seeded random events).")
+    var testInput: String?
+
+    func run() async throws {
+        do {
+            guard let target = CompileTarget(rawValue: target) else {
+                throw DriverError.option("--target must be one of: " + CompileTarget.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            guard clockNs > 0, clockNs.isFinite else { throw DriverError.option("--clock-ns must be a positive number") }
+            guard reuse >= 1 else { throw DriverError.option("--reuse must be at least 1") }
+            let loaded = try modelOptions.load()
+            var options = CompileOptions(target: target, clockNs: clockNs, reuseFactor: reuse)
+            if let testInput { options.testInputs = try CompilerDriver.readEvents(path: testInput, for: loaded.model) }
+            let design = try Compiler.compile(loaded, options: options)
+            let folder = out ?? "hls-out/\(loaded.model.name)"
+            try OutputWriter.replaceFolder(folder, with: design.files)
+            for line in design.summary { print(line) }
+            print("wrote \(design.files.count) files to \(folder)/")
+            for f in design.files { print("  \(f.path)") }
+        } catch let error as DriverError {
+            throw fail(error)
+        }
+    }
+}
