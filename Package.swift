@@ -79,6 +79,10 @@ let package = Package(
             "Driver", "ModelFormat", "Reference", "Training", "Simulation", "Passes", "ModelIR", "FixedPoint", "Datasets", "Reports", "TensorIO", "Metrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Throughput figures for bench/ (not a test: speed targets live in benchmarks).
+        .executableTarget(name: "hepml-bench", dependencies: [
+            "ModelIR", "ModelZoo", "Passes", "Reference", "TensorIO", "FixedPoint",
+        ]),
 
         .testTarget(name: "FixedPointTests", dependencies: [
             "FixedPoint", "Toolchain", .product(name: "PropertyBased", package: "swift-property-based"),

@@ -5,13 +5,24 @@ import TensorIO
 /// The bit-exact Swift reference: evaluates the lowered IR on integers only,
 /// following the arithmetic documented on each ``LoweredKind``.
 /// The HLS C++ and the Verilog must produce the same raw codes.
+///
+/// All tensors of one event live in one flat buffer (``offsets`` gives each
+/// tensor's start), so evaluating an event allocates nothing per op.
 public struct FixedPointEvaluator: Sendable {
     public let model: LoweredModel
     let steps: [Step]
+    /// Start of each tensor in the flat buffer, and the total size.
+    let offsets: [Int]
+    let bufferSize: Int
 
     public init(_ model: LoweredModel) {
         self.model = model
-        self.steps = model.ops.map { Step(op: $0, model: model) }
+        var offsets: [Int] = []
+        var total = 0
+        for t in model.tensors { offsets.append(total); total += t.size }
+        self.offsets = offsets
+        self.bufferSize = total
+        self.steps = model.ops.map { Step(op: $0, model: model, offsets: offsets) }
     }
 
     /// Converts one event's real inputs to raw codes, each with its input
@@ -30,24 +41,37 @@ public struct FixedPointEvaluator: Sendable {
         return out
     }
 
+    /// Evaluates into `buffer` (``bufferSize`` elements).
+    func evaluate(_ inputs: [Int64], into buffer: UnsafeMutableBufferPointer<Int64>) {
+        var k = 0
+        for id in model.inputs {
+            let start = offsets[id.index]
+            for i in 0..<model[id].size { buffer[start + i] = inputs[k]; k += 1 }
+        }
+        for step in steps { step.run(buffer) }
+    }
+
     /// Raw outputs (concatenated in the order of ``LoweredModel/outputs``) for
     /// raw inputs (concatenated in the order of ``LoweredModel/inputs``).
     public func runRaw(_ inputs: [Int64]) -> [Int64] {
-        let buffers = trace(inputs)
-        return model.outputs.flatMap { buffers[$0.index] }
+        var buffer = [Int64](repeating: 0, count: bufferSize)
+        return buffer.withUnsafeMutableBufferPointer { b in
+            evaluate(inputs, into: b)
+            var out: [Int64] = []
+            out.reserveCapacity(model.outputWidth)
+            for id in model.outputs {
+                let start = offsets[id.index]
+                for i in 0..<model[id].size { out.append(b[start + i]) }
+            }
+            return out
+        }
     }
 
     /// Every tensor's raw values for one event, indexed by ``TensorID``.
     public func trace(_ inputs: [Int64]) -> [[Int64]] {
-        var buffers: [[Int64]] = model.tensors.map { [Int64](repeating: 0, count: $0.size) }
-        var offset = 0
-        for id in model.inputs {
-            let n = model[id].size
-            buffers[id.index] = Array(inputs[offset..<(offset + n)])
-            offset += n
-        }
-        for step in steps { step.run(&buffers) }
-        return buffers
+        var buffer = [Int64](repeating: 0, count: bufferSize)
+        buffer.withUnsafeMutableBufferPointer { evaluate(inputs, into: $0) }
+        return model.tensors.indices.map { Array(buffer[offsets[$0]..<(offsets[$0] + model.tensors[$0].size)]) }
     }
 
     /// Real-valued outputs for real-valued events (one event a row).
@@ -55,8 +79,7 @@ public struct FixedPointEvaluator: Sendable {
         let outputTypes = model.outputs.flatMap { id in Array(repeating: model[id].type, count: model[id].size) }
         var values: [Double] = []
         values.reserveCapacity(inputs.rows * outputTypes.count)
-        for r in 0..<inputs.rows {
-            let raw = runRaw(quantizeInputs(inputs[row: r]))
+        for raw in runRaw(inputs) {
             for (v, t) in zip(raw, outputTypes) { values.append(t.value(ofRaw: v)) }
         }
         return EventTable(rows: inputs.rows, columns: outputTypes.count, values: values)

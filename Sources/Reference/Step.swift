@@ -1,55 +1,65 @@
 import FixedPoint
 import ModelIR
 
-/// One lowered op, prepared for repeated evaluation.
+/// One lowered op, prepared for repeated evaluation on the flat buffer.
 struct Step: Sendable {
     let op: LoweredOp
     let inputTypes: [FixedType]
     let outputType: FixedType
+    /// Offsets of the inputs and the output in the flat buffer.
+    let inputOffsets: [Int]
+    let inputSizes: [Int]
+    let outputOffset: Int
+    let outputSize: Int
     let dense: DensePlan?
 
-    init(op: LoweredOp, model: LoweredModel) {
+    init(op: LoweredOp, model: LoweredModel, offsets: [Int]) {
         self.op = op
         self.inputTypes = op.inputs.map { model[$0].type }
         self.outputType = model[op.output].type
+        self.inputOffsets = op.inputs.map { offsets[$0.index] }
+        self.inputSizes = op.inputs.map { model[$0].size }
+        self.outputOffset = offsets[op.output.index]
+        self.outputSize = model[op.output].size
         if case .dense(let d) = op.kind {
-            dense = DensePlan(d, inputType: inputTypes[0])
+            dense = DensePlan(d, inputType: inputTypes[0], inputCount: inputSizes[0])
         } else {
             dense = nil
         }
     }
 
-    func run(_ buffers: inout [[Int64]]) {
+    func run(_ b: UnsafeMutableBufferPointer<Int64>) {
         let out = outputType
-        let x = buffers[op.inputs[0].index]
+        let x = UnsafeMutableBufferPointer(rebasing: b[inputOffsets[0]..<(inputOffsets[0] + inputSizes[0])])
+        let y = UnsafeMutableBufferPointer(rebasing: b[outputOffset..<(outputOffset + outputSize)])
         let fx = inputTypes[0].fractionBits
-        var y = [Int64](repeating: 0, count: buffers[op.output.index].count)
         switch op.kind {
-        case .dense(let d):
-            dense!.evaluate(d, x, into: &y, output: out)
+        case .dense:
+            dense!.evaluate(UnsafeBufferPointer(x), into: y, output: out)
         case .activation(let a):
             for i in x.indices { y[i] = Pointwise.apply(a, x[i], fractionBits: fx, output: out) }
         case .table(let t):
-            for i in x.indices { y[i] = t.values[Tables.index(x[i], shift: t.shift(inputFractionBits: fx), bits: t.indexBits, centred: true)] }
+            let shift = t.shift(inputFractionBits: fx)
+            for i in x.indices { y[i] = t.values[Tables.index(x[i], shift: shift, bits: t.indexBits, centred: true)] }
         case .softmax(let s):
-            Tables.softmax(s, x, inputFractionBits: fx, output: out, into: &y)
+            Tables.softmax(s, Array(x), inputFractionBits: fx, output: out, into: y)
         case .add, .subtract, .multiply:
-            let b = buffers[op.inputs[1].index]
+            let v = UnsafeMutableBufferPointer(rebasing: b[inputOffsets[1]..<(inputOffsets[1] + inputSizes[1])])
             let ta = inputTypes[0], tb = inputTypes[1]
             for i in x.indices {
-                let u = ExactValue(x[i], of: ta), v = ExactValue(b[i], of: tb)
+                let p = ExactValue(x[i], of: ta), q = ExactValue(v[i], of: tb)
                 let r: ExactValue
                 switch op.kind {
-                case .add: r = u + v
-                case .subtract: r = u - v
-                default: r = u * v
+                case .add: r = p + q
+                case .subtract: r = p - q
+                default: r = p * q
                 }
                 y[i] = out.quantize(r)
             }
         case .concatenate:
             var k = 0
-            for input in op.inputs {
-                for v in buffers[input.index] { y[k] = v; k += 1 }
+            for (offset, size) in zip(inputOffsets, inputSizes) {
+                for i in 0..<size { y[k] = b[offset + i]; k += 1 }
             }
         case .sum:
             var total: Int128 = 0
@@ -58,7 +68,6 @@ struct Step: Sendable {
         case .quantize:
             for i in x.indices { y[i] = out.quantize(x[i], fractionBits: fx) }
         }
-        buffers[op.output.index] = y
     }
 }
 
@@ -78,47 +87,110 @@ enum Pointwise {
     }
 }
 
-/// A dense op's constants in the form the inner loop wants.
+/// A dense op's constants in the form the inner loop wants: the terms of all
+/// rows in two flat arrays, the bias already in the accumulator type.
 struct DensePlan: Sendable {
+    let op: DenseOp
     let accumulator: FixedType
     /// `Q_A(bias_j)` as raw accumulator codes.
     let bias: [Int64]
+    let rowStart: [Int]
+    let termInput: [Int]
+    let termWeight: [Int64]
     /// Left shift that aligns a product to the accumulator (exact when >= 0).
     let productShift: Int
-    /// Products fit in 63 bits and need no rounding: pure Int64 arithmetic.
-    let fast: Bool
+    /// Products fit in 63 bits: Int64 arithmetic, with per-product
+    /// quantization by a shift when it is exact or a plain truncation.
+    let fitsInt64: Bool
     let productFraction: Int
     let mask: UInt64
+    /// When weights and inputs fit 32 bits and products need no rounding:
+    /// the full row-major weight matrix (zeros included), for a contiguous,
+    /// vectorizable inner loop.
+    let matrix: [Int32]?
+    let inputCount: Int
 
-    init(_ d: DenseOp, inputType: FixedType) {
+    init(_ d: DenseOp, inputType: FixedType, inputCount: Int) {
+        op = d
         accumulator = d.accumulatorType
         bias = d.bias.map { d.accumulatorType.quantize(raw: $0, from: d.biasType) }
+        var starts = [0], inputs: [Int] = [], weights: [Int64] = []
+        for row in d.rows {
+            for t in row { inputs.append(t.input); weights.append(t.weight) }
+            starts.append(inputs.count)
+        }
+        rowStart = starts
+        termInput = inputs
+        termWeight = weights
         productFraction = d.weightType.fractionBits + inputType.fractionBits
         productShift = d.accumulatorType.fractionBits - productFraction
-        fast = productShift >= 0 && productShift < 64 && d.weightType.width + inputType.width <= 63
+        fitsInt64 = d.weightType.width + inputType.width <= 63 && productShift < 63 && productShift > -63
         mask = d.accumulatorType.width == 64 ? ~0 : (UInt64(1) << d.accumulatorType.width) - 1
+        self.inputCount = inputCount
+        if d.weightType.width <= 32, inputType.width <= 32, productShift >= 0, productShift < 63 {
+            var m = [Int32](repeating: 0, count: d.rows.count * inputCount)
+            for (j, row) in d.rows.enumerated() { for t in row { m[j * inputCount + t.input] = Int32(t.weight) } }
+            matrix = m
+        } else {
+            matrix = nil
+        }
     }
 
-    func evaluate(_ d: DenseOp, _ x: [Int64], into y: inout [Int64], output: FixedType) {
-        for j in d.rows.indices {
-            // Sums are modulo 2^64 here and reduced modulo 2^W_A below: the
-            // accumulator wraps, so this equals adding in W_A bits in any order.
-            var acc = bias[j]
-            if fast {
-                for t in d.rows[j] { acc = acc &+ ((t.weight &* x[t.input]) &<< productShift) }
-            } else {
-                for t in d.rows[j] {
-                    let p = ExactValue(raw: Int128(t.weight) * Int128(x[t.input]), fractionBits: productFraction)
-                    acc = acc &+ accumulator.quantize(p)
+    /// Sums of products over the full matrix: Σ_k w_jk x_k, modulo 2^64.
+    /// Shifting the sum equals shifting each product (both are modulo 2^64).
+    func matrixEvaluate(_ m: [Int32], _ x: UnsafeBufferPointer<Int64>, into y: UnsafeMutableBufferPointer<Int64>, output: FixedType) {
+        let n = inputCount
+        var x32 = [Int32](repeating: 0, count: n)
+        for k in 0..<n { x32[k] = Int32(truncatingIfNeeded: x[k]) }
+        m.withUnsafeBufferPointer { w in
+            x32.withUnsafeBufferPointer { xs in
+                for j in 0..<y.count {
+                    var sum: Int64 = 0
+                    let base = j * n
+                    for k in 0..<n { sum = sum &+ Int64(w[base + k]) &* Int64(xs[k]) }
+                    finish(j, bias[j] &+ (sum &<< productShift), into: y, output: output)
                 }
             }
-            var v = accumulator.rawFromBits(UInt64(bitPattern: acc) & mask)
-            var f = accumulator.fractionBits
-            if let pre = d.preActivationType {
-                v = pre.quantize(v, fractionBits: f)
-                f = pre.fractionBits
+        }
+    }
+
+    /// Wraps the accumulator, applies the optional pre-activation
+    /// quantization, the activation and the output quantization.
+    @inline(__always)
+    func finish(_ j: Int, _ acc: Int64, into y: UnsafeMutableBufferPointer<Int64>, output: FixedType) {
+        var v = accumulator.rawFromBits(UInt64(bitPattern: acc) & mask)
+        var f = accumulator.fractionBits
+        if let pre = op.preActivationType {
+            v = pre.quantize(v, fractionBits: f)
+            f = pre.fractionBits
+        }
+        y[j] = Pointwise.apply(op.activation, v, fractionBits: f, output: output)
+    }
+
+    func evaluate(_ x: UnsafeBufferPointer<Int64>, into y: UnsafeMutableBufferPointer<Int64>, output: FixedType) {
+        if let matrix { matrixEvaluate(matrix, x, into: y, output: output); return }
+        let shift = productShift
+        let truncating = shift < 0 && accumulator.quantization == .trn
+        termInput.withUnsafeBufferPointer { inputs in
+            termWeight.withUnsafeBufferPointer { weights in
+                for j in 0..<y.count {
+                    // Sums are modulo 2^64 here and reduced modulo 2^W_A below: the
+                    // accumulator wraps, so this equals adding in W_A bits in any order.
+                    var acc = bias[j]
+                    let lo = rowStart[j], hi = rowStart[j + 1]
+                    if fitsInt64 && shift >= 0 {
+                        for t in lo..<hi { acc = acc &+ ((weights[t] &* x[inputs[t]]) &<< shift) }
+                    } else if fitsInt64 && truncating {
+                        for t in lo..<hi { acc = acc &+ ((weights[t] &* x[inputs[t]]) >> -shift) }
+                    } else {
+                        for t in lo..<hi {
+                            let p = ExactValue(raw: Int128(weights[t]) * Int128(x[inputs[t]]), fractionBits: productFraction)
+                            acc = acc &+ accumulator.quantize(p)
+                        }
+                    }
+                    finish(j, acc, into: y, output: output)
+                }
             }
-            y[j] = Pointwise.apply(d.activation, v, fractionBits: f, output: output)
         }
     }
 }
@@ -135,7 +207,7 @@ enum Tables {
         return Int(min(max(i, 0), top))
     }
 
-    static func softmax(_ s: SoftmaxOp, _ x: [Int64], inputFractionBits fx: Int, output: FixedType, into y: inout [Int64]) {
+    static func softmax(_ s: SoftmaxOp, _ x: [Int64], inputFractionBits fx: Int, output: FixedType, into y: UnsafeMutableBufferPointer<Int64>) {
         let m = x.max()!
         var e = [Int64](repeating: 0, count: x.count)
         var sum: Int64 = 0
