@@ -102,5 +102,12 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Metrics", "ModelFormat", "Passes", "Reference"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "HardeningTests", dependencies: [
+            "ModelFormat", "ModelIR", "FixedPoint", "TensorIO", "Passes", "Driver",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ], exclude: ["CSVCorpus"]),
+        .testTarget(name: "ReportsTests", dependencies: [
+            "Reports", "Passes", "ModelIR", "FixedPoint", "Reference", "ModelZoo", "Metrics", "Templates", "TensorIO", "Toolchain",
+        ]),
     ]
 )
