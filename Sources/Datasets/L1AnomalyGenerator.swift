@@ -28,6 +28,13 @@ public struct L1AnomalyGenerator: Sendable {
     /// Leptons below this pT are not reconstructed at L1.
     public static let leptonMinPt = 3.0
 
+    /// Per-column factors that bring the hardware units to O(1) for a
+    /// network: pT x 2^-5 (so 32 GeV -> 1), eta and phi x 2^-1. Powers of two,
+    /// so that a model applying them in fixed point stays exact.
+    public static var networkScales: [Double] {
+        (0..<objectCount).flatMap { _ in [0.03125, 0.5, 0.5] }
+    }
+
     public var seed: UInt64
 
     public init(seed: UInt64) { self.seed = seed }
