@@ -1,0 +1,100 @@
+import Foundation
+import ModelIR
+import Reference
+import TensorIO
+
+/// Everything the report says about one compiled model. Encoded as
+/// `report.json` (keys sorted, so the same inputs give the same bytes) and
+/// rendered as the text summary and `report.html`.
+public struct ModelReport: Codable, Sendable, Equatable {
+    public static let formatVersion = 1
+
+    public var formatVersion: Int
+    public var model: String
+    public var events: Int
+    public var inputs: Int
+    public var outputs: Int
+    public var agreement: ImplementationAgreement
+    public var bitAccuracy: BitAccuracyReport
+    public var physics: PhysicsReport?
+    public var latency: LatencyReport
+    public var resources: ResourceReport?
+}
+
+/// What a report is made from. Pure data: the driver loads files, runs the
+/// simulations and synthesis, and passes their results in.
+public struct ReportInput: Sendable {
+    public var graph: Graph
+    public var model: LoweredModel
+    public var events: EventTable
+    /// Class indices / one-hot rows (tagger) or 0 = background, k = signal k (anomaly score).
+    public var labels: EventTable?
+    public var clockNs: Double
+    public var simulation: SimulationResults
+    /// Synthesis counts when yosys ran; nil makes the report use the analytic estimate.
+    public var resources: ResourceReport?
+    public var part: FPGAPart?
+    public var physics: PhysicsImpactAnalysis.Options
+    public var accuracy: BitAccuracyAnalysis.Options
+
+    public init(graph: Graph, model: LoweredModel, events: EventTable, labels: EventTable? = nil, clockNs: Double = 5,
+                simulation: SimulationResults = SimulationResults(), resources: ResourceReport? = nil,
+                part: FPGAPart? = FPGAPart.named("xcvu13p"),
+                physics: PhysicsImpactAnalysis.Options = .init(), accuracy: BitAccuracyAnalysis.Options = .init()) {
+        self.graph = graph
+        self.model = model
+        self.events = events
+        self.labels = labels
+        self.clockNs = clockNs
+        self.simulation = simulation
+        self.resources = resources
+        self.part = part
+        self.physics = physics
+        self.accuracy = accuracy
+    }
+}
+
+extension ModelReport {
+    /// Builds the report (pure: no files, no tools).
+    public static func build(_ input: ReportInput) throws(ReportError) -> ModelReport {
+        let accuracy = BitAccuracyAnalysis.run(graph: input.graph, model: input.model, events: input.events,
+                                               options: input.accuracy)
+        var physics: PhysicsReport?
+        if let labels = input.labels {
+            let float = FloatEvaluator(input.graph).run(input.events)
+            let fixed = FixedPointEvaluator(input.model).run(input.events)
+            physics = try PhysicsImpactAnalysis.run(float: float, fixed: fixed, labels: labels, options: input.physics)
+        }
+        let resources = input.resources ?? AnalyticResourceEstimate.estimate(
+            input.model, clockNs: input.clockNs, stages: input.simulation.stages,
+            delayRegisterBits: input.simulation.delayRegisterBits, part: input.part)
+        return ModelReport(formatVersion: formatVersion, model: input.model.name, events: input.events.rows,
+                           inputs: input.model.inputWidth, outputs: input.model.outputWidth,
+                           agreement: ImplementationAgreement(referenceEvents: input.events.rows, simulation: input.simulation),
+                           bitAccuracy: accuracy, physics: physics,
+                           latency: LatencyReport(clockNs: input.clockNs, simulation: input.simulation),
+                           resources: resources)
+    }
+
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+
+    /// `report.json`: sorted keys, infinities and NaN as the strings "inf", "-inf", "nan".
+    public func json() -> String {
+        // Encoding plain structs of numbers and strings cannot fail.
+        String(decoding: try! Self.encoder().encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// Reads a `report.json`.
+    public static func decode(json text: String) throws(ReportError) -> ModelReport {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do { return try d.decode(ModelReport.self, from: Data(text.utf8)) } catch {
+            throw .io("report.json: \(error)")
+        }
+    }
+}

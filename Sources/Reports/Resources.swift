@@ -1,0 +1,229 @@
+import Foundation
+import FixedPoint
+import ModelIR
+
+/// FPGA primitives counted by the report.
+public struct ResourceCounts: Codable, Sendable, Equatable {
+    /// Look-up tables (logic, ROM, LUTRAM and shift registers).
+    public var lut: Int
+    public var ff: Int
+    public var dsp: Int
+    /// Carry-chain primitives (CARRY4 on 7-series, CARRY8 on UltraScale+).
+    public var carry: Int
+    /// Block RAM tiles (18 Kb counts one half).
+    public var bram: Double
+
+    public init(lut: Int = 0, ff: Int = 0, dsp: Int = 0, carry: Int = 0, bram: Double = 0) {
+        self.lut = lut
+        self.ff = ff
+        self.dsp = dsp
+        self.carry = carry
+        self.bram = bram
+    }
+
+    public static func + (a: ResourceCounts, b: ResourceCounts) -> ResourceCounts {
+        ResourceCounts(lut: a.lut + b.lut, ff: a.ff + b.ff, dsp: a.dsp + b.dsp, carry: a.carry + b.carry, bram: a.bram + b.bram)
+    }
+}
+
+/// Counts for one module (one lowered op, or the top's own logic).
+public struct ModuleResources: Codable, Sendable, Equatable {
+    public var module: String
+    /// The lowered op the module implements (nil: top-level glue).
+    public var op: String?
+    public var counts: ResourceCounts
+}
+
+/// An FPGA device's capacity.
+public struct FPGAPart: Codable, Sendable, Equatable {
+    public var name: String
+    public var luts: Int
+    public var ffs: Int
+    public var dsps: Int
+    /// Yosys `synth_xilinx -family` value for this device.
+    public var yosysFamily: String
+
+    /// Devices used in L1 trigger boards. Figures: AMD UltraScale+ and
+    /// 7-series product selection guides (CLB LUTs, CLB flip-flops, DSP slices).
+    public static let known: [FPGAPart] = [
+        FPGAPart(name: "xcvu13p", luts: 1_728_000, ffs: 3_456_000, dsps: 12_288, yosysFamily: "xcup"),
+        FPGAPart(name: "xcvu9p", luts: 1_182_240, ffs: 2_364_480, dsps: 6_840, yosysFamily: "xcup"),
+        FPGAPart(name: "xcku115", luts: 663_360, ffs: 1_326_720, dsps: 5_520, yosysFamily: "xcu"),
+        FPGAPart(name: "xc7vx690t", luts: 433_200, ffs: 866_400, dsps: 3_600, yosysFamily: "xc7"),
+    ]
+
+    /// The known device a part number starts with (`xcvu13p-flga2577-2-e` → xcvu13p).
+    public static func named(_ name: String) -> FPGAPart? {
+        let n = name.lowercased()
+        return known.first { n == $0.name || n.hasPrefix($0.name + "-") }
+    }
+}
+
+/// Use of a device as fractions of its capacity.
+public struct PartUsage: Codable, Sendable, Equatable {
+    public var part: FPGAPart
+    public var lutFraction: Double
+    public var ffFraction: Double
+    public var dspFraction: Double
+
+    public init(_ counts: ResourceCounts, of part: FPGAPart) {
+        self.part = part
+        lutFraction = Double(counts.lut) / Double(part.luts)
+        ffFraction = Double(counts.ff) / Double(part.ffs)
+        dspFraction = Double(counts.dsp) / Double(part.dsps)
+    }
+}
+
+/// The resources section.
+public struct ResourceReport: Codable, Sendable, Equatable {
+    /// How the counts were obtained, e.g. `yosys synth_xilinx -family xcup`.
+    public var method: String
+    /// True for the analytic estimate (no synthesis ran).
+    public var isEstimate: Bool
+    public var total: ResourceCounts
+    public var modules: [ModuleResources]
+    public var part: PartUsage?
+    public var notes: [String]
+
+    public init(method: String, isEstimate: Bool, total: ResourceCounts, modules: [ModuleResources],
+                part: FPGAPart?, notes: [String] = []) {
+        self.method = method
+        self.isEstimate = isEstimate
+        self.total = total
+        self.modules = modules
+        self.part = part.map { PartUsage(total, of: $0) }
+        self.notes = notes
+    }
+}
+
+/// Resources estimated from the lowered IR alone, for when yosys is not
+/// installed: constant multiplications as shift-and-add in canonical signed
+/// digits (CSD), one LUT and 1/8 CARRY8 per adder bit, ROMs in 64-bit LUTs,
+/// variable products on DSPs, pipeline registers from the emitter's stages
+/// when known (else from the adder-tree depth). A first-order figure,
+/// typically within a factor of two of synthesis; the report labels it.
+public enum AnalyticResourceEstimate {
+    /// Nonzero digits of `v` in canonical signed-digit form (the adders a
+    /// constant multiplication needs, plus one).
+    public static func csdDigits(_ v: Int64) -> Int {
+        var x = Int128(v).magnitude
+        var digits = 0
+        while x != 0 {
+            if x & 1 == 1 {
+                digits += 1
+                // A run of ones ...0111 becomes +1000 - 0001: one digit for the run's end.
+                if x & 2 == 2 { x += 1 } else { x -= 1 }
+            }
+            x >>= 1
+        }
+        return digits
+    }
+
+    /// Adders in series that fit one clock period (as the Verilog emitter
+    /// assumes: about 1 ns of overhead and 1.25 ns per carry-chain adder).
+    public static func addersPerStage(clockNs: Double) -> Int {
+        max(1, Int(((clockNs - 1.0) / 1.25).rounded(.down)))
+    }
+
+    public static func estimate(_ model: LoweredModel, clockNs: Double, stages: [StageInfo] = [],
+                                delayRegisterBits: Int? = nil, part: FPGAPart?) -> ResourceReport {
+        let perStage = addersPerStage(clockNs: clockNs)
+        let stageByOp = Dictionary(stages.map { ($0.op, $0) }, uniquingKeysWith: { a, _ in a })
+        var modules: [ModuleResources] = []
+        for op in model.ops {
+            var c = logic(op, model)
+            if let s = stageByOp[op.name] {
+                c.ff = s.registerBits
+            } else {
+                c.ff = registers(op, model, addersPerStage: perStage)
+            }
+            modules.append(ModuleResources(module: stageByOp[op.name]?.module ?? op.name, op: op.name, counts: c))
+        }
+        var notes = ["analytic estimate from the lowered IR; not synthesized (install yosys for synthesis counts)"]
+        if let bits = delayRegisterBits, bits > 0 {
+            modules.append(ModuleResources(module: "top (delay lines)", op: nil, counts: ResourceCounts(ff: bits)))
+        }
+        notes.append(stages.isEmpty ? "registers estimated from adder-tree depth at \(perStage) adders per stage"
+                                    : "registers taken from the Verilog emitter's pipeline schedule")
+        let total = modules.reduce(ResourceCounts()) { $0 + $1.counts }
+        return ResourceReport(method: "analytic estimate", isEstimate: true, total: total, modules: modules,
+                              part: part, notes: notes)
+    }
+
+    /// A variable-by-variable product: one DSP when an operand is wider than
+    /// 10 bits, else LUTs (about one per partial-product bit pair).
+    static func product(_ a: Int, _ b: Int) -> ResourceCounts {
+        max(a, b) > 10 ? ResourceCounts(dsp: 1) : ResourceCounts(lut: (a * b + 1) / 2, carry: (a + b + 7) / 8)
+    }
+
+    static func adders(_ n: Int, width: Int) -> ResourceCounts {
+        ResourceCounts(lut: n * width, carry: n * ((width + 7) / 8))
+    }
+
+    static func rom(words: Int, width: Int) -> ResourceCounts {
+        ResourceCounts(lut: ((words + 63) / 64) * width)
+    }
+
+    /// Partial products of each row of a dense op (CSD digits of every
+    /// weight, plus the bias).
+    static func partials(_ d: DenseOp) -> [Int] {
+        d.rows.indices.map { j in d.rows[j].reduce(0) { $0 + csdDigits($1.weight) } + (d.bias[j] != 0 ? 1 : 0) }
+    }
+
+    static func logic(_ op: LoweredOp, _ m: LoweredModel) -> ResourceCounts {
+        let out = m[op.output]
+        let xin = m[op.inputs[0]]
+        switch op.kind {
+        case .dense(let d):
+            let sum = partials(d).reduce(0) { $0 + max($1 - 1, 0) }
+            // Output rounding, activation and overflow handling: about one LUT per output bit.
+            return adders(sum, width: d.accumulatorType.width) + ResourceCounts(lut: out.size * out.type.width)
+        case .activation:
+            return ResourceCounts(lut: out.size * out.type.width)
+        case .table(let t):
+            return ResourceCounts(lut: out.size * rom(words: t.values.count, width: out.type.width).lut)
+        case .softmax(let s):
+            let n = xin.size
+            var c = adders(2 * (n - 1), width: xin.type.width)          // max tree compare-selects
+            c = c + adders(n, width: xin.type.width)                    // differences to the max
+            c = c + ResourceCounts(lut: n * rom(words: s.expValues.count, width: s.expType.width).lut)
+            c = c + adders(n - 1, width: s.sumType.width)
+            c = c + rom(words: s.inverseValues.count, width: s.inverseType.width)
+            for _ in 0..<n { c = c + product(s.expType.width, s.inverseType.width) }
+            return c
+        case .add, .subtract:
+            return adders(out.size, width: out.type.width)
+        case .multiply:
+            let a = m[op.inputs[0]].type.width, b = m[op.inputs[1]].type.width
+            return (0..<out.size).reduce(ResourceCounts()) { acc, _ in acc + product(a, b) }
+        case .sum:
+            return adders(max(xin.size - 1, 0), width: out.type.width + Int(ceil(log2(Double(max(xin.size, 2))))))
+        case .quantize:
+            return ResourceCounts(lut: out.size * out.type.width / 2)
+        case .concatenate:
+            return ResourceCounts()
+        }
+    }
+
+    /// Pipeline registers without a schedule: a dense row's adder tree has
+    /// ceil(log2 P) levels; after every `addersPerStage` levels the surviving
+    /// partial sums are registered; the output is registered once.
+    static func registers(_ op: LoweredOp, _ m: LoweredModel, addersPerStage: Int) -> Int {
+        let out = m[op.output]
+        let outputBits = out.size * out.type.width
+        guard case .dense(let d) = op.kind else {
+            if case .concatenate = op.kind { return 0 }
+            return outputBits
+        }
+        var bits = 0
+        for p in partials(d) where p > 1 {
+            let levels = Int(ceil(log2(Double(p))))
+            var level = addersPerStage
+            while level < levels {
+                bits += Int(ceil(Double(p) / Double(1 << level))) * d.accumulatorType.width
+                level += addersPerStage
+            }
+        }
+        return bits + outputBits
+    }
+}
