@@ -34,9 +34,14 @@ public enum CompilerDriver {
         }
     }
 
-    /// Reads events for `model` from CSV (or `.npy` when the reader exists),
+    /// Reads events for `model` from `.npy` (by extension) or numeric CSV,
     /// checking the column count against the model's inputs.
     public static func readEvents(path: String, for model: LoweredModel) throws(DriverError) -> EventTable {
-        do { return try CSVTable.read(path: path, expectedColumns: model.inputWidth) } catch { throw .data(error) }
+        do {
+            if path.lowercased().hasSuffix(".npy") { return try NPYTable.read(path: path, expectedColumns: model.inputWidth) }
+            return try CSVTable.read(path: path, expectedColumns: model.inputWidth)
+        } catch {
+            throw .data(error)
+        }
     }
 }
