@@ -30,6 +30,11 @@ public struct TrainedModel: Sendable {
     public var plan: PrecisionPlan?
     public var scoreHead: ScoreHead?
     public var inputName = "x"
+    /// Write the fake-quantized weights (QAT: the float shadow weights mean
+    /// nothing on their own) instead of the float ones (float and PTQ
+    /// models: the compiler quantizes them to the same codes, and a float
+    /// evaluation of model.json shows the float model).
+    public var writesQuantizedWeights = false
 
     public init(name: String, network: Network, inputType: FixedType? = nil, plan: PrecisionPlan? = nil, scoreHead: ScoreHead? = nil) {
         self.name = name
@@ -40,8 +45,7 @@ public struct TrainedModel: Sendable {
     }
 
     /// The graph IR of the model: dropout layers are dropped (identity at
-    /// inference); a quantized model's weights are written as the quantized
-    /// values, so that model.json shows what the hardware multiplies by.
+    /// inference); see ``writesQuantizedWeights`` for the weight values.
     public func graph() -> Graph {
         var nodes: [Node] = []
         var previous = inputName
@@ -50,8 +54,10 @@ public struct TrainedModel: Sendable {
             var precision = LayerPrecision(weight: types.weight, bias: types.bias, result: types.result, alpha: types.alpha)
             let op: Op
             if let dense = layer as? DenseLayer {
-                let w = dense.weightQuantizer.map { q in dense.weights.map { q.apply(Double($0)) } } ?? dense.weights.map(Double.init)
-                let b = dense.biasQuantizer.map { q in dense.bias.map { q.apply(Double($0)) } } ?? dense.bias.map(Double.init)
+                let qw = writesQuantizedWeights ? dense.weightQuantizer : nil
+                let qb = writesQuantizedWeights ? dense.biasQuantizer : nil
+                let w = qw.map { q in dense.weights.map { q.apply(Double($0)) } } ?? dense.weights.map(Double.init)
+                let b = qb.map { q in dense.bias.map { q.apply(Double($0)) } } ?? dense.bias.map(Double.init)
                 let rows = (0..<dense.units).map { j in (0..<dense.inputs).map { k in w[k * dense.units + j] } }
                 op = .dense(Dense(weights: rows, bias: b))
             } else if let bn = layer as? BatchNormLayer {

@@ -151,3 +151,42 @@ public enum Quantization {
         return try! FixedType(signed: true, width: width, integerBits: i, quantization: .rnd, overflow: .sat)
     }
 }
+
+extension Quantization {
+    /// `ap_ufixed<width, I, AP_RND, AP_SAT>` with the fewest integer bits
+    /// whose largest value is at least `magnitude`.
+    public static func fittingUnsigned(_ magnitude: Double, width: Int) -> FixedType {
+        var i = 2 - width
+        while i < width + 40, pow2(i) - pow2(i - width) < magnitude { i += 1 }
+        return try! FixedType(signed: false, width: width, integerBits: i, quantization: .rnd, overflow: .sat)
+    }
+
+    /// Types for an autoencoder's score head from the ranges on calibration
+    /// (background) events: the difference and square with `margin`, the
+    /// score so that the largest background score fits with `margin`.
+    /// Signal scores beyond it saturate, which keeps them above any
+    /// threshold set on background.
+    public static func calibrateScoreHead(_ model: TrainedModel, target: String, calibration: Matrix,
+                                          width: Int, scoreWidth: Int, margin: Double) -> ScoreHead {
+        var probe = model
+        probe.scoreHead = ScoreHead(target: target)
+        guard let t = model.network.index(of: target) else { return ScoreHead(target: target) }
+        var maxDiff = 0.0, maxSquare = 0.0, maxScore = 0.0
+        for r in 0..<calibration.rows {
+            let x = (0..<calibration.columns).map { Double(calibration[r, $0]) }
+            let trace = model.network.traceDouble(x)
+            var s = 0.0
+            for (a, b) in zip(trace[t], trace.last!) {
+                let d = abs(a - b)
+                maxDiff = max(maxDiff, d)
+                maxSquare = max(maxSquare, d * d)
+                s += d * d
+            }
+            maxScore = max(maxScore, s)
+        }
+        return ScoreHead(target: target,
+                         difference: fitting(maxDiff * margin, width: width),
+                         square: fittingUnsigned(maxSquare * margin * margin, width: width),
+                         score: fittingUnsigned(maxScore * margin, width: scoreWidth))
+    }
+}

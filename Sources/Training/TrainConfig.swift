@@ -1,0 +1,129 @@
+import Foundation
+import FixedPoint
+
+/// A training configuration (train.json), documented in docs/training.md.
+/// Keys are snake_case; paths are relative to the config file.
+public struct TrainConfig: Decodable, Sendable {
+    public struct DataSection: Decodable, Sendable {
+        /// A built-in generator (``Datasets/GeneratedData/names``).
+        public var generator: String?
+        public var events: Int?
+        public var seed: UInt64?
+        /// User data: features (CSV or .npy).
+        public var features: String?
+        /// Class labels (one column) for `features`.
+        public var labels: String?
+        /// Or: the column of `features` that holds the label (-1: last).
+        public var labelColumn: Int?
+    }
+
+    public struct LayerEntry: Decodable, Sendable {
+        public var dense: Int?
+        public var batchnorm: Bool?
+        public var dropout: Double?
+        public var activation: String?
+        public var alpha: Double?
+        /// A list of factors, or `"l1_hardware"` for the L1 generator's.
+        public var scale: ScaleValue?
+    }
+
+    public enum ScaleValue: Decodable, Sendable {
+        case named(String)
+        case factors([Double])
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let s = try? c.decode(String.self) { self = .named(s) } else { self = .factors(try c.decode([Double].self)) }
+        }
+    }
+
+    public struct Schedule: Decodable, Sendable {
+        public var type: String
+        public var every: Int?
+        public var factor: Double?
+        public var minimum: Double?
+    }
+
+    public struct TrainingSection: Decodable, Sendable {
+        public var epochs: Int?
+        public var batchSize: Int?
+        public var learningRate: Double?
+        public var optimizer: String?
+        public var momentum: Double?
+        public var schedule: Schedule?
+        public var loss: String?
+        public var validationFraction: Double?
+        public var patience: Int?
+        public var seed: UInt64?
+        public var l1: Double?
+        public var l2: Double?
+    }
+
+    public struct TypeOverride: Decodable, Sendable {
+        public var weight: String?
+        public var bias: String?
+        public var result: String?
+        public var alpha: String?
+    }
+
+    public struct QuantizationSection: Decodable, Sendable {
+        /// `none`, `ptq` or `qat`.
+        public var mode: String?
+        public var weightWidth: Int?
+        public var biasWidth: Int?
+        public var resultWidth: Int?
+        public var scoreWidth: Int?
+        public var margin: Double?
+        public var calibrationEvents: Int?
+        public var qatEpochs: Int?
+        public var qatLearningRate: Double?
+        public var overrides: [String: TypeOverride]?
+    }
+
+    public struct OutputSection: Decodable, Sendable {
+        public var model: String?
+        public var losses: String?
+        public var testInputs: String?
+        public var testOutputs: String?
+        public var testEvents: Int?
+    }
+
+    public var name: String
+    /// `classification` (labels, softmax output) or `autoencoder`.
+    public var task: String
+    public var data: DataSection
+    public var inputType: String?
+    public var layers: [LayerEntry]
+    public var training: TrainingSection?
+    public var quantization: QuantizationSection?
+    public var output: OutputSection?
+
+    /// Reads and decodes a config file.
+    public static func load(path: String) throws(TrainingError) -> TrainConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidSetting("cannot read the config file \(path)")
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(TrainConfig.self, from: data)
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw .invalidSetting("\(path): missing key '\(Self.path(ctx.codingPath + [key]))'")
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw .invalidSetting("\(path): wrong type at '\(Self.path(ctx.codingPath))': \(ctx.debugDescription)")
+        } catch let DecodingError.dataCorrupted(ctx) {
+            throw .invalidSetting("\(path): \(ctx.debugDescription) at '\(Self.path(ctx.codingPath))'")
+        } catch {
+            throw .invalidSetting("\(path): \(error)")
+        }
+    }
+
+    static func path(_ keys: [CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    /// Parses a type field, naming it in the error.
+    static func type(_ text: String?, field: String) throws(TrainingError) -> FixedType? {
+        guard let text else { return nil }
+        do { return try FixedType(parsing: text) } catch { throw .invalidSetting("\(field): \(error)") }
+    }
+}
