@@ -1,4 +1,6 @@
 import ArgumentParser
 
 /// Subcommands beyond compile and predict, each in its own file.
-let extraCommands: [ParsableCommand.Type] = []
+let extraCommands: [ParsableCommand.Type] = [
+    TrainCommand.self, PhysicsCommand.self,
+]
