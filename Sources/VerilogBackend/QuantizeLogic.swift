@@ -13,8 +13,18 @@ extension Netlist {
     /// The result is an integer in units of `2^-targetFraction`, exact (no
     /// overflow handling).
     mutating func round(_ s: Signal, fraction: Int, to targetFraction: Int, mode: QuantizationMode, name: String) -> Signal {
+        roundKeepingFloor(s, fraction: fraction, to: targetFraction, mode: mode, name: name).value
+    }
+
+    /// ``round(_:fraction:to:mode:name:)`` that also returns `floor`, the
+    /// value before the rounding increment (AP_WRAP_SM reads a bit of it).
+    mutating func roundKeepingFloor(_ s: Signal, fraction: Int, to targetFraction: Int, mode: QuantizationMode,
+                                    name: String) -> (floor: Signal, value: Signal) {
         let d = (fraction - s.shift) - targetFraction
-        if d <= 0 { return Signal(node: s.node, width: s.width, signed: s.signed, shift: -d, lo: s.lo, hi: s.hi) }
+        if d <= 0 {
+            let r = Signal(node: s.node, width: s.width, signed: s.signed, shift: -d, lo: s.lo, hi: s.hi)
+            return (r, r)
+        }
         let w = s.width
         let qlo = Bits.floorShift(s.lo, d), qhi = Bits.floorShift(s.hi, d)
         // q = floor(u / 2^d): the wire's high bits, or its sign if all bits are dropped.
@@ -58,19 +68,19 @@ extension Netlist {
         case .rndConv: up = and(half, or(sticky, qOdd))
         }
         // An unsigned source below 2^(d-1) never rounds up.
-        if up == nil || (!s.signed && d - 1 >= w) { return q }
+        if up == nil || (!s.signed && d - 1 >= w) { return (q, q) }
         let hi = Bits.ceilShift(s.hi, d)
         let rw = Bits.signedWidth(qlo, hi)
         let upNode = add(name + "_up", width: 1, cost: 0, up!)
         let increment: Fragments = rw == 1 ? [.ref(upNode)] : [.text("{\(rw - 1)'b0, "), .ref(upNode), .text("}")]
         let n = add(name + "_rnd", width: rw, cost: CostModel.adder, aligned(q, width: rw) + [.text(" + ")] + increment)
-        return Signal(node: n, width: rw, signed: true, lo: qlo, hi: hi)
+        return (q, Signal(node: n, width: rw, signed: true, lo: qlo, hi: hi))
     }
 
     /// The raw code of `type` for the integer `r` (in units of the type's LSB):
     /// overflow handling with the type's O mode and N saturation bits.
     /// Returns a wire of exactly `type.width` bits.
-    mutating func fit(_ r: Signal, to type: FixedType, name: String) -> Signal {
+    mutating func fit(_ r: Signal, floor: Signal? = nil, to type: FixedType, name: String) -> Signal {
         let W = type.width
         let minR = Int128(type.minRaw), maxR = Int128(type.maxRaw)
         let vlo = r.lo << r.shift, vhi = r.hi << r.shift
@@ -123,11 +133,12 @@ extension Netlist {
         case (.wrapSM, true):
             let N = type.saturationBits
             if N == 0 {
-                // Sign-magnitude wrap: when bit W of the value differs from
-                // bit W-1 (only possible on overflow) the low bits are inverted.
-                let e = materialize(r, width: W + 1, signed: true, name: name + "_ext")
-                expr = [.text("(")] + bits(e, W, W) + [.text(" != ")] + bits(e, W - 1, W - 1) + [.text(") ? ~")]
-                    + bits(e, W - 1, 0) + [.text(" : ")] + bits(e, W - 1, 0)
+                // Sign-magnitude wrap: on overflow, when bit W of the source
+                // (read before the rounding increment, as the ap_fixed headers
+                // do) differs from bit W-1 of the result, the bits are inverted.
+                let e = materialize(floor ?? r, width: W + 1, signed: true, name: name + "_ext")
+                expr = [.text("(")] + anyOverflow + [.text(" & (")] + bits(e, W, W) + [.text(" != ")] + bits(low, W - 1, W - 1)
+                    + [.text(")) ? ~")] + lowRef + [.text(" : ")] + lowRef
                 let n = add(name, width: W, cost: CostModel.mux, expr)
                 return Signal(node: n, width: W, signed: true, lo: full.lo, hi: full.hi)
             }
@@ -142,7 +153,9 @@ extension Netlist {
         default:
             // AP_SAT, AP_SAT_SYM, and AP_WRAP_SM on unsigned types: clamp.
             let maxLit = Bits.literal(maxR, width: W)
-            let minLit = Bits.literal(symmetric ? minR + 1 : minR, width: W)
+            // The headers build the symmetric minimum as 100...0 | 1, which for
+            // W = 1 is the single bit 1: the ordinary minimum.
+            let minLit = Bits.literal(symmetric && W > 1 ? minR + 1 : minR, width: W)
             var e: Fragments = lowRef
             if let u = underNode { e = [.ref(u), .text(" ? \(minLit) : ")] + e }
             if let o = overNode { e = [.ref(o), .text(" ? \(maxLit) : ")] + e }
@@ -166,7 +179,7 @@ extension Netlist {
     /// Assignment of `s` (with `fraction` fraction bits) to `type`: the raw
     /// code, a wire of `type.width` bits.
     mutating func quantize(_ s: Signal, fraction: Int, to type: FixedType, name: String) -> Signal {
-        let r = round(s, fraction: fraction, to: type.fractionBits, mode: type.quantization, name: name)
-        return fit(r, to: type, name: name)
+        let r = roundKeepingFloor(s, fraction: fraction, to: type.fractionBits, mode: type.quantization, name: name)
+        return fit(r.value, floor: r.floor, to: type, name: name)
     }
 }

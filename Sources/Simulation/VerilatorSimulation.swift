@@ -1,0 +1,334 @@
+import Foundation
+import FixedPoint
+import ModelIR
+import Reference
+import TensorIO
+import Toolchain
+import VerilogBackend
+
+/// RTL simulation of a generated Verilog design with Verilator: the RTL and
+/// its generated C++ testbench are built into one executable, raw input
+/// codes are streamed one event per clock, and every raw output code is
+/// compared with the Swift reference (``FixedPointEvaluator``). The cycle
+/// stamps give the measured latency.
+///
+/// Builds are cached under ``cacheDirectory`` by a hash of the design's
+/// files and the Verilator flags: simulating the same design again does not
+/// rebuild.
+public struct VerilatorSimulation: Sendable {
+    /// Verilator flags. `--x-assign fast --x-initial fast`: the design has
+    /// no X-dependent behaviour to explore; the C++ is compiled at -O1 (the
+    /// generated code is large and flat; higher levels cost minutes for
+    /// little simulation speed).
+    public static let verilatorFlags = [
+        "--cc", "--exe", "--build", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal",
+        "-MAKEFLAGS", "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1",
+    ]
+    public static let installHint = "install Verilator (Debian/Ubuntu: apt-get install verilator) or run scripts/setup.sh"
+
+    public let design: VerilogDesign
+    public let model: LoweredModel
+    public let cacheDirectory: String
+    /// Parallel C++ compile jobs.
+    public let jobs: Int
+
+    /// - Parameter cacheDirectory: where builds are kept (`--work`); nil is a
+    ///   folder in the temporary directory.
+    public init(design: VerilogDesign, model: LoweredModel, cacheDirectory: String? = nil, jobs: Int = 2) {
+        self.design = design
+        self.model = model
+        self.cacheDirectory = cacheDirectory ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("hepml-verilator-cache")
+        self.jobs = jobs
+    }
+
+    /// A built simulation executable.
+    public struct Build: Sendable {
+        public var executable: String
+        /// The folder holding the design's sources and `obj_dir`.
+        public var directory: String
+        /// Build time; 0 when the executable came from the cache.
+        public var seconds: Double
+        public var rebuilt: Bool
+    }
+
+    /// One output code that differs from the reference.
+    public struct Mismatch: Sendable, Equatable, CustomStringConvertible {
+        public var event: Int
+        /// Index in the concatenated outputs.
+        public var output: Int
+        public var expected: Int64
+        public var actual: Int64
+        public var description: String { "event \(event), output \(output): RTL \(actual), reference \(expected) (raw codes)" }
+    }
+
+    /// The outcome of an RTL simulation.
+    public struct Result: Sendable {
+        public var events: Int
+        /// Raw output codes per received event, in order.
+        public var outputs: [[Int64]]
+        /// Up to ``maxListedMismatches`` differing codes, in event order.
+        public var mismatches: [Mismatch]
+        /// All differing output codes, plus every output code of an event that never came out.
+        public var mismatchCount: Int
+        /// Events whose output never appeared (0 when the pipeline works).
+        public var missingEvents: Int
+        /// Cycle of each event's input and of its output.
+        public var inputCycles: [Int]
+        public var outputCycles: [Int]
+        /// The latency if every event took the same number of cycles, else nil.
+        public var measuredLatency: Int?
+        /// Smallest and largest per-event latency.
+        public var latencyRange: ClosedRange<Int>?
+        /// Clock cycles simulated after reset.
+        public var cycles: Int
+        /// Events per second of simulated time in the testbench loop.
+        public var eventsPerSecond: Double
+        public var build: Build
+
+        /// The outputs as real values, one row per event.
+        public func realOutputs(_ model: LoweredModel) -> EventTable {
+            let types = model.outputs.flatMap { id in Array(repeating: model[id].type, count: model[id].size) }
+            return EventTable(rows: outputs.count, columns: types.count,
+                              values: outputs.flatMap { zip($0, types).map { $1.value(ofRaw: $0) } })
+        }
+    }
+
+    public static let maxListedMismatches = 100
+
+    /// Builds the executable (or finds it in the cache).
+    public func build() async throws(RTLSimulationError) -> Build {
+        let flags = Self.verilatorFlags + ["-j", "\(jobs)"]
+        let key = Self.cacheKey(design.files, flags: flags)
+        let folder = (cacheDirectory as NSString).appendingPathComponent("\(design.topModule)-\(key)")
+        let executableName = "V\(design.topModule)_sim"
+        let executable = "\(folder)/obj_dir/\(executableName)"
+        let fm = FileManager.default
+        if fm.isExecutableFile(atPath: executable) {
+            return Build(executable: executable, directory: folder, seconds: 0, rebuilt: false)
+        }
+        guard ToolRunner.locate("verilator") != nil else {
+            throw .tool(.notInstalled(tool: "verilator", hint: Self.installHint))
+        }
+        // Build in a private folder, then move it into place: a concurrent
+        // build of the same design never sees half a folder.
+        let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        try Self.write(design.files, to: staging)
+        let arguments = flags + ["--top-module", design.topModule, "--Mdir", "obj_dir", "-o", executableName]
+            + design.verilogFiles + [design.testbenchFile]
+        let result: ToolResult
+        do {
+            result = try await ToolRunner.run("verilator", arguments, in: staging, log: "\(staging)/build.log", installHint: Self.installHint)
+        } catch {
+            // A failed build stays on disk: its log is in the error message.
+            if case .failed = error {} else { try? fm.removeItem(atPath: staging) }
+            throw .tool(error)
+        }
+        do {
+            try fm.moveItem(atPath: staging, toPath: folder)
+        } catch {
+            try? fm.removeItem(atPath: staging)
+            guard fm.isExecutableFile(atPath: executable) else {
+                throw .io("cannot move the Verilator build to \(folder): \(error.localizedDescription)")
+            }
+        }
+        return Build(executable: executable, directory: folder, seconds: result.seconds, rebuilt: true)
+    }
+
+    /// Simulates real-valued events: each is converted to raw input codes
+    /// with the input types' Q and O modes, as the reference does.
+    public func run(_ events: EventTable, validGap: Int = 0) async throws(RTLSimulationError) -> Result {
+        guard events.columns == model.inputWidth else {
+            throw .input("events have \(events.columns) columns, the model takes \(model.inputWidth) inputs")
+        }
+        if let bad = events.values.firstIndex(where: { !$0.isFinite }) {
+            throw .input("event \(bad / max(events.columns, 1)) holds \(events.values[bad]); only finite numbers have a fixed-point value")
+        }
+        let evaluator = FixedPointEvaluator(model)
+        return try await run(raw: (0..<events.rows).map { evaluator.quantizeInputs(events[row: $0]) }, validGap: validGap)
+    }
+
+    /// Simulates raw input codes (one array per event, concatenated inputs).
+    /// `validGap` idle cycles separate the events (0: back to back, II=1).
+    public func run(raw inputs: [[Int64]], validGap: Int = 0) async throws(RTLSimulationError) -> Result {
+        for (i, row) in inputs.enumerated() where row.count != model.inputWidth {
+            throw .input("event \(i) has \(row.count) codes, the model takes \(model.inputWidth)")
+        }
+        let build = try await build()
+        let fm = FileManager.default
+        let work = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+            "hepml-rtl-run-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? fm.removeItem(atPath: work) }
+        let inputPath = "\(work)/inputs.txt", outputPath = "\(work)/outputs.txt"
+        do {
+            try fm.createDirectory(atPath: work, withIntermediateDirectories: true)
+            try Data(Self.inputText(inputs).utf8).write(to: URL(fileURLWithPath: inputPath))
+        } catch {
+            throw .io("cannot write the RTL simulation input to \(work): \(error.localizedDescription)")
+        }
+        do {
+            _ = try await ToolRunner.run(build.executable, [inputPath, outputPath, "\(validGap)"],
+                                         installHint: "the simulation executable is missing; run again to rebuild it")
+        } catch {
+            throw .tool(error)
+        }
+        guard let data = fm.contents(atPath: outputPath) else { throw .output("the RTL testbench wrote no output file") }
+        let parsed = try Self.parseOutput(data, outputs: model.outputWidth)
+
+        let evaluator = FixedPointEvaluator(model)
+        var mismatches: [Mismatch] = []
+        var count = 0
+        for (r, input) in inputs.enumerated() {
+            let expected = evaluator.runRaw(input)
+            guard r < parsed.outputs.count else {
+                count += expected.count
+                continue
+            }
+            for (k, (want, got)) in zip(expected, parsed.outputs[r]).enumerated() where want != got {
+                count += 1
+                if mismatches.count < Self.maxListedMismatches {
+                    mismatches.append(Mismatch(event: r, output: k, expected: want, actual: got))
+                }
+            }
+        }
+        let latencies = zip(parsed.inputCycles, parsed.outputCycles).map { $1 - $0 }
+        let range = latencies.isEmpty ? nil : latencies.min()!...latencies.max()!
+        return Result(events: inputs.count, outputs: parsed.outputs, mismatches: mismatches, mismatchCount: count,
+                      missingEvents: max(inputs.count - parsed.outputs.count, 0),
+                      inputCycles: parsed.inputCycles, outputCycles: parsed.outputCycles,
+                      measuredLatency: range.flatMap { $0.lowerBound == $0.upperBound ? $0.lowerBound : nil },
+                      latencyRange: range, cycles: parsed.cycles,
+                      eventsPerSecond: parsed.seconds > 0 ? Double(inputs.count) / parsed.seconds : 0, build: build)
+    }
+
+    // MARK: - Helpers
+
+    static func write(_ files: [GeneratedFile], to directory: String) throws(RTLSimulationError) {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for file in files {
+                let path = (directory as NSString).appendingPathComponent(file.path)
+                try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path))
+            }
+        } catch {
+            throw .io("cannot write the design to \(directory): \(error.localizedDescription)")
+        }
+    }
+
+    static func inputText(_ inputs: [[Int64]]) -> String {
+        var text = ""
+        text.reserveCapacity(inputs.count * (inputs.first?.count ?? 1) * 6)
+        for row in inputs {
+            text += row.map(String.init).joined(separator: " ")
+            text += "\n"
+        }
+        return text
+    }
+
+    struct ParsedOutput {
+        var inputCycles: [Int] = []
+        var outputCycles: [Int] = []
+        var outputs: [[Int64]] = []
+        var cycles = 0
+        var seconds = 0.0
+    }
+
+    /// Parses the testbench's output: a `#` summary line, then per event
+    /// `<input cycle> <output cycle> <codes>`. Hand-written: the file is
+    /// large and its format fixed (written by our testbench).
+    static func parseOutput(_ data: Data, outputs width: Int) throws(RTLSimulationError) -> ParsedOutput {
+        var result = ParsedOutput()
+        var failure: String?
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var row: [Int64] = []
+            row.reserveCapacity(width + 2)
+            var value: Int64 = 0, negative = false, inNumber = false
+            var line = 1
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == UInt8(ascii: "#") {
+                    // The summary line: "# events E outputs O cycles C seconds S".
+                    var j = i
+                    while j < bytes.count && bytes[j] != UInt8(ascii: "\n") { j += 1 }
+                    let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self)
+                    let fields = text.split(separator: " ")
+                    for (k, f) in fields.enumerated() where k + 1 < fields.count {
+                        if f == "cycles" { result.cycles = Int(fields[k + 1]) ?? 0 }
+                        if f == "seconds" { result.seconds = Double(fields[k + 1]) ?? 0 }
+                    }
+                    i = j + 1
+                    line += 1
+                    continue
+                }
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    value = value &* 10 &+ Int64(b - UInt8(ascii: "0"))
+                    inNumber = true
+                case UInt8(ascii: "-") where !inNumber:
+                    negative = true
+                    inNumber = true
+                case UInt8(ascii: " "), UInt8(ascii: "\n"):
+                    if inNumber { row.append(negative ? 0 &- value : value) }
+                    value = 0; negative = false; inNumber = false
+                    if b == UInt8(ascii: "\n") {
+                        if row.count != width + 2 {
+                            if failure == nil { failure = "line \(line) has \(row.count) numbers, expected \(width + 2)" }
+                        } else {
+                            result.inputCycles.append(Int(row[0]))
+                            result.outputCycles.append(Int(row[1]))
+                            result.outputs.append(Array(row[2...]))
+                        }
+                        row.removeAll(keepingCapacity: true)
+                        line += 1
+                    }
+                default:
+                    if failure == nil { failure = "line \(line): unexpected character \(b)" }
+                }
+                i += 1
+            }
+            if inNumber || !row.isEmpty, failure == nil { failure = "the last line is incomplete" }
+        }
+        if let failure { throw .output("RTL testbench output: \(failure)") }
+        return result
+    }
+
+    /// FNV-1a (64 bit), twice with different seeds, of everything that
+    /// determines the executable, in hex.
+    static func cacheKey(_ files: [GeneratedFile], flags: [String]) -> String {
+        var key = ""
+        for seed: UInt64 in [0xCBF2_9CE4_8422_2325, 0x8422_2325_CBF2_9CE4] {
+            var hash = seed
+            func mix(_ s: String) {
+                for b in s.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+                hash = (hash ^ 0xFF) &* 0x0000_0100_0000_01B3
+            }
+            flags.forEach(mix)
+            for f in files.sorted(by: { $0.path < $1.path }) { mix(f.path); mix(f.contents) }
+            let hex = String(hash, radix: 16)
+            key += String(repeating: "0", count: 16 - hex.count) + hex
+        }
+        return key
+    }
+}
+
+/// Why an RTL simulation could not run.
+public enum RTLSimulationError: Error, Sendable, CustomStringConvertible {
+    /// Verilator (or yosys) is missing or failed, or the simulation executable failed.
+    case tool(ToolError)
+    /// The events cannot be simulated.
+    case input(String)
+    /// The testbench's output is malformed.
+    case output(String)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .tool(let e): return e.description
+        case .input(let s): return "RTL simulation input: \(s)"
+        case .output(let s): return s
+        case .io(let s): return s
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Testing
+import ModelZoo
+import Simulation
+import VerilogBackend
+
+/// The generated Verilog is lint-clean under `verilator -Wall` and accepted
+/// by Yosys synthesis.
+@Suite(.serialized) struct LintAndSynthesisTests {
+    @Test(arguments: ["one_layer", "tagger", "tagger_softmax", "autoencoder", "sigmoid_model", "branchy"])
+    func verilatorWallIsClean(model name: String) async throws {
+        let model = try RTLTest.lower(ModelZoo.all.first { $0.name == name }!.make())
+        let design = try VerilogEmitter.emit(model, options: VerilogOptions())
+        let report = try await RTLChecks.lint(design)
+        #expect(report.clean, "\(report.messages.prefix(2000))")
+    }
+
+    @Test(arguments: ["one_layer", "sigmoid_model", "branchy"])
+    func yosysSynthesizes(model name: String) async throws {
+        let model = try RTLTest.lower(ModelZoo.all.first { $0.name == name }!.make())
+        let design = try VerilogEmitter.emit(model, options: VerilogOptions())
+        let report = try await RTLChecks.synthesize(design, xilinx: false)
+        #expect(report.flipFlops > 0)
+        print("\(name): yosys synth \(report.cells.values.reduce(0, +)) cells, \(report.flipFlops) flip-flops, \(String(format: "%.1f", report.seconds)) s")
+    }
+
+    @Test func emissionIsDeterministic() throws {
+        let model = try RTLTest.lower(ModelZoo.branchy())
+        let a = try VerilogEmitter.emit(model, options: VerilogOptions())
+        let b = try VerilogEmitter.emit(model, options: VerilogOptions())
+        #expect(a.files == b.files)
+    }
+
+    @Test func fasterClocksGiveLongerPipelines() throws {
+        let model = try RTLTest.lower(ModelZoo.tagger())
+        let slow = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: 10))
+        let fast = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: 2.5))
+        #expect(VerilogOptions.addersPerStage(clockNs: 5) == 3)
+        #expect(fast.addersPerStage == 1)
+        #expect(fast.latency > slow.latency)
+    }
+}
