@@ -108,18 +108,16 @@ public struct Scale: Sendable, Equatable {
         return Self.niceTicks(lower, upper, count: count)
     }
 
+    /// Multiples of a step of 1, 2 or 5 × 10^k: the first such step at least
+    /// 3/4 of `(hi - lo) / count`, so that about `count` ticks fall in range.
     public static func niceTicks(_ lo: Double, _ hi: Double, count: Int) -> [Double] {
         guard hi > lo, count > 0 else { return [lo] }
         let raw = (hi - lo) / Double(count)
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        var ticks: [Double] = []
-        var t = (lo / step).rounded(.up) * step
-        while t <= hi + step * 1e-9 {
-            ticks.append(abs(t) < step * 1e-9 ? 0 : t)
-            t += step
-        }
-        return ticks
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= 0.75 * raw } ?? 10 * magnitude
+        let first = Int((lo / step - 1e-9).rounded(.up)), last = Int((hi / step + 1e-9).rounded(.down))
+        guard first <= last else { return [] }
+        return (first...last).map { Double($0) * step }
     }
 }
 

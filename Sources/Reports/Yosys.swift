@@ -63,14 +63,19 @@ public enum YosysSynthesis {
     /// The yosys script: read the files, synthesize for the family without
     /// I/O buffers (the design is a block inside a larger firmware), keep the
     /// hierarchy so that each op's module is counted, and print statistics.
+    /// Yosys takes quotes in `-p` scripts literally, so paths are passed bare
+    /// (the generated files and the work folder have no spaces in their names).
     public static func script(files: [String], top: String, family: String, statFile: String) -> String {
-        let reads = files.map { "read_verilog -sv \"\($0)\"" }.joined(separator: "; ")
-        return "\(reads); synth_xilinx -family \(family) -top \(top) -noiopad; tee -q -o \"\(statFile)\" stat -json"
+        let reads = files.map { "read_verilog -sv \($0)" }.joined(separator: "; ")
+        return "\(reads); synth_xilinx -family \(family) -top \(top) -noiopad; tee -q -o \(statFile) stat -json"
     }
 
     /// Runs yosys in `workDirectory` (the log and statistics are kept there).
     public static func run(files: [String], top: String, family: String, workDirectory: String,
                            progress: ProgressReporter? = nil) async throws(ReportError) -> (stat: YosysStat, seconds: Double) {
+        if let bad = (files + [workDirectory]).first(where: { $0.contains(where: \.isWhitespace) }) {
+            throw .io("yosys: the path '\(bad)' contains a space, which yosys scripts cannot quote")
+        }
         let statFile = workDirectory + "/yosys-stat.json"
         let task = progress?.start("synthesizing \(files.count) Verilog files with yosys synth_xilinx -family \(family)")
         let result: ToolResult

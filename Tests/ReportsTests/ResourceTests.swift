@@ -1,0 +1,104 @@
+import Foundation
+import ModelZoo
+import Passes
+import Toolchain
+import Testing
+@testable import Reports
+
+@Suite struct ResourceTests {
+    @Test func csdDigitsCountShiftAndAddTerms() {
+        #expect(AnalyticResourceEstimate.csdDigits(0) == 0)
+        #expect(AnalyticResourceEstimate.csdDigits(1) == 1)
+        #expect(AnalyticResourceEstimate.csdDigits(8) == 1)
+        #expect(AnalyticResourceEstimate.csdDigits(7) == 2)    // 8 - 1
+        #expect(AnalyticResourceEstimate.csdDigits(5) == 2)    // 4 + 1
+        #expect(AnalyticResourceEstimate.csdDigits(-3) == 2)   // -(4 - 1)
+        #expect(AnalyticResourceEstimate.csdDigits(0b1011011) == 4)  // 91 = 128 - 32 - 4 - 1
+        #expect(AnalyticResourceEstimate.csdDigits(Int64.min) == 1)
+    }
+
+    @Test func partsByNameAndFractions() throws {
+        let p = try #require(FPGAPart.named("xcvu13p-flga2577-2-e"))
+        #expect(p.luts == 1_728_000 && p.ffs == 3_456_000 && p.dsps == 12_288)
+        #expect(FPGAPart.named("XCVU9P")?.luts == 1_182_240)
+        #expect(FPGAPart.named("xcvu9") == nil)
+        let u = PartUsage(ResourceCounts(lut: 17_280, ff: 3_456, dsp: 123), of: p)
+        #expect(u.lutFraction == 0.01)
+        #expect(u.ffFraction == 0.001)
+        #expect(abs(u.dspFraction - 123.0 / 12_288) < 1e-15)
+    }
+
+    @Test func analyticEstimateIsLabelledAndUsesTheScheduleWhenGiven() throws {
+        let m = try Pipeline.lower(ModelZoo.oneLayer())
+        let bare = AnalyticResourceEstimate.estimate(m, clockNs: 5, part: FPGAPart.named("xcvu13p"))
+        #expect(bare.isEstimate)
+        #expect(bare.method == "analytic estimate")
+        #expect(bare.total.lut > 0 && bare.total.ff > 0)
+        #expect(bare.notes.contains { $0.contains("not synthesized") })
+        let stage = StageInfo(module: "one_layer_fc1", op: m.ops[0].name, kind: "dense", sourceLayers: [], startCycle: 0,
+                              cycles: 2, registerBits: 1234)
+        let scheduled = AnalyticResourceEstimate.estimate(m, clockNs: 5, stages: [stage], delayRegisterBits: 10, part: nil)
+        #expect(scheduled.total.ff == 1234 + 10)
+        #expect(scheduled.modules[0].module == "one_layer_fc1")
+        #expect(scheduled.total.lut == bare.total.lut)
+    }
+
+    static let statJSON = """
+    {
+       "creator": "Yosys 0.23 (git sha1 7ce5011c24b)",
+       "invocation": "stat -json ",
+       "modules": {
+          "\\\\sub": { "num_cells": 20, "num_cells_by_type": { "CARRY4": 3, "FDRE": 9, "LUT2": 8 } },
+          "\\\\top": { "num_cells": 19, "num_cells_by_type": { "BUFG": 1, "DSP48E2": 1, "FDRE": 16, "sub": 1, "SRL16E": 2, "RAMB18E2": 1 } }
+       },
+          "design": { "num_cells": 39, "num_cells_by_type": { "BUFG": 1, "CARRY4": 3, "DSP48E2": 1, "FDRE": 25, "LUT2": 8, "SRL16E": 2, "RAMB18E2": 1 } }
+    }
+    """
+
+    @Test func yosysStatJSONIsParsedIntoCounts() throws {
+        let stat = try YosysStat.parse(json: "some log line\n" + Self.statJSON)
+        #expect(Set(stat.modules.keys) == ["sub", "top"])
+        #expect(YosysStat.counts(stat.modules["sub"]!) == ResourceCounts(lut: 8, ff: 9, dsp: 0, carry: 3))
+        #expect(YosysStat.counts(stat.design) == ResourceCounts(lut: 10, ff: 25, dsp: 1, carry: 3, bram: 0.5))
+        let r = YosysSynthesis.report(stat, top: "top", family: "xcup", opModules: [("sub", "fc1")], part: FPGAPart.named("xcvu13p"))
+        #expect(!r.isEstimate)
+        #expect(r.modules.map(\.module) == ["sub", "top (top)"])
+        #expect(r.modules[0].op == "fc1")
+        #expect(r.total.lut == 10)
+        #expect(throws: ReportError.self) { try YosysStat.parse(json: "ERROR: no design") }
+    }
+
+    @Test func yosysScriptSynthesizesWithoutIOBuffersAndWritesStatistics() {
+        let s = YosysSynthesis.script(files: ["a.v", "b.v"], top: "tagger", family: "xcup", statFile: "/tmp/s.json")
+        #expect(s == "read_verilog -sv a.v; read_verilog -sv b.v; synth_xilinx -family xcup -top tagger -noiopad; tee -q -o /tmp/s.json stat -json")
+    }
+
+    @Test(.enabled(if: ToolRunner.locate("yosys") != nil))
+    func yosysSynthesizesASmallAdder() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hepml-yosys-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        module add8(input clk, input [7:0] a, input [7:0] b, output reg [8:0] y);
+          always @(posedge clk) y <= a + b;
+        endmodule
+        """.write(toFile: dir + "/add8.v", atomically: true, encoding: .utf8)
+        let lines = LineCollector()
+        let (stat, _) = try await YosysSynthesis.run(files: [dir + "/add8.v"], top: "add8", family: "xc7", workDirectory: dir,
+                                                     progress: ProgressReporter(interval: 60, write: { lines.add($0) }))
+        let c = YosysStat.counts(stat.design)
+        #expect(c.ff == 9)
+        #expect(c.carry >= 2)
+        #expect(c.lut >= 8)
+        #expect(lines.all.first?.contains("synthesizing 1 Verilog files with yosys") == true)
+        #expect(lines.all.last?.contains("done after") == true)
+    }
+}
+
+/// Collects progress lines from any thread.
+final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func add(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+}
