@@ -1,0 +1,213 @@
+import ArgumentParser
+import Driver
+import Foundation
+import ModelIR
+import Reports
+import Simulation
+import Templates
+import TensorIO
+import Toolchain
+import VerilogBackend
+
+/// `hepml-compile report`: bit-accuracy, physics impact, latency and
+/// resources of a model, as report.json, report.html and a text summary.
+/// Reports computes from values; this command gathers them (the Verilog
+/// design, synthesis, simulation) and writes the files.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write report.json and report.html: float vs fixed-point accuracy per layer, physics impact, latency and resources.",
+        discussion: """
+        Traces the float model and the bit-exact reference on the events of --input and compares every layer.
+        With --labels, compares ROC curves (tagger: class index or one-hot per event) or signal efficiency at a
+        fixed background acceptance (single-output anomaly score: 0 = background, k = signal k).
+        Latency and per-op stages come from the generated Verilog; --simulate-rtl measures them in Verilator and
+        counts bit mismatches. Resources come from yosys synth_xilinx when yosys is installed, else from an
+        analytic estimate, labelled as such. See docs/reports.md.
+        """)
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "Input events, one per row (CSV).")
+    var input: String
+
+    @Option(help: "Labels, one row per event (CSV): a class index, one-hot columns, or 0/k for background/signal k.")
+    var labels: String?
+
+    @Option(help: "Output folder for report.json, report.html and summary.txt.")
+    var out: String = "report"
+
+    @Option(name: .customLong("clock-ns"), help: "Clock period in ns (pipeline depth and latency in ns).")
+    var clockNs: Double = 5.0
+
+    @Option(help: "FPGA part for resource fractions: xcvu13p, xcvu9p, xcku115 or xc7vx690t (a full part number works too).")
+    var part: String = "xcvu13p"
+
+    @Option(name: .customLong("background-acceptance"), help: "Fraction of background an anomaly trigger keeps.")
+    var backgroundAcceptance: Double = 1e-3
+
+    @Option(name: .customLong("rate-hz"), help: "Rate budget in Hz; sets the background acceptance to rate / 40 MHz.")
+    var rateHz: Double?
+
+    @Option(name: .customLong("class-names"), help: "Comma-separated class names of a tagger (e.g. g,q,W,Z,t).")
+    var classNames: String?
+
+    @Option(name: .customLong("signal-names"), help: "Comma-separated names of signal labels 1, 2, ... of an anomaly score.")
+    var signalNames: String?
+
+    @Flag(name: .customLong("no-synthesis"), help: "Skip yosys even if it is installed (use the analytic estimate).")
+    var noSynthesis = false
+
+    @Flag(name: .customLong("simulate-rtl"), help: "Simulate the Verilog in Verilator: bit mismatches and measured latency.")
+    var simulateRTL = false
+
+    func run() async throws {
+        do {
+            try await report()
+        } catch let error as DriverError {
+            throw fail(error)
+        }
+    }
+
+    func report() async throws(DriverError) {
+        guard clockNs > 0, clockNs.isFinite else { throw .option("--clock-ns must be a positive number") }
+        guard backgroundAcceptance > 0, backgroundAcceptance <= 1 else { throw .option("--background-acceptance must be in (0, 1]") }
+        if let rateHz, !(rateHz > 0 && rateHz <= 40e6) { throw .option("--rate-hz must be in (0, 40e6]") }
+        guard let fpga = FPGAPart.named(part) else {
+            throw .option("--part: unknown part '\(part)'; known: " + FPGAPart.known.map(\.name).joined(separator: ", "))
+        }
+        let progress = ProgressReporter()
+        let loaded = try modelOptions.load()
+        let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
+        var labelTable: EventTable?
+        if let labels {
+            do { labelTable = try CSVTable.read(path: labels) } catch { throw .data(error) }
+        }
+
+        var simulation = SimulationResults()
+        var notes: [String] = []
+        let design = verilogDesign(loaded.model, notes: &notes)
+        if let design {
+            simulation.scheduledLatencyCycles = design.latency
+            simulation.initiationInterval = 1
+            simulation.delayRegisterBits = design.delayRegisterBits
+            simulation.stages = design.modules.map {
+                StageInfo(module: $0.module, op: $0.op, kind: $0.kind, sourceLayers: $0.sourceLayers, startCycle: $0.startCycle,
+                          cycles: $0.latency, adders: $0.adders, multipliers: $0.multipliers, romWords: $0.romWords,
+                          registerBits: $0.registerBits)
+            }
+            if simulateRTL { try await simulate(design, loaded.model, events, into: &simulation, progress: progress) }
+        } else if simulateRTL {
+            throw .option("--simulate-rtl: no Verilog design (\(notes.joined(separator: "; ")))")
+        }
+
+        var resources: ResourceReport?
+        if let design, !noSynthesis, ToolRunner.locate("yosys") != nil {
+            resources = await synthesize(design, part: fpga, progress: progress, notes: &notes)
+        }
+
+        var physics = PhysicsImpactAnalysis.Options(backgroundAcceptance: backgroundAcceptance, rateBudgetHz: rateHz)
+        physics.classNames = classNames.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        physics.signalNames = signalNames.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let input = ReportInput(graph: loaded.graph, model: loaded.model, events: events, labels: labelTable, clockNs: clockNs,
+                                simulation: simulation, resources: resources, part: fpga, physics: physics)
+        var report: ModelReport
+        do {
+            report = try progress.step("evaluating the float model and the fixed-point reference on \(events.rows) events") {
+                try ModelReport.build(input)
+            }
+        } catch let error as ReportError {
+            throw map(error, labels: labels)
+        } catch {
+            throw .io("\(error)")
+        }
+        report.resources?.notes += notes
+
+        let files: [(name: String, contents: String)]
+        do {
+            files = try ReportFiles.files(report, templates: TemplateLibrary.locate())
+        } catch let error as ReportError {
+            throw map(error, labels: labels)
+        } catch {
+            throw .io("\(error)")
+        }
+        try write(files, to: out)
+        print(report.textSummary(), terminator: "")
+        print("\nwrote \(files.map { "\(out)/\($0.name)" }.joined(separator: ", "))")
+    }
+
+    /// The pipelined RTL, for latency, stages and synthesis; nil (with a
+    /// note) when the Verilog backend cannot emit this model.
+    func verilogDesign(_ model: LoweredModel, notes: inout [String]) -> VerilogDesign? {
+        do {
+            return try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: clockNs))
+        } catch {
+            notes.append("no Verilog design: \(error)")
+            return nil
+        }
+    }
+
+    func simulate(_ design: VerilogDesign, _ model: LoweredModel, _ events: EventTable, into simulation: inout SimulationResults,
+                  progress: ProgressReporter) async throws(DriverError) {
+        let step = progress.start("Verilator RTL simulation of \(events.rows) events (build, then run)")
+        do {
+            let result = try await VerilatorSimulation(design: design, model: model).run(events)
+            step.finish(success: true)
+            simulation.rtlEvents = result.events
+            simulation.rtlMismatches = result.mismatchCount
+            simulation.firstMismatch = result.mismatches.first?.description
+            simulation.latencyCycles = result.measuredLatency
+        } catch {
+            step.finish(success: false)
+            switch error {
+            case .tool(let e): throw .tool(e)
+            default: throw .io("\(error)")
+            }
+        }
+    }
+
+    /// Yosys counts, or nil (with a note) so that the report falls back to the estimate.
+    func synthesize(_ design: VerilogDesign, part: FPGAPart, progress: ProgressReporter, notes: inout [String]) async -> ResourceReport? {
+        let fm = FileManager.default
+        let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("hepml-report-yosys-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? fm.removeItem(atPath: dir) }
+        do {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            for f in design.files where design.verilogFiles.contains(f.path) {
+                try Data(f.contents.utf8).write(to: URL(fileURLWithPath: dir + "/" + f.path))
+            }
+        } catch {
+            notes.append("synthesis skipped: cannot write the Verilog to \(dir): \(error.localizedDescription)")
+            return nil
+        }
+        do {
+            let (stat, _) = try await YosysSynthesis.run(files: design.verilogFiles, top: design.topModule, family: part.yosysFamily,
+                                                         workDirectory: dir, progress: progress)
+            return YosysSynthesis.report(stat, top: design.topModule, family: part.yosysFamily,
+                                         opModules: design.modules.map { ($0.module, $0.op) }, part: part)
+        } catch {
+            FileHandle.standardError.write(Data("hepml-compile: warning: yosys synthesis failed, using the analytic estimate: \(error)\n".utf8))
+            notes.append("yosys synthesis failed (\(error)); analytic estimate shown")
+            return nil
+        }
+    }
+
+    func map(_ error: ReportError, labels: String?) -> DriverError {
+        switch error {
+        case .labels(let s): return .data(TensorIOError(file: labels ?? "labels", message: s))
+        case .io(let s), .template(let s): return .io(s)
+        }
+    }
+
+    /// Each file is written whole (atomically); other files in the folder are left alone.
+    func write(_ files: [(name: String, contents: String)], to folder: String) throws(DriverError) {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for f in files {
+                try Data(f.contents.utf8).write(to: URL(fileURLWithPath: folder + "/" + f.name), options: .atomic)
+            }
+        } catch {
+            throw .io("cannot write the report to \(folder): \(error.localizedDescription)")
+        }
+    }
+}
