@@ -100,7 +100,8 @@ public struct L1AnomalyGenerator: Sendable {
             case .muon: sigma = pt * (0.08 + 0.0005 * pt); angle = 0.01
             case .jet: sigma = pt * hypot(0.08, 1.1 / max(pt, 1).squareRoot()); angle = 0.04
             }
-            let measuredPt = max(0, pt + sigma * rng.normal())
+            // Thresholds compare hardware units, so the pT is put on the grid first.
+            let measuredPt = gridPt(max(0, pt + sigma * rng.normal()))
             let eta = p.eta + angle * rng.normal()
             let phi = wrapPhi(p.phi + angle * rng.normal())
             let measured = FourVector(pt: measuredPt, eta: eta, phi: phi)
@@ -113,7 +114,7 @@ public struct L1AnomalyGenerator: Sendable {
             default: break
             }
         }
-        let leading = (electrons + muons).map(\.pt).max() ?? 0
+        let leading = (electrons + muons).map { gridPt($0.pt) }.max() ?? 0
         guard leading > triggerPt else { return nil }
         // Unclustered energy and pile-up smear the missing ET.
         metX += 7 * rng.normal()
