@@ -64,7 +64,8 @@ public struct FixedType: Hashable, Sendable, CustomStringConvertible {
     /// The largest raw code.
     public var maxRaw: Int64 {
         if isSigned { return width == 64 ? Int64.max : (Int64(1) << (width - 1)) - 1 }
-        return (Int64(1) << width) - 1
+        // Unsigned widths stop at 63, so this never shifts into the sign bit.
+        return Int64.max >> (63 - width)
     }
 
     /// The value of one LSB.

@@ -33,9 +33,11 @@ public enum OverflowMode: String, CaseIterable, Sendable, Hashable, Codable {
     case sat = "AP_SAT"
     /// Replace an overflowing value by zero.
     case satZero = "AP_SAT_ZERO"
-    /// Clamp symmetrically: the most negative code is never produced (signed types).
+    /// Clamp symmetrically: the most negative code is never produced (signed
+    /// types with W > 1; for W = 1 the headers' symmetric minimum is -1 itself).
     case satSym = "AP_SAT_SYM"
-    /// Sign-magnitude wrap.
+    /// Sign-magnitude wrap. The ap_types headers refuse `ap_ufixed` with this
+    /// mode (they exit at construction); here an unsigned type saturates.
     case wrapSM = "AP_WRAP_SM"
 
     /// Parses `AP_SAT` or `SAT` (case-insensitive).

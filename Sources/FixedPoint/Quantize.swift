@@ -3,9 +3,7 @@
 extension FixedType {
     /// The raw code that `value` becomes when assigned to this type.
     public func quantize(_ value: ExactValue) -> Int64 {
-        let negative = value.raw < 0
-        let rounded = roundToLSB(value)
-        return fitRange(rounded, sourceNegative: negative)
+        fitRange(roundToLSB(value))
     }
 
     /// Float-to-fixed conversion with this type's Q and O modes. NaN and
@@ -16,34 +14,50 @@ extension FixedType {
         return quantize(exact)
     }
 
-    /// Converts a raw code of `source` to this type.
+    /// Converts a raw code of `source` to this type. An identical source
+    /// type is a plain copy, as in C++; any other source type is converted,
+    /// so AP_SAT_SYM moves the most negative code even from the same format.
     @inlinable
     public func quantize(raw: Int64, from source: FixedType) -> Int64 {
-        if source.fractionBits == fractionBits && contains(source) { return raw }
+        if source == self { return raw }
+        if source.fractionBits == fractionBits && contains(source)
+            && !(overflow == .satSym && isSigned && raw == minRaw) {
+            return raw
+        }
         return quantize(ExactValue(raw, of: source))
+    }
+
+    /// A value in units of this type's LSB, before overflow handling.
+    struct Rounded {
+        /// `floor(value / LSB)`: the source bits as `ap_fixed` aligns them
+        /// before adding the rounding increment.
+        var floor: Int128
+        /// The value after quantization (`floor` or `floor + 1`).
+        var value: Int128
     }
 
     /// The integer (in units of this type's LSB) that `value` rounds to,
     /// before any overflow handling. Large left shifts are replaced by a
     /// representative that keeps the sign, the low 70 bits and the fact of
     /// overflowing, which is all that overflow handling reads.
-    func roundToLSB(_ value: ExactValue) -> Int128 {
+    func roundToLSB(_ value: ExactValue) -> Rounded {
         var raw = value.raw
         var shift = value.fractionBits - fractionBits
-        if raw == 0 { return 0 }
+        if raw == 0 { return Rounded(floor: 0, value: 0) }
         if shift <= 0 {
             let left = -shift
             let bits = 128 - raw.magnitude.leadingZeroBitCount
-            if bits + left <= 120 { return raw << left }
+            if bits + left <= 120 { return Rounded(floor: raw << left, value: raw << left) }
             let low70 = Int128(truncatingIfNeeded: UInt128(truncatingIfNeeded: raw) << min(left, 127)) & ((Int128(1) << 70) - 1)
-            return raw < 0 ? low70 - (Int128(1) << 110) : low70 + (Int128(1) << 110)
+            let representative = raw < 0 ? low70 - (Int128(1) << 110) : low70 + (Int128(1) << 110)
+            return Rounded(floor: representative, value: representative)
         }
         // Very large right shifts: pre-shift keeping a sticky bit, which
         // preserves floor, "remainder is zero" and the comparison with half.
         if shift > 100 {
             let k = shift - 100
-            let q: Int128 = k >= 126 ? (raw < 0 ? -1 : 0) : raw >> k
-            let sticky: Int128 = k >= 126 ? 1 : ((q << k) != raw ? 1 : 0)
+            let q: Int128 = k >= 127 ? (raw < 0 ? -1 : 0) : raw >> k
+            let sticky: Int128 = k >= 127 ? 1 : ((q << k) != raw ? 1 : 0)
             raw = (q << 1) | sticky
             shift = 101
         }
@@ -61,11 +75,13 @@ extension FixedType {
         case .rndMinInf: up = rem > half
         case .rndConv: up = rem > half || (rem == half && (q & 1) == 1)
         }
-        return up ? q + 1 : q
+        return Rounded(floor: q, value: up ? q + 1 : q)
     }
 
-    /// Overflow handling of an already-rounded integer.
-    func fitRange(_ r: Int128, sourceNegative: Bool) -> Int64 {
+    /// Overflow handling of an already-rounded value, following
+    /// `ap_fixed_base::overflow_adjust` in the open ap_types headers.
+    func fitRange(_ rounded: Rounded) -> Int64 {
+        let r = rounded.value
         let minR = Int128(minRaw), maxR = Int128(maxRaw)
         let over = r > maxR
         var under = r < minR
@@ -75,6 +91,8 @@ extension FixedType {
         let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << width) - 1
         var bits = UInt64(truncatingIfNeeded: r) & mask
         let msb = width - 1
+        // The headers' `neg_src`: the source is negative and did not round
+        // up to zero; a negative value never rounds above zero.
         let sign = r < 0
         func setBit(_ i: Int, _ on: Bool) { bits = on ? bits | (UInt64(1) << i) : bits & ~(UInt64(1) << i) }
         func setRange(_ lo: Int, _ hi: Int, _ on: Bool) {
@@ -98,7 +116,10 @@ extension FixedType {
         case (.wrapSM, true):
             let ro = bit(msb)
             if saturationBits == 0 {
-                let lD = (r >> width) & 1 == 1
+                // `lD` is the first source bit above the destination, read
+                // before the rounding increment: a carry out of the W bits
+                // does not reach it.
+                let lD = (rounded.floor >> width) & 1 == 1
                 if lD != ro { bits = ~bits & mask; setBit(msb, lD) }
             } else {
                 if saturationBits == 1 && sign != ro {
@@ -111,7 +132,10 @@ extension FixedType {
             }
         default: // AP_SAT, AP_SAT_SYM, and unsigned AP_WRAP_SM
             if over { return maxRaw }
-            return (overflow == .satSym && isSigned) ? minRaw + 1 : minRaw
+            guard overflow == .satSym && isSigned else { return minRaw }
+            // The headers build the symmetric minimum as the pattern
+            // 100...0 | 1, which for W = 1 is the single bit 1, i.e. -1.
+            return width == 1 ? minRaw : minRaw + 1
         }
         return rawFromBits(bits)
     }
