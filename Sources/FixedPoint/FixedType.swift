@@ -35,6 +35,8 @@ public struct FixedType: Hashable, Sendable, CustomStringConvertible {
         guard saturationBits >= 0, saturationBits <= width else {
             throw .saturationBitsOutOfRange(saturationBits, width: width)
         }
+        // Vitis HLS rejects ap_ufixed with AP_WRAP_SM (the headers exit at construction).
+        guard signed || overflow != .wrapSM else { throw .unsignedWrapSM }
         self.isSigned = signed
         self.width = width
         self.integerBits = integerBits
@@ -124,6 +126,7 @@ public enum FixedTypeError: Error, Equatable, Sendable, CustomStringConvertible 
     case saturationBitsOutOfRange(Int, width: Int)
     case unknownQuantization(String)
     case unknownOverflow(String)
+    case unsignedWrapSM
 
     public var description: String {
         switch self {
@@ -139,6 +142,8 @@ public enum FixedTypeError: Error, Equatable, Sendable, CustomStringConvertible 
             return "saturation bits N=\(n) must be between 0 and W=\(w)"
         case let .unknownQuantization(q):
             return "unknown quantization mode '\(q)'; known: " + QuantizationMode.allCases.map(\.rawValue).joined(separator: ", ")
+        case .unsignedWrapSM:
+            return "AP_WRAP_SM is defined for signed types only (ap_fixed, not ap_ufixed)"
         case let .unknownOverflow(o):
             return "unknown overflow mode '\(o)'; known: " + OverflowMode.allCases.map(\.rawValue).joined(separator: ", ")
         }

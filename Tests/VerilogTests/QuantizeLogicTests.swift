@@ -22,7 +22,7 @@ import VerilogBackend
         for (source, id) in [("s", TensorID(0)), ("u", TensorID(1))] {
             for q in QuantizationMode.allCases {
                 for (o, n) in overflows {
-                    for (signed, w, i) in shapes where n <= w {
+                    for (signed, w, i) in shapes where n <= w && (signed || o != .wrapSM) {
                         let t = try FixedType(signed: signed, width: w, integerBits: i, quantization: q, overflow: o, saturationBits: n)
                         let name = "\(source)_\(q.rawValue.lowercased())_\(o.rawValue.lowercased())\(n)_\(signed ? "s" : "u")\(w)_\(i < 0 ? "m\(-i)" : "\(i)")"
                         tensors.append(TensorInfo(name: name, size: 1, type: t))
