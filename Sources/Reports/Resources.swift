@@ -175,9 +175,18 @@ public enum AnalyticResourceEstimate {
         let xin = m[op.inputs[0]]
         switch op.kind {
         case .dense(let d):
-            let sum = partials(d).reduce(0) { $0 + max($1 - 1, 0) }
+            // A constant multiplication with k CSD digits is k - 1 adders of
+            // about the product's width; summing a row's n nonzero products
+            // and the bias takes n - 1 (+1) adders of the accumulator's width.
+            let productWidth = min(d.weightType.width + xin.type.width, d.accumulatorType.width)
+            var multiply = 0, tree = 0
+            for (j, row) in d.rows.enumerated() {
+                multiply += row.reduce(0) { $0 + max(csdDigits($1.weight) - 1, 0) }
+                tree += max(row.count - 1, 0) + (d.bias[j] != 0 && !row.isEmpty ? 1 : 0)
+            }
             // Output rounding, activation and overflow handling: about one LUT per output bit.
-            return adders(sum, width: d.accumulatorType.width) + ResourceCounts(lut: out.size * out.type.width)
+            return adders(multiply, width: productWidth) + adders(tree, width: d.accumulatorType.width)
+                + ResourceCounts(lut: out.size * out.type.width)
         case .activation:
             return ResourceCounts(lut: out.size * out.type.width)
         case .table(let t):

@@ -3,12 +3,12 @@ import Foundation
 /// The report's plots, each a pure function from report values to an `<svg>`.
 public enum ReportCharts {
     /// Fixed-point output vs float output per event, with the diagonal.
-    public static func outputScatter(_ o: OutputAccuracy, width: Double = 360, height: Double = 300) -> String {
+    public static func outputScatter(_ o: OutputAccuracy, width: Double = 285, height: Double = 250) -> String {
         let vals = o.scatter.flatMap { [$0.x, $0.y] }.filter(\.isFinite)
         let lo = vals.min() ?? 0, hi = vals.max() ?? 1
         let pad = (hi - lo) * 0.04
         let f = PlotFrame(width: width, height: height, x: (lo - pad, hi + pad), y: (lo - pad, hi + pad),
-                          title: "\(o.name): fixed vs float (\(o.scatter.count) events)", xLabel: "float model", yLabel: "fixed-point reference")
+                          title: "\(o.name): fixed vs float, \(o.scatter.count) events", xLabel: "float model", yLabel: "fixed-point reference")
         return f.document([
             f.polyline([lo - pad, hi + pad], [lo - pad, hi + pad], color: "#999", width: 1, dashed: true),
             f.scatter(o.scatter, color: SVG.fixedColor),
@@ -16,7 +16,7 @@ public enum ReportCharts {
     }
 
     /// Histogram of `fixed - float` for one output.
-    public static func errorHistogram(_ o: OutputAccuracy, width: Double = 360, height: Double = 300) -> String {
+    public static func errorHistogram(_ o: OutputAccuracy, width: Double = 285, height: Double = 250) -> String {
         let h = o.errorHistogram
         let f = PlotFrame(width: width, height: height, x: (h.lower, h.upper), y: (0, Double(h.counts.max() ?? 1) * 1.08),
                           title: "\(o.name): error, RMS \(SVG.label(o.error.rms))", xLabel: "fixed − float", yLabel: "events")
@@ -36,7 +36,12 @@ public enum ReportCharts {
             let m = max(abs(r.min), abs(r.max))
             return m > 0 ? log2(m) : nil
         }
-        let lows = layers.map { log2($0.lsb) } + layers.compactMap { $0.smallExponent.map(Double.init) }
+        // The small end of a bar stops 6 bits below the type's LSB: values
+        // further down all round to zero and would only squash the axis.
+        func usedLow(_ l: LayerAccuracy, _ top: Double) -> Double {
+            max(Double(l.smallExponent ?? Int(floor(top))), log2(l.lsb) - 6)
+        }
+        let lows = layers.map { log2($0.lsb) } + layers.compactMap { l in usedTop(l).map { usedLow(l, $0) } }
         let highs = layers.map(declaredTop) + layers.compactMap(usedTop)
         let lo = floor(lows.min() ?? -8) - 1, hi = ceil(highs.max() ?? 8) + 1
         let x = Scale(lo, hi, pixels: (labelWidth, width - right))
@@ -46,7 +51,7 @@ public enum ReportCharts {
             s += "<line x1=\"\(c(x(t)))\" y1=\"\(c(top))\" x2=\"\(c(x(t)))\" y2=\"\(c(height - bottom))\" stroke=\"#e4e4e4\"/>"
             s += "<text x=\"\(c(x(t)))\" y=\"\(c(height - bottom + 14))\" text-anchor=\"middle\" class=\"tick\">2^\(Int(t))</text>"
         }
-        s += "<text x=\"\(c((labelWidth + width) / 2))\" y=\"\(c(height - 8))\" text-anchor=\"middle\" class=\"axis\">magnitude (grey: declared type from LSB to max; blue: float values, 1% quantile to max; red: beyond the type)</text>"
+        s += "<text x=\"\(c((labelWidth + width) / 2))\" y=\"\(c(height - 8))\" text-anchor=\"middle\" class=\"axis\">magnitude (grey: declared type, LSB to max; blue: float values, 1% quantile to max; pale: below the LSB; red: beyond the type)</text>"
         for (i, l) in layers.enumerated() {
             let y0 = top + Double(i) * rowHeight
             let mid = y0 + rowHeight / 2
@@ -54,9 +59,16 @@ public enum ReportCharts {
             let dLo = x(log2(l.lsb)), dHi = x(declaredTop(l))
             s += "<rect x=\"\(c(dLo))\" y=\"\(c(y0 + 3))\" width=\"\(c(max(dHi - dLo, 1)))\" height=\"\(c(rowHeight - 6))\" fill=\"#ddd\" stroke=\"#aaa\"/>"
             if let uTop = usedTop(l) {
-                let uLo = x(Double(l.smallExponent ?? Int(floor(uTop)))), uHi = x(uTop)
+                let uLo = x(usedLow(l, uTop)), uHi = x(uTop)
                 let inside = min(uHi, dHi)
-                s += "<rect x=\"\(c(uLo))\" y=\"\(c(y0 + 7))\" width=\"\(c(max(inside - uLo, 1)))\" height=\"\(c(rowHeight - 14))\" fill=\"\(SVG.floatColor)\"/>"
+                let start = max(uLo, dLo)
+                if uLo < dLo {
+                    // Below the LSB: these magnitudes round to zero or one LSB.
+                    s += "<rect x=\"\(c(uLo))\" y=\"\(c(y0 + 7))\" width=\"\(c(min(dLo, uHi) - uLo))\" height=\"\(c(rowHeight - 14))\" fill=\"\(SVG.floatColor)\" fill-opacity=\"0.3\"/>"
+                }
+                if inside > start {
+                    s += "<rect x=\"\(c(start))\" y=\"\(c(y0 + 7))\" width=\"\(c(inside - start))\" height=\"\(c(rowHeight - 14))\" fill=\"\(SVG.floatColor)\"/>"
+                }
                 if uHi > dHi {
                     s += "<rect x=\"\(c(dHi))\" y=\"\(c(y0 + 7))\" width=\"\(c(uHi - dHi))\" height=\"\(c(rowHeight - 14))\" fill=\"\(SVG.fixedColor)\"/>"
                 }
@@ -84,8 +96,14 @@ public enum ReportCharts {
         var legend: [(label: String, color: String, dashed: Bool)] = []
         for (i, k) in classifier.classes.enumerated() {
             let color = SVG.palette[i % SVG.palette.count]
-            content.append(f.polyline(k.rocFloat.signalEfficiency, k.rocFloat.backgroundEfficiency.map { max($0, yLo) }, color: color))
-            content.append(f.polyline(k.rocFixed.signalEfficiency, k.rocFixed.backgroundEfficiency.map { max($0, yLo) }, color: color, dashed: true))
+            // Points with no background passing cannot sit on a log axis: they are left out.
+            func curve(_ r: ROCPoints) -> ([Double], [Double]) {
+                let keep = r.backgroundEfficiency.indices.filter { r.backgroundEfficiency[$0] > 0 }
+                return (keep.map { r.signalEfficiency[$0] }, keep.map { r.backgroundEfficiency[$0] })
+            }
+            let fl = curve(k.rocFloat), fx = curve(k.rocFixed)
+            content.append(f.polyline(fl.0, fl.1, color: color))
+            content.append(f.polyline(fx.0, fx.1, color: color, dashed: true))
             legend.append(("\(k.name) AUC \(String(format: "%.3f", k.aucFloat)) / \(String(format: "%.3f", k.aucFixed))", color, false))
         }
         var legendFrame = f
@@ -152,7 +170,7 @@ public enum ReportCharts {
         var s = "<text x=\"\(c(labelWidth))\" y=\"16\" class=\"title\">LUTs (blue) and FFs (grey) per module\(r.isEstimate ? " — analytic estimate" : "")</text>"
         for t in x.ticks(8) {
             s += "<line x1=\"\(c(x(t)))\" y1=\"\(c(top))\" x2=\"\(c(x(t)))\" y2=\"\(c(height - bottom))\" stroke=\"#e4e4e4\"/>"
-            s += "<text x=\"\(c(x(t)))\" y=\"\(c(height - bottom + 14))\" text-anchor=\"middle\" class=\"tick\">\(SVG.escape(SVG.label(t)))</text>"
+            s += "<text x=\"\(c(x(t)))\" y=\"\(c(height - bottom + 14))\" text-anchor=\"middle\" class=\"tick\">\(ReportFormat.integer(Int(t)))</text>"
         }
         for (i, m) in rows.enumerated() {
             let y0 = top + Double(i) * rowHeight
