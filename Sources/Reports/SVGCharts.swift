@@ -129,7 +129,7 @@ public enum ReportCharts {
             legend.append((d.name, color, false))
         }
         if a.thresholdFloat.isFinite { content.append(f.verticalLine(at: a.thresholdFloat, color: SVG.floatColor, label: "threshold (float)")) }
-        if a.thresholdFixed.isFinite { content.append(f.verticalLine(at: a.thresholdFixed, color: SVG.fixedColor, label: "threshold (fixed)")) }
+        if a.thresholdFixed.isFinite { content.append(f.verticalLine(at: a.thresholdFixed, color: SVG.fixedColor, label: "threshold (fixed)", labelRow: 1)) }
         content.append(f.legend(legend))
         return f.document(content)
     }

@@ -208,12 +208,13 @@ public struct PlotFrame: Sendable {
         return polyline(xs, ys, color: color, width: 1.4, dashed: dashed)
     }
 
-    /// A vertical marker line with a label.
-    public func verticalLine(at v: Double, color: String, label: String, dashed: Bool = true) -> String {
+    /// A vertical marker line with a label (`labelRow` moves the label down
+    /// one line per row, so that nearby markers stay legible).
+    public func verticalLine(at v: Double, color: String, label: String, dashed: Bool = true, labelRow: Int = 0) -> String {
         let px = SVG.coordinate(x(v))
         let dash = dashed ? " stroke-dasharray=\"3 3\"" : ""
         return "<line x1=\"\(px)\" y1=\"\(SVG.coordinate(y.pixelUpper))\" x2=\"\(px)\" y2=\"\(SVG.coordinate(y.pixelLower))\" stroke=\"\(color)\"\(dash)/>"
-            + "<text x=\"\(SVG.coordinate(x(v) + 3))\" y=\"\(SVG.coordinate(y.pixelUpper + 11))\" class=\"tick\" fill=\"\(color)\">\(SVG.escape(label))</text>"
+            + "<text x=\"\(SVG.coordinate(x(v) + 3))\" y=\"\(SVG.coordinate(y.pixelUpper + 11 + 12 * Double(labelRow)))\" class=\"tick\" fill=\"\(color)\">\(SVG.escape(label))</text>"
     }
 
     /// A legend in the top-right corner of the plot area.
