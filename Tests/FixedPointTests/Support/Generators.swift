@@ -9,9 +9,9 @@ enum Generators {
         Gen.bool, Gen.int(in: 1...64), Gen.int(in: -20...20),
         Gen<QuantizationMode>.case, Gen<OverflowMode>.case, Gen.int(in: 0...2)
     ).map { p -> FixedType in
-        let (signed, w, offset, q, o, n) = p
+        let (s, w, offset, q, o, n) = p
         // Vitis has no unsigned AP_WRAP_SM.
-        let signed = signed || o == .wrapSM
+        let signed = s || o == .wrapSM
         let width = signed ? w : min(w, 63)
         // I spreads around W/2: negative, inside and beyond W all occur.
         let i = min(max(width / 2 + offset * max(1, width / 8), -64), 128)
