@@ -1,0 +1,55 @@
+import FixedPoint
+import ModelIR
+import Reference
+import TensorIO
+
+/// The testbench's vectors: `tb_data/tb_input_features.dat` (events as
+/// given, one a line) and `tb_data/tb_output_predictions.dat` (the Swift
+/// reference's outputs as exact decimals of their raw codes).
+public enum HLSTestVectors {
+    static func files(_ model: LoweredModel, events: EventTable) throws(HLSError) -> [GeneratedFile] {
+        guard events.columns == model.inputWidth else {
+            throw .testInputs("events have \(events.columns) columns, the model takes \(model.inputWidth) inputs")
+        }
+        if let bad = events.values.firstIndex(where: { !$0.isFinite }) {
+            throw .testInputs("event \(bad / max(events.columns, 1)) holds \(events.values[bad]); only finite numbers have a fixed-point value")
+        }
+        let outputTypes = model.outputs.flatMap { id in Array(repeating: model[id].type, count: model[id].size) }
+        let evaluator = FixedPointEvaluator(model)
+        var inputText = "", outputText = ""
+        for r in 0..<events.rows {
+            let row = events[row: r]
+            inputText += row.map(number).joined(separator: " ") + "\n"
+            let raw = evaluator.runRaw(evaluator.quantizeInputs(row))
+            outputText += zip(raw, outputTypes).map { HLSLiterals.decimal($0, fractionBits: $1.fractionBits) }.joined(separator: " ") + "\n"
+        }
+        return [GeneratedFile(path: "tb_data/tb_input_features.dat", contents: inputText),
+                GeneratedFile(path: "tb_data/tb_output_predictions.dat", contents: outputText)]
+    }
+
+    /// `events` seeded random events, each input uniform over its type's range.
+    public static func sample(_ model: LoweredModel, events: Int, seed: UInt64 = 0x4845_504D_4C) -> EventTable {
+        var state = seed
+        func next() -> Double {
+            // SplitMix64: a fixed sequence on every platform.
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(UInt64(1) << 53)
+        }
+        let types = model.inputs.flatMap { id in Array(repeating: model[id].type, count: model[id].size) }
+        var values: [Double] = []
+        values.reserveCapacity(events * types.count)
+        for _ in 0..<events {
+            for t in types { values.append(t.minValue + (t.maxValue - t.minValue) * next()) }
+        }
+        return EventTable(rows: events, columns: types.count, values: values)
+    }
+
+    /// The shortest text that reads back as exactly `v` (C++ streams and
+    /// `strtod` round correctly).
+    public static func number(_ v: Double) -> String {
+        "\(v)"
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import FixedPoint
+import HLSBackend
+import ModelIR
+import Reference
+import TensorIO
+import Toolchain
+
+/// C simulation of the generated HLS project without Vitis: the firmware and
+/// a small harness are compiled with g++ against the open ap_types headers,
+/// run on events, and every raw output code is compared with the Swift
+/// reference (``FixedPointEvaluator``).
+///
+/// The binary is cached under ``cacheDirectory`` by a hash of its sources,
+/// the compiler flags and the header folder, so running the same model twice
+/// compiles once.
+public struct CSimulation: Sendable {
+    /// The g++ flags: C++17 and light optimisation (-O1 keeps compile times
+    /// down). The three -Wno- flags switch off the warnings that gate GCC 12's
+    /// "access analysis" pass, which is superlinear in the size of a function:
+    /// the static initialiser of a few thousand `ap_fixed` weights took it
+    /// 50 of 60 seconds. The headers are included as system headers (-isystem)
+    /// so that their own warnings do not drown ours.
+    public static let compilerFlags = ["-std=c++17", "-O1",
+                                       "-Wno-free-nonheap-object", "-Wno-mismatched-dealloc", "-Wno-mismatched-new-delete"]
+
+    public let model: LoweredModel
+    public let options: HLSOptions
+    /// The folder holding `ap_fixed.h`.
+    public let apTypesDirectory: String
+    public let cacheDirectory: String
+
+    /// - Parameters:
+    ///   - apTypes: the ap_types folder (`--ap-types`); nil looks it up with
+    ///     ``APTypes/locate(environment:)`` (`$HEPML_AP_TYPES`, then the hls4ml package).
+    ///   - cacheDirectory: where compiled binaries are kept; nil is a folder in the temporary directory.
+    public init(model: LoweredModel, options: HLSOptions = HLSOptions(), apTypes: String? = nil,
+                cacheDirectory: String? = nil) throws(CSimError) {
+        if let apTypes {
+            guard APTypes.hasHeaders(apTypes) else { throw .apTypesNotFound("--ap-types \(apTypes) does not contain ap_fixed.h") }
+            apTypesDirectory = apTypes
+        } else if let found = APTypes.locate() {
+            apTypesDirectory = found
+        } else {
+            throw .apTypesNotFound("the open ap_types headers (ap_fixed.h) were not found")
+        }
+        self.model = model
+        self.options = options
+        self.cacheDirectory = cacheDirectory
+            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("hepml-csim-cache")
+    }
+
+    /// A compiled simulation binary.
+    public struct Build: Sendable {
+        public var binary: String
+        /// Compile time; 0 when the binary came from the cache.
+        public var seconds: Double
+        public var cached: Bool
+    }
+
+    /// One output that differs from the reference.
+    public struct Mismatch: Sendable, Equatable, CustomStringConvertible {
+        public var event: Int
+        /// Index in the concatenated outputs.
+        public var output: Int
+        public var expected: Int64
+        public var actual: Int64
+
+        public var description: String { "event \(event), output \(output): C simulation \(actual), reference \(expected) (raw codes)" }
+    }
+
+    /// The outcome of a C simulation run.
+    public struct Report: Sendable {
+        public var events: Int
+        /// Raw output codes per event, from the C++.
+        public var outputs: [[Int64]]
+        /// Up to ``maxListedMismatches`` differing outputs, in event order.
+        public var mismatches: [Mismatch]
+        /// All differing outputs.
+        public var mismatchCount: Int
+        /// Events per second in the C++ event loop (input conversion, network, output codes).
+        public var eventsPerSecond: Double
+        public var build: Build
+
+        /// The outputs as real values, one row per event.
+        public func realOutputs(_ model: LoweredModel) -> EventTable {
+            let types = model.outputs.flatMap { id in Array(repeating: model[id].type, count: model[id].size) }
+            return EventTable(rows: outputs.count, columns: types.count,
+                              values: outputs.flatMap { zip($0, types).map { $1.value(ofRaw: $0) } })
+        }
+    }
+
+    public static let maxListedMismatches = 100
+
+    /// Compiles the simulation (or finds it in the cache).
+    public func build() async throws(CSimError) -> Build {
+        let sources: [GeneratedFile]
+        do { sources = try HLSEmitter.csimSources(model, options: options) } catch { throw .emit("\(error)") }
+        let function = HLSEmitter.topFunction(model)
+        let key = Self.cacheKey(sources, flags: Self.compilerFlags, apTypes: apTypesDirectory)
+        let folder = (cacheDirectory as NSString).appendingPathComponent("\(function)-\(key)")
+        let binary = (folder as NSString).appendingPathComponent("csim")
+        let fm = FileManager.default
+        if fm.isExecutableFile(atPath: binary) { return Build(binary: binary, seconds: 0, cached: true) }
+
+        // Build in a private folder, then move it into place: a concurrent
+        // build of the same sources never sees half a folder.
+        let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        do {
+            try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+            for file in sources {
+                let path = (staging as NSString).appendingPathComponent(file.path)
+                try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path))
+            }
+        } catch {
+            try? fm.removeItem(atPath: staging)
+            throw .io("cannot write the C simulation sources to \(staging): \(error.localizedDescription)")
+        }
+        let arguments = Self.compilerFlags + ["-isystem", apTypesDirectory, "-I", staging,
+                                              "-o", (staging as NSString).appendingPathComponent("csim"),
+                                              (staging as NSString).appendingPathComponent("csim_harness.cpp")]
+        let result: ToolResult
+        do {
+            result = try await ToolRunner.run("g++", arguments, log: (staging as NSString).appendingPathComponent("build.log"),
+                                              installHint: "install g++ (Debian: apt-get install g++) to run the HLS C simulation")
+        } catch {
+            if case .failed = error {} else { try? fm.removeItem(atPath: staging) }
+            throw .tool(error)
+        }
+        do {
+            try fm.moveItem(atPath: staging, toPath: folder)
+        } catch {
+            // Another build of the same sources won the race: use its binary.
+            try? fm.removeItem(atPath: staging)
+            guard fm.isExecutableFile(atPath: binary) else { throw .io("cannot move the C simulation build to \(folder): \(error.localizedDescription)") }
+        }
+        return Build(binary: binary, seconds: result.seconds, cached: false)
+    }
+
+    /// Builds (or reuses) the simulation, runs it on `events` and compares
+    /// every raw output code with the Swift reference.
+    public func run(_ events: EventTable) async throws(CSimError) -> Report {
+        guard events.columns == model.inputWidth else {
+            throw .input("events have \(events.columns) columns, the model takes \(model.inputWidth) inputs")
+        }
+        if let bad = events.values.firstIndex(where: { !$0.isFinite }) {
+            throw .input("event \(bad / max(events.columns, 1)) holds \(events.values[bad]); only finite numbers have a fixed-point value")
+        }
+        let build = try await build()
+        let fm = FileManager.default
+        let work = (NSTemporaryDirectory() as NSString).appendingPathComponent("hepml-csim-run-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? fm.removeItem(atPath: work) }
+        let eventsPath = (work as NSString).appendingPathComponent("events.txt")
+        let codesPath = (work as NSString).appendingPathComponent("codes.txt")
+        do {
+            try fm.createDirectory(atPath: work, withIntermediateDirectories: true)
+            try Data(Self.eventText(events).utf8).write(to: URL(fileURLWithPath: eventsPath))
+        } catch {
+            throw .io("cannot write the C simulation input to \(work): \(error.localizedDescription)")
+        }
+        let result: ToolResult
+        do {
+            result = try await ToolRunner.run(build.binary, [eventsPath, codesPath], installHint: "the C simulation binary is missing; run again to rebuild it")
+        } catch {
+            throw .tool(error)
+        }
+        guard let data = fm.contents(atPath: codesPath) else { throw .output("the C simulation wrote no output file") }
+        let outputs = try Self.parseCodes(data, width: model.outputWidth)
+        guard outputs.count == events.rows else {
+            throw .output("the C simulation returned \(outputs.count) events for \(events.rows) inputs")
+        }
+        let seconds = Self.loopSeconds(result.standardError) ?? result.seconds
+
+        let evaluator = FixedPointEvaluator(model)
+        var mismatches: [Mismatch] = []
+        var count = 0
+        for r in 0..<events.rows {
+            let expected = evaluator.runRaw(evaluator.quantizeInputs(events[row: r]))
+            for (k, (want, got)) in zip(expected, outputs[r]).enumerated() where want != got {
+                count += 1
+                if mismatches.count < Self.maxListedMismatches {
+                    mismatches.append(Mismatch(event: r, output: k, expected: want, actual: got))
+                }
+            }
+        }
+        return Report(events: events.rows, outputs: outputs, mismatches: mismatches, mismatchCount: count,
+                      eventsPerSecond: seconds > 0 ? Double(events.rows) / seconds : 0, build: build)
+    }
+
+    // MARK: - Helpers
+
+    /// Events as text that `fscanf("%lf")` reads back exactly (shortest round-trip decimals).
+    static func eventText(_ events: EventTable) -> String {
+        var text = ""
+        text.reserveCapacity(events.values.count * 12)
+        for r in 0..<events.rows {
+            var first = true
+            for v in events[row: r] {
+                if !first { text += " " }
+                text += "\(v)"
+                first = false
+            }
+            text += "\n"
+        }
+        return text
+    }
+
+    /// Parses whitespace-separated integers, `width` per line. Hand-written:
+    /// the output is large and its format fixed (written by our harness).
+    static func parseCodes(_ data: Data, width: Int) throws(CSimError) -> [[Int64]] {
+        var rows: [[Int64]] = []
+        var row: [Int64] = []
+        row.reserveCapacity(width)
+        var value: Int64 = 0, negative = false, inNumber = false
+        var line = 1
+        var failure: String?
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            for b in bytes {
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    value = value &* 10 &+ Int64(b - UInt8(ascii: "0"))
+                    inNumber = true
+                case UInt8(ascii: "-") where !inNumber:
+                    negative = true
+                    inNumber = true
+                case UInt8(ascii: " "), UInt8(ascii: "\n"):
+                    if inNumber { row.append(negative ? 0 &- value : value) }
+                    value = 0; negative = false; inNumber = false
+                    if b == UInt8(ascii: "\n") {
+                        if row.count != width, failure == nil { failure = "line \(line) has \(row.count) codes, expected \(width)" }
+                        rows.append(row)
+                        row.removeAll(keepingCapacity: true)
+                        line += 1
+                    }
+                default:
+                    if failure == nil { failure = "line \(line): unexpected character \(b)" }
+                }
+            }
+        }
+        if let failure { throw .output("C simulation output: \(failure)") }
+        if inNumber || !row.isEmpty { throw .output("C simulation output: the last line is incomplete") }
+        return rows
+    }
+
+    /// The event-loop seconds the harness prints to stderr.
+    static func loopSeconds(_ stderr: String) -> Double? {
+        for line in stderr.split(separator: "\n") where line.hasPrefix("events ") {
+            let fields = line.split(separator: " ")
+            if fields.count == 4, fields[2] == "seconds", let s = Double(fields[3]) { return s }
+        }
+        return nil
+    }
+
+    /// FNV-1a (64 bit) of everything that determines the binary, in hex.
+    static func cacheKey(_ sources: [GeneratedFile], flags: [String], apTypes: String) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ s: String) {
+            for b in s.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+            hash = (hash ^ 0xFF) &* 0x0000_0100_0000_01B3
+        }
+        flags.forEach(mix)
+        mix(apTypes)
+        for f in sources.sorted(by: { $0.path < $1.path }) { mix(f.path); mix(f.contents) }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// Why a C simulation could not run.
+public enum CSimError: Error, Sendable, CustomStringConvertible {
+    /// The ap_types headers are missing.
+    case apTypesNotFound(String)
+    /// g++ is missing or failed, or the simulation binary failed.
+    case tool(ToolError)
+    /// The model cannot be emitted as an HLS project.
+    case emit(String)
+    /// The events cannot be simulated.
+    case input(String)
+    /// The simulation's output is malformed.
+    case output(String)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .apTypesNotFound(let s):
+            return "\(s); pass --ap-types DIR, set \(APTypes.environmentVariable)=DIR, or run scripts/setup.sh "
+                + "(it installs the hls4ml package, which ships them in templates/vivado/ap_types)"
+        case .tool(let e): return e.description
+        case .emit(let s): return s
+        case .input(let s): return "C simulation input: \(s)"
+        case .output(let s): return s
+        case .io(let s): return s
+        }
+    }
+}

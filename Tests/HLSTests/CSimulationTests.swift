@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import HLSBackend
+import ModelIR
+import Simulation
+import TensorIO
+
+/// The generated C++, compiled with g++ against the open ap_types headers,
+/// computes exactly what the Swift reference computes. These tests fail (they
+/// do not skip) when g++ or the headers are missing: scripts/setup.sh
+/// installs both on CI.
+@Suite("HLS C simulation is bit-exact", .serialized)
+struct CSimulationTests {
+    static let vectors = 10_000
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var model: @Sendable () -> LoweredModel
+        var reuseFactor: Int = 1
+        var testDescription: String { reuseFactor == 1 ? name : "\(name), reuse factor \(reuseFactor)" }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "one_layer", model: { Zoo.oneLayer }),
+        Case(name: "one_layer", model: { Zoo.oneLayer }, reuseFactor: 3),
+        Case(name: "tagger", model: { Zoo.tagger }),
+        Case(name: "autoencoder", model: { Zoo.autoencoder }),
+        Case(name: "sigmoid_model", model: { Zoo.sigmoid }),
+        Case(name: "tagger_softmax", model: { Zoo.taggerSoftmax }),
+        Case(name: "branchy", model: { Zoo.branchy }),
+        Case(name: "modes", model: { Zoo.modes }),
+    ]
+
+    @Test("10,000 stress vectors, zero mismatching output codes", .serialized, arguments: cases)
+    func bitExact(_ c: Case) async throws {
+        let model = c.model()
+        let sim = try CSimulation(model: model, options: HLSOptions(reuseFactor: c.reuseFactor))
+        let events = StressEvents.make(model, events: Self.vectors, seed: 0xC51A + UInt64(c.reuseFactor))
+        let report = try await sim.run(events)
+        #expect(report.events == Self.vectors)
+        #expect(report.mismatchCount == 0, "\(report.mismatches.prefix(5).map(\.description).joined(separator: "\n"))")
+        print("csim \(c.testDescription): \(report.events) events, \(report.mismatchCount) mismatches, "
+              + "\(Int(report.eventsPerSecond)) events/s, build \(String(format: "%.1f", report.build.seconds)) s\(report.build.cached ? " (cached)" : "")")
+    }
+
+    @Test("a second run of the same model reuses the compiled binary")
+    func cache() async throws {
+        let sim = try CSimulation(model: Zoo.oneLayer)
+        _ = try await sim.build()
+        let again = try await sim.build()
+        #expect(again.cached)
+    }
+
+    @Test("a folder without ap_fixed.h is named in the error with the ways to fix it")
+    func missingHeaders() throws {
+        #expect {
+            _ = try CSimulation(model: Zoo.oneLayer, apTypes: "/nonexistent/ap_types")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("--ap-types") && text.contains("HEPML_AP_TYPES") && text.contains("scripts/setup.sh")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+import FixedPoint
+@testable import HLSBackend
+import ModelIR
+import TensorIO
+import Toolchain
+
+@Suite("HLS project emitter")
+struct HLSEmitterTests {
+    @Test("the same model gives the same bytes")
+    func deterministic() throws {
+        for model in [Zoo.tagger, Zoo.branchy, Zoo.modes] {
+            let a = try HLSEmitter.emit(model, options: HLSOptions(), testInputs: nil)
+            let b = try HLSEmitter.emit(model, options: HLSOptions(), testInputs: nil)
+            #expect(a == b)
+        }
+    }
+
+    @Test("the project has the files a Vitis HLS user expects")
+    func layout() throws {
+        let paths = Set(try HLSEmitter.emit(Zoo.tagger, options: HLSOptions(), testInputs: nil).map(\.path))
+        for p in ["firmware/tagger.cpp", "firmware/tagger.h", "firmware/parameters.h", "firmware/weights/fc1.h",
+                  "firmware/nnet_utils/nnet_dense.h", "build_prj.tcl", "tagger_test.cpp",
+                  "tb_data/tb_input_features.dat", "tb_data/tb_output_predictions.dat"] {
+            #expect(paths.contains(p), "missing \(p)")
+        }
+    }
+
+    @Test("parameters.h spells every tensor type exactly as Vitis does")
+    func typeSpelling() throws {
+        let files = try HLSEmitter.emit(Zoo.modes, options: HLSOptions(), testInputs: nil)
+        let parameters = try #require(files.first { $0.path == "firmware/parameters.h" }).contents
+        for t in Zoo.modes.tensors {
+            #expect(parameters.contains("typedef \(t.type.description) "), "\(t.name): \(t.type)")
+        }
+        #expect(parameters.contains("typedef ap_fixed<7,2,AP_TRN_ZERO,AP_WRAP,2> y_t;"))
+    }
+
+    @Test("reuse factor > 1 selects the resource strategy and sets the initiation interval")
+    func resourceStrategy() throws {
+        let files = try HLSEmitter.emit(Zoo.tagger, options: HLSOptions(reuseFactor: 4), testInputs: nil)
+        let top = try #require(files.first { $0.path == "firmware/tagger.cpp" }).contents
+        #expect(top.contains("nnet::dense_resource<"))
+        #expect(top.contains("#pragma HLS PIPELINE II=4"))
+        let parameters = try #require(files.first { $0.path == "firmware/parameters.h" }).contents
+        #expect(parameters.contains("static const unsigned n_mult = 256;"))  // 16 * 64 / 4
+    }
+
+    @Test("build_prj.tcl carries the part and the clock")
+    func tcl() throws {
+        let files = try HLSEmitter.emit(Zoo.oneLayer, options: HLSOptions(clockNs: 3.125, part: "xcku115-flvb2104-2-i"), testInputs: nil)
+        let tcl = try #require(files.first { $0.path == "build_prj.tcl" }).contents
+        #expect(tcl.contains("set part xcku115-flvb2104-2-i"))
+        #expect(tcl.contains("set clock_period 3.125"))
+        #expect(tcl.contains("csim_design") && tcl.contains("csynth_design") && tcl.contains("cosim_design") && tcl.contains("export_design"))
+    }
+
+    @Test("test vectors hold the given events and the reference's exact outputs")
+    func vectors() throws {
+        let events = StressEvents.make(Zoo.oneLayer, events: 7, seed: 9)
+        let files = try HLSEmitter.emit(Zoo.oneLayer, options: HLSOptions(), testInputs: events)
+        let inputs = try #require(files.first { $0.path == "tb_data/tb_input_features.dat" }).contents
+        let outputs = try #require(files.first { $0.path == "tb_data/tb_output_predictions.dat" }).contents
+        #expect(inputs.split(separator: "\n").count == 7)
+        #expect(outputs.split(separator: "\n").count == 7)
+        let firstRow = inputs.split(separator: "\n")[0].split(separator: " ").map { Double(String($0))! }
+        #expect(firstRow == Array(events[row: 0]))
+    }
+
+    @Test("bad options and inputs are typed errors")
+    func errors() throws {
+        #expect(throws: HLSError.self) { try HLSEmitter.emit(Zoo.oneLayer, options: HLSOptions(reuseFactor: 0), testInputs: nil) }
+        #expect(throws: HLSError.self) {
+            try HLSEmitter.emit(Zoo.oneLayer, options: HLSOptions(), testInputs: EventTable(rows: 1, columns: 8, values: [.nan, 0, 0, 0, 0, 0, 0, 0]))
+        }
+        #expect(throws: HLSError.self) {
+            try HLSEmitter.emit(Zoo.oneLayer, options: HLSOptions(), testInputs: EventTable(rows: 1, columns: 2, values: [0, 0]))
+        }
+    }
+
+    @Test("the generated project passes g++ -std=c++17 -Wall -Wextra -fsyntax-only", arguments: ["modes", "branchy_rf2"])
+    func syntax(_ name: String) async throws {
+        // Between them, the two use every layer function and both dense strategies.
+        let model = ["modes": Zoo.modes, "branchy_rf2": Zoo.branchy][name]!
+        let files = try HLSEmitter.emit(model, options: HLSOptions(reuseFactor: name.hasSuffix("rf2") ? 2 : 1), testInputs: nil)
+        let folder = ProjectFiles.temporaryFolder("syntax-\(name)")
+        try ProjectFiles.write(files, to: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let apTypes = try #require(APTypes.locate(), "the ap_types headers are missing: \(APTypes.installHint)")
+        let function = HLSEmitter.topFunction(model)
+        // -Wno-unknown-pragmas: every `#pragma HLS` is unknown to g++, and
+        // GCC 12 cannot silence that warning from inside the source.
+        let result = try await ToolRunner.run("g++", [
+            "-std=c++17", "-Wall", "-Wextra", "-Wno-unknown-pragmas", "-fsyntax-only", "-isystem", apTypes,
+            "\(function)_test.cpp", "firmware/\(function).cpp",
+        ], in: folder, installHint: "install g++")
+        let diagnostics = result.standardError + result.standardOutput
+        #expect(!diagnostics.contains("warning"), "\(diagnostics.prefix(4000))")
+    }
+}
+
+@Suite("Exact literals")
+struct HLSLiteralTests {
+    @Test("decimals are exact and always read as doubles")
+    func decimals() {
+        #expect(HLSLiterals.decimal(0, fractionBits: 5) == "0.0")
+        #expect(HLSLiterals.decimal(3, fractionBits: 4) == "0.1875")
+        #expect(HLSLiterals.decimal(-201, fractionBits: 6) == "-3.140625")
+        #expect(HLSLiterals.decimal(5, fractionBits: -3) == "40.0")
+        #expect(HLSLiterals.decimal(1, fractionBits: 20) == "0.00000095367431640625")
+        #expect(HLSLiterals.decimal(Int64.min, fractionBits: 0) == "-9223372036854775808.0")
+    }
+
+    @Test("every decimal parses back to the raw code it came from", arguments: [1, 8, 17, 30, 53])
+    func roundTrip(width: Int) {
+        var rng = SplitMix(seed: UInt64(width))
+        for f in [-7, 0, 3, width, width + 9] {
+            for _ in 0..<200 {
+                let raw = Int64(bitPattern: rng.next()) >> (64 - width)
+                let text = HLSLiterals.decimal(raw, fractionBits: f)
+                let back = Double(text)! * pow2(f)
+                #expect(back == Double(raw), "\(raw) F=\(f): \(text)")
+            }
+        }
+    }
+
+    @Test("codes wider than a double use the two-part form")
+    func wide() {
+        let t = FixedType.fixed(64, 20)
+        let raw: Int64 = (1 << 60) + 12345
+        let text = HLSLiterals.literal(raw, of: t, typeName: "w_t")
+        #expect(text.hasPrefix("w_t(w_t("))
+        #expect(HLSLiterals.literal(1 << 60, of: t, typeName: "w_t") == HLSLiterals.decimal(1 << 60, fractionBits: 44))
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
