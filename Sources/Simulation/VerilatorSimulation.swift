@@ -17,29 +17,58 @@ import VerilogBackend
 /// rebuild.
 public struct VerilatorSimulation: Sendable {
     /// Verilator flags. `--x-assign fast --x-initial fast`: the design has
-    /// no X-dependent behaviour to explore; the C++ is compiled at -O1 (the
-    /// generated code is large and flat; higher levels cost minutes for
-    /// little simulation speed).
-    public static let verilatorFlags = [
-        "--cc", "--exe", "--build", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal",
-        "-MAKEFLAGS", "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1",
-    ]
+    /// no X-dependent behaviour to explore.
+    public static let verilatorFlags = ["--cc", "--exe", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal"]
     public static let installHint = "install Verilator (Debian/Ubuntu: apt-get install verilator) or run scripts/setup.sh"
+
+    /// How the generated C++ is compiled.
+    public enum Profile: String, Sendable {
+        /// `-O0`: the generated code is large and flat; unoptimized it
+        /// compiles several times faster and still simulates tens of
+        /// thousands of events per second. For tests and quick checks.
+        case quickBuild
+        /// `-O2`: slower to build, faster to simulate. For long runs.
+        case fastSimulation
+
+        var makeVariables: [String] {
+            switch self {
+            case .quickBuild: return ["OPT_FAST=-O0", "OPT_SLOW=-O0", "OPT_GLOBAL=-O1"]
+            case .fastSimulation: return ["OPT_FAST=-O2", "OPT_SLOW=-O0", "OPT_GLOBAL=-O2"]
+            }
+        }
+    }
 
     public let design: VerilogDesign
     public let model: LoweredModel
     public let cacheDirectory: String
     /// Parallel C++ compile jobs.
     public let jobs: Int
+    public let profile: Profile
 
     /// - Parameter cacheDirectory: where builds are kept (`--work`); nil is a
     ///   folder in the temporary directory.
-    public init(design: VerilogDesign, model: LoweredModel, cacheDirectory: String? = nil, jobs: Int = 2) {
+    public init(design: VerilogDesign, model: LoweredModel, cacheDirectory: String? = nil, jobs: Int = 2,
+                profile: Profile = .quickBuild) {
         self.design = design
+        self.profile = profile
         self.model = model
         self.cacheDirectory = cacheDirectory ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("hepml-verilator-cache")
         self.jobs = jobs
     }
+
+    /// Emits the Verilog for `model` (with a `clockNs` clock) and prepares
+    /// its simulation: the one-call form for the CLI.
+    public init(model: LoweredModel, clockNs: Double, cacheDirectory: String? = nil, jobs: Int = 2,
+                profile: Profile = .quickBuild) throws(RTLSimulationError) {
+        let design: VerilogDesign
+        do { design = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: clockNs)) } catch {
+            throw .emit(error.description)
+        }
+        self.init(design: design, model: model, cacheDirectory: cacheDirectory, jobs: jobs, profile: profile)
+    }
+
+    /// The latency the emitter reports, in clock cycles.
+    public var reportedLatency: Int { design.latency }
 
     /// A built simulation executable.
     public struct Build: Sendable {
@@ -96,9 +125,14 @@ public struct VerilatorSimulation: Sendable {
     public static let maxListedMismatches = 100
 
     /// Builds the executable (or finds it in the cache).
+    ///
+    /// Two steps: Verilator translates the RTL to C++, then make compiles
+    /// it. Verilator's runtime objects (`verilated.o`, ...) do not depend on
+    /// the design; they are compiled once per cache folder and copied into
+    /// later builds, which roughly halves the build of a small design.
     public func build() async throws(RTLSimulationError) -> Build {
-        let flags = Self.verilatorFlags + ["-j", "\(jobs)"]
-        let key = Self.cacheKey(design.files, flags: flags)
+        let makeVariables = profile.makeVariables
+        let key = Self.cacheKey(design.files, flags: Self.verilatorFlags + makeVariables)
         let folder = (cacheDirectory as NSString).appendingPathComponent("\(design.topModule)-\(key)")
         let executableName = "V\(design.topModule)_sim"
         let executable = "\(folder)/obj_dir/\(executableName)"
@@ -113,13 +147,21 @@ public struct VerilatorSimulation: Sendable {
         // build of the same design never sees half a folder.
         let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         try Self.write(design.files, to: staging)
-        let arguments = flags + ["--top-module", design.topModule, "--Mdir", "obj_dir", "-o", executableName]
+        let verilate = Self.verilatorFlags + ["--top-module", design.topModule, "--Mdir", "obj_dir", "-o", executableName]
             + design.verilogFiles + [design.testbenchFile]
-        let result: ToolResult
+        var seconds = 0.0
+        let runtime = (cacheDirectory as NSString).appendingPathComponent("verilator-runtime-" + Self.cacheKey([], flags: makeVariables))
         do {
-            result = try await ToolRunner.run("verilator", arguments, in: staging, log: "\(staging)/build.log", installHint: Self.installHint)
+            seconds += try await ToolRunner.run("verilator", verilate, in: staging, log: "\(staging)/verilate.log",
+                                                installHint: Self.installHint).seconds
+            // Copied after verilation: make then sees them newer than the generated makefile.
+            let reused = Self.copyRuntime(from: runtime, to: "\(staging)/obj_dir")
+            seconds += try await ToolRunner.run("make", ["-C", "obj_dir", "-f", "V\(design.topModule).mk", "-j", "\(jobs)"] + makeVariables,
+                                                in: staging, log: "\(staging)/build.log",
+                                                installHint: "install make (Debian/Ubuntu: apt-get install make)").seconds
+            if !reused { Self.saveRuntime(from: "\(staging)/obj_dir", to: runtime) }
         } catch {
-            // A failed build stays on disk: its log is in the error message.
+            // A failed build stays on disk: its log is named in the error message.
             if case .failed = error {} else { try? fm.removeItem(atPath: staging) }
             throw .tool(error)
         }
@@ -131,7 +173,34 @@ public struct VerilatorSimulation: Sendable {
                 throw .io("cannot move the Verilator build to \(folder): \(error.localizedDescription)")
             }
         }
-        return Build(executable: executable, directory: folder, seconds: result.seconds, rebuilt: true)
+        return Build(executable: executable, directory: folder, seconds: seconds, rebuilt: true)
+    }
+
+    /// Verilator's design-independent runtime objects.
+    static func isRuntimeObject(_ name: String) -> Bool {
+        name.hasPrefix("verilated") && (name.hasSuffix(".o") || name.hasSuffix(".d"))
+    }
+
+    /// Copies cached runtime objects into `objDir`; false when there are none.
+    static func copyRuntime(from runtime: String, to objDir: String) -> Bool {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: runtime).filter(isRuntimeObject), !names.isEmpty else { return false }
+        for name in names {
+            guard (try? fm.copyItem(atPath: "\(runtime)/\(name)", toPath: "\(objDir)/\(name)")) != nil else { return false }
+            // A copy may keep the old modification time; make compares times.
+            try? fm.setAttributes([.modificationDate: Date()], ofItemAtPath: "\(objDir)/\(name)")
+        }
+        return true
+    }
+
+    /// Keeps a fresh build's runtime objects for later builds (best effort).
+    static func saveRuntime(from objDir: String, to runtime: String) {
+        let fm = FileManager.default
+        let staging = runtime + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        guard let names = try? fm.contentsOfDirectory(atPath: objDir).filter(isRuntimeObject), !names.isEmpty,
+              (try? fm.createDirectory(atPath: staging, withIntermediateDirectories: true)) != nil else { return }
+        for name in names { try? fm.copyItem(atPath: "\(objDir)/\(name)", toPath: "\(staging)/\(name)") }
+        if (try? fm.moveItem(atPath: staging, toPath: runtime)) == nil { try? fm.removeItem(atPath: staging) }
     }
 
     /// Simulates real-valued events: each is converted to raw input codes
@@ -317,6 +386,8 @@ public struct VerilatorSimulation: Sendable {
 public enum RTLSimulationError: Error, Sendable, CustomStringConvertible {
     /// Verilator (or yosys) is missing or failed, or the simulation executable failed.
     case tool(ToolError)
+    /// The model cannot be emitted as Verilog.
+    case emit(String)
     /// The events cannot be simulated.
     case input(String)
     /// The testbench's output is malformed.
@@ -326,6 +397,7 @@ public enum RTLSimulationError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .tool(let e): return e.description
+        case .emit(let s): return s
         case .input(let s): return "RTL simulation input: \(s)"
         case .output(let s): return s
         case .io(let s): return s
