@@ -29,7 +29,7 @@ public enum PrecisionInference {
             return try FixedType(signed: true, width: signedWidth, integerBits: signedWidth - sumRange.fractionBits)
         } catch {
             throw LoweringError(layer: layer, field: "precision.accumulator",
-                                message: "the exact accumulator would need \(signedWidth) bits (more than 64): declare an accumulator type, or narrower weight/input types")
+                                message: "no type of at most 64 bits holds the exact sums (\(signedWidth) bits with \(sumRange.fractionBits) fractional bits: \(error)): declare an accumulator type, or narrower weight/input types")
         }
     }
 

@@ -21,9 +21,30 @@ public struct ValueRange: Sendable, Equatable {
     public var loValue: ExactValue { ExactValue(raw: lo, fractionBits: fractionBits) }
     public var hiValue: ExactValue { ExactValue(raw: hi, fractionBits: fractionBits) }
 
+    /// Range arithmetic saturates at this magnitude, far beyond any 64-bit
+    /// type, so that extreme precisions give "no type of at most 64 bits"
+    /// instead of wrapping silently or trapping (docs/hardening.md).
+    static let limit = Int128(1) << 120
+
+    static func clamp(_ v: Int128) -> Int128 { min(max(v, -limit), limit) }
+
+    /// `v << n` for `n >= 0`, saturating at ``limit``.
+    static func shiftLeft(_ v: Int128, _ n: Int) -> Int128 {
+        guard v != 0 else { return 0 }
+        guard n < 120, 128 - v.magnitude.leadingZeroBitCount + n <= 120 else { return v < 0 ? -limit : limit }
+        return v << n
+    }
+
+    /// `a * b`, saturating at ``limit``.
+    static func product(_ a: Int128, _ b: Int128) -> Int128 {
+        let (p, overflow) = a.multipliedReportingOverflow(by: b)
+        if overflow { return (a < 0) != (b < 0) ? -limit : limit }
+        return clamp(p)
+    }
+
     /// This range with `bits` fractional bits (`bits >= fractionBits`).
     public func aligned(to bits: Int) -> ValueRange {
-        ValueRange(lo: lo << (bits - fractionBits), hi: hi << (bits - fractionBits), fractionBits: bits)
+        ValueRange(lo: Self.shiftLeft(lo, bits - fractionBits), hi: Self.shiftLeft(hi, bits - fractionBits), fractionBits: bits)
     }
 
     /// The smallest range holding both.
@@ -36,7 +57,7 @@ public struct ValueRange: Sendable, Equatable {
     public static func + (a: ValueRange, b: ValueRange) -> ValueRange {
         let f = max(a.fractionBits, b.fractionBits)
         let x = a.aligned(to: f), y = b.aligned(to: f)
-        return ValueRange(lo: x.lo + y.lo, hi: x.hi + y.hi, fractionBits: f)
+        return ValueRange(lo: clamp(x.lo + y.lo), hi: clamp(x.hi + y.hi), fractionBits: f)
     }
 
     public static func - (a: ValueRange, b: ValueRange) -> ValueRange {
@@ -44,13 +65,13 @@ public struct ValueRange: Sendable, Equatable {
     }
 
     public static func * (a: ValueRange, b: ValueRange) -> ValueRange {
-        let c = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi]
+        let c = [product(a.lo, b.lo), product(a.lo, b.hi), product(a.hi, b.lo), product(a.hi, b.hi)]
         return ValueRange(lo: c.min()!, hi: c.max()!, fractionBits: a.fractionBits + b.fractionBits)
     }
 
     /// The range of `constant * x` for `x` in this range.
     public func scaled(by constant: Int64, fractionBits f: Int) -> ValueRange {
-        let a = Int128(constant) * lo, b = Int128(constant) * hi
+        let a = Self.product(Int128(constant), lo), b = Self.product(Int128(constant), hi)
         return ValueRange(lo: min(a, b), hi: max(a, b), fractionBits: fractionBits + f)
     }
 
@@ -68,8 +89,8 @@ public struct ValueRange: Sendable, Equatable {
     /// Returns `(signed, width)` where the type would be `width` bits wide.
     public func bitsNeeded(fractionBits f: Int) -> (signed: Bool, width: Int) {
         let shift = fractionBits - f
-        func floorShift(_ v: Int128) -> Int128 { shift > 0 ? v >> shift : v << -shift }
-        func ceilShift(_ v: Int128) -> Int128 { shift > 0 ? -((-v) >> shift) : v << -shift }
+        func floorShift(_ v: Int128) -> Int128 { shift > 0 ? v >> shift : Self.shiftLeft(v, -shift) }
+        func ceilShift(_ v: Int128) -> Int128 { shift > 0 ? -((-v) >> shift) : Self.shiftLeft(v, -shift) }
         let l = floorShift(lo), h = ceilShift(hi)
         if l >= 0 {
             let w = h == 0 ? 1 : 128 - h.magnitude.leadingZeroBitCount

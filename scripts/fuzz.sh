@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in Fuzz/ and runs each for a bounded time.
+#
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default: 30 s, both targets)
+#   scripts/fuzz.sh --build-only
+#
+# Targets: ModelDecoderFuzz (model.json decoder + lowering pipeline) and
+# FixedTypeFuzz (the ap_fixed type parser). The libraries are compiled from
+# Sources/ with swiftc -sanitize=fuzzer,address into .build-fuzz/ (SwiftPM is
+# not used, so this never touches the package's own build folders).
+# The working corpus grows in .build-fuzz/corpus/<target>, seeded from the
+# bad-input corpus and Fuzz/seeds/. A crash, trap, timeout or out-of-memory
+# input is written to .build-fuzz/findings/<target>/ and the script exits 1;
+# turn each one into a case of Tests/ModelFormatTests/Corpus (docs/hardening.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=30
+build_only=0
+targets=()
+for arg in "$@"; do
+    case "$arg" in
+        --build-only) build_only=1 ;;
+        ''|*[!0-9]*) targets+=("$arg") ;;
+        *) seconds=$arg ;;
+    esac
+done
+[ ${#targets[@]} -gt 0 ] || targets=(ModelDecoderFuzz FixedTypeFuzz)
+
+out=.build-fuzz
+mkdir -p "$out/modules"
+flags=(-O -g -parse-as-library -sanitize=fuzzer,address -I "$out/modules")
+
+# One object and one .swiftmodule per library, in dependency order.
+build_module() {
+    local name=$1
+    local sources=(Sources/"$name"/*.swift)
+    local stamp="$out/modules/$name.o"
+    if [ -f "$stamp" ] && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)" ]; then return; fi
+    echo "fuzz.sh: compiling $name"
+    swiftc "${flags[@]}" -wmo -module-name "$name" -emit-module -emit-module-path "$out/modules/$name.swiftmodule" \
+        -emit-object -o "$stamp" "${sources[@]}"
+}
+for module in FixedPoint ModelIR ModelFormat Passes; do build_module "$module"; done
+
+build_target() {
+    local target=$1
+    echo "fuzz.sh: linking $target"
+    swiftc "${flags[@]}" -module-name "$target" "Fuzz/$target/main.swift" \
+        -use-ld=lld "$out"/modules/{FixedPoint,ModelIR,ModelFormat,Passes}.o -o "$out/$target"
+}
+for target in "${targets[@]}"; do build_target "$target"; done
+[ "$build_only" = 1 ] && exit 0
+
+status=0
+for target in "${targets[@]}"; do
+    corpus="$out/corpus/$target"
+    findings="$out/findings/$target"
+    mkdir -p "$corpus" "$findings"
+    case "$target" in
+        ModelDecoderFuzz)
+            cp -n Tests/ModelFormatTests/Corpus/*.json Tests/ModelFormatTests/Corpus/lowering/*.json Tests/CLITests/Fixtures/*.json Fuzz/seeds/model/* "$corpus"/ 2>/dev/null || true
+            extra=(-dict=Fuzz/model.dict -max_len=65536) ;;
+        FixedTypeFuzz)
+            cp -n Fuzz/seeds/fixedtype/* "$corpus"/ 2>/dev/null || true
+            extra=(-dict=Fuzz/fixedtype.dict -max_len=256) ;;
+        *) echo "fuzz.sh: unknown target $target" >&2; exit 2 ;;
+    esac
+    echo "fuzz.sh: running $target for ${seconds}s"
+    # The Swift backtracer would swallow the signal before libFuzzer saves the input.
+    if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$out/$target" "${extra[@]}" \
+            -max_total_time="$seconds" -timeout=10 -rss_limit_mb=3072 -print_final_stats=1 \
+            -artifact_prefix="$findings/" "$corpus" > "$out/$target.log" 2>&1; then
+        status=1
+        echo "fuzz.sh: $target FOUND A PROBLEM; input(s) in $findings, log in $out/$target.log" >&2
+        grep -E "ERROR|Fatal error|SUMMARY|Test unit written" "$out/$target.log" | head -20 >&2 || true
+    fi
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$out/$target.log" | sed "s/^/fuzz.sh: $target /" || true
+done
+exit $status
