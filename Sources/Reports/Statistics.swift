@@ -107,17 +107,27 @@ public struct RangeAccumulator: Sendable {
     public private(set) var max = -Double.infinity
     public private(set) var zeros = 0
     public private(set) var count = 0
-    /// Counts per binary exponent of |v| (nonzero values only).
-    public private(set) var exponents: [Int: Int] = [:]
+    /// Counts per binary exponent of |v| + ``exponentOffset`` (every finite
+    /// Double's exponent fits); an array, not a dictionary: this is on the
+    /// per-value path of the report.
+    var exponentCounts = [Int](repeating: 0, count: 2 * exponentOffset)
+    static let exponentOffset = 1100
 
     public init() {}
 
     public mutating func add(_ v: Double) {
         count += 1
-        min = Swift.min(min, v)
-        max = Swift.max(max, v)
+        if v < min { min = v }
+        if v > max { max = v }
         if v == 0 || !v.isFinite { zeros += 1; return }
-        exponents[Int(Foundation.floor(Foundation.log2(abs(v)))), default: 0] += 1
+        exponentCounts[Int(v.magnitude.exponent) + Self.exponentOffset] += 1
+    }
+
+    /// Counts per binary exponent of |v| (nonzero values only).
+    public var exponents: [Int: Int] {
+        var d: [Int: Int] = [:]
+        for (i, n) in exponentCounts.enumerated() where n > 0 { d[i - Self.exponentOffset] = n }
+        return d
     }
 
     /// The largest magnitude seen.
@@ -126,14 +136,14 @@ public struct RangeAccumulator: Sendable {
     /// The binary exponent below which only a fraction `q` of the nonzero
     /// values lie (e.g. `q = 0.01`: the 1% quantile of log2 |v|, floored).
     public func exponentQuantile(_ q: Double) -> Int? {
-        let nonzero = exponents.values.reduce(0, +)
+        let nonzero = exponentCounts.reduce(0, +)
         guard nonzero > 0 else { return nil }
         var seen = 0
-        for k in exponents.keys.sorted() {
-            seen += exponents[k]!
-            if Double(seen) >= q * Double(nonzero) { return k }
+        for (i, n) in exponentCounts.enumerated() where n > 0 {
+            seen += n
+            if Double(seen) >= q * Double(nonzero) { return i - Self.exponentOffset }
         }
-        return exponents.keys.max()
+        return nil
     }
 }
 
