@@ -139,7 +139,7 @@ public enum AnalyticResourceEstimate {
             }
             modules.append(ModuleResources(module: stageByOp[op.name]?.module ?? op.name, op: op.name, counts: c))
         }
-        var notes = ["analytic estimate from the lowered IR; not synthesized (install yosys for synthesis counts)"]
+        var notes = ["analytic estimate from the lowered IR, not synthesized (yosys not installed, not run, or failed)"]
         if let bits = delayRegisterBits, bits > 0 {
             modules.append(ModuleResources(module: "top (delay lines)", op: nil, counts: ResourceCounts(ff: bits)))
         }
