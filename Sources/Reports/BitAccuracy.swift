@@ -107,6 +107,13 @@ public enum BitAccuracyAnalysis {
 
     public static func run(graph: Graph, model: LoweredModel, events: EventTable,
                            options: Options = Options()) -> BitAccuracyReport {
+        analyse(graph: graph, model: model, events: events, options: options).report
+    }
+
+    /// The report and the model outputs it traced (float, fixed; one row per
+    /// event), so that the physics section needs no second evaluation.
+    static func analyse(graph: Graph, model: LoweredModel, events: EventTable,
+                        options: Options) -> (report: BitAccuracyReport, float: EventTable, fixed: EventTable) {
         let fixed = FixedPointEvaluator(model)
         let float = FloatEvaluator(graph)
         let floatNames = floatCounterparts(graph: graph, model: model)
@@ -194,7 +201,13 @@ public enum BitAccuracyAnalysis {
                     ScatterPoint(x: outputFloat[o][$0], y: outputFixed[o][$0])
                 })
         }
-        return BitAccuracyReport(events: events.rows, layers: layers, outputs: outputs)
+        let columns = outputNames.count
+        func table(_ perOutput: [[Double]]) -> EventTable {
+            var values = [Double](repeating: 0, count: events.rows * columns)
+            for o in 0..<columns { for e in 0..<events.rows { values[e * columns + o] = perOutput[o][e] } }
+            return EventTable(rows: events.rows, columns: columns, values: values)
+        }
+        return (BitAccuracyReport(events: events.rows, layers: layers, outputs: outputs), table(outputFloat), table(outputFixed))
     }
 
     /// For each lowered tensor, the float graph tensor holding the same

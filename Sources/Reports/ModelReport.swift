@@ -57,12 +57,10 @@ public struct ReportInput: Sendable {
 extension ModelReport {
     /// Builds the report (pure: no files, no tools).
     public static func build(_ input: ReportInput) throws(ReportError) -> ModelReport {
-        let accuracy = BitAccuracyAnalysis.run(graph: input.graph, model: input.model, events: input.events,
-                                               options: input.accuracy)
+        let (accuracy, float, fixed) = BitAccuracyAnalysis.analyse(graph: input.graph, model: input.model, events: input.events,
+                                                                   options: input.accuracy)
         var physics: PhysicsReport?
         if let labels = input.labels {
-            let float = FloatEvaluator(input.graph).run(input.events)
-            let fixed = FixedPointEvaluator(input.model).run(input.events)
             physics = try PhysicsImpactAnalysis.run(float: float, fixed: fixed, labels: labels, options: input.physics)
         }
         let resources = input.resources ?? AnalyticResourceEstimate.estimate(
