@@ -2,5 +2,5 @@ import ArgumentParser
 
 /// Subcommands beyond compile and predict, each in its own file.
 let extraCommands: [ParsableCommand.Type] = [
-    TrainCommand.self, PhysicsCommand.self,
+    SimulateCommand.self, ReportCommand.self, TrainCommand.self, PhysicsCommand.self,
 ]
