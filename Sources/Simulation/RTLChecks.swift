@@ -50,13 +50,29 @@ public enum RTLChecks {
 
     public static let yosysInstallHint = "install Yosys (Debian/Ubuntu: apt-get install yosys) or run scripts/setup.sh"
 
-    /// Synthesizes the design with Yosys: `synth` (generic, checks that Yosys
-    /// accepts the RTL) or `synth_xilinx` (LUT/FF/DSP estimates), flattened.
-    public static func synthesize(_ design: VerilogDesign, xilinx: Bool) async throws(RTLSimulationError) -> SynthesisReport {
+    /// A Yosys synthesis script.
+    public enum SynthesisFlow: Sendable {
+        /// `synth`: generic gates; proves Yosys accepts the RTL end to end.
+        case generic
+        /// `hierarchy -check; proc; flatten; check -assert`: elaboration
+        /// only, the part of synthesis that rejects bad RTL, in seconds
+        /// where mapping large ROMs and adder arrays to gates takes minutes.
+        case elaborate
+        /// `synth_xilinx`: LUT/FF/DSP estimates for a Xilinx 7-series part.
+        case xilinx
+    }
+
+    /// Synthesizes the design with Yosys (flattened).
+    public static func synthesize(_ design: VerilogDesign, flow: SynthesisFlow) async throws(RTLSimulationError) -> SynthesisReport {
         let directory = try scratch("yosys")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try VerilatorSimulation.write(design.files, to: directory)
-        let synth = xilinx ? "synth_xilinx -flatten -top \(design.topModule)" : "synth -flatten -top \(design.topModule)"
+        let synth: String
+        switch flow {
+        case .generic: synth = "synth -flatten -top \(design.topModule)"
+        case .elaborate: synth = "hierarchy -check -top \(design.topModule); proc; flatten; opt_clean; check -assert"
+        case .xilinx: synth = "synth_xilinx -flatten -top \(design.topModule)"
+        }
         let script = "read_verilog \(design.verilogFiles.joined(separator: " ")); \(synth); stat"
         let result: ToolResult
         do {
