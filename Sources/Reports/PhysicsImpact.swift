@@ -207,7 +207,10 @@ public enum PhysicsImpactAnalysis {
         // quantile of all scores so that one far outlier does not squash the plot.
         let all = (float + fixed).filter(\.isFinite).sorted()
         let lo = all.first ?? 0
-        let hi = all.isEmpty ? 1 : all[min(all.count - 1, Int(Double(all.count) * 0.995))]
+        // ... but always past the thresholds, which sit in the far tail.
+        let tail = [tF, tQ].filter(\.isFinite).max().map { $0 + 0.25 * abs($0 - lo) } ?? -Double.infinity
+        let quantile = all.isEmpty ? 1 : all[min(all.count - 1, Int(Double(all.count) * 0.995))]
+        let hi = min(max(quantile, tail), all.last ?? quantile)
         let distributions = ([0] + processes).map { k in
             ScoreDistribution(
                 name: k == 0 ? "background" : name(k),

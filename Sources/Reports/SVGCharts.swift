@@ -76,8 +76,9 @@ public enum ReportCharts {
             if l.saturated > 0 || l.wrapped > 0 {
                 let color = l.wrapped > 0 ? "#ff7f0e" : SVG.fixedColor
                 let what = l.wrapped > 0 ? "wrapped" : "saturated"
-                let pct = SVG.label(100 * Double(l.saturated + l.wrapped) / Double(max(l.values, 1)))
-                s += "<text x=\"\(c(dHi + 6))\" y=\"\(c(mid + 4))\" class=\"tick\" fill=\"\(color)\">\(what) \(pct)%</text>"
+                let pct = ReportFormat.percent(Double(l.saturated + l.wrapped) / Double(max(l.values, 1)), digits: 3)
+                let right = max(dHi, usedTop(l).map { x($0) } ?? dHi)
+                s += "<text x=\"\(c(right + 6))\" y=\"\(c(mid + 4))\" class=\"tick\" fill=\"\(color)\">\(what) \(pct)</text>"
             }
         }
         return SVG.document(width: width, height: height, label: "Used vs declared range per tensor", content: [s])

@@ -14,8 +14,13 @@ public func formatTable(_ rows: [[String]], indent: String = "  ") -> String {
 
 /// Number formats shared by the text and HTML forms of the report.
 public enum ReportFormat {
+    /// A fraction as a percentage; a nonzero fraction too small to show
+    /// is "<0.01%", never a misleading "0.00%".
     public static func percent(_ v: Double, digits: Int = 2) -> String {
-        v == 0 ? "0%" : String(format: "%.\(digits)f%%", 100 * v)
+        if v == 0 { return "0%" }
+        let smallest = pow(10, Double(-digits))
+        if abs(100 * v) < smallest { return (v < 0 ? "-" : "") + "<" + String(format: "%.\(digits)f%%", smallest) }
+        return String(format: "%.\(digits)f%%", 100 * v)
     }
     public static func number(_ v: Double) -> String { SVG.label(v, significant: 3) }
     public static func optional(_ v: Double?) -> String { v.map(number) ?? "–" }

@@ -22,7 +22,7 @@ import Testing
         #expect(svg.contains(">over ap_fixed&lt;8,2&gt;</text>"))
         #expect(count(svg, "fill=\"#ddd\"") == 2)                  // declared boxes
         #expect(count(svg, "fill=\"\(SVG.fixedColor)\"") == 2)      // the part beyond the type, and the label
-        #expect(svg.contains("saturated 30%"))
+        #expect(svg.contains("saturated 30.000%"))
     }
 
     @Test func rocCurvesDrawFloatSolidAndFixedDashedPerClass() {

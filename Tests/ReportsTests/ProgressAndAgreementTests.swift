@@ -43,5 +43,6 @@ import Testing
         #expect(ReportFormat.integer(999) == "999")
         #expect(ReportFormat.percent(0.012345) == "1.23%")
         #expect(ReportFormat.percent(0) == "0%")
+        #expect(ReportFormat.percent(2e-5) == "<0.01%")
     }
 }
