@@ -12,6 +12,11 @@ public enum OutputWriter {
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(dest.lastPathComponent).tmp-\(pid)")
         let backup = parent.appendingPathComponent(".\(dest.lastPathComponent).old-\(pid)")
+        // Replacing a file (say, `--out model.json`) would destroy it.
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: dest.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw .io("cannot write \(destination): it exists and is not a folder")
+        }
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             try? fm.removeItem(at: staging)
@@ -29,7 +34,7 @@ public enum OutputWriter {
             throw error
         } catch {
             try? fm.removeItem(at: staging)
-            throw .io("cannot write \(destination): \(error.localizedDescription)")
+            throw .io("cannot write \(destination): \(reason(error))")
         }
         do {
             if fm.fileExists(atPath: dest.path) { try fm.moveItem(at: dest, to: backup) }
@@ -42,7 +47,17 @@ public enum OutputWriter {
             try? fm.removeItem(at: backup)
         } catch {
             try? fm.removeItem(at: staging)
-            throw .io("cannot replace \(destination): \(error.localizedDescription)")
+            throw .io("cannot replace \(destination): \(reason(error))")
         }
+    }
+
+    /// Foundation's text for a file error, with the POSIX reason it often
+    /// leaves out ("Not a directory" instead of "NSCocoaErrorDomain error 512").
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        guard let underlying = (ns.userInfo[NSUnderlyingErrorKey] as? Error).map({ $0 as NSError }),
+              underlying.domain == NSPOSIXErrorDomain,
+              let posix = String(validatingCString: strerror(Int32(underlying.code))) else { return error.localizedDescription }
+        return ns.localizedDescription.contains(posix) ? ns.localizedDescription : "\(posix) (\(ns.localizedDescription))"
     }
 }

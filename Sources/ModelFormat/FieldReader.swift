@@ -141,13 +141,14 @@ struct FieldReader {
         has(key) ? try fixedType(key) : nil
     }
 
-    static func finiteNumber(_ value: JSONValue, at path: String, reader: FieldReader) throws(ModelFormatError) -> Double {
+    /// `path` is built only for a message: 10^7 weights must not format 10^7 paths.
+    static func finiteNumber(_ value: JSONValue, at path: @autoclosure () -> String, reader: FieldReader) throws(ModelFormatError) -> Double {
         guard case .number(let d) = value else {
-            throw ModelFormatError(file: reader.file, layer: reader.layer, field: path,
+            throw ModelFormatError(file: reader.file, layer: reader.layer, field: path(),
                                    message: "expected a number, got \(value.kindName)")
         }
         guard d.isFinite else {
-            throw ModelFormatError(file: reader.file, layer: reader.layer, field: path,
+            throw ModelFormatError(file: reader.file, layer: reader.layer, field: path(),
                                    message: "\(d) is not a finite number")
         }
         return d

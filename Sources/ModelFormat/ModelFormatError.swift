@@ -19,6 +19,8 @@ public struct ModelFormatError: Error, Equatable, Sendable, CustomStringConverti
         var where_ = file
         if let layer { where_ += ": layer '\(layer)'" }
         if let field { where_ += ": field '\(field)'" }
-        return "\(where_): \(message)"
+        // A hostile file can put megabytes into a name that a message quotes.
+        let text = "\(where_): \(message)"
+        return text.count <= 2000 ? text : text.prefix(2000) + "…"
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// Malformed event files (CSVCorpus/, manifest.tsv gives the message) through
+/// `predict --input` and `compile --test-input`: exit code 2, the file and
+/// line in the message, and nothing written.
+@Suite struct BadCSVTests {
+    static let cases = CLI.manifest(CLI.csvCorpus.appendingPathComponent("manifest.tsv"))
+
+    @Test func corpusCoversTheUsualDefects() {
+        #expect(Self.cases.count >= 12)
+    }
+
+    @Test(arguments: cases.map(\.file))
+    func predictRefusesBadEventsAndWritesNoOutput(file: String) throws {
+        let expected = Self.cases.first { $0.file == file }!.expected
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("out.csv").path
+        let r = try CLI.run(["predict", CLI.handModel, "--input", CLI.csvCorpus.appendingPathComponent(file).path,
+                             "--output", output], timeout: 30)
+        #expect(r.code == 2, "\(file): exit \(r.code): \(r.err)")
+        #expect(r.err.contains(expected), "\(file): \(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test(arguments: cases.map(\.file))
+    func compileRefusesBadTestInputAndKeepsTheOldOutput(file: String) throws {
+        let expected = Self.cases.first { $0.file == file }!.expected
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let old = try OldOutput(at: dir.appendingPathComponent("hls-out/hand"))
+        let r = try CLI.run([CLI.handModel, "--test-input", CLI.csvCorpus.appendingPathComponent(file).path,
+                             "--out", old.folder.path], timeout: 30)
+        #expect(r.code == 2, "\(file): exit \(r.code): \(r.err)")
+        #expect(r.err.contains(expected), "\(file): \(r.err)")
+        #expect(old.isIntact)
+    }
+
+    /// One line of 10^6 values (about 10 MB): refused in bounded time.
+    @Test func millionColumnLineIsRefusedInBoundedTime() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("wide.csv")
+        try Data((Array(repeating: "0.123456", count: 1_000_000).joined(separator: ",") + "\n").utf8).write(to: input)
+        let output = dir.appendingPathComponent("out.csv").path
+        let r = try CLI.run(["predict", CLI.handModel, "--input", input.path, "--output", output], timeout: 60)
+        #expect(!r.timedOut)
+        #expect(r.code == 2)
+        #expect(r.err.contains("wide.csv: events have 1000000 values but the model takes 2"), "\(r.err)")
+        #expect(r.peakMegabytes < 2048)
+        #expect(!FileManager.default.fileExists(atPath: output))
+        print("wide.csv: \(String(format: "%.1f", r.seconds)) s, peak \(Int(r.peakMegabytes)) MB")
+    }
+
+    @Test func missingInputFileIsAnInputError() throws {
+        let r = try CLI.run(["predict", CLI.handModel, "--input", "/nonexistent/x.csv", "--output", "/tmp/never.csv"])
+        #expect(r.code == 2)
+        #expect(r.err.contains("/nonexistent/x.csv: cannot read the file"), "\(r.err)")
+    }
+}

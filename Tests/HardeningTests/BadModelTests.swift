@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// Every defective model, through the command line: exit code 2, a message
+/// naming the file (and layer and field where there is one), a bounded time,
+/// no output folder, and an existing output folder left untouched.
+@Suite struct BadModelTests {
+    static let decoderCases = CLI.manifest(CLI.corpus.appendingPathComponent("manifest.tsv"))
+    static let loweringCases = CLI.manifest(CLI.corpus.appendingPathComponent("lowering/manifest.tsv")).map {
+        (file: "lowering/" + $0.file, expected: $0.expected)
+    }
+    static var allCases: [String] { (decoderCases + loweringCases).map(\.file) }
+
+    @Test func corpusHasAtLeastFortyCases() {
+        #expect(Self.decoderCases.count + Self.loweringCases.count >= 40)
+    }
+
+    @Test(arguments: allCases)
+    func badModelExitsWith2AndWritesNothing(file: String) throws {
+        let expected = (Self.decoderCases + Self.loweringCases).first { $0.file == file }!.expected
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = CLI.corpus.appendingPathComponent(file).path
+        let name = (file as NSString).lastPathComponent
+
+        let fresh = dir.appendingPathComponent("hls-out/m")
+        let r = try CLI.run([model, "--out", fresh.path], timeout: 30)
+        #expect(r.code == 2, "\(file): exit \(r.code)\n\(r.err)")
+        #expect(r.err.contains("\(name): "), "the message names the file: \(r.err)")
+        #expect(r.err.contains(expected), "\(file): \(r.err)")
+        #expect(r.err.split(separator: "\n").count == 1, "one line: \(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: fresh.path), "\(file) left output behind")
+        #expect(!r.timedOut && r.seconds < 30)
+
+        let old = try OldOutput(at: dir.appendingPathComponent("old/m"))
+        let again = try CLI.run([model, "--out", old.folder.path], timeout: 30)
+        #expect(again.code == 2)
+        #expect(old.isIntact, "\(file) changed the previous output folder")
+    }
+}
+
+/// Hostile inputs generated at test time (too big to commit): each must fail
+/// with a clear message within a bounded time and memory.
+@Suite(.serialized) struct HostileModelTests {
+    func expectRejected(_ text: Data, named name: String, message: String, seconds: Double = 30,
+                        megabytes: Double = 2048) throws -> CLI.Result {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent(name).path
+        try text.write(to: URL(fileURLWithPath: path))
+        let old = try OldOutput(at: dir.appendingPathComponent("hls-out/m"))
+        let r = try CLI.run([path, "--out", old.folder.path], timeout: seconds)
+        #expect(!r.timedOut, "\(name) took more than \(seconds) s")
+        #expect(r.code == 2, "\(name): exit \(r.code): \(r.err.prefix(500))")
+        #expect(r.err.contains("\(name): \(message)"), "\(r.err.prefix(500))")
+        #expect(r.err.utf8.count < 4096, "a short message")
+        #expect(r.peakMegabytes < megabytes, "\(name): \(r.peakMegabytes) MB")
+        #expect(old.isIntact)
+        print("\(name): \(String(format: "%.1f", r.seconds)) s, peak \(Int(r.peakMegabytes)) MB")
+        return r
+    }
+
+    @Test func hundredThousandNestedArraysAreRefusedWithoutStackOverflow() throws {
+        let depth = 100_000
+        let text = #"{"version": 1, "name": "m", "inputs": "# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        _ = try expectRejected(Data(text.utf8), named: "deep.json", message: "not valid JSON: line 1, column 102: nesting deeper than 64 levels")
+    }
+
+    @Test func hundredThousandNestedObjectsAreRefused() throws {
+        let depth = 100_000
+        let text = String(repeating: #"{"a":"#, count: depth) + "1" + String(repeating: "}", count: depth)
+        _ = try expectRejected(Data(text.utf8), named: "deep_objects.json", message: "not valid JSON: line 1, column 321: nesting deeper than 64 levels")
+    }
+
+    /// 10^7 weights (60 MB of text) whose very last value is NaN: the whole
+    /// file is read and checked. Measured on the 2-core CI machine under
+    /// load (debug build): about 20 s and 400 MB.
+    @Test func tenMillionWeightsAreReadInBoundedTimeAndMemory() throws {
+        let rows = 1000, columns = 10_000
+        var text = #"{"version": 1, "name": "m", "inputs": [{"name": "x", "shape": [\#(rows)]}], "layers": [{"name": "fc", "type": "dense", "units": \#(columns), "weights": ["#
+        let row = "[" + Array(repeating: "0.125", count: columns).joined(separator: ",") + "]"
+        text.reserveCapacity(rows * row.utf8.count + 200)
+        for r in 0..<rows - 1 { text += row; if r < rows - 1 { text += "," } }
+        text += "[" + Array(repeating: "0.125", count: columns - 1).joined(separator: ",") + ",NaN]]}]}"
+        _ = try expectRejected(Data(text.utf8), named: "ten_million.json",
+                               message: "layer 'fc': field 'weights[999][9999]': nan is not a finite number", seconds: 60)
+    }
+
+    @Test func tenMillionElementInputIsRefusedBeforeAnyWork() throws {
+        let text = #"{"version": 1, "name": "m", "inputs": [{"name": "x", "shape": [10000, 1000]}], "layers": [{"name": "r", "type": "relu"}]}"#
+        _ = try expectRejected(Data(text.utf8), named: "huge_input.json",
+                               message: "field 'inputs[0].shape': 10000000 elements is more than the supported 1000000", seconds: 10)
+    }
+
+    @Test func tenMegabyteNameGivesAShortMessage() throws {
+        let name = String(repeating: "é", count: 5_000_000)
+        let text = #"{"version": 1, "name": "\#(name)", "inputs": [{"name": "x", "shape": [2]}], "layers": [{"name": "r", "type": "relu"}]}"#
+        _ = try expectRejected(Data(text.utf8), named: "long_name.json", message: "field 'name': 'éééé")
+    }
+
+    /// A sparse file larger than the 512 MB limit: refused from its size, unread.
+    @Test func fileOverTheSizeLimitIsRefusedUnread() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("enormous.json").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("{".utf8)))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: 600 * 1024 * 1024)
+        try handle.close()
+        let out = dir.appendingPathComponent("out")
+        let r = try CLI.run([path, "--out", out.path], timeout: 10)
+        #expect(r.code == 2)
+        #expect(r.err.contains("enormous.json: file is 629145600 bytes; the limit is 536870912"), "\(r.err)")
+        #expect(r.peakMegabytes < 200)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test func aDirectoryOrAMissingFileIsAnInputError() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for path in [dir.path, dir.appendingPathComponent("absent.json").path] {
+            let r = try CLI.run([path, "--out", dir.appendingPathComponent("out").path], timeout: 10)
+            #expect(r.code == 2, "\(path): \(r.err)")
+            #expect(r.err.contains("cannot read the model file"), "\(r.err)")
+        }
+    }
+}

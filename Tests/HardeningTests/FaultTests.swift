@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+/// Failures of the environment rather than of the input: each must give a
+/// clear message, its exit code, and leave the previous output folder intact.
+@Suite(.serialized) struct FaultTests {
+    /// `mount` a small tmpfs, when this process may (root in a container
+    /// with CAP_SYS_ADMIN); nil otherwise.
+    static func mountTmpfs(options: String) throws -> URL? {
+        let point = try CLI.temporaryDirectory()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/mount")
+        p.arguments = ["-t", "tmpfs", "-o", options, "tmpfs", point.path]
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? point : nil
+    }
+
+    static func run(_ tool: String, _ args: [String]) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = args
+        p.standardError = FileHandle.nullDevice
+        try? p.run()
+        p.waitUntilExit()
+    }
+
+    static func unmount(_ point: URL) {
+        run("/bin/umount", [point.path])
+        try? FileManager.default.removeItem(at: point)
+    }
+
+    /// Root ignores permission bits, so "not writable" is made with a path
+    /// that passes through a regular file: no user can create a folder there.
+    @Test func outputUnderARegularFileIsAnIOError() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("plain-file")
+        try Data("keep me\n".utf8).write(to: file)
+        let r = try CLI.run([CLI.handModel, "--out", file.appendingPathComponent("hls-out/hand").path])
+        #expect(r.code == 4, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("cannot write \(file.path)/hls-out/hand: Not a directory"), "\(r.err)")
+        #expect(try Data(contentsOf: file) == Data("keep me\n".utf8))
+    }
+
+    /// `--out model.json` must not replace the model by a folder.
+    @Test func outputOntoAnExistingFileIsRefusedAndTheFileKept() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("model.json")
+        try FileManager.default.copyItem(atPath: CLI.handModel, toPath: file.path)
+        let r = try CLI.run([file.path, "--out", file.path])
+        #expect(r.code == 4, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("cannot write \(file.path): it exists and is not a folder"), "\(r.err)")
+        #expect(try Data(contentsOf: file) == Data(contentsOf: URL(fileURLWithPath: CLI.handModel)))
+    }
+
+    /// A read-only file system (a tmpfs remounted read-only; as root,
+    /// chmod would not stop the writes). Without mount rights: a chmod'ed
+    /// folder when not root, else the test says why it is skipped.
+    @Test func readOnlyOutputFolderIsAnIOErrorAndKeepsTheOldOutput() throws {
+        if let point = try Self.mountTmpfs(options: "size=1m") {
+            defer { Self.unmount(point) }
+            let old = try OldOutput(at: point.appendingPathComponent("hls-out/hand"))
+            Self.run("/bin/mount", ["-o", "remount,ro", point.path])
+            let r = try CLI.run([CLI.handModel, "--out", old.folder.path])
+            #expect(r.code == 4, "exit \(r.code): \(r.err)")
+            #expect(r.err.contains("cannot write \(old.folder.path)"), "\(r.err)")
+            #expect(r.err.contains("Read-only file system"), "\(r.err)")
+            #expect(old.isIntact)
+        } else if getuid() != 0 {
+            let dir = try CLI.temporaryDirectory()
+            defer { chmod(dir.path, 0o755); try? FileManager.default.removeItem(at: dir) }
+            let old = try OldOutput(at: dir.appendingPathComponent("hls-out/hand"))
+            chmod(old.folder.deletingLastPathComponent().path, 0o555)
+            defer { chmod(old.folder.deletingLastPathComponent().path, 0o755) }
+            let r = try CLI.run([CLI.handModel, "--out", old.folder.path])
+            #expect(r.code == 4, "exit \(r.code): \(r.err)")
+            #expect(old.isIntact)
+        } else {
+            print("readOnlyOutputFolder: skipped: root without mount rights, chmod cannot stop root")
+        }
+    }
+
+    /// Disk full: a 64 KB tmpfs holds the old output but not a new design
+    /// (20 files of at least one 4 KB page each).
+    @Test func diskFullIsAnIOErrorAndKeepsTheOldOutput() throws {
+        guard let point = try Self.mountTmpfs(options: "size=64k") else {
+            print("diskFull: skipped: no right to mount a tmpfs here")
+            return
+        }
+        defer { Self.unmount(point) }
+        let old = try OldOutput(at: point.appendingPathComponent("hls-out/hand"))
+        let r = try CLI.run([CLI.handModel, "--target", "fpga", "--out", old.folder.path])
+        #expect(r.code == 4, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("cannot write \(old.folder.path)"), "\(r.err)")
+        #expect(r.err.contains("No space left on device"), "names the cause: \(r.err)")
+        #expect(old.isIntact)
+    }
+
+    // MARK: the simulator
+
+    static func environment(path: String, temporary: URL) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = path
+        env["TMPDIR"] = temporary.path
+        return env
+    }
+
+    /// Folders of PATH without verilator (g++ and make stay reachable).
+    static func pathWithoutVerilator(prepending extra: String? = nil) throws -> String {
+        let dir = try CLI.temporaryDirectory()
+        for tool in ["g++", "c++", "cc", "gcc", "make", "sh", "env", "perl", "python3"] {
+            for folder in ["/usr/bin", "/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: "\(folder)/\(tool)") {
+                try? FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(tool).path, withDestinationPath: "\(folder)/\(tool)")
+                break
+            }
+        }
+        return ([extra].compactMap { $0 } + [dir.path]).joined(separator: ":")
+    }
+
+    @Test func simulateWithoutVerilatorExits3WithAnInstallHint() throws {
+        let work = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("y.csv").path
+        let r = try CLI.run(["simulate", CLI.handModel, "--input", CLI.handInputs, "--output", output,
+                             "--work", work.appendingPathComponent("cache").path],
+                            environment: Self.environment(path: try Self.pathWithoutVerilator(), temporary: work))
+        #expect(r.code == 3, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("verilator is not installed"), "\(r.err)")
+        #expect(r.err.contains("apt-get install verilator"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func crashingVerilatorExits4AndNamesItsLog() throws {
+        let work = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let bin = work.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = bin.appendingPathComponent("verilator")
+        try Data("#!/bin/sh\necho '%Error: internal fault injected by HardeningTests'\nkill -SEGV $$\n".utf8).write(to: fake)
+        chmod(fake.path, 0o755)
+        let output = work.appendingPathComponent("y.csv").path
+        let r = try CLI.run(["simulate", CLI.handModel, "--input", CLI.handInputs, "--output", output,
+                             "--work", work.appendingPathComponent("cache").path],
+                            environment: Self.environment(path: try Self.pathWithoutVerilator(prepending: bin.path), temporary: work))
+        #expect(r.code == 4, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("verilator"), "\(r.err)")
+        #expect(r.err.contains(".log"), "names the log: \(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+}

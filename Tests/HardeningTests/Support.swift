@@ -1,0 +1,110 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `hepml-compile` executable (it sits beside the test bundle)
+/// with a time limit, and measures its wall time and peak memory (wait4's
+/// rusage), which `Process` does not report.
+enum CLI {
+    static let executable: URL = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("hepml-compile")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hepml-compile")
+    }()
+
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let corpus = repoRoot.appendingPathComponent("Tests/ModelFormatTests/Corpus")
+    static let csvCorpus = repoRoot.appendingPathComponent("Tests/HardeningTests/CSVCorpus")
+    static let handModel = repoRoot.appendingPathComponent("Tests/CLITests/Fixtures/hand_model.json").path
+    static let handInputs = repoRoot.appendingPathComponent("Tests/CLITests/Fixtures/hand_inputs.csv").path
+
+    struct Result {
+        var code: Int32
+        var out: String
+        var err: String
+        var seconds: Double
+        var peakMegabytes: Double
+        var timedOut: Bool
+    }
+
+    /// Runs `hepml-compile args`; kills it after `timeout` seconds.
+    static func run(_ args: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                    timeout: Double = 60) throws -> Result {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outPath = dir.appendingPathComponent("stdout").path, errPath = dir.appendingPathComponent("stderr").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([executable.path] + args).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let start = Date()
+        let rc = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
+        guard rc == 0 else { throw CocoaError(.executableLoad) }
+        var status: Int32 = 0
+        var usage = rusage()
+        var timedOut = false
+        while true {
+            let r = wait4(pid, &status, WNOHANG, &usage)
+            if r == pid { break }
+            if r == -1 && errno != EINTR { throw CocoaError(.executableRuntimeMismatch) }
+            if !timedOut && Date().timeIntervalSince(start) > timeout { kill(pid, SIGKILL); timedOut = true }
+            usleep(2000)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
+        let signal = status & 0x7F
+        let code = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+        let read = { (path: String) in String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
+        return Result(code: code, out: read(outPath), err: read(errPath), seconds: seconds,
+                      peakMegabytes: Double(usage.ru_maxrss) / 1024, timedOut: timedOut)
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hepml-hardening-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// `file<TAB>expected message` lines.
+    static func manifest(_ url: URL) -> [(file: String, expected: String)] {
+        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map { line in
+            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1] : "")
+        }
+    }
+}
+
+/// A previous output folder with one known file, to check that a failed run
+/// leaves it exactly as it was.
+struct OldOutput {
+    let folder: URL
+    static let marker = "previous compile\n"
+
+    init(at folder: URL) throws {
+        self.folder = folder
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rtl"), withIntermediateDirectories: true)
+        try Data(Self.marker.utf8).write(to: folder.appendingPathComponent("rtl/old.v"))
+    }
+
+    /// The folder holds exactly the old file, and no staging folder is left beside it.
+    var isIntact: Bool {
+        let fm = FileManager.default
+        let files = (fm.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).sorted()
+        let old = fm.contents(atPath: folder.appendingPathComponent("rtl/old.v").path)
+        let siblings = (try? fm.contentsOfDirectory(atPath: folder.deletingLastPathComponent().path)) ?? []
+        let leftovers = siblings.filter { $0.hasPrefix(".\(folder.lastPathComponent).") }
+        return files == ["rtl", "rtl/old.v"] && old == Data(Self.marker.utf8) && leftovers.isEmpty
+    }
+}
