@@ -18,11 +18,12 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Write report.json and report.html: float vs fixed-point accuracy per layer, physics impact, latency and resources.",
         discussion: """
-        Traces the float model and the bit-exact reference on the events of --input and compares every layer.
-        With --labels, compares ROC curves (tagger: class index or one-hot per event) or signal efficiency at a
-        fixed background acceptance (single-output anomaly score: 0 = background, k = signal k).
-        Latency and per-op stages come from the generated Verilog; --simulate-rtl measures them in Verilator and
-        counts bit mismatches. Resources come from yosys synth_xilinx when yosys is installed, else from an
+        Traces the float model and the bit-exact reference on the events of --input and compares every layer. \
+        With --labels, compares ROC curves (tagger: a class index or one-hot columns per event) or the signal \
+        efficiency at a fixed background acceptance (single-output anomaly score: 0 = background, k = signal k).
+
+        Latency and per-op stages come from the generated Verilog; --simulate-rtl measures them in Verilator and \
+        counts bit mismatches. Resources come from yosys synth_xilinx when yosys is installed, else from an \
         analytic estimate, labelled as such. See docs/reports.md.
         """)
 
@@ -64,7 +65,7 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             try await report()
-        } catch let error as DriverError {
+        } catch {
             throw fail(error)
         }
     }
