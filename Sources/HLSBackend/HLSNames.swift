@@ -61,5 +61,7 @@ struct HLSNames {
         "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq",
         // Names the libraries and the generated files use.
         "nnet", "std", "main", "argc", "argv", "ap_fixed", "ap_ufixed", "ap_int", "ap_uint",
+        // firmware/parameters.h is ours; a model of that name would overwrite it.
+        "parameters",
     ]
 }

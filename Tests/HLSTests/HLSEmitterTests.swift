@@ -146,3 +146,32 @@ struct HLSLiteralTests {
         }
     }
 }
+
+@Suite("HLS names")
+struct HLSNamesTests {
+    /// A model whose names collide with C++ keywords, the project's own
+    /// files and the testbench's `tb_` variables.
+    static let awkward = LoweredModel(
+        name: "parameters",
+        tensors: [TensorInfo(name: "int", size: 2, type: .fixed(8, 3)),
+                  TensorInfo(name: "tb_events", size: 2, type: .fixed(6, 3, .rnd, .sat)),
+                  TensorInfo(name: "int_t", size: 2, type: .fixed(6, 3))],
+        inputs: [TensorID(0)], outputs: [TensorID(1), TensorID(2)],
+        ops: [LoweredOp(name: "q", sourceLayers: ["q"], kind: .quantize, inputs: [TensorID(0)], output: TensorID(1)),
+              LoweredOp(name: "q2", sourceLayers: ["q2"], kind: .quantize, inputs: [TensorID(1)], output: TensorID(2))])
+
+    @Test("keywords, the project's file names and the tb_ prefix are never used as names")
+    func collisions() throws {
+        let names = HLSNames(Self.awkward)
+        #expect(names.function == "parameters_2")
+        #expect(names.tensorVariables == ["int_2", "t_tb_events", "int_t"])
+        let paths = try HLSEmitter.emit(Self.awkward, options: HLSOptions(), testInputs: nil).map(\.path)
+        #expect(paths.contains("firmware/parameters_2.cpp"))
+        let top = try #require(try HLSEmitter.emit(Self.awkward, options: HLSOptions(), testInputs: nil)
+            .first { $0.path == "firmware/parameters_2.cpp" }).contents
+        // `int` is a keyword: the tensor's variable and type take the next free names.
+        #expect(top.contains("int_2_t int_2[N_IN_int_2]"))
+        // t_tb_events is read by q2 and is an output: it is copied to its port at the end.
+        #expect(top.contains("nnet::copy_into<t_tb_events_t, t_tb_events_t, 2, 0>(t_tb_events, t_tb_events_out);"))
+    }
+}
