@@ -4,6 +4,7 @@ import HLSBackend
 import ModelIR
 import Simulation
 import TensorIO
+import Toolchain
 
 /// The generated C++, compiled with g++ against the open ap_types headers,
 /// computes exactly what the Swift reference computes. These tests fail (they
@@ -29,6 +30,7 @@ struct CSimulationTests {
         Case(name: "tagger_softmax", model: { Zoo.taggerSoftmax }),
         Case(name: "branchy", model: { Zoo.branchy }),
         Case(name: "modes", model: { Zoo.modes }),
+        Case(name: "wide", model: { Zoo.wide }),
     ]
 
     @Test("10,000 stress vectors, zero mismatching output codes", .serialized, arguments: cases)
@@ -41,6 +43,22 @@ struct CSimulationTests {
         #expect(report.mismatchCount == 0, "\(report.mismatches.prefix(5).map(\.description).joined(separator: "\n"))")
         print("csim \(c.testDescription): \(report.events) events, \(report.mismatchCount) mismatches, "
               + "\(Int(report.eventsPerSecond)) events/s, build \(String(format: "%.1f", report.build.seconds)) s\(report.build.cached ? " (cached)" : "")")
+    }
+
+    @Test("the project's own testbench passes on its shipped vectors, 64-bit outputs included")
+    func projectTestbench() async throws {
+        let model = Zoo.wide
+        let events = StressEvents.make(model, events: 500, seed: 11)
+        let files = try HLSEmitter.emit(model, options: HLSOptions(), testInputs: events)
+        let folder = ProjectFiles.temporaryFolder("testbench-wide")
+        try ProjectFiles.write(files, to: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let apTypes = try #require(APTypes.locate(), "the ap_types headers are missing: \(APTypes.installHint)")
+        let f = HLSEmitter.topFunction(model)
+        try await ToolRunner.run("g++", CSimulation.compilerFlags + ["-isystem", apTypes, "-o", "tb", "\(f)_test.cpp", "firmware/\(f).cpp"],
+                                 in: folder, installHint: "install g++")
+        let run = try await ToolRunner.run("\(folder)/tb", [], in: folder, installHint: "the testbench did not build")
+        #expect(run.standardOutput.contains("500 events, 0 mismatching outputs"), "\(run.standardOutput)")
     }
 
     @Test("a second run of the same model reuses the compiled binary")

@@ -18,6 +18,25 @@ enum Zoo {
     static let branchy = lowered(ModelZoo.branchy())
     static let modes = lowered(modesGraph())
 
+    /// Hand-built: 60-bit weights and biases whose codes have more significant
+    /// bits than a double (the two-part literals), a 64-bit accumulator and
+    /// output, a LeakyReLU slope of 40 bits, and a 63-bit unsigned output.
+    static let wide: LoweredModel = {
+        let x = TensorInfo(name: "x", size: 3, type: type("ap_fixed<12,4,AP_RND,AP_SAT>"))
+        let y = TensorInfo(name: "y", size: 2, type: type("ap_fixed<64,12,AP_RND_CONV,AP_SAT>"))
+        let z = TensorInfo(name: "z", size: 2, type: type("ap_ufixed<63,20,AP_RND,AP_SAT>"))
+        let dense = DenseOp(
+            weightType: type("ap_fixed<62,2>"), biasType: type("ap_fixed<60,8>"), accumulatorType: type("ap_fixed<64,12,AP_RND>"),
+            rows: [[WeightTerm(input: 0, weight: 0x1AAA_AAAA_AAAA_AAAB), WeightTerm(input: 1, weight: -0x1555_5555_5555_5555),
+                    WeightTerm(input: 2, weight: 0x0123_4567_89AB_CDEF)],
+                   [WeightTerm(input: 0, weight: -0x1FFF_FFFF_FFFF_FFFF), WeightTerm(input: 2, weight: 0x1000_0000_0000_0001)]],
+            bias: [0x07FF_FFFF_FFFF_FFFF, -0x0765_4321_0FED_CBA9],
+            activation: .leakyReLU(alpha: 0x33_3333_3333, alphaType: type("ap_fixed<40,1>")))
+        return LoweredModel(name: "wide", tensors: [x, y, z], inputs: [TensorID(0)], outputs: [TensorID(1), TensorID(2)],
+                            ops: [LoweredOp(name: "fc", sourceLayers: ["fc"], kind: .dense(dense), inputs: [TensorID(0)], output: TensorID(1)),
+                                  LoweredOp(name: "q", sourceLayers: ["q"], kind: .quantize, inputs: [TensorID(1)], output: TensorID(2))])
+    }()
+
     static func type(_ text: String) -> FixedType { try! FixedType(parsing: text) }
 
     /// Two inputs (one unsigned and wrapping, one with saturation bits),

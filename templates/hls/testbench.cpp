@@ -3,8 +3,10 @@
 // Reads tb_data/tb_input_features.dat (one event per line, real values) and
 // tb_data/tb_output_predictions.dat (the outputs the bit-exact Swift
 // reference computed for the same events), runs {{function}} on every event
-// and counts outputs that differ in any bit. The outputs it computed go to
-// tb_data/csim_results.log. Exit status: 0 when every output matches.
+// and counts outputs that differ in any bit. The expected values are exact
+// decimals, read with ap_fixed's string constructor (exact at any width).
+// The outputs it computed go to tb_data/csim_results.log.
+// Exit status: 0 when every output matches.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -14,13 +16,15 @@
 
 #include "firmware/{{function}}.h"
 
-static bool tb_read_numbers(std::ifstream &file, std::vector<double> &values, size_t expected) {
+// Reads the next line of whitespace-separated fields; false at the end or
+// when the line does not hold `expected` of them.
+template <class T> static bool tb_read_line(std::ifstream &file, std::vector<T> &values, size_t expected) {
     std::string line;
     while (std::getline(file, line)) {
         if (line.empty() || line[0] == '#') continue;
         std::istringstream fields(line);
         values.clear();
-        double v;
+        T v;
         while (fields >> v) values.push_back(v);
         return values.size() == expected;
     }
@@ -35,10 +39,11 @@ int main() {
         std::cerr << "cannot open tb_data/tb_input_features.dat or tb_data/tb_output_predictions.dat" << std::endl;
         return 2;
     }
-    std::vector<double> tb_in_values, tb_out_values;
+    std::vector<double> tb_in_values;        // inputs: converted like any double
+    std::vector<std::string> tb_out_values;  // expected outputs: exact decimals, parsed in their own type
     long tb_events = 0, tb_mismatches = 0;
-    while (tb_read_numbers(tb_inputs, tb_in_values, {{inputWidth}})) {
-        if (!tb_read_numbers(tb_expected, tb_out_values, {{outputWidth}})) {
+    while (tb_read_line(tb_inputs, tb_in_values, {{inputWidth}})) {
+        if (!tb_read_line(tb_expected, tb_out_values, {{outputWidth}})) {
             std::cerr << "tb_output_predictions.dat has fewer events or wrong widths (event " << tb_events << ")" << std::endl;
             return 2;
         }
@@ -54,7 +59,7 @@ int main() {
 
 {{#outputs}}
         for (int tb_k = 0; tb_k < {{size}}; tb_k++) {
-            {{type}} tb_want = tb_out_values[{{offset}} + tb_k];
+            {{type}} tb_want(tb_out_values[{{offset}} + tb_k].c_str(), 10);
             tb_results << {{name}}[tb_k].to_double() << ({{offset}} + tb_k + 1 < {{outputWidth}} ? " " : "\n");
             if ({{name}}[tb_k] != tb_want) {
                 if (tb_mismatches < 10)
