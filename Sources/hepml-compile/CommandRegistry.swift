@@ -2,5 +2,5 @@ import ArgumentParser
 
 /// Subcommands beyond compile and predict, each in its own file.
 let extraCommands: [ParsableCommand.Type] = [
-    SimulateCommand.self, ReportCommand.self, TrainCommand.self, PhysicsCommand.self,
+    SimulateCommand.self, CSimCommand.self, ReportCommand.self, TrainCommand.self, PhysicsCommand.self,
 ]
