@@ -21,7 +21,7 @@ struct CompileCommand: AsyncParsableCommand {
     @Option(help: "HLS reuse factor: 1 is fully parallel (latency strategy), larger shares multipliers (resource strategy).")
     var reuse: Int = 1
 
-    @Option(name: .customLong("test-input"), help: "Events (CSV) to ship as the HLS testbench's vectors (default: 100 seeded random events).")
+    @Option(name: .customLong("test-input"), help: "Events (CSV or .npy) to ship as the HLS testbench's vectors (default: a seeded random sample).")
     var testInput: String?
 
     func run() async throws {
