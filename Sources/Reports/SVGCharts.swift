@@ -129,8 +129,8 @@ public enum ReportCharts {
             content.append(f.steps(d.fixed, color: color, dashed: true, floor: 0.5))
             legend.append((d.name, color, false))
         }
-        if a.thresholdFloat.isFinite { content.append(f.verticalLine(at: a.thresholdFloat, color: SVG.floatColor, label: "threshold (float)")) }
-        if a.thresholdFixed.isFinite { content.append(f.verticalLine(at: a.thresholdFixed, color: SVG.fixedColor, label: "threshold (fixed)", labelRow: 1)) }
+        if a.thresholdFloat.isFinite { content.append(f.verticalLine(at: a.thresholdFloat, color: SVG.floatColor, label: "threshold (float)", labelRow: 1, labelAtBottom: true)) }
+        if a.thresholdFixed.isFinite { content.append(f.verticalLine(at: a.thresholdFixed, color: SVG.fixedColor, label: "threshold (fixed)", labelAtBottom: true)) }
         content.append(f.legend(legend))
         return f.document(content)
     }

@@ -210,11 +210,17 @@ public struct PlotFrame: Sendable {
 
     /// A vertical marker line with a label (`labelRow` moves the label down
     /// one line per row, so that nearby markers stay legible).
-    public func verticalLine(at v: Double, color: String, label: String, dashed: Bool = true, labelRow: Int = 0) -> String {
+    /// `labelAtBottom` puts the label just above the x axis, left of the line
+    /// (clear of a legend in the top-right corner).
+    public func verticalLine(at v: Double, color: String, label: String, dashed: Bool = true, labelRow: Int = 0,
+                             labelAtBottom: Bool = false) -> String {
         let px = SVG.coordinate(x(v))
         let dash = dashed ? " stroke-dasharray=\"3 3\"" : ""
-        return "<line x1=\"\(px)\" y1=\"\(SVG.coordinate(y.pixelUpper))\" x2=\"\(px)\" y2=\"\(SVG.coordinate(y.pixelLower))\" stroke=\"\(color)\"\(dash)/>"
-            + "<text x=\"\(SVG.coordinate(x(v) + 3))\" y=\"\(SVG.coordinate(y.pixelUpper + 11 + 12 * Double(labelRow)))\" class=\"tick\" fill=\"\(color)\">\(SVG.escape(label))</text>"
+        let line = "<line x1=\"\(px)\" y1=\"\(SVG.coordinate(y.pixelUpper))\" x2=\"\(px)\" y2=\"\(SVG.coordinate(y.pixelLower))\" stroke=\"\(color)\"\(dash)/>"
+        if labelAtBottom {
+            return line + "<text x=\"\(SVG.coordinate(x(v) - 3))\" y=\"\(SVG.coordinate(y.pixelLower - 5 - 12 * Double(labelRow)))\" text-anchor=\"end\" class=\"tick\" fill=\"\(color)\">\(SVG.escape(label))</text>"
+        }
+        return line + "<text x=\"\(SVG.coordinate(x(v) + 3))\" y=\"\(SVG.coordinate(y.pixelUpper + 11 + 12 * Double(labelRow)))\" class=\"tick\" fill=\"\(color)\">\(SVG.escape(label))</text>"
     }
 
     /// A legend in the top-right corner of the plot area.
