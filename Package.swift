@@ -77,7 +77,7 @@ let package = Package(
         ]),
         .executableTarget(name: "hepml-compile", dependencies: [
             "Driver", "ModelFormat", "Reference", "Training", "Simulation", "Passes", "ModelIR", "FixedPoint",
-            "HLSBackend", "VerilogBackend", "Toolchain", "Datasets", "Reports", "TensorIO", "Metrics",
+            "HLSBackend", "VerilogBackend", "Toolchain", "Templates", "Datasets", "Reports", "TensorIO", "Metrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Throughput figures for bench/ (not a test: speed targets live in benchmarks).
