@@ -62,6 +62,12 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(name: .customLong("simulate-rtl"), help: "Simulate the Verilog in Verilator: bit mismatches and measured latency.")
     var simulateRTL = false
 
+    @Flag(help: "C-simulate the HLS project with g++ and the ap_types headers: bit mismatches.")
+    var csim = false
+
+    @Flag(help: "Run both simulations (--simulate-rtl and --csim): the three-way bit-accuracy check.")
+    var verify = false
+
     func run() async throws {
         do {
             try await report()
@@ -97,10 +103,12 @@ struct ReportCommand: AsyncParsableCommand {
                           cycles: $0.latency, adders: $0.adders, multipliers: $0.multipliers, romWords: $0.romWords,
                           registerBits: $0.registerBits)
             }
-            if simulateRTL { try await simulate(design, loaded.model, events, into: &simulation, progress: progress) }
-        } else if simulateRTL {
+            if simulateRTL || verify { try await simulate(design, loaded.model, events, into: &simulation, progress: progress) }
+        } else if simulateRTL || verify {
             throw .option("--simulate-rtl: no Verilog design (\(notes.joined(separator: "; ")))")
         }
+
+        if csim || verify { try await cSimulate(loaded.model, events, into: &simulation, progress: progress) }
 
         var resources: ResourceReport?
         if let design, !noSynthesis, ToolRunner.locate("yosys") != nil {
@@ -164,6 +172,21 @@ struct ReportCommand: AsyncParsableCommand {
             case .tool(let e): throw .tool(e)
             default: throw .io("\(error)")
             }
+        }
+    }
+
+    func cSimulate(_ model: LoweredModel, _ events: EventTable, into simulation: inout SimulationResults,
+                   progress: ProgressReporter) async throws(DriverError) {
+        let step = progress.start("HLS C simulation of \(events.rows) events (g++ build, then run)")
+        do {
+            let result = try await CSimulation(model: model).run(events)
+            step.finish(success: true)
+            simulation.csimEvents = result.events
+            simulation.csimMismatches = result.mismatchCount
+            if simulation.firstMismatch == nil { simulation.firstMismatch = result.mismatches.first?.description }
+        } catch {
+            step.finish(success: false)
+            throw CSimCommand.driverError(error)
         }
     }
 
