@@ -43,8 +43,12 @@ struct Netlist {
     /// Comment lines to print before the node with the given index.
     var sectionComments: [Int: [String]] = [:]
 
+    /// Accumulated depth (cost units) of each node, ignoring pipelining;
+    /// used to pair the earliest-ready terms first in adder trees.
+    private var depths: [Int] = []
+
     /// Adds a node and returns its index. Names are made unique.
-    mutating func add(_ name: String, width: Int, kind: Kind, _ expression: [Fragment], comment: String? = nil) -> Int {
+    private mutating func add(_ name: String, width: Int, kind: Kind, _ expression: [Fragment], comment: String? = nil) -> Int {
         precondition(width >= 1, "netlist wire \(name) has width \(width)")
         var unique = name
         if let n = usedNames[name] {
@@ -62,26 +66,24 @@ struct Netlist {
         sectionComments[nodes.count, default: []].append(line)
     }
 
-    /// Accumulated depth (cost units) of each node, ignoring pipelining;
-    /// used to pair the earliest-ready terms first in adder trees.
-    func depth(of node: Int) -> Int {
-        depths[node]
-    }
+    /// The logic depth (cost units) from the ports to `node`, ignoring pipelining.
+    func depth(of node: Int) -> Int { depths[node] }
 
-    private var depths: [Int] = []
-
+    /// Adds a logic node of `cost` depth units.
     mutating func add(_ name: String, width: Int, cost: Int, _ expression: [Fragment], comment: String? = nil) -> Int {
         let id = add(name, width: width, kind: .logic(cost: cost), expression, comment: comment)
         recordDepth(id)
         return id
     }
 
+    /// Adds a slice of an input port.
     mutating func addPort(_ name: String, width: Int, slice: String) -> Int {
         let id = add(name, width: width, kind: .port, [.text(slice)])
         recordDepth(id)
         return id
     }
 
+    /// Adds a constant wire.
     mutating func addConstant(_ name: String, width: Int, pattern: String, comment: String? = nil) -> Int {
         let id = add(name, width: width, kind: .constant, [.text(pattern)], comment: comment)
         recordDepth(id)

@@ -50,3 +50,22 @@ import VerilogBackend
         #expect(fast.latency > slow.latency)
     }
 }
+
+/// What the emitter reports about a design agrees with its structure.
+@Suite struct DesignReportTests {
+    @Test(arguments: ["one_layer", "tagger", "tagger_softmax", "autoencoder", "sigmoid_model", "branchy"])
+    func latencyIsTheCriticalPathOfTheOpModules(model name: String) throws {
+        let model = try RTLTest.lower(ModelZoo.all.first { $0.name == name }!.make())
+        let design = try VerilogEmitter.emit(model, options: VerilogOptions())
+        var ready: [Int: Int] = [:]
+        for id in model.inputs { ready[id.index] = 0 }
+        for (op, m) in zip(model.ops, design.modules) {
+            // An op starts when its last input is ready.
+            #expect(m.startCycle == op.inputs.map { ready[$0.index]! }.max())
+            ready[op.output.index] = m.startCycle + m.latency
+            if case .concatenate = op.kind { #expect(m.latency == 0) }
+        }
+        #expect(design.latency == model.outputs.map { ready[$0.index]! }.max())
+        print("\(name): latency \(design.latency) cycles; " + design.modules.map { "\($0.op) \($0.latency)" }.joined(separator: ", "))
+    }
+}
