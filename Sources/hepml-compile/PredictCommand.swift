@@ -36,7 +36,7 @@ struct PredictCommand: AsyncParsableCommand {
             } else {
                 result = FixedPointEvaluator(loaded.model).run(events)
             }
-            do { try CSVTable.write(result, to: output) } catch { throw DriverError.data(error) }
+            do { try CSVTable.write(result, to: output) } catch { throw DriverError.io(error.description) }
             print("\(float ? "float" : "fixed-point") outputs of \(events.rows) events written to \(output)")
         } catch let error as DriverError {
             throw fail(error)
