@@ -1,5 +1,6 @@
 import Foundation
 import FixedPoint
+import ModelFormat
 import ModelIR
 import ModelZoo
 import Passes
@@ -9,6 +10,11 @@ import TensorIO
 // Measures the Swift fixed-point reference on one core: events per second for
 // the synthetic models, the tagger at ap_fixed<16,6> everywhere included.
 // Usage: hepml-bench [events]   (prints a table and JSON lines)
+//        hepml-bench --reference model.json [events]
+//          the same measurement for a model.json (one JSON line), for bench/run.
+//        hepml-bench --write-mlp 64,128,128,64,10 out.json [seed]
+//          writes a ReLU MLP with ap_fixed<16,6> input, weights, biases and
+//          results and random weights (ModelZoo.mlp) as model.json, for bench/run.
 
 /// CPU time of this thread: the figure stays meaningful on a loaded machine.
 func seconds(_ body: () -> Void) -> Double {
@@ -22,6 +28,56 @@ func seconds(_ body: () -> Void) -> Double {
     return now() - start
 }
 
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write("hepml-bench: \(message)\n".data(using: .utf8)!)
+    exit(code)
+}
+
+/// Events per second of the reference on `model` (CPU time of this thread) over
+/// `n` events cycling through 1,000 seeded inputs in [-4, 4), and a checksum
+/// that keeps the work from being optimized away.
+func referenceRate(_ model: LoweredModel, events n: Int) -> (rate: Double, checksum: Int64) {
+    let eval = FixedPointEvaluator(model)
+    var rng = ModelZoo.Random(seed: 1)
+    let inputs: [[Int64]] = (0..<1000).map { _ in
+        model.inputs.flatMap { id in (0..<model[id].size).map { _ in model[id].type.quantize(rng.uniform(-4, 4)) } }
+    }
+    var checksum: Int64 = 0
+    let t = seconds {
+        for i in 0..<n { checksum &+= eval.runRaw(inputs[i % inputs.count])[0] }
+    }
+    return (Double(n) / t, checksum)
+}
+
+let arguments = CommandLine.arguments
+if arguments.count > 1, arguments[1] == "--write-mlp" {
+    let sizes = arguments.count >= 4 ? arguments[2].split(separator: ",").compactMap { Int($0) } : []
+    guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 }) else {
+        fail("usage: hepml-bench --write-mlp N0,N1,...,Nk out.json [seed]", code: 2)
+    }
+    let seed = arguments.count > 4 ? UInt64(arguments[4]) ?? 7 : 7
+    let name = "mlp_" + sizes.map(String.init).joined(separator: "_")
+    let graph = ModelZoo.mlp(name: name, sizes: sizes, seed: seed, inputType: .fixed(16, 6),
+                             defaults: PrecisionDefaults(precision: .fixed(16, 6), result: .fixed(16, 6)))
+    do {
+        try ModelEncoder.encode(graph).write(toFile: arguments[3], atomically: true, encoding: .utf8)
+    } catch {
+        fail("cannot write \(arguments[3]): \(error)", code: 1)
+    }
+    exit(0)
+}
+if arguments.count > 1, arguments[1] == "--reference" {
+    guard arguments.count >= 3 else { fail("usage: hepml-bench --reference model.json [events]", code: 2) }
+    let n = arguments.count > 3 ? Int(arguments[3]) ?? 100_000 : 100_000
+    let model: LoweredModel
+    do { model = try Pipeline.lower(ModelDecoder.load(path: arguments[2])) } catch {
+        fail("\(arguments[2]): \(error)", code: 2)
+    }
+    let (rate, checksum) = referenceRate(model, events: n)
+    print("{\"bench\":\"reference\",\"model\":\"\(model.name)\",\"events\":\(n),\"events_per_second\":\(Int(rate)),\"checksum\":\(checksum)}")
+    exit(0)
+}
+
 let events = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 200_000 : 200_000
 var models: [(String, Graph)] = ModelZoo.all.map { ($0.name, $0.make()) }
 models.insert(("tagger_16_6", ModelZoo.mlp(name: "tagger_16_6", sizes: [16, 64, 32, 32, 5], seed: 2,
@@ -32,19 +88,7 @@ print(pad("model", 16) + pad("lower ms", 10) + pad("events/s (1 core, CPU time)"
 for (name, graph) in models {
     var model: LoweredModel!
     let lowerTime = seconds { model = try! Pipeline.lower(graph) }
-    let eval = FixedPointEvaluator(model)
-    var rng = ModelZoo.Random(seed: 1)
-    let width = model.inputWidth
-    let inputs: [[Int64]] = (0..<1000).map { _ in
-        model.inputs.flatMap { id in (0..<model[id].size).map { _ in model[id].type.quantize(rng.uniform(-4, 4)) } }
-    }
-    _ = width
-    var checksum: Int64 = 0
-    let n = name == "tagger_16_6" ? events : events / 4
-    let t = seconds {
-        for i in 0..<n { checksum &+= eval.runRaw(inputs[i % inputs.count])[0] }
-    }
-    let rate = Double(n) / t
+    let (rate, checksum) = referenceRate(model, events: name == "tagger_16_6" ? events : events / 4)
     print(pad(name, 16) + pad(String(format: "%.2f", lowerTime * 1000), 10) + pad("\(Int(rate))", 30))
     print("{\"bench\":\"reference\",\"model\":\"\(name)\",\"events_per_second\":\(Int(rate)),\"lower_ms\":\(String(format: "%.2f", lowerTime * 1000)),\"checksum\":\(checksum)}")
 }
