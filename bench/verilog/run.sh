@@ -5,7 +5,8 @@
 #
 #   bench/verilog/run.sh [model.json] [events]
 #
-# Uses the release-built CLI (built here if missing) and, for synthesis, yosys.
+# Uses the release-built CLI (built here; set CLI=path to use another build)
+# and, for synthesis, yosys (NO_YOSYS=1 skips it: it takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -14,8 +15,10 @@ EVENTS=${2:-100000}
 SCRATCH=${SCRATCH:-.build}
 CLOCK_NS=${CLOCK_NS:-5}
 
-swift build -c release --product hepml-compile --scratch-path "$SCRATCH" >/dev/null
-CLI="$SCRATCH/release/hepml-compile"
+if [ -z "${CLI:-}" ]; then
+    swift build -c release --product hepml-compile --scratch-path "$SCRATCH" >/dev/null
+    CLI="$SCRATCH/release/hepml-compile"
+fi
 
 WORK=$(mktemp -d /tmp/hepml-bench-verilog.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -41,7 +44,7 @@ MISMATCHES=$(sed -n 's/^bit mismatches vs the Swift reference: \([0-9]*\)/\1/p' 
 CACHED=$(grep -c "cached build" "$WORK/second.txt" || true)
 
 LUT=""; FF=""; DSP=""; CARRY=""; YOSYS_S=""
-if command -v yosys >/dev/null; then
+if command -v yosys >/dev/null && [ -z "${NO_YOSYS:-}" ]; then
     TOP=$(basename "$(ls "$RTL"/*_tb.cpp)" _tb.cpp)
     FILES=$(cd "$RTL" && ls *.v | grep -v "^$TOP.v$" | tr '\n' ' ')
     YSTART=$(date +%s.%N)
