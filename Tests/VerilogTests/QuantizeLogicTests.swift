@@ -7,7 +7,7 @@ import VerilogBackend
 /// The generated quantize logic against ``FixedType/quantize(_:)-(ExactValue)``:
 /// every quantization mode, every overflow mode, several saturation-bit counts
 /// and target shapes (fewer fraction bits, fewer integer bits, wider, unsigned,
-/// negative F, one bit), from a signed and an unsigned source, with every
+/// negative F, one bit, the source format itself), from a signed and an unsigned source, with every
 /// source code simulated.
 @Suite(.serialized) struct QuantizeLogicTests {
     static func sweepModel() throws -> LoweredModel {
@@ -18,7 +18,7 @@ import VerilogBackend
         let overflows: [(OverflowMode, Int)] = [(.wrap, 0), (.wrap, 1), (.wrap, 2), (.sat, 0), (.satZero, 0), (.satSym, 0),
                                                 (.wrapSM, 0), (.wrapSM, 1), (.wrapSM, 2)]
         let shapes: [(Bool, Int, Int)] = [(true, 6, 3), (false, 5, 2), (true, 8, 2), (true, 12, 7), (true, 4, 6), (true, 1, 1),
-                                          (false, 4, -1), (true, 7, 4)]
+                                          (false, 4, -1), (true, 7, 4), (true, 10, 4), (false, 9, 3)]
         for (source, id) in [("s", TensorID(0)), ("u", TensorID(1))] {
             for q in QuantizationMode.allCases {
                 for (o, n) in overflows {
