@@ -40,9 +40,12 @@ import Testing
 }
 
 /// Hostile inputs generated at test time (too big to commit): each must fail
-/// with a clear message within a bounded time and memory.
+/// with a clear message within a bounded time and memory. The time bounds
+/// catch hangs, not slowness: they hold for a debug build on 2 busy cores
+/// while the rest of the suite runs in parallel (speed figures are in
+/// docs/hardening.md).
 @Suite(.serialized) struct HostileModelTests {
-    func expectRejected(_ text: Data, named name: String, message: String, seconds: Double = 30,
+    func expectRejected(_ text: Data, named name: String, message: String, seconds: Double = 120,
                         megabytes: Double = 2048) throws -> CLI.Result {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -83,13 +86,13 @@ import Testing
         for r in 0..<rows - 1 { text += row; if r < rows - 1 { text += "," } }
         text += "[" + Array(repeating: "0.125", count: columns - 1).joined(separator: ",") + ",NaN]]}]}"
         _ = try expectRejected(Data(text.utf8), named: "ten_million.json",
-                               message: "layer 'fc': field 'weights[999][9999]': nan is not a finite number", seconds: 60)
+                               message: "layer 'fc': field 'weights[999][9999]': nan is not a finite number", seconds: 300)
     }
 
     @Test func tenMillionElementInputIsRefusedBeforeAnyWork() throws {
         let text = #"{"version": 1, "name": "m", "inputs": [{"name": "x", "shape": [10000, 1000]}], "layers": [{"name": "r", "type": "relu"}]}"#
         _ = try expectRejected(Data(text.utf8), named: "huge_input.json",
-                               message: "field 'inputs[0].shape': 10000000 elements is more than the supported 1000000", seconds: 10)
+                               message: "field 'inputs[0].shape': 10000000 elements is more than the supported 1000000", seconds: 60)
     }
 
     @Test func tenMegabyteNameGivesAShortMessage() throws {
