@@ -59,15 +59,7 @@ public struct CSimulation: Sendable {
     }
 
     /// One output that differs from the reference.
-    public struct Mismatch: Sendable, Equatable, CustomStringConvertible {
-        public var event: Int
-        /// Index in the concatenated outputs.
-        public var output: Int
-        public var expected: Int64
-        public var actual: Int64
-
-        public var description: String { "event \(event), output \(output): C simulation \(actual), reference \(expected) (raw codes)" }
-    }
+    public typealias Mismatch = OutputMismatch
 
     /// The outcome of a C simulation run.
     public struct Report: Sendable {
@@ -90,7 +82,7 @@ public struct CSimulation: Sendable {
         }
     }
 
-    public static let maxListedMismatches = 100
+    public static let maxListedMismatches = ReferenceComparison.maxListed
 
     /// Compiles the simulation (or finds it in the cache).
     public func build() async throws(CSimError) -> Build {
@@ -173,17 +165,8 @@ public struct CSimulation: Sendable {
         let seconds = Self.loopSeconds(result.standardError) ?? result.seconds
 
         let evaluator = FixedPointEvaluator(model)
-        var mismatches: [Mismatch] = []
-        var count = 0
-        for r in 0..<events.rows {
-            let expected = evaluator.runRaw(evaluator.quantizeInputs(events[row: r]))
-            for (k, (want, got)) in zip(expected, outputs[r]).enumerated() where want != got {
-                count += 1
-                if mismatches.count < Self.maxListedMismatches {
-                    mismatches.append(Mismatch(event: r, output: k, expected: want, actual: got))
-                }
-            }
-        }
+        let inputs = (0..<events.rows).map { evaluator.quantizeInputs(events[row: $0]) }
+        let (mismatches, count) = ReferenceComparison.compare(model, inputs: inputs, actual: outputs, implementation: "C simulation")
         return Report(events: events.rows, outputs: outputs, mismatches: mismatches, mismatchCount: count,
                       eventsPerSecond: seconds > 0 ? Double(events.rows) / seconds : 0, build: build)
     }

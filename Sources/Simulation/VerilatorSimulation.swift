@@ -81,14 +81,7 @@ public struct VerilatorSimulation: Sendable {
     }
 
     /// One output code that differs from the reference.
-    public struct Mismatch: Sendable, Equatable, CustomStringConvertible {
-        public var event: Int
-        /// Index in the concatenated outputs.
-        public var output: Int
-        public var expected: Int64
-        public var actual: Int64
-        public var description: String { "event \(event), output \(output): RTL \(actual), reference \(expected) (raw codes)" }
-    }
+    public typealias Mismatch = OutputMismatch
 
     /// The outcome of an RTL simulation.
     public struct Result: Sendable {
@@ -122,7 +115,7 @@ public struct VerilatorSimulation: Sendable {
         }
     }
 
-    public static let maxListedMismatches = 100
+    public static let maxListedMismatches = ReferenceComparison.maxListed
 
     /// Builds the executable (or finds it in the cache).
     ///
@@ -243,22 +236,7 @@ public struct VerilatorSimulation: Sendable {
         guard let data = fm.contents(atPath: outputPath) else { throw .output("the RTL testbench wrote no output file") }
         let parsed = try Self.parseOutput(data, outputs: model.outputWidth)
 
-        let evaluator = FixedPointEvaluator(model)
-        var mismatches: [Mismatch] = []
-        var count = 0
-        for (r, input) in inputs.enumerated() {
-            let expected = evaluator.runRaw(input)
-            guard r < parsed.outputs.count else {
-                count += expected.count
-                continue
-            }
-            for (k, (want, got)) in zip(expected, parsed.outputs[r]).enumerated() where want != got {
-                count += 1
-                if mismatches.count < Self.maxListedMismatches {
-                    mismatches.append(Mismatch(event: r, output: k, expected: want, actual: got))
-                }
-            }
-        }
+        let (mismatches, count) = ReferenceComparison.compare(model, inputs: inputs, actual: parsed.outputs, implementation: "RTL")
         let latencies = zip(parsed.inputCycles, parsed.outputCycles).map { $1 - $0 }
         let range = latencies.isEmpty ? nil : latencies.min()!...latencies.max()!
         return Result(events: inputs.count, outputs: parsed.outputs, mismatches: mismatches, mismatchCount: count,
