@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// The shipped examples' compiled outputs are kept in hls-out/ under version
+/// control; compiling them again must reproduce every byte. After an
+/// intended change, refresh with `scripts/update-golden.sh`.
+@Suite struct ShippedModelGoldenTests {
+    static let models = ["jet_tagger", "l1_autoencoder"]
+
+    static func files(under root: URL) -> [String: Data] {
+        var out: [String: Data] = [:]
+        let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = walker?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            let relative = String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
+            out[relative] = try? Data(contentsOf: url)
+        }
+        return out
+    }
+
+    @Test(arguments: models)
+    func compilingTheShippedModelReproducesHlsOut(name: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        let out = dir.appendingPathComponent(name)
+        let model = CLI.repoRoot.appendingPathComponent("examples/\(name)/model.json").path
+        let r = try CLI.run([model, "--target", "fpga", "--out", out.path])
+        #expect(r.code == 0, "\(r.err)")
+        let golden = Self.files(under: CLI.repoRoot.appendingPathComponent("hls-out/\(name)"))
+        let fresh = Self.files(under: out)
+        #expect(!golden.isEmpty, "hls-out/\(name) is missing: run scripts/update-golden.sh")
+        #expect(Set(fresh.keys) == Set(golden.keys))
+        for (path, data) in fresh.sorted(by: { $0.key < $1.key }) {
+            #expect(golden[path] == data, "hls-out/\(name)/\(path) differs from a fresh compile")
+        }
+    }
+}
