@@ -43,6 +43,7 @@ public struct FixedType: Hashable, Sendable, CustomStringConvertible {
         self.quantization = quantization
         self.overflow = overflow
         self.saturationBits = saturationBits
+        (self.minRaw, self.maxRaw) = Self.rawBounds(signed: signed, width: width)
     }
 
     /// `ap_fixed<W,I>` with the default modes, for callers that know the
@@ -61,13 +62,17 @@ public struct FixedType: Hashable, Sendable, CustomStringConvertible {
     /// Fractional bits `F = W - I`; the weight of the LSB is `2^-F`.
     public var fractionBits: Int { width - integerBits }
 
-    /// The smallest raw code.
-    public var minRaw: Int64 { isSigned ? (width == 64 ? Int64.min : -(Int64(1) << (width - 1))) : 0 }
+    /// The smallest raw code (stored: the reference's inner loops read it).
+    public let minRaw: Int64
     /// The largest raw code.
-    public var maxRaw: Int64 {
-        if isSigned { return width == 64 ? Int64.max : (Int64(1) << (width - 1)) - 1 }
+    public let maxRaw: Int64
+
+    static func rawBounds(signed: Bool, width: Int) -> (min: Int64, max: Int64) {
+        if signed {
+            return width == 64 ? (Int64.min, Int64.max) : (-(Int64(1) << (width - 1)), (Int64(1) << (width - 1)) - 1)
+        }
         // Unsigned widths stop at 63, so this never shifts into the sign bit.
-        return Int64.max >> (63 - width)
+        return (0, Int64.max >> (63 - width))
     }
 
     /// The value of one LSB.

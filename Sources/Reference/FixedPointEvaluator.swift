@@ -48,7 +48,7 @@ public struct FixedPointEvaluator: Sendable {
             let start = offsets[id.index]
             for i in 0..<model[id].size { buffer[start + i] = inputs[k]; k += 1 }
         }
-        for step in steps { step.run(buffer) }
+        for i in steps.indices { steps[i].run(buffer) }
     }
 
     /// Raw outputs (concatenated in the order of ``LoweredModel/outputs``) for

@@ -89,7 +89,7 @@ enum Pointwise {
 
 /// A dense op's constants in the form the inner loop wants: the terms of all
 /// rows in two flat arrays, the bias already in the accumulator type.
-struct DensePlan: Sendable {
+final class DensePlan: Sendable {
     let op: DenseOp
     let accumulator: FixedType
     /// `Q_A(bias_j)` as raw accumulator codes.
@@ -108,6 +108,10 @@ struct DensePlan: Sendable {
     /// the full row-major weight matrix (zeros included), for a contiguous,
     /// vectorizable inner loop.
     let matrix: [Int32]?
+    /// When weights and inputs fit 16 bits and the sum is needed modulo at
+    /// most 2^32 (`W_A - shift <= 32`): the matrix in 16 bits, summed in 32-bit
+    /// wrapping arithmetic (a vectorizable multiply-add on any x86-64).
+    let matrix16: [Int16]?
     let inputCount: Int
 
     init(_ d: DenseOp, inputType: FixedType, inputCount: Int) {
@@ -127,12 +131,42 @@ struct DensePlan: Sendable {
         fitsInt64 = d.weightType.width + inputType.width <= 63 && productShift < 63 && productShift > -63
         mask = d.accumulatorType.width == 64 ? ~0 : (UInt64(1) << d.accumulatorType.width) - 1
         self.inputCount = inputCount
-        if d.weightType.width <= 32, inputType.width <= 32, productShift >= 0, productShift < 63 {
+        // Raw codes fit a signed N-bit integer: signed types up to N bits, unsigned up to N-1.
+        func fits(_ t: FixedType, _ bits: Int) -> Bool { t.width <= (t.isSigned ? bits : bits - 1) }
+        if fits(d.weightType, 16), fits(inputType, 16), productShift >= 0,
+           d.accumulatorType.width - productShift <= 32 {
+            var m = [Int16](repeating: 0, count: d.rows.count * inputCount)
+            for (j, row) in d.rows.enumerated() { for t in row { m[j * inputCount + t.input] = Int16(t.weight) } }
+            matrix16 = m
+            matrix = nil
+        } else if fits(d.weightType, 32), fits(inputType, 32), productShift >= 0, productShift < 63 {
             var m = [Int32](repeating: 0, count: d.rows.count * inputCount)
             for (j, row) in d.rows.enumerated() { for t in row { m[j * inputCount + t.input] = Int32(t.weight) } }
             matrix = m
+            matrix16 = nil
         } else {
             matrix = nil
+            matrix16 = nil
+        }
+    }
+
+    /// As ``matrixEvaluate``, in 16-bit operands and a 32-bit wrapping sum:
+    /// `S * 2^shift mod 2^W_A` depends only on `S mod 2^(W_A - shift)`.
+    func matrix16Evaluate(_ m: [Int16], _ x: UnsafeBufferPointer<Int64>, into y: UnsafeMutableBufferPointer<Int64>, output: FixedType) {
+        let n = inputCount
+        var x16 = [Int16](repeating: 0, count: n)
+        for k in 0..<n { x16[k] = Int16(truncatingIfNeeded: x[k]) }
+        m.withUnsafeBufferPointer { w in
+            x16.withUnsafeBufferPointer { xs in
+                let xp = xs.baseAddress!
+                for j in 0..<y.count {
+                    // Unchecked pointer arithmetic keeps the loop vectorizable.
+                    let row = w.baseAddress! + j &* n
+                    var sum: Int32 = 0
+                    for k in 0..<n { sum = sum &+ Int32(row[k]) &* Int32(xp[k]) }
+                    finish(j, bias[j] &+ (Int64(sum) &<< productShift), into: y, output: output)
+                }
+            }
         }
     }
 
@@ -144,10 +178,11 @@ struct DensePlan: Sendable {
         for k in 0..<n { x32[k] = Int32(truncatingIfNeeded: x[k]) }
         m.withUnsafeBufferPointer { w in
             x32.withUnsafeBufferPointer { xs in
+                let xp = xs.baseAddress!
                 for j in 0..<y.count {
+                    let row = w.baseAddress! + j &* n
                     var sum: Int64 = 0
-                    let base = j * n
-                    for k in 0..<n { sum = sum &+ Int64(w[base + k]) &* Int64(xs[k]) }
+                    for k in 0..<n { sum = sum &+ Int64(row[k]) &* Int64(xp[k]) }
                     finish(j, bias[j] &+ (sum &<< productShift), into: y, output: output)
                 }
             }
@@ -168,6 +203,7 @@ struct DensePlan: Sendable {
     }
 
     func evaluate(_ x: UnsafeBufferPointer<Int64>, into y: UnsafeMutableBufferPointer<Int64>, output: FixedType) {
+        if let matrix16 { matrix16Evaluate(matrix16, x, into: y, output: output); return }
         if let matrix { matrixEvaluate(matrix, x, into: y, output: output); return }
         let shift = productShift
         let truncating = shift < 0 && accumulator.quantization == .trn
