@@ -76,17 +76,25 @@ public struct FixedPointEvaluator: Sendable {
 
     /// Real-valued outputs for real-valued events (one event a row).
     public func run(_ inputs: EventTable) -> EventTable {
-        let outputTypes = model.outputs.flatMap { id in Array(repeating: model[id].type, count: model[id].size) }
-        var values: [Double] = []
-        values.reserveCapacity(inputs.rows * outputTypes.count)
-        for raw in runRaw(inputs) {
-            for (v, t) in zip(raw, outputTypes) { values.append(t.value(ofRaw: v)) }
-        }
-        return EventTable(rows: inputs.rows, columns: outputTypes.count, values: values)
+        model.outputTable(runRaw(inputs))
     }
 
     /// Raw outputs for real-valued events.
     public func runRaw(_ inputs: EventTable) -> [[Int64]] {
         (0..<inputs.rows).map { runRaw(quantizeInputs(inputs[row: $0])) }
+    }
+}
+
+extension LoweredModel {
+    /// Raw output codes (one array per event, outputs concatenated) as real
+    /// values, each with its output tensor's type.
+    public func outputTable(_ raw: [[Int64]]) -> EventTable {
+        let types = outputs.flatMap { id in Array(repeating: self[id].type, count: self[id].size) }
+        var values: [Double] = []
+        values.reserveCapacity(raw.count * types.count)
+        for row in raw {
+            for (v, t) in zip(row, types) { values.append(t.value(ofRaw: v)) }
+        }
+        return EventTable(rows: raw.count, columns: types.count, values: values)
     }
 }

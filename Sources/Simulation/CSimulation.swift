@@ -75,11 +75,7 @@ public struct CSimulation: Sendable {
         public var build: Build
 
         /// The outputs as real values, one row per event.
-        public func realOutputs(_ model: LoweredModel) -> EventTable {
-            let types = model.outputs.flatMap { id in Array(repeating: model[id].type, count: model[id].size) }
-            return EventTable(rows: outputs.count, columns: types.count,
-                              values: outputs.flatMap { zip($0, types).map { $1.value(ofRaw: $0) } })
-        }
+        public func realOutputs(_ model: LoweredModel) -> EventTable { model.outputTable(outputs) }
     }
 
     public static let maxListedMismatches = ReferenceComparison.maxListed
