@@ -292,7 +292,7 @@ def cell(section, key, digits=1):
 
 
 def print_table(results):
-    models = results["models"]
+    models = results.get("models", [])
     rows = [
         ("compile wall s (median)", lambda r: cell(r["compile"], "wall_s", 2)),
         ("compile CPU s (median)", lambda r: cell(r["compile"], "cpu_s", 2)),
@@ -315,11 +315,11 @@ def print_table(results):
         ("yosys peak MB", lambda r: cell(r.get("yosys"), "peak_rss_mb", 0)),
         ("estimate LUT (report, no yosys)", lambda r: cell(r.get("estimate"), "lut")),
     ]
-    header = "| step | " + " | ".join(r["model"] for r in models) + " |"
-    print(header)
-    print("|---" * (len(models) + 1) + "|")
-    for label, get in rows:
-        print("| %s | %s |" % (label, " | ".join(get(r) for r in models)))
+    if models:
+        print("| step | " + " | ".join(r["model"] for r in models) + " |")
+        print("|---" * (len(models) + 1) + "|")
+        for label, get in rows:
+            print("| %s | %s |" % (label, " | ".join(get(r) for r in models)))
     for t in results.get("training", []):
         if "error" in t:
             print("| training %s | %s |" % (t["example"], t["error"]))
