@@ -47,14 +47,7 @@ struct Step: Sendable {
             let v = UnsafeMutableBufferPointer(rebasing: b[inputOffsets[1]..<(inputOffsets[1] + inputSizes[1])])
             let ta = inputTypes[0], tb = inputTypes[1]
             for i in x.indices {
-                let p = ExactValue(x[i], of: ta), q = ExactValue(v[i], of: tb)
-                let r: ExactValue
-                switch op.kind {
-                case .add: r = p + q
-                case .subtract: r = p - q
-                default: r = p * q
-                }
-                y[i] = out.quantize(r)
+                y[i] = out.quantize(op.kind.exactBinary(ExactValue(x[i], of: ta), ExactValue(v[i], of: tb))!)
             }
         case .concatenate:
             var k = 0

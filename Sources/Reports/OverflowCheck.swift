@@ -98,13 +98,7 @@ public enum OverflowCheck {
         case .add, .subtract, .multiply:
             let y = trace[op.inputs[1].index], ty = model[op.inputs[1]].type
             for i in x.indices {
-                let p = ExactValue(x[i], of: tx), q = ExactValue(y[i], of: ty)
-                let r: ExactValue
-                switch op.kind {
-                case .add: r = p + q
-                case .subtract: r = p - q
-                default: r = p * q
-                }
+                let r = op.kind.exactBinary(ExactValue(x[i], of: tx), ExactValue(y[i], of: ty))!
                 record([outcome(r, out)])
             }
         case .sum:
