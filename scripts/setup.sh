@@ -11,6 +11,7 @@ command -v verilator >/dev/null 2>&1 || need_apt+=(verilator)
 command -v yosys >/dev/null 2>&1 || need_apt+=(yosys)
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+[ -x /usr/bin/time ] || need_apt+=(time)  # GNU time: peak memory in bench/run
 pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"

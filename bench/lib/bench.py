@@ -17,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from measure import load_average, median, run  # noqa: E402
+from measure import load_average, median, peak, run  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LARGE = [64, 128, 128, 64, 10]
@@ -74,7 +74,7 @@ class Bench:
             "runs": runs,
             "wall_s": median(s.wall for s in steps),
             "cpu_s": median(s.cpu for s in steps),
-            "peak_rss_mb": max(s.rss_mb for s in steps),
+            "peak_rss_mb": peak(s.rss_mb for s in steps),
             "emitted_latency_cycles": int(top.group(2)) if top else None,
         }, (top.group(1) if top else None)
 
@@ -85,7 +85,7 @@ class Bench:
             return {"error": "hepml-bench --reference failed"}
         rates = [json.loads(s.stdout.strip().splitlines()[-1])["events_per_second"] for s in steps]
         return {"runs": runs, "events": events, "events_per_second": median(rates),
-                "all_events_per_second": rates, "peak_rss_mb": max(s.rss_mb for s in steps)}
+                "all_events_per_second": rates, "peak_rss_mb": peak(s.rss_mb for s in steps)}
 
     def simulator(self, command, model, events_csv, cached_runs, timeout):
         """`csim` or `simulate`: one cold build (fresh --work folder), then cached runs."""
@@ -111,7 +111,7 @@ class Bench:
             "events_per_second": median(rates[1:] or rates),
             "all_events_per_second": rates,
             "mismatches": max(m for m in mismatches if m is not None) if any(m is not None for m in mismatches) else None,
-            "peak_rss_mb": max(s.rss_mb for s in steps),
+            "peak_rss_mb": peak(s.rss_mb for s in steps),
         }
         latency = number(r"latency (\d+) cycles", cold.stdout, int)
         if latency is not None:
