@@ -102,6 +102,12 @@ public struct TrainConfig: Decodable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .invalidSetting("cannot read the config file \(path)")
         }
+        switch Result(catching: { try JSONSerialization.jsonObject(with: data) }) {
+        case .failure(let error):
+            throw .invalidSetting("\(path): not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)")
+        case .success(let json):
+            if let message = unknownKey(in: json) { throw .invalidSetting("\(path): \(message)") }
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
