@@ -27,10 +27,9 @@ public enum CSVTable {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false)
-            if rows == 0, !sawHeader, Double(fields[0].trimmingCharacters(in: .whitespaces)) == nil,
-               !fields[0].trimmingCharacters(in: .whitespaces).isEmpty,
-               Double(fields[0].trimmingCharacters(in: .whitespaces).lowercased()) == nil,
-               !["nan", "inf", "-inf", "+inf"].contains(fields[0].trimmingCharacters(in: .whitespaces).lowercased()) {
+            let first = fields[0].trimmingCharacters(in: .whitespaces)
+            if rows == 0, !sawHeader, !first.isEmpty, number(first) == nil,
+               !["nan", "+nan", "-nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"].contains(first.lowercased()) {
                 sawHeader = true
                 columns = fields.count
                 continue
@@ -41,11 +40,11 @@ public enum CSVTable {
             columns = fields.count
             for (i, f) in fields.enumerated() {
                 let s = f.trimmingCharacters(in: .whitespaces)
-                guard let v = Double(s) else {
-                    throw TensorIOError(file: file, line: lineNumber, message: "column \(i + 1): '\(s.prefix(40))' is not a number")
-                }
-                guard v.isFinite else {
-                    throw TensorIOError(file: file, line: lineNumber, message: "column \(i + 1): \(s) is not a finite number")
+                guard let v = number(s) else {
+                    let nonFinite = Double(s).map { !$0.isFinite } ?? false
+                    throw TensorIOError(file: file, line: lineNumber, message: nonFinite
+                        ? "column \(i + 1): \(s) is not a finite number"
+                        : "column \(i + 1): '\(s.prefix(40))' is not a number")
                 }
                 values.append(v)
             }
@@ -56,6 +55,31 @@ public enum CSVTable {
             throw TensorIOError(file: file, message: "events have \(columns) values but the model takes \(expectedColumns)")
         }
         return EventTable(rows: rows, columns: columns, values: values)
+    }
+
+    /// The value of a decimal number (`-1`, `2.5`, `.5`, `3.`, `1e-3`),
+    /// or nil. Stricter than `Double(_:)`, which also takes hexadecimal
+    /// floats (`0x1p3` is 8), `nan` and `inf`: none of them is a measurement
+    /// a trigger study writes, so they are refused rather than guessed at.
+    static func number(_ s: String) -> Double? {
+        var digits = 0, i = s.utf8.startIndex
+        let u = s.utf8
+        func skipDigits() -> Int {
+            var n = 0
+            while i < u.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(u[i]) { n += 1; i = u.index(after: i) }
+            return n
+        }
+        if i < u.endIndex, u[i] == UInt8(ascii: "-") || u[i] == UInt8(ascii: "+") { i = u.index(after: i) }
+        digits += skipDigits()
+        if i < u.endIndex, u[i] == UInt8(ascii: ".") { i = u.index(after: i); digits += skipDigits() }
+        guard digits > 0 else { return nil }
+        if i < u.endIndex, u[i] == UInt8(ascii: "e") || u[i] == UInt8(ascii: "E") {
+            i = u.index(after: i)
+            if i < u.endIndex, u[i] == UInt8(ascii: "-") || u[i] == UInt8(ascii: "+") { i = u.index(after: i) }
+            guard skipDigits() > 0 else { return nil }
+        }
+        guard i == u.endIndex, let v = Double(s), v.isFinite else { return nil }
+        return v
     }
 
     /// CSV text of a table; numbers in their shortest round-trip spelling.

@@ -1,0 +1,35 @@
+import Testing
+import TensorIO
+
+struct CSVTableTests {
+    static func error(_ text: String) -> String? {
+        do {
+            _ = try CSVTable.parse(text, file: "x.csv")
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func decimalSpellingsAreRead() throws {
+        let t = try CSVTable.parse("a,b,c\n-1,2.5,.5\n3.,+1e-3,-2E2\n", file: "x.csv")
+        #expect(t.rows == 2 && t.columns == 3)
+        #expect(t.values == [-1, 2.5, 0.5, 3, 0.001, -200])
+    }
+
+    @Test(arguments: ["0x1p3", "0x10", "1_000", "1e", "e5", ".", "-", "1.2.3", "١٢"])
+    func nonDecimalSpellingsAreRefused(spelling: String) {
+        #expect(Self.error("1,2\n\(spelling),4\n") == "x.csv:2: column 1: '\(spelling)' is not a number")
+    }
+
+    @Test(arguments: ["nan", "-inf", "Infinity", "1e999"])
+    func nonFiniteValuesAreNamedAsSuch(spelling: String) {
+        #expect(Self.error("1,2\n\(spelling),4\n") == "x.csv:2: column 1: \(spelling) is not a finite number")
+    }
+
+    @Test func aHeaderIsOnlyTakenFromANonNumericFirstLine() throws {
+        #expect(try CSVTable.parse("pt,eta\n1,2\n", file: "x.csv").rows == 1)
+        // A first line starting with nan is data (and refused), not a header.
+        #expect(Self.error("nan,1\n1,2\n") == "x.csv:1: column 1: nan is not a finite number")
+    }
+}
