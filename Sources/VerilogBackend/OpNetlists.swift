@@ -21,7 +21,7 @@ struct OpNetlist {
 /// Builds the netlist of each lowered op, following the integer arithmetic
 /// documented on ``LoweredKind`` exactly.
 enum OpNetlists {
-    static func build(_ op: LoweredOp, in model: LoweredModel) throws(VerilogError) -> OpNetlist {
+    static func build(_ op: LoweredOp, in model: LoweredModel, sharing: Bool = true) throws(VerilogError) -> OpNetlist {
         var b = OpNetlist()
         let outType = model[op.output].type
         let portNames = op.inputs.count == 1 ? ["x"] : op.inputs.indices.map { "x\($0)" }
@@ -43,7 +43,7 @@ enum OpNetlists {
 
         switch op.kind {
         case .dense(let d):
-            outs = dense(d, x, inputType: model[op.inputs[0]].type, out: outType, &b)
+            outs = dense(d, x, inputType: model[op.inputs[0]].type, out: outType, sharing: sharing, &b)
         case .activation(let a):
             for (i, v) in x.enumerated() {
                 b.netlist.section("// y[\(i)] = \(a.kindName)(x[\(i)])")
@@ -97,7 +97,7 @@ enum OpNetlists {
 
     // MARK: Dense
 
-    static func dense(_ d: DenseOp, _ x: [Signal], inputType: FixedType, out: FixedType, _ b: inout OpNetlist) -> [Signal] {
+    static func dense(_ d: DenseOp, _ x: [Signal], inputType: FixedType, out: FixedType, sharing: Bool, _ b: inout OpNetlist) -> [Signal] {
         let A = d.accumulatorType
         let productFraction = d.weightType.fractionBits + inputType.fractionBits
         let s = A.fractionBits - productFraction
@@ -105,25 +105,50 @@ enum OpNetlists {
         b.notes.append("products Q_A(w*x): \(s >= 0 ? "exact, aligned by a left shift of \(s)" : "rounded by \(-s) bits with \(A.quantization.rawValue)")")
         if let pre = d.preActivationType { b.notes.append("pre-activation type \(pre)") }
         b.notes.append("activation \(d.activation.kindName), output \(out)")
+        // Products exact in the accumulator are signed digits, shifted copies
+        // of an input; the others are rounded one by one.
+        var digitRows: [[SubexpressionSharing.Term]] = []
+        var roundedRows: [[WeightTerm]] = []
+        for row in d.rows {
+            var digits: [SubexpressionSharing.Term] = [], rounded: [WeightTerm] = []
+            for term in row {
+                let csd = Bits.csd(Int128(term.weight))
+                if csd.allSatisfy({ $0.exponent + s >= 0 }) {
+                    digits += csd.map { SubexpressionSharing.Term(source: term.input, exponent: $0.exponent + s, negative: $0.negative) }
+                } else {
+                    rounded.append(term)
+                }
+            }
+            digitRows.append(digits)
+            roundedRows.append(rounded)
+        }
+        let shared = sharing ? SubexpressionSharing.share(rows: digitRows, sources: x.count)
+            : SubexpressionSharing.Result(pairs: [], rows: digitRows)
+        let digitCount = digitRows.reduce(0) { $0 + $1.count }
+        b.notes.append(sharing
+            ? "\(digitCount) signed digits; \(shared.pairs.count) shared subexpressions, \(SubexpressionSharing.adders(shared)) adders for the products (\(digitRows.reduce(0) { $0 + max($1.count - 1, 0) }) without sharing)"
+            : "\(digitCount) signed digits, no subexpression sharing")
+        var sources = x
+        func sourceName(_ k: Int) -> String { k < x.count ? "x[\(k)]" : "c\(k - x.count)" }
+        if !shared.pairs.isEmpty { b.netlist.section("// shared subexpressions, each used by two or more outputs") }
+        for (k, p) in shared.pairs.enumerated() {
+            b.netlist.section("// c\(k) = \(sourceName(p.first)) \(p.subtract ? "-" : "+") (\(sourceName(p.second)) << \(p.shift))")
+            sources.append(b.netlist.add(sources[p.first], sources[p.second].shifted(by: p.shift), subtract: p.subtract, name: "c\(k)"))
+        }
         var outs: [Signal] = []
         for (j, row) in d.rows.enumerated() {
             let name = "y\(j)"
             var terms: [Netlist.Term] = []
             let bias = A.quantize(raw: d.bias[j], from: d.biasType)
-            let digits = row.reduce(0) { $0 + Bits.csd(Int128($1.weight)).count }
-            b.netlist.section("// y[\(j)] = Q_A(bias \(bias)) + \(row.count) products (\(digits) signed digits)")
+            // Constants print in their own block: the comment goes on the row's first logic node.
             if bias != 0 { terms.append(Netlist.Term(signal: b.netlist.constant(Int128(bias), name: "\(name)_bias"), negative: false)) }
-            for term in row {
-                let xi = x[term.input]
-                let csd = Bits.csd(Int128(term.weight))
-                if csd.allSatisfy({ $0.exponent + s >= 0 }) {
-                    // Exact in the accumulator: every digit is a shifted copy of x.
-                    terms += csd.map { Netlist.Term(signal: xi.shifted(by: $0.exponent + s), negative: $0.negative) }
-                } else {
-                    let p = b.netlist.constantProduct(xi, Int128(term.weight), name: "\(name)_m\(term.input)")
-                    let q = b.netlist.round(p, fraction: productFraction, to: A.fractionBits, mode: A.quantization, name: "\(name)_m\(term.input)q")
-                    terms.append(Netlist.Term(signal: q, negative: false))
-                }
+            let digitTerms = shared.rows[j].map { "\($0.negative ? "-" : "+") \(sourceName($0.source))<<\($0.exponent)" }
+            b.netlist.section("// y[\(j)] = Q_A(bias \(bias)) \(digitTerms.joined(separator: " "))\(roundedRows[j].isEmpty ? "" : " + \(roundedRows[j].count) rounded products")")
+            terms += shared.rows[j].map { Netlist.Term(signal: sources[$0.source].shifted(by: $0.exponent), negative: $0.negative) }
+            for term in roundedRows[j] {
+                let p = b.netlist.constantProduct(x[term.input], Int128(term.weight), name: "\(name)_m\(term.input)")
+                let q = b.netlist.round(p, fraction: productFraction, to: A.fractionBits, mode: A.quantization, name: "\(name)_m\(term.input)q")
+                terms.append(Netlist.Term(signal: q, negative: false))
             }
             var v = b.netlist.sum(terms, modulo: A.width, name: "\(name)_acc")
             var f = A.fractionBits

@@ -11,11 +11,16 @@ public struct VerilogOptions: Sendable {
     public var addersPerStage: Int?
     /// Where the templates are; nil finds `templates/` as the CLI does.
     public var templates: TemplateLibrary?
+    /// Compute signed-digit pairs that several outputs of a dense layer
+    /// share once (``SubexpressionSharing``); off gives one adder per digit.
+    public var shareSubexpressions: Bool
 
-    public init(clockNs: Double = 5.0, addersPerStage: Int? = nil, templates: TemplateLibrary? = nil) {
+    public init(clockNs: Double = 5.0, addersPerStage: Int? = nil, templates: TemplateLibrary? = nil,
+                shareSubexpressions: Bool = true) {
         self.clockNs = clockNs
         self.addersPerStage = addersPerStage
         self.templates = templates
+        self.shareSubexpressions = shareSubexpressions
     }
 
     /// Adders in series per stage for a clock: about 1 ns of the period goes
@@ -110,7 +115,7 @@ public enum VerilogEmitter {
         var modules: [VerilogModuleInfo] = []
         var builtOps: [(op: LoweredOp, module: String, latency: Int, ports: [String])] = []
         for op in model.ops {
-            let built = try OpNetlists.build(op, in: model)
+            let built = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions)
             let schedule = Schedule(built.netlist, outputs: built.outputs, cost: cost)
             let moduleName = "\(top)_\(op.name)"
             let text = try renderOpModule(op, moduleName: moduleName, built: built, schedule: schedule,

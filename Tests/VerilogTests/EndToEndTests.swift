@@ -46,6 +46,12 @@ import VerilogBackend
         try await expectBitExact(ModelZoo.branchy())
     }
 
+    /// Without subexpression sharing every signed digit has its own adder:
+    /// the other way to build the same sums, and it must agree as well.
+    @Test func taggerWithoutSharingMatchesTheReference() async throws {
+        try await expectBitExact(ModelZoo.tagger(), options: VerilogOptions(shareSubexpressions: false), count: 2_000)
+    }
+
     /// A faster clock means fewer adders per stage and a longer pipeline;
     /// the arithmetic must not change.
     @Test func oneAdderPerStageStillMatches() async throws {

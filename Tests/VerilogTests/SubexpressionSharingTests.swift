@@ -1,0 +1,114 @@
+import Testing
+@testable import VerilogBackend
+
+/// The digit-pair sharing of constant matrix products, on its own: it must
+/// keep every output's value exactly and remove adders.
+@Suite struct SubexpressionSharingTests {
+    typealias Term = SubexpressionSharing.Term
+
+    /// Rows of CSD digit terms for a matrix of constants (`weights[output][input]`).
+    static func rows(_ weights: [[Int128]], shift: Int = 0) -> [[Term]] {
+        weights.map { row in
+            row.enumerated().flatMap { i, w in
+                Bits.csd(w).map { Term(source: i, exponent: $0.exponent + shift, negative: $0.negative) }
+            }
+        }
+    }
+
+    /// A deterministic stream (a 64-bit LCG) of test values.
+    struct Stream {
+        var state: UInt64
+        mutating func next(_ range: ClosedRange<Int128>) -> Int128 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let span = UInt64(range.upperBound - range.lowerBound + 1)
+            return range.lowerBound + Int128((state >> 11) % span)
+        }
+    }
+
+    static func randomMatrix(outputs: Int, inputs: Int, bits: Int, seed: UInt64) -> [[Int128]] {
+        var s = Stream(state: seed)
+        let m = Int128(1) << (bits - 1)
+        return (0..<outputs).map { _ in (0..<inputs).map { _ in s.next(-m...(m - 1)) } }
+    }
+
+    @Test(arguments: [(8, 4, 6), (16, 64, 10), (32, 5, 10), (3, 3, 16)])
+    func everyOutputKeepsItsExactValue(inputs: Int, outputs: Int, bits: Int) {
+        let weights = Self.randomMatrix(outputs: outputs, inputs: inputs, bits: bits, seed: UInt64(inputs * 1000 + outputs))
+        let before = Self.rows(weights, shift: 2)
+        let shared = SubexpressionSharing.share(rows: before, sources: inputs)
+        var s = Stream(state: 7)
+        for _ in 0..<50 {
+            let x = (0..<inputs).map { _ in s.next(-(1 << 17)...((1 << 17) - 1)) }
+            let expected = weights.map { row in zip(row, x).reduce(Int128(0)) { $0 + ($1.0 * $1.1 << 2) } }
+            #expect(SubexpressionSharing.evaluate(before, pairs: [], inputs: x) == expected)
+            #expect(SubexpressionSharing.evaluate(shared.rows, pairs: shared.pairs, inputs: x) == expected)
+        }
+    }
+
+    /// The 16x64 layer of a jet tagger with 10-bit weights: each output has
+    /// about 53 digits; sharing must save a large part of the 3,300 adders.
+    @Test func aTaggerSizedLayerNeedsFarFewerAdders() {
+        let weights = Self.randomMatrix(outputs: 64, inputs: 16, bits: 10, seed: 11)
+        let before = Self.rows(weights)
+        let plain = SubexpressionSharing.adders(.init(pairs: [], rows: before))
+        let shared = SubexpressionSharing.share(rows: before, sources: 16)
+        let after = SubexpressionSharing.adders(shared)
+        #expect(plain > 3000)
+        #expect(Double(after) < 0.6 * Double(plain), "\(plain) -> \(after) adders")
+        // No dead adders: every shared pair is read by an output or by a later pair.
+        for k in shared.pairs.indices {
+            let users = shared.rows.filter { $0.contains { $0.source == 16 + k } }.count
+                + shared.pairs.filter { $0.first == 16 + k || $0.second == 16 + k }.count
+            #expect(users >= 1, "pair \(k) is never read")
+        }
+        #expect(shared.pairs.allSatisfy { $0.shift > 0 || ($0.shift == 0 && $0.first < $0.second) })
+    }
+
+    /// By hand: y0 = x0 + 2 x1, y1 = 4 x0 + 8 x1 + x2, y2 = x0 - 2 x1.
+    /// `x0 + (x1 << 1)` occurs in y0 and (shifted by 2) in y1: shared once.
+    @Test func aPairCommonToTwoOutputsBecomesOneSource() {
+        let rows: [[Term]] = [
+            [Term(source: 0, exponent: 0, negative: false), Term(source: 1, exponent: 1, negative: false)],
+            [Term(source: 0, exponent: 2, negative: false), Term(source: 1, exponent: 3, negative: false),
+             Term(source: 2, exponent: 0, negative: false)],
+            [Term(source: 0, exponent: 0, negative: false), Term(source: 1, exponent: 1, negative: true)],
+        ]
+        let r = SubexpressionSharing.share(rows: rows, sources: 3)
+        #expect(r.pairs == [SubexpressionSharing.Pair(first: 0, second: 1, shift: 1, subtract: false)])
+        #expect(r.rows[0] == [Term(source: 3, exponent: 0, negative: false)])
+        #expect(r.rows[1] == [Term(source: 2, exponent: 0, negative: false), Term(source: 3, exponent: 2, negative: false)])
+        #expect(r.rows[2] == rows[2])
+        #expect(SubexpressionSharing.adders(r) == 3)  // c = x0 + 2 x1, y1 = x2 + 4c, y2 = x0 - 2 x1
+    }
+
+    @Test func theResultDoesNotDependOnHashOrder() {
+        let rows = Self.rows(Self.randomMatrix(outputs: 20, inputs: 12, bits: 9, seed: 5))
+        let a = SubexpressionSharing.share(rows: rows, sources: 12)
+        let b = SubexpressionSharing.share(rows: rows, sources: 12)
+        #expect(a.pairs == b.pairs)
+        #expect(a.rows == b.rows)
+    }
+
+    @Test func aLayerOverThePairBudgetIsLeftAsItIs() {
+        let rows = Self.rows(Self.randomMatrix(outputs: 8, inputs: 8, bits: 8, seed: 3))
+        let r = SubexpressionSharing.share(rows: rows, sources: 8, pairBudget: 10)
+        #expect(r.pairs.isEmpty)
+        #expect(r.rows == rows)
+    }
+}
+
+
+extension SubexpressionSharingTests {
+    @Test(arguments: [1, 2, 3])
+    func noSharedSourceIsDeeperThanTheLimit(maxDepth: Int) {
+        let weights = Self.randomMatrix(outputs: 32, inputs: 16, bits: 10, seed: 13)
+        let r = SubexpressionSharing.share(rows: Self.rows(weights), sources: 16, maxDepth: maxDepth)
+        var depth = Array(repeating: 0, count: 16)
+        for p in r.pairs { depth.append(max(depth[p.first], depth[p.second]) + 1) }
+        #expect(depth.max() == maxDepth)
+        var s = Stream(state: 3)
+        let x = (0..<16).map { _ in s.next(-512...511) }
+        #expect(SubexpressionSharing.evaluate(r.rows, pairs: r.pairs, inputs: x)
+                == weights.map { row in zip(row, x).reduce(Int128(0)) { $0 + $1.0 * $1.1 } })
+    }
+}
