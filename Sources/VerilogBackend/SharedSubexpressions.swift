@@ -48,7 +48,7 @@ enum SubexpressionSharing {
     /// search (returns the rows unchanged) when the outputs hold more than
     /// `pairBudget` term pairs in all, which bounds time and memory on very
     /// wide layers.
-    static func share(rows: [[Term]], sources: Int, maxDepth: Int = 3, pairBudget: Int = 2_000_000) -> Result {
+    static func share(rows: [[Term]], sources: Int, maxDepth: Int = 3, pairBudget: Int = 8_000_000) -> Result {
         let totalPairs = rows.reduce(0) { $0 + $1.count * ($1.count - 1) / 2 }
         let exponents = rows.joined().map(\.exponent)
         guard totalPairs <= pairBudget, sources + totalPairs < sourceLimit,
@@ -66,15 +66,21 @@ enum SubexpressionSharing {
         var occurrences: [[UInt64: Int32]] = Array(repeating: [:], count: rows.count)
         var outputs: [UInt64: Int] = [:]
         var queue = PairQueue()
+        var counting = true  // the first count fills the queue once at the end
 
+        func bump(_ value: inout Int32, by delta: Int32) -> Int32 {
+            value += delta
+            return value
+        }
         func change(_ pair: UInt64, in row: Int, by delta: Int32) {
-            let before = occurrences[row][pair, default: 0]
-            let after = before + delta
-            occurrences[row][pair] = after == 0 ? nil : after
+            let after = bump(&occurrences[row][pair, default: 0], by: delta)  // one hash lookup
+            let before = after - delta
+            if after == 0 { occurrences[row][pair] = nil }
             guard (before == 0) != (after == 0) else { return }
             let count = outputs[pair, default: 0] + (after == 0 ? -1 : 1)
             outputs[pair] = count == 0 ? nil : count
-            if count >= 2 { queue.push(count: count, key: pair) }
+            // Only a rise is queued; a fall is found when the old entry comes up.
+            if count >= 2 && after > 0 && !counting { queue.push(count: count, key: pair) }
         }
 
         for (r, row) in rows.enumerated() {
@@ -82,12 +88,19 @@ enum SubexpressionSharing {
                 for j in row.indices where j > i { change(pairKey(row[i], row[j]), in: r, by: 1) }
             }
         }
+        for (key, count) in outputs where count >= 2 { queue.push(count: count, key: key) }
+        counting = false
 
         var pairs: [Pair] = []
         var depth = Array(repeating: 0, count: sources)
         var tooDeep: Set<UInt64> = []
         while let (count, key) = queue.pop() {
-            guard outputs[key] == count, !tooDeep.contains(key) else { continue }  // stale entry
+            guard let current = outputs[key], !tooDeep.contains(key) else { continue }
+            if current != count {
+                // A stale entry: requeue at the lower count (a higher one is queued already).
+                if current < count && current >= 2 { queue.push(count: current, key: key) }
+                continue
+            }
             let pair = Self.pair(key)
             let pairDepth = max(depth[pair.first], depth[pair.second]) + 1
             guard pairDepth <= maxDepth else { tooDeep.insert(key); continue }
@@ -169,8 +182,8 @@ enum SubexpressionSharing {
 
 /// A max-queue of (count, packed pair key), highest count first and the
 /// smallest key among equal counts, so that sharing never depends on hash
-/// order. Entries are not removed when a count changes; the reader skips
-/// stale ones.
+/// order. Entries are not removed when a count changes: a rise pushes a new
+/// entry, and the reader requeues an entry whose count has fallen.
 struct PairQueue {
     private var heap: [(count: Int, key: UInt64)] = []
 
