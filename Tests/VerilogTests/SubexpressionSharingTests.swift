@@ -112,3 +112,18 @@ extension SubexpressionSharingTests {
                 == weights.map { row in zip(row, x).reduce(Int128(0)) { $0 + $1.0 * $1.1 } })
     }
 }
+
+import ModelZoo
+
+/// Sharing in the emitted design: fewer adders, the same pipeline.
+@Suite struct SharingInTheDesignTests {
+    @Test func theZooTaggerNeedsFewerAddersAtTheSameLatency() throws {
+        let model = try RTLTest.lower(ModelZoo.tagger())
+        let shared = try VerilogEmitter.emit(model, options: VerilogOptions())
+        let plain = try VerilogEmitter.emit(model, options: VerilogOptions(shareSubexpressions: false))
+        let adders = { (d: VerilogDesign) in d.modules.reduce(0) { $0 + $1.adders } }
+        #expect(Double(adders(shared)) < 0.75 * Double(adders(plain)), "\(adders(plain)) -> \(adders(shared))")
+        #expect(shared.latency == plain.latency)
+        #expect(shared.modules.map(\.latency) == plain.modules.map(\.latency))
+    }
+}
