@@ -100,7 +100,9 @@ public struct ResourceReport: Codable, Sendable, Equatable {
 /// installed: constant multiplications as shift-and-add in canonical signed
 /// digits (CSD), one LUT and 1/8 CARRY8 per adder bit, ROMs in 64-bit LUTs,
 /// variable products on DSPs, pipeline registers from the emitter's stages
-/// when known (else from the adder-tree depth). A first-order figure,
+/// when known (else from the adder-tree depth). When the report has the
+/// Verilog design, a dense op's adders are the netlist's own (the count and
+/// widths after subexpression sharing) instead. A first-order figure,
 /// typically within a factor of two of synthesis; the report labels it.
 public enum AnalyticResourceEstimate {
     /// Nonzero digits of `v` in canonical signed-digit form (the adders a
@@ -130,8 +132,14 @@ public enum AnalyticResourceEstimate {
         let perStage = addersPerStage(clockNs: clockNs)
         let stageByOp = Dictionary(stages.map { ($0.op, $0) }, uniquingKeysWith: { a, _ in a })
         var modules: [ModuleResources] = []
+        var fromNetlist = false
         for op in model.ops {
             var c = logic(op, model)
+            if case .dense = op.kind, let s = stageByOp[op.name], let bits = s.adderBits {
+                // The emitted adders themselves (shared subexpressions included).
+                c = denseFromNetlist(adders: s.adders, adderBits: bits, output: model[op.output])
+                fromNetlist = true
+            }
             if let s = stageByOp[op.name] {
                 c.ff = s.registerBits
             } else {
@@ -145,9 +153,17 @@ public enum AnalyticResourceEstimate {
         }
         notes.append(stages.isEmpty ? "registers estimated from adder-tree depth at \(perStage) adders per stage"
                                     : "registers taken from the Verilog emitter's pipeline schedule")
+        if fromNetlist { notes.append("dense adders counted in the emitted Verilog netlist (after subexpression sharing)") }
         let total = modules.reduce(ResourceCounts()) { $0 + $1.counts }
         return ResourceReport(method: "analytic estimate", isEstimate: true, total: total, modules: modules,
                               part: part, notes: notes)
+    }
+
+    /// A dense op from its emitted netlist: one LUT per adder bit, one CARRY8
+    /// per started 8 bits of each adder (about `bits / 8 + adders / 2`), and
+    /// one LUT per output bit for rounding, activation and overflow.
+    static func denseFromNetlist(adders: Int, adderBits: Int, output: TensorInfo) -> ResourceCounts {
+        ResourceCounts(lut: adderBits + output.size * output.type.width, carry: (adderBits + 4 * adders) / 8)
     }
 
     /// A variable-by-variable product: one DSP when an operand is wider than

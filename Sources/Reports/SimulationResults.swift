@@ -57,12 +57,14 @@ public struct StageInfo: Codable, Sendable, Equatable {
     /// Register stages inside the module.
     public var cycles: Int
     public var adders: Int
+    /// The adders' summed widths (nil in reports written before it existed).
+    public var adderBits: Int?
     public var multipliers: Int
     public var romWords: Int
     public var registerBits: Int
 
     public init(module: String, op: String, kind: String, sourceLayers: [String], startCycle: Int, cycles: Int,
-                adders: Int = 0, multipliers: Int = 0, romWords: Int = 0, registerBits: Int = 0) {
+                adders: Int = 0, adderBits: Int? = nil, multipliers: Int = 0, romWords: Int = 0, registerBits: Int = 0) {
         self.module = module
         self.op = op
         self.kind = kind
@@ -70,6 +72,7 @@ public struct StageInfo: Codable, Sendable, Equatable {
         self.startCycle = startCycle
         self.cycles = cycles
         self.adders = adders
+        self.adderBits = adderBits
         self.multipliers = multipliers
         self.romWords = romWords
         self.registerBits = registerBits

@@ -14,6 +14,8 @@ struct OpNetlist {
     var notes: [String] = []
     /// Constant-multiplier adders and other counts, for reports.
     var adders = 0
+    /// The summed widths of those adders (about one LUT per bit).
+    var adderBits = 0
     var romWords = 0
     var multipliers = 0
 }
@@ -89,9 +91,11 @@ enum OpNetlists {
         b.outputs = outs.enumerated().map { i, s in
             b.netlist.materialize(s, width: outType.width, signed: outType.isSigned, name: "y\(i)_out").node
         }
-        b.adders = b.netlist.nodes.filter { n in
+        let adderNodes = b.netlist.nodes.filter { n in
             n.cost == CostModel.adder && n.expression.contains { if case .text(let t) = $0 { return t == " + " || t == " - " || t.hasSuffix("'d0 - ") } else { return false } }
-        }.count
+        }
+        b.adders = adderNodes.count
+        b.adderBits = adderNodes.reduce(0) { $0 + $1.width }
         return b
     }
 

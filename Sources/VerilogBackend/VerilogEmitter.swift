@@ -55,6 +55,8 @@ public struct VerilogModuleInfo: Sendable, Equatable {
     public var latency: Int
     /// Adders and subtractors (constant multiplications included).
     public var adders: Int
+    /// Their summed widths in bits.
+    public var adderBits: Int
     public var multipliers: Int
     public var romWords: Int
     /// Pipeline register bits inside the module.
@@ -124,7 +126,7 @@ public enum VerilogEmitter {
             builtOps.append((op, moduleName, schedule.latency, built.ports.map(\.name)))
             modules.append(VerilogModuleInfo(
                 module: moduleName, op: op.name, kind: op.kind.kindName, sourceLayers: op.sourceLayers,
-                startCycle: 0, latency: schedule.latency, adders: built.adders, multipliers: built.multipliers,
+                startCycle: 0, latency: schedule.latency, adders: built.adders, adderBits: built.adderBits, multipliers: built.multipliers,
                 romWords: built.romWords, registerBits: schedule.registerBits(built.netlist)))
         }
         let topText = try TopModule(model: model, top: top, ops: builtOps, options: options, cost: cost)

@@ -100,7 +100,7 @@ struct ReportCommand: AsyncParsableCommand {
             simulation.delayRegisterBits = design.delayRegisterBits
             simulation.stages = design.modules.map {
                 StageInfo(module: $0.module, op: $0.op, kind: $0.kind, sourceLayers: $0.sourceLayers, startCycle: $0.startCycle,
-                          cycles: $0.latency, adders: $0.adders, multipliers: $0.multipliers, romWords: $0.romWords,
+                          cycles: $0.latency, adders: $0.adders, adderBits: $0.adderBits, multipliers: $0.multipliers, romWords: $0.romWords,
                           registerBits: $0.registerBits)
             }
             if simulateRTL || verify { try await simulate(design, loaded.model, events, into: &simulation, progress: progress) }

@@ -43,6 +43,19 @@ import Testing
         #expect(scheduled.total.lut == bare.total.lut)
     }
 
+    /// With the emitted netlist's adders, a dense op costs one LUT per adder
+    /// bit plus one per output bit, and the estimate says where it came from.
+    @Test func denseAddersComeFromTheNetlistWhenKnown() throws {
+        let m = try Pipeline.lower(ModelZoo.oneLayer())
+        let out = m[m.ops[0].output]
+        let stage = StageInfo(module: "one_layer_fc1", op: m.ops[0].name, kind: "dense", sourceLayers: [], startCycle: 0,
+                              cycles: 2, adders: 40, adderBits: 800, registerBits: 100)
+        let r = AnalyticResourceEstimate.estimate(m, clockNs: 5, stages: [stage], part: nil)
+        #expect(r.modules[0].counts.lut == 800 + out.size * out.type.width)
+        #expect(r.modules[0].counts.carry == (800 + 4 * 40) / 8)
+        #expect(r.notes.contains { $0.contains("emitted Verilog netlist") })
+    }
+
     static let statJSON = """
     {
        "creator": "Yosys 0.23 (git sha1 7ce5011c24b)",
