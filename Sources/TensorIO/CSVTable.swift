@@ -28,8 +28,9 @@ public enum CSVTable {
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false)
             let first = fields[0].trimmingCharacters(in: .whitespaces)
-            if rows == 0, !sawHeader, !first.isEmpty, number(first) == nil,
-               !["nan", "+nan", "-nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"].contains(first.lowercased()) {
+            // A header's first field is a name: nothing `Double` would read, so
+            // that a line of hex floats or NaNs is refused as data, not skipped.
+            if rows == 0, !sawHeader, !first.isEmpty, Double(first) == nil, Double(first.lowercased()) == nil {
                 sawHeader = true
                 columns = fields.count
                 continue

@@ -29,7 +29,9 @@ struct CSVTableTests {
 
     @Test func aHeaderIsOnlyTakenFromANonNumericFirstLine() throws {
         #expect(try CSVTable.parse("pt,eta\n1,2\n", file: "x.csv").rows == 1)
-        // A first line starting with nan is data (and refused), not a header.
+        // A first line starting with nan or a hex float is data (and refused), not a header.
         #expect(Self.error("nan,1\n1,2\n") == "x.csv:1: column 1: nan is not a finite number")
+        #expect(Self.error("NaN,1\n1,2\n") == "x.csv:1: column 1: NaN is not a finite number")
+        #expect(Self.error("0x1p3,1\n1,2\n") == "x.csv:1: column 1: '0x1p3' is not a number")
     }
 }
