@@ -109,23 +109,7 @@ enum OpNetlists {
         b.notes.append("products Q_A(w*x): \(s >= 0 ? "exact, aligned by a left shift of \(s)" : "rounded by \(-s) bits with \(A.quantization.rawValue)")")
         if let pre = d.preActivationType { b.notes.append("pre-activation type \(pre)") }
         b.notes.append("activation \(d.activation.kindName), output \(out)")
-        // Products exact in the accumulator are signed digits, shifted copies
-        // of an input; the others are rounded one by one.
-        var digitRows: [[SubexpressionSharing.Term]] = []
-        var roundedRows: [[WeightTerm]] = []
-        for row in d.rows {
-            var digits: [SubexpressionSharing.Term] = [], rounded: [WeightTerm] = []
-            for term in row {
-                let csd = Bits.csd(Int128(term.weight))
-                if csd.allSatisfy({ $0.exponent + s >= 0 }) {
-                    digits += csd.map { SubexpressionSharing.Term(source: term.input, exponent: $0.exponent + s, negative: $0.negative) }
-                } else {
-                    rounded.append(term)
-                }
-            }
-            digitRows.append(digits)
-            roundedRows.append(rounded)
-        }
+        let (digitRows, roundedRows) = splitProducts(d, accumulatorShift: s)
         let shared = sharing ? SubexpressionSharing.share(rows: digitRows, sources: x.count)
             : SubexpressionSharing.Result(pairs: [], rows: digitRows)
         let digitCount = digitRows.reduce(0) { $0 + $1.count }
@@ -134,7 +118,7 @@ enum OpNetlists {
             : "\(digitCount) signed digits, no subexpression sharing")
         var sources = x
         func sourceName(_ k: Int) -> String { k < x.count ? "x[\(k)]" : "c\(k - x.count)" }
-        if !shared.pairs.isEmpty { b.netlist.section("// shared subexpressions, each used by two or more outputs") }
+        if !shared.pairs.isEmpty { b.netlist.section("// shared subexpressions: digit pairs that two or more outputs contain") }
         for (k, p) in shared.pairs.enumerated() {
             b.netlist.section("// c\(k) = \(sourceName(p.first)) \(p.subtract ? "-" : "+") (\(sourceName(p.second)) << \(p.shift))")
             sources.append(b.netlist.add(sources[p.first], sources[p.second].shifted(by: p.shift), subtract: p.subtract, name: "c\(k)"))
@@ -163,6 +147,27 @@ enum OpNetlists {
             outs.append(b.netlist.activation(d.activation, v, fraction: f, out: out, name: name))
         }
         return outs
+    }
+
+    /// Each row's products that are exact in the accumulator, as signed
+    /// digits (shifted copies of an input, `s` the accumulator's extra
+    /// fraction bits), and the products that must be rounded one by one.
+    static func splitProducts(_ d: DenseOp, accumulatorShift s: Int) -> (digits: [[SubexpressionSharing.Term]], rounded: [[WeightTerm]]) {
+        var digitRows: [[SubexpressionSharing.Term]] = [], roundedRows: [[WeightTerm]] = []
+        for row in d.rows {
+            var digits: [SubexpressionSharing.Term] = [], rounded: [WeightTerm] = []
+            for term in row {
+                let csd = Bits.csd(Int128(term.weight))
+                if csd.allSatisfy({ $0.exponent + s >= 0 }) {
+                    digits += csd.map { SubexpressionSharing.Term(source: term.input, exponent: $0.exponent + s, negative: $0.negative) }
+                } else {
+                    rounded.append(term)
+                }
+            }
+            digitRows.append(digits)
+            roundedRows.append(rounded)
+        }
+        return (digitRows, roundedRows)
     }
 
     // MARK: Tables

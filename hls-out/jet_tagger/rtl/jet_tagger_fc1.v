@@ -103,7 +103,7 @@ module jet_tagger_fc1 (
     wire [10:0] y63_bias = 11'h419; // -63936
 
     // ---- stage 0 ----
-    // shared subexpressions, each used by two or more outputs
+    // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[3] - (x[7] << 0)
     wire [16:0] c0 = {x_3[15], x_3} - {x_7[15], x_7};
     // c1 = x[8] + (x[8] << 2)

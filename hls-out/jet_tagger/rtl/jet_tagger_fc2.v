@@ -121,7 +121,7 @@ module jet_tagger_fc2 (
     wire [8:0] y31_bias = 9'h161; // -20352
 
     // ---- stage 0 ----
-    // shared subexpressions, each used by two or more outputs
+    // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[7] - (x[38] << 0)
     wire [16:0] c0 = {x_7[15], x_7} - {x_38[15], x_38};
     // c1 = x[8] - (x[24] << 0)

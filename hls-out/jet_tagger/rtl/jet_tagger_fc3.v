@@ -89,7 +89,7 @@ module jet_tagger_fc3 (
     wire [0:0] y31_relu_zero = 1'b0;
 
     // ---- stage 0 ----
-    // shared subexpressions, each used by two or more outputs
+    // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[29] - (x[29] << 2)
     wire [18:0] c0 = {{3{x_29[15]}}, x_29} - {x_29[15], x_29, 2'b0};
     // c1 = x[1] + (x[23] << 0)

@@ -59,7 +59,7 @@ module jet_tagger_fc4 (
     wire [11:0] y4_bias = 12'hb05; // -81600
 
     // ---- stage 0 ----
-    // shared subexpressions, each used by two or more outputs
+    // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[0] - (x[27] << 0)
     wire [16:0] c0 = {x_0[15], x_0} - {x_27[15], x_27};
     // c1 = x[1] - (x[27] << 2)

@@ -112,7 +112,7 @@ module l1_autoencoder_bn1 (
     wire [4:0] y31_bias = 5'h9; // 1152
 
     // ---- stage 0 ----
-    // shared subexpressions, each used by two or more outputs
+    // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[2] - (x[26] << 0)
     wire [18:0] c0 = {x_2[17], x_2} - {x_26[17], x_26};
     // c1 = x[15] + (x[47] << 0)

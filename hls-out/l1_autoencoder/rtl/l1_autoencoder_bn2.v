@@ -71,7 +71,7 @@ module l1_autoencoder_bn2 (
     wire [6:0] y15_bias = 7'h45; // -7552
 
     // ---- stage 0 ----
-    // shared subexpressions, each used by two or more outputs
+    // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[7] - (x[13] << 0)
     wire [18:0] c0 = {x_7[17], x_7} - {x_13[17], x_13};
     // c1 = x[8] - (x[31] << 0)

@@ -42,7 +42,7 @@ module l1_autoencoder_bn3 (
     wire [9:0] y15_bias = 10'h11d; // 291840
 
     // ---- stage 0 ----
-    // shared subexpressions, each used by two or more outputs
+    // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[0] + (x[1] << 1)
     wire [19:0] c0 = {{2{x_0[17]}}, x_0} + {x_1[17], x_1, 1'b0};
     // c1 = x[0] + (x[1] << 0)

@@ -71,7 +71,7 @@ module l1_autoencoder_bn4 (
     wire [10:0] y31_bias = 11'h5d7; // -141568
 
     // ---- stage 0 ----
-    // shared subexpressions, each used by two or more outputs
+    // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[8] - (x[15] << 0)
     wire [18:0] c0 = {x_8[17], x_8} - {x_15[17], x_15};
     // c1 = x[2] + (x[4] << 0)

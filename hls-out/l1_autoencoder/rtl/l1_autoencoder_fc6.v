@@ -111,7 +111,7 @@ module l1_autoencoder_fc6 (
     wire [0:0] y56_acc_zero = 1'b0;
 
     // ---- stage 0 ----
-    // shared subexpressions, each used by two or more outputs
+    // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[1] + (x[26] << 0)
     wire [18:0] c0 = {x_1[17], x_1} + {x_26[17], x_26};
     // c1 = x[17] + (x[29] << 0)
