@@ -147,7 +147,8 @@ public enum AnalyticResourceEstimate {
             }
             modules.append(ModuleResources(module: stageByOp[op.name]?.module ?? op.name, op: op.name, counts: c))
         }
-        var notes = ["analytic estimate from the lowered IR, not synthesized (yosys not installed, not run, or failed)"]
+        let source = fromNetlist ? "the emitted Verilog netlist and the lowered IR" : "the lowered IR"
+        var notes = ["analytic estimate from \(source), not synthesized (yosys not installed, not run, or failed)"]
         if let bits = delayRegisterBits, bits > 0 {
             modules.append(ModuleResources(module: "top (delay lines)", op: nil, counts: ResourceCounts(ff: bits)))
         }

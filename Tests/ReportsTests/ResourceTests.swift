@@ -54,6 +54,8 @@ import Testing
         #expect(r.modules[0].counts.lut == 800 + out.size * out.type.width)
         #expect(r.modules[0].counts.carry == (800 + 4 * 40) / 8)
         #expect(r.notes.contains { $0.contains("emitted Verilog netlist") })
+        #expect(r.notes.first?.hasPrefix("analytic estimate from the emitted Verilog netlist and the lowered IR, not synthesized") == true)
+        #expect(AnalyticResourceEstimate.estimate(m, clockNs: 5, part: nil).notes.first?.hasPrefix("analytic estimate from the lowered IR, not synthesized") == true)
     }
 
     static let statJSON = """
