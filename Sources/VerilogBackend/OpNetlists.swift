@@ -114,7 +114,7 @@ enum OpNetlists {
             : SubexpressionSharing.Result(pairs: [], rows: digitRows)
         let digitCount = digitRows.reduce(0) { $0 + $1.count }
         b.notes.append(sharing
-            ? "\(digitCount) signed digits; \(shared.pairs.count) shared subexpressions, \(SubexpressionSharing.adders(shared)) adders for the products (\(digitRows.reduce(0) { $0 + max($1.count - 1, 0) }) without sharing)"
+            ? "\(digitCount) signed digits; \(shared.pairs.count) shared subexpressions, \(SubexpressionSharing.adders(shared)) adders for the products (\(SubexpressionSharing.adders(.init(pairs: [], rows: digitRows))) without sharing)"
             : "\(digitCount) signed digits, no subexpression sharing")
         var sources = x
         func sourceName(_ k: Int) -> String { k < x.count ? "x[\(k)]" : "c\(k - x.count)" }

@@ -1,4 +1,5 @@
 import Testing
+import ModelZoo
 @testable import VerilogBackend
 
 /// The digit-pair sharing of constant matrix products, on its own: it must
@@ -15,20 +16,19 @@ import Testing
         }
     }
 
-    /// A deterministic stream (a 64-bit LCG) of test values.
-    struct Stream {
-        var state: UInt64
-        mutating func next(_ range: ClosedRange<Int128>) -> Int128 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            let span = UInt64(range.upperBound - range.lowerBound + 1)
-            return range.lowerBound + Int128((state >> 11) % span)
-        }
+    /// `count` seeded integers in `-2^(bits-1) ..< 2^(bits-1)`.
+    static func randomIntegers(_ count: Int, bits: Int, rng: inout ModelZoo.Random) -> [Int128] {
+        (0..<count).map { _ in Int128(rng.next() % (UInt64(1) << bits)) - (Int128(1) << (bits - 1)) }
     }
 
     static func randomMatrix(outputs: Int, inputs: Int, bits: Int, seed: UInt64) -> [[Int128]] {
-        var s = Stream(state: seed)
-        let m = Int128(1) << (bits - 1)
-        return (0..<outputs).map { _ in (0..<inputs).map { _ in s.next(-m...(m - 1)) } }
+        var rng = ModelZoo.Random(seed: seed)
+        return (0..<outputs).map { _ in randomIntegers(inputs, bits: bits, rng: &rng) }
+    }
+
+    /// `weights · x`, each product scaled by `2^shift`: what the rows must still compute.
+    static func product(_ weights: [[Int128]], _ x: [Int128], shift: Int = 0) -> [Int128] {
+        weights.map { row in zip(row, x).reduce(Int128(0)) { $0 + (($1.0 * $1.1) << shift) } }
     }
 
     @Test(arguments: [(8, 4, 6), (16, 64, 10), (32, 5, 10), (3, 3, 16)])
@@ -36,10 +36,10 @@ import Testing
         let weights = Self.randomMatrix(outputs: outputs, inputs: inputs, bits: bits, seed: UInt64(inputs * 1000 + outputs))
         let before = Self.rows(weights, shift: 2)
         let shared = SubexpressionSharing.share(rows: before, sources: inputs)
-        var s = Stream(state: 7)
+        var rng = ModelZoo.Random(seed: 7)
         for _ in 0..<50 {
-            let x = (0..<inputs).map { _ in s.next(-(1 << 17)...((1 << 17) - 1)) }
-            let expected = weights.map { row in zip(row, x).reduce(Int128(0)) { $0 + ($1.0 * $1.1 << 2) } }
+            let x = Self.randomIntegers(inputs, bits: 18, rng: &rng)
+            let expected = Self.product(weights, x, shift: 2)
             #expect(SubexpressionSharing.evaluate(before, pairs: [], inputs: x) == expected)
             #expect(SubexpressionSharing.evaluate(shared.rows, pairs: shared.pairs, inputs: x) == expected)
         }
@@ -106,14 +106,11 @@ extension SubexpressionSharingTests {
         var depth = Array(repeating: 0, count: 16)
         for p in r.pairs { depth.append(max(depth[p.first], depth[p.second]) + 1) }
         #expect(depth.max() == maxDepth)
-        var s = Stream(state: 3)
-        let x = (0..<16).map { _ in s.next(-512...511) }
-        #expect(SubexpressionSharing.evaluate(r.rows, pairs: r.pairs, inputs: x)
-                == weights.map { row in zip(row, x).reduce(Int128(0)) { $0 + $1.0 * $1.1 } })
+        var rng = ModelZoo.Random(seed: 3)
+        let x = Self.randomIntegers(16, bits: 10, rng: &rng)
+        #expect(SubexpressionSharing.evaluate(r.rows, pairs: r.pairs, inputs: x) == Self.product(weights, x))
     }
 }
-
-import ModelZoo
 
 /// Sharing in the emitted design: fewer adders, the same pipeline.
 @Suite struct SharingInTheDesignTests {
