@@ -2,6 +2,7 @@
 import PackageDescription
 
 // One module per concern; each depends only on modules below it:
+//   CPosix <- FileSafety <- TensorIO, Templates, Toolchain (and everything that writes files)
 //   FixedPoint <- ModelIR <- ModelFormat <- Passes <- Reference
 //   Reference <- HLSBackend, VerilogBackend <- Toolchain (simulation) <- Reports <- Driver <- CLI
 //   CBLAS <- Training (also uses FixedPoint, ModelFormat, Datasets)
@@ -19,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
+        // The POSIX calls Swift's Glibc module leaves out (renameat2).
+        .target(name: "CPosix"),
+        // Writing outputs without destroying user files; private scratch and
+        // cache folders; what may be trusted as code; cleanup on interrupts.
+        .target(name: "FileSafety", dependencies: ["CPosix"]),
         // Numerics: ap_fixed / ap_ufixed with Vitis HLS semantics.
         .target(name: "FixedPoint"),
         // Typed graph IR (float) and the lowered integer IR shared by every backend.
@@ -33,7 +39,7 @@ let package = Package(
         .target(name: "Reference", dependencies: ["ModelIR", "FixedPoint", "TensorIO"]),
         // Finding and rendering the Mustache templates in templates/.
         .target(name: "Templates", dependencies: [
-            .product(name: "Mustache", package: "swift-mustache"),
+            "FileSafety", .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // Vitis HLS C++ project emitter (templates/hls).
         .target(name: "HLSBackend", dependencies: [
@@ -45,39 +51,40 @@ let package = Package(
         ]),
         // Running external tools: verilator, g++, yosys.
         .target(name: "Toolchain", dependencies: [
+            "FileSafety",
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // Building and running the generated designs: Verilator RTL simulation
         // and g++ C simulation of the HLS project, compared with the reference.
         .target(name: "Simulation", dependencies: [
-            "ModelIR", "FixedPoint", "Reference", "TensorIO", "Toolchain", "VerilogBackend", "HLSBackend",
+            "ModelIR", "FixedPoint", "Reference", "TensorIO", "Toolchain", "VerilogBackend", "HLSBackend", "FileSafety",
         ]),
         // OpenBLAS through pkg-config.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         // Reading and writing event tables: numeric CSV and .npy.
-        .target(name: "TensorIO"),
+        .target(name: "TensorIO", dependencies: ["FileSafety"]),
         // Physics figures of merit: ROC, AUC, rejection, efficiency at a fixed rate.
         .target(name: "Metrics"),
         // Physics-like data generators and user data loaders.
         .target(name: "Datasets", dependencies: ["TensorIO"]),
         // Float and quantization-aware training.
         .target(name: "Training", dependencies: [
-            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets", "Metrics", "Passes", "Reference",
+            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets", "Metrics", "Passes", "Reference", "FileSafety",
         ]),
         // Bit-accuracy, latency and resource reports.
         .target(name: "Reports", dependencies: [
-            "ModelIR", "FixedPoint", "Reference", "Metrics", "Templates", "TensorIO", "Toolchain",
+            "ModelIR", "FixedPoint", "Reference", "Metrics", "Templates", "TensorIO", "Toolchain", "FileSafety",
         ]),
         // The compile pipeline and output writer used by the CLI.
         .target(name: "Driver", dependencies: [
             "FixedPoint", "ModelIR", "ModelFormat", "Passes", "Reference",
-            "HLSBackend", "VerilogBackend", "Toolchain", "Simulation", "TensorIO",
+            "HLSBackend", "VerilogBackend", "Toolchain", "Simulation", "TensorIO", "FileSafety",
         ]),
         .executableTarget(name: "hepml-compile", dependencies: [
             "Driver", "ModelFormat", "Reference", "Training", "Simulation", "Passes", "ModelIR", "FixedPoint",
-            "HLSBackend", "VerilogBackend", "Toolchain", "Templates", "Datasets", "Reports", "TensorIO", "Metrics",
+            "HLSBackend", "VerilogBackend", "Toolchain", "Templates", "Datasets", "Reports", "TensorIO", "Metrics", "FileSafety",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Throughput figures for bench/ (not a test: speed targets live in benchmarks).
@@ -103,8 +110,9 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Metrics", "ModelFormat", "Passes", "Reference"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "FileSafetyTests", dependencies: ["FileSafety"]),
         .testTarget(name: "HardeningTests", dependencies: [
-            "ModelFormat", "ModelIR", "FixedPoint", "TensorIO", "Passes", "Driver",
+            "FileSafety", "Templates", "Toolchain", "ModelFormat", "ModelIR", "FixedPoint", "TensorIO", "Passes", "Driver",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["CSVCorpus"]),
         .testTarget(name: "ReportsTests", dependencies: [

@@ -16,6 +16,7 @@ enum BackendRunner {
             do {
                 design = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: options.clockNs))
             } catch {
+                if case .template = error { throw .installation("\(error)") }
                 throw .option("\(error)")
             }
             files += design.files.map { GeneratedFile(path: "rtl/" + $0.path, contents: $0.contents) }
@@ -30,6 +31,7 @@ enum BackendRunner {
                                               testInputs: options.testInputs)
                 files += hls.map { GeneratedFile(path: "hls/" + $0.path, contents: $0.contents) }
             } catch {
+                if let e = error as? HLSError, case .template = e { throw .installation("\(error)") }
                 throw .option("\(error)")
             }
             summary.append("HLS: \(options.reuseFactor <= 1 ? "latency" : "resource") strategy, reuse factor \(options.reuseFactor)")

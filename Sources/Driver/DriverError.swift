@@ -1,3 +1,4 @@
+import FileSafety
 import FixedPoint
 import ModelFormat
 import Passes
@@ -13,13 +14,20 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     case data(TensorIOError)
     case option(String)
     case tool(ToolError)
+    /// The installation is incomplete or untrusted: templates missing, or
+    /// found somewhere another user could have written them.
+    case installation(String)
+    /// A file or folder the command will not write or trust.
+    case refused(FileSafetyError)
     case io(String)
     case mismatch(String)
 
     public var exitCode: Int32 {
         switch self {
         case .model, .lowering, .data, .option: return 2
-        case .tool(.notInstalled): return 3
+        case .refused(.refused): return 2
+        case .refused(.io): return 4
+        case .tool(.notInstalled), .installation: return 3
         case .tool, .io: return 4
         case .mismatch: return 5
         }
@@ -32,6 +40,8 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case .data(let e): return e.description
         case .option(let s): return s
         case .tool(let e): return e.description
+        case .installation(let s): return "installation problem: \(s)"
+        case .refused(let e): return e.description
         case .io(let s): return s
         case .mismatch(let s): return s
         }

@@ -1,63 +1,79 @@
+import FileSafety
 import Foundation
 import ModelIR
 
-/// Writes a generated folder all at once: the files go to a temporary folder
-/// beside the destination, which then replaces the destination. A failure at
-/// any point leaves the previous folder as it was and no partial output.
+/// Writes a compiled design's folder (`hls-out/<model>/` or `--out DIR`).
+///
+/// The folder is replaced all at once (``FolderReplacement``) and only if
+/// hepml-compile wrote it: it holds a `hepml-manifest.json` that lists every
+/// file in it, unedited. A folder with anything else in it is the user's and
+/// is refused (exit 2) unless `force` is set.
+///
+/// Some destinations are refused even with `force`, because replacing them
+/// would delete far more than a design: `/`, the home folder, the working
+/// folder or any folder above it, and the folder holding the model file (or
+/// any folder above it).
 public enum OutputWriter {
-    public static func replaceFolder(_ destination: String, with files: [GeneratedFile]) throws(DriverError) {
-        let fm = FileManager.default
-        let dest = URL(fileURLWithPath: destination).standardizedFileURL
-        let parent = dest.deletingLastPathComponent()
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = parent.appendingPathComponent(".\(dest.lastPathComponent).tmp-\(pid)")
-        let backup = parent.appendingPathComponent(".\(dest.lastPathComponent).old-\(pid)")
-        // Replacing a file (say, `--out model.json`) would destroy it.
-        var isFolder: ObjCBool = false
-        if fm.fileExists(atPath: dest.path, isDirectory: &isFolder), !isFolder.boolValue {
-            throw .io("cannot write \(destination): it exists and is not a folder")
+    public static func replaceFolder(_ destination: String, with files: [GeneratedFile], force: Bool = false,
+                                     protecting inputs: [String] = [],
+                                     environment: [String: String] = ProcessInfo.processInfo.environment) throws(DriverError) {
+        if let reason = forbiddenReason(destination, inputs: inputs, environment: environment) {
+            throw .refused(.refused(path: destination, reason: reason))
         }
         do {
-            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-            try? fm.removeItem(at: staging)
-            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            for file in files {
-                guard !file.path.hasPrefix("/"), !file.path.split(separator: "/").contains("..") else {
-                    throw DriverError.io("internal error: generated path '\(file.path)' leaves the output folder")
-                }
-                let url = staging.appendingPathComponent(file.path)
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(file.contents.utf8).write(to: url)
-            }
-        } catch let error as DriverError {
-            try? fm.removeItem(at: staging)
-            throw error
+            try FolderReplacement.replace(destination, with: files.map { ($0.path, $0.contents) }, force: force)
         } catch {
-            try? fm.removeItem(at: staging)
-            throw .io("cannot write \(destination): \(reason(error))")
-        }
-        do {
-            if fm.fileExists(atPath: dest.path) { try fm.moveItem(at: dest, to: backup) }
-            do {
-                try fm.moveItem(at: staging, to: dest)
-            } catch {
-                if fm.fileExists(atPath: backup.path) { try? fm.moveItem(at: backup, to: dest) }
-                throw error
-            }
-            try? fm.removeItem(at: backup)
-        } catch {
-            try? fm.removeItem(at: staging)
-            throw .io("cannot replace \(destination): \(reason(error))")
+            throw .refused(error)
         }
     }
 
-    /// Foundation's text for a file error, with the POSIX reason it often
-    /// leaves out ("Not a directory" instead of "NSCocoaErrorDomain error 512").
-    static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        guard let underlying = (ns.userInfo[NSUnderlyingErrorKey] as? Error).map({ $0 as NSError }),
-              underlying.domain == NSPOSIXErrorDomain,
-              let posix = String(validatingCString: strerror(Int32(underlying.code))) else { return error.localizedDescription }
-        return ns.localizedDescription.contains(posix) ? ns.localizedDescription : "\(posix) (\(ns.localizedDescription))"
+    /// Why `destination` may never be replaced, or nil.
+    static func forbiddenReason(_ destination: String, inputs: [String], environment: [String: String]) -> String? {
+        guard !destination.isEmpty else { return "an output folder is required" }
+        let target = absolute(destination)
+        if target == "/" { return "it is the root folder" }
+        if let home = environment["HOME"], home.hasPrefix("/"), target == absolute(home) {
+            return "it is your home folder"
+        }
+        let cwd = absolute(FileManager.default.currentDirectoryPath)
+        if contains(target, cwd) {
+            return target == cwd ? "it is the working folder" : "it holds the working folder"
+        }
+        for input in inputs where !input.isEmpty {
+            let folder = (absolute(input) as NSString).deletingLastPathComponent
+            if contains(target, folder) || target == absolute(input) {
+                return "it holds the input file \(input)"
+            }
+        }
+        return nil
+    }
+
+    /// Whether `inner` is `outer` or lies below it.
+    static func contains(_ outer: String, _ inner: String) -> Bool {
+        inner == outer || outer == "/" || inner.hasPrefix(outer + "/")
+    }
+
+    /// `path` made absolute, with `.`/`..` resolved and the symbolic links
+    /// of its longest existing prefix resolved, so that two spellings of one
+    /// folder compare equal.
+    static func absolute(_ path: String) -> String {
+        var full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts: [Substring] = []
+        for part in full.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(part)
+        }
+        // Resolve links in the longest prefix that exists.
+        var existing = parts.count
+        while existing > 0 {
+            let prefix = "/" + parts[..<existing].joined(separator: "/")
+            if FileManager.default.fileExists(atPath: prefix) { break }
+            existing -= 1
+        }
+        let prefix = "/" + parts[..<existing].joined(separator: "/")
+        let resolved = URL(fileURLWithPath: prefix).resolvingSymlinksInPath().path
+        full = parts[existing...].reduce(resolved) { $0 == "/" ? "/" + $1 : $0 + "/" + $1 }
+        return full
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FileSafety
 import FixedPoint
 import HLSBackend
 import ModelIR
@@ -28,16 +29,19 @@ public struct CSimulation: Sendable {
     public let options: HLSOptions
     /// The folder holding `ap_fixed.h`.
     public let apTypesDirectory: String
-    public let cacheDirectory: String
+    /// Where binaries are kept; nil is the per-user cache.
+    public let cacheDirectory: String?
 
     /// - Parameters:
     ///   - apTypes: the ap_types folder (`--ap-types`); nil looks it up with
     ///     ``APTypes/locate(environment:)`` (`$HEPML_AP_TYPES`, then the hls4ml package).
-    ///   - cacheDirectory: where compiled binaries are kept; nil is a folder in the temporary directory.
+    ///   - cacheDirectory: where compiled binaries are kept (`--work`); nil is
+    ///     `$XDG_CACHE_HOME/hepml-compile/csim` (or `~/.cache/...`).
     public init(model: LoweredModel, options: HLSOptions = HLSOptions(), apTypes: String? = nil,
                 cacheDirectory: String? = nil) throws(CSimError) {
         if let apTypes {
             guard APTypes.hasHeaders(apTypes) else { throw .apTypesNotFound("--ap-types \(apTypes) does not contain ap_fixed.h") }
+            if let problem = APTypes.trustProblem(apTypes) { throw .input("--ap-types: \(problem)") }
             apTypesDirectory = apTypes
         } else if let found = APTypes.locate() {
             apTypesDirectory = found
@@ -47,7 +51,6 @@ public struct CSimulation: Sendable {
         self.model = model
         self.options = options
         self.cacheDirectory = cacheDirectory
-            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("hepml-csim-cache")
     }
 
     /// A compiled simulation binary.
@@ -83,17 +86,26 @@ public struct CSimulation: Sendable {
     /// Compiles the simulation (or finds it in the cache).
     public func build() async throws(CSimError) -> Build {
         let sources: [GeneratedFile]
-        do { sources = try HLSEmitter.csimSources(model, options: options) } catch { throw .emit("\(error)") }
+        do { sources = try HLSEmitter.csimSources(model, options: options) } catch {
+            if let e = error as? HLSError, case .template = e { throw .installation("\(error)") }
+            throw .emit("\(error)")
+        }
         let function = HLSEmitter.topFunction(model)
         let key = Self.cacheKey(sources, flags: Self.compilerFlags, apTypes: apTypesDirectory)
-        let folder = (cacheDirectory as NSString).appendingPathComponent("\(function)-\(key)")
+        let cache: BuildCache
+        do { cache = try BuildCache(component: "csim", chosen: cacheDirectory) } catch { throw .refused(error) }
+        let folder = cache.entry("\(function)-\(key)")
         let binary = (folder as NSString).appendingPathComponent("csim")
         let fm = FileManager.default
-        if fm.isExecutableFile(atPath: binary) { return Build(binary: binary, seconds: 0, cached: true) }
+        do {
+            if try cache.reusable(folder, executable: binary) { return Build(binary: binary, seconds: 0, cached: true) }
+        } catch { throw .refused(error) }
 
         // Build in a private folder, then move it into place: a concurrent
         // build of the same sources never sees half a folder.
         let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let stagingToken = Interrupts.shared.removeOnInterrupt(staging)
+        defer { Interrupts.shared.forget(stagingToken) }
         do {
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
             for file in sources {
@@ -137,12 +149,13 @@ public struct CSimulation: Sendable {
         }
         let build = try await build()
         let fm = FileManager.default
-        let work = (NSTemporaryDirectory() as NSString).appendingPathComponent("hepml-csim-run-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        defer { try? fm.removeItem(atPath: work) }
+        let scratch: ScratchFolder
+        do { scratch = try ScratchFolder("csim-run") } catch { throw .refused(error) }
+        defer { scratch.remove() }
+        let work = scratch.path
         let eventsPath = (work as NSString).appendingPathComponent("events.txt")
         let codesPath = (work as NSString).appendingPathComponent("codes.txt")
         do {
-            try fm.createDirectory(atPath: work, withIntermediateDirectories: true)
             try Data(Self.eventText(events).utf8).write(to: URL(fileURLWithPath: eventsPath))
         } catch {
             throw .io("cannot write the C simulation input to \(work): \(error.localizedDescription)")
@@ -231,18 +244,13 @@ public struct CSimulation: Sendable {
         return nil
     }
 
-    /// FNV-1a (64 bit) of everything that determines the binary, in hex.
+    /// ``ContentHash`` of everything that determines the binary.
     static func cacheKey(_ sources: [GeneratedFile], flags: [String], apTypes: String) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ s: String) {
-            for b in s.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-            hash = (hash ^ 0xFF) &* 0x0000_0100_0000_01B3
-        }
-        flags.forEach(mix)
-        mix(apTypes)
-        for f in sources.sorted(by: { $0.path < $1.path }) { mix(f.path); mix(f.contents) }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        var hash = ContentHash()
+        flags.forEach { hash.add($0) }
+        hash.add(apTypes)
+        for f in sources.sorted(by: { $0.path < $1.path }) { hash.add(f.path); hash.add(f.contents) }
+        return hash.hex
     }
 }
 
@@ -259,6 +267,10 @@ public enum CSimError: Error, Sendable, CustomStringConvertible {
     /// The simulation's output is malformed.
     case output(String)
     case io(String)
+    /// A cache or scratch folder that may not be used.
+    case refused(FileSafetyError)
+    /// A template is missing or untrusted.
+    case installation(String)
 
     public var description: String {
         switch self {
@@ -270,6 +282,8 @@ public enum CSimError: Error, Sendable, CustomStringConvertible {
         case .input(let s): return "C simulation input: \(s)"
         case .output(let s): return s
         case .io(let s): return s
+        case .refused(let e): return e.description
+        case .installation(let s): return s
         }
     }
 }

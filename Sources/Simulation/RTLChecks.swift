@@ -1,3 +1,4 @@
+import FileSafety
 import Foundation
 import ModelIR
 import Toolchain
@@ -16,8 +17,9 @@ public enum RTLChecks {
 
     /// Runs `verilator --lint-only -Wall` on the design's Verilog files.
     public static func lint(_ design: VerilogDesign) async throws(RTLSimulationError) -> LintReport {
-        let directory = try scratch("lint")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try scratch("lint")
+        defer { scratch.remove() }
+        let directory = scratch.path
         try VerilatorSimulation.write(design.files, to: directory)
         let log = "\(directory)/lint.log"
         do {
@@ -64,8 +66,9 @@ public enum RTLChecks {
 
     /// Synthesizes the design with Yosys (flattened).
     public static func synthesize(_ design: VerilogDesign, flow: SynthesisFlow) async throws(RTLSimulationError) -> SynthesisReport {
-        let directory = try scratch("yosys")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try scratch("yosys")
+        defer { scratch.remove() }
+        let directory = scratch.path
         try VerilatorSimulation.write(design.files, to: directory)
         let synth: String
         switch flow {
@@ -106,12 +109,7 @@ public enum RTLChecks {
         return cells
     }
 
-    static func scratch(_ label: String) throws(RTLSimulationError) -> String {
-        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent(
-            "hepml-\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw .io("cannot create \(path): \(error.localizedDescription)")
-        }
-        return path
+    static func scratch(_ label: String) throws(RTLSimulationError) -> ScratchFolder {
+        do { return try ScratchFolder(label) } catch { throw .refused(error) }
     }
 }

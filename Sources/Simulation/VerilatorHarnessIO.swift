@@ -1,3 +1,4 @@
+import FileSafety
 import Foundation
 import ModelIR
 
@@ -98,21 +99,11 @@ extension VerilatorSimulation {
         return result
     }
 
-    /// FNV-1a (64 bit), twice with different seeds, of everything that
-    /// determines the executable, in hex.
+    /// ``ContentHash`` of everything that determines the executable.
     static func cacheKey(_ files: [GeneratedFile], flags: [String]) -> String {
-        var key = ""
-        for seed: UInt64 in [0xCBF2_9CE4_8422_2325, 0x8422_2325_CBF2_9CE4] {
-            var hash = seed
-            func mix(_ s: String) {
-                for b in s.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-                hash = (hash ^ 0xFF) &* 0x0000_0100_0000_01B3
-            }
-            flags.forEach(mix)
-            for f in files.sorted(by: { $0.path < $1.path }) { mix(f.path); mix(f.contents) }
-            let hex = String(hash, radix: 16)
-            key += String(repeating: "0", count: 16 - hex.count) + hex
-        }
-        return key
+        var hash = ContentHash()
+        flags.forEach { hash.add($0) }
+        for f in files.sorted(by: { $0.path < $1.path }) { hash.add(f.path); hash.add(f.contents) }
+        return hash.hex
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FileSafety
 import FixedPoint
 import ModelIR
 import Reference
@@ -40,19 +41,21 @@ public struct VerilatorSimulation: Sendable {
 
     public let design: VerilogDesign
     public let model: LoweredModel
-    public let cacheDirectory: String
+    /// Where builds are kept; nil is the per-user cache
+    /// (``PrivateFolder/userCache(_:environment:)``).
+    public let cacheDirectory: String?
     /// Parallel C++ compile jobs.
     public let jobs: Int
     public let profile: Profile
 
-    /// - Parameter cacheDirectory: where builds are kept (`--work`); nil is a
-    ///   folder in the temporary directory.
+    /// - Parameter cacheDirectory: where builds are kept (`--work`); nil is
+    ///   `$XDG_CACHE_HOME/hepml-compile/verilator` (or `~/.cache/...`).
     public init(design: VerilogDesign, model: LoweredModel, cacheDirectory: String? = nil, jobs: Int = 2,
                 profile: Profile = .quickBuild) {
         self.design = design
         self.profile = profile
         self.model = model
-        self.cacheDirectory = cacheDirectory ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("hepml-verilator-cache")
+        self.cacheDirectory = cacheDirectory
         self.jobs = jobs
     }
 
@@ -62,6 +65,7 @@ public struct VerilatorSimulation: Sendable {
                 profile: Profile = .quickBuild) throws(RTLSimulationError) {
         let design: VerilogDesign
         do { design = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: clockNs)) } catch {
+            if case .template = error { throw .installation(error.description) }
             throw .emit(error.description)
         }
         self.init(design: design, model: model, cacheDirectory: cacheDirectory, jobs: jobs, profile: profile)
@@ -122,29 +126,36 @@ public struct VerilatorSimulation: Sendable {
     public func build() async throws(RTLSimulationError) -> Build {
         let makeVariables = profile.makeVariables
         let key = Self.cacheKey(design.files, flags: Self.verilatorFlags + makeVariables)
-        let folder = (cacheDirectory as NSString).appendingPathComponent("\(design.topModule)-\(key)")
+        let cache: BuildCache
+        do { cache = try BuildCache(component: "verilator", chosen: cacheDirectory) } catch { throw .refused(error) }
+        let folder = cache.entry("\(design.topModule)-\(key)")
         let executableName = "V\(design.topModule)_sim"
         let executable = "\(folder)/obj_dir/\(executableName)"
         let fm = FileManager.default
-        if fm.isExecutableFile(atPath: executable) {
-            return Build(executable: executable, directory: folder, seconds: 0, rebuilt: false)
-        }
+        do {
+            if try cache.reusable(folder, executable: executable) {
+                return Build(executable: executable, directory: folder, seconds: 0, rebuilt: false)
+            }
+        } catch { throw .refused(error) }
         guard ToolRunner.locate("verilator") != nil else {
             throw .tool(.notInstalled(tool: "verilator", hint: Self.installHint))
         }
         // Build in a private folder, then move it into place: a concurrent
         // build of the same design never sees half a folder.
         let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let stagingToken = Interrupts.shared.removeOnInterrupt(staging)
+        defer { Interrupts.shared.forget(stagingToken) }
         try Self.write(design.files, to: staging)
         let verilate = Self.verilatorFlags + ["--top-module", design.topModule, "--Mdir", "obj_dir", "-o", executableName]
             + design.verilogFiles + [design.testbenchFile]
         var seconds = 0.0
-        let runtime = (cacheDirectory as NSString).appendingPathComponent("verilator-runtime-" + Self.cacheKey([], flags: makeVariables))
+        let runtime = cache.entry("verilator-runtime-" + Self.cacheKey([], flags: makeVariables))
         do {
             seconds += try await ToolRunner.run("verilator", verilate, in: staging, log: "\(staging)/verilate.log",
                                                 installHint: Self.installHint).seconds
             // Copied after verilation: make then sees them newer than the generated makefile.
-            let reused = Self.copyRuntime(from: runtime, to: "\(staging)/obj_dir")
+            let reused = (try? cache.reusable(runtime, executable: nil)) == true
+                && Self.copyRuntime(from: runtime, to: "\(staging)/obj_dir")
             seconds += try await ToolRunner.run("make", ["-C", "obj_dir", "-f", "V\(design.topModule).mk", "-j", "\(jobs)"] + makeVariables,
                                                 in: staging, log: "\(staging)/build.log",
                                                 installHint: "install make (Debian/Ubuntu: apt-get install make)").seconds
@@ -213,15 +224,14 @@ public struct VerilatorSimulation: Sendable {
         }
         let build = try await build()
         let fm = FileManager.default
-        let work = (NSTemporaryDirectory() as NSString).appendingPathComponent(
-            "hepml-rtl-run-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        defer { try? fm.removeItem(atPath: work) }
-        let inputPath = "\(work)/inputs.txt", outputPath = "\(work)/outputs.txt"
+        let work: ScratchFolder
+        do { work = try ScratchFolder("rtl-run") } catch { throw .refused(error) }
+        defer { work.remove() }
+        let inputPath = "\(work.path)/inputs.txt", outputPath = "\(work.path)/outputs.txt"
         do {
-            try fm.createDirectory(atPath: work, withIntermediateDirectories: true)
             try Data(Self.inputText(inputs).utf8).write(to: URL(fileURLWithPath: inputPath))
         } catch {
-            throw .io("cannot write the RTL simulation input to \(work): \(error.localizedDescription)")
+            throw .io("cannot write the RTL simulation input to \(work.path): \(error.localizedDescription)")
         }
         do {
             _ = try await ToolRunner.run(build.executable, [inputPath, outputPath, "\(validGap)"],
@@ -255,10 +265,16 @@ public enum RTLSimulationError: Error, Sendable, CustomStringConvertible {
     /// The testbench's output is malformed.
     case output(String)
     case io(String)
+    /// A cache or scratch folder that may not be used.
+    case refused(FileSafetyError)
+    /// A template is missing or untrusted.
+    case installation(String)
 
     public var description: String {
         switch self {
         case .tool(let e): return e.description
+        case .refused(let e): return e.description
+        case .installation(let s): return s
         case .emit(let s): return s
         case .input(let s): return "RTL simulation input: \(s)"
         case .output(let s): return s

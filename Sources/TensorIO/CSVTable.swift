@@ -1,3 +1,4 @@
+import FileSafety
 import Foundation
 
 /// Numeric CSV: one event a row, comma-separated, an optional header line of
@@ -100,11 +101,13 @@ public enum CSVTable {
         return "\(v)"
     }
 
+    /// Writes the table through ``OutputFile``: `-` is standard output, a
+    /// link is written through, a device or FIFO is streamed to.
     public static func write(_ table: EventTable, to path: String, header: [String]? = nil) throws(TensorIOError) {
         do {
-            try format(table, header: header).write(toFile: path, atomically: true, encoding: .utf8)
+            try OutputFile.write(format(table, header: header), to: path)
         } catch {
-            throw TensorIOError(file: path, message: "cannot write: \(error.localizedDescription)")
+            throw TensorIOError(file: path, message: "cannot write: \(error)")
         }
     }
 }

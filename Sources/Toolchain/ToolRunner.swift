@@ -1,3 +1,4 @@
+import FileSafety
 import Foundation
 import Subprocess
 import SystemPackage
@@ -34,14 +35,25 @@ public enum ToolError: Error, Sendable, CustomStringConvertible {
 
 /// Runs external programs (verilator, make, g++, yosys) through swift-subprocess.
 public enum ToolRunner {
-    /// The absolute path of `name` on `PATH`, or nil.
+    /// The absolute path of `name` on `PATH`, or nil. Only absolute `PATH`
+    /// entries are searched: an empty or relative entry (`.`, `bin`) would
+    /// run whatever the working folder holds.
     public static func locate(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        for dir in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+        if name.contains("/") {
+            return name.hasPrefix("/") && FileManager.default.isExecutableFile(atPath: name) ? name : nil
+        }
+        for dir in searchPath(environment) {
             let path = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+               FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         return nil
+    }
+
+    /// The absolute entries of `PATH`, in order.
+    public static func searchPath(_ environment: [String: String]) -> [String] {
+        (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
     }
 
     /// Runs `tool` and waits. Output and error are captured (up to 64 MiB each)
@@ -53,11 +65,19 @@ public enum ToolRunner {
         guard let path = locate(tool) else { throw .notInstalled(tool: tool, hint: installHint) }
         let start = Date()
         let outcome: ExecutionRecord
+        // A process group of its own: an interrupt stops the tool and all
+        // it started (make's compilers), and nothing outlives us.
+        var options = PlatformOptions()
+        options.processGroupID = 0
         do {
             let result = try await Subprocess.run(
                 .path(FilePath(path)), arguments: Arguments(arguments),
-                workingDirectory: directory.map { FilePath($0) },
-                output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
+                workingDirectory: directory.map { FilePath($0) }, platformOptions: options,
+                input: .none, output: .string(limit: 64 << 20), error: .string(limit: 64 << 20)
+            ) { execution in
+                Interrupts.shared.add(processGroup: execution.processIdentifier.value)
+            }
+            Interrupts.shared.remove(processGroup: result.processIdentifier.value)
             let code: Int32
             switch result.terminationStatus {
             case .exited(let c): code = c
@@ -70,7 +90,7 @@ public enum ToolRunner {
         let seconds = Date().timeIntervalSince(start)
         if let log {
             let text = "$ \(tool) \(arguments.joined(separator: " "))\n\(outcome.out)\n\(outcome.err)"
-            try? text.write(toFile: log, atomically: true, encoding: .utf8)
+            try? OutputFile.write(text, to: log)
         }
         guard outcome.code == 0 else {
             throw .failed(tool: tool, exitCode: outcome.code, log: log ?? "(not kept)",

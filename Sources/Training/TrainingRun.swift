@@ -1,3 +1,4 @@
+import FileSafety
 import Foundation
 import FixedPoint
 import Datasets
@@ -195,10 +196,9 @@ public struct TrainingRun {
     func write(_ text: String, to path: String) throws(TrainingError) {
         let full = resolve(path)
         do {
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try text.write(toFile: full, atomically: true, encoding: .utf8)
+            try OutputFile.write(text, to: full)
         } catch {
-            throw .invalidSetting("cannot write \(full): \(error.localizedDescription)")
+            throw .invalidSetting("cannot write \(full): \(error)")
         }
     }
 

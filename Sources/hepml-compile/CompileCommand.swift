@@ -12,8 +12,11 @@ struct CompileCommand: AsyncParsableCommand {
     @Option(help: "What to emit: fpga (HLS C++ and Verilog), hls, or verilog.")
     var target: String = "fpga"
 
-    @Option(help: "Output folder (default: hls-out/<model name>).")
+    @Option(help: "Output folder (default: hls-out/<model name>). An existing folder is replaced only if hepml-compile wrote it.")
     var out: String?
+
+    @Flag(help: "Replace the output folder even if it holds files hepml-compile did not write (never /, home, the working folder or the model's folder).")
+    var force = false
 
     @Option(name: .customLong("clock-ns"), help: "Target clock period in ns; sets the pipeline depth of the Verilog and the HLS clock.")
     var clockNs: Double = 5.0
@@ -36,7 +39,8 @@ struct CompileCommand: AsyncParsableCommand {
             if let testInput { options.testInputs = try CompilerDriver.readEvents(path: testInput, for: loaded.model) }
             let design = try Compiler.compile(loaded, options: options)
             let folder = out ?? "hls-out/\(loaded.model.name)"
-            try OutputWriter.replaceFolder(folder, with: design.files)
+            try OutputWriter.replaceFolder(folder, with: design.files, force: force,
+                                           protecting: [modelOptions.model] + (testInput.map { [$0] } ?? []))
             for line in design.summary { print(line) }
             print("wrote \(design.files.count) files to \(folder)/")
             for f in design.files { print("  \(f.path)") }

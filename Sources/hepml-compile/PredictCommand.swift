@@ -1,5 +1,6 @@
 import ArgumentParser
 import Driver
+import FileSafety
 import Foundation
 import Reference
 import TensorIO
@@ -14,7 +15,7 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(help: "Input events, one per row (CSV).")
     var input: String
 
-    @Option(help: "Where to write the outputs (CSV, one row per event).")
+    @Option(help: "Where to write the outputs (CSV, one row per event; - for standard output).")
     var output: String
 
     @Flag(help: "Evaluate the unquantized float model instead of the fixed-point reference.")
@@ -36,8 +37,10 @@ struct PredictCommand: AsyncParsableCommand {
             } else {
                 result = FixedPointEvaluator(loaded.model).run(events)
             }
-            do { try CSVTable.write(result, to: output) } catch { throw DriverError.io(error.description) }
-            print("\(float ? "float" : "fixed-point") outputs of \(events.rows) events written to \(output)")
+            do { try OutputFile.write(CSVTable.format(result), to: output) } catch { throw DriverError.refused(error) }
+            let note = "\(float ? "float" : "fixed-point") outputs of \(events.rows) events written to \(output == "-" ? "standard output" : output)\n"
+            // The data owns standard output when it goes there.
+            (output == OutputFile.standardOutput ? FileHandle.standardError : FileHandle.standardOutput).write(Data(note.utf8))
         } catch let error as DriverError {
             throw fail(error)
         }

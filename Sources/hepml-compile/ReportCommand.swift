@@ -1,5 +1,6 @@
 import ArgumentParser
 import Driver
+import FileSafety
 import Foundation
 import ModelIR
 import Reports
@@ -192,11 +193,14 @@ struct ReportCommand: AsyncParsableCommand {
 
     /// Yosys counts, or nil (with a note) so that the report falls back to the estimate.
     func synthesize(_ design: VerilogDesign, part: FPGAPart, progress: ProgressReporter, notes: inout [String]) async -> ResourceReport? {
-        let fm = FileManager.default
-        let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("hepml-report-yosys-\(ProcessInfo.processInfo.processIdentifier)")
-        defer { try? fm.removeItem(atPath: dir) }
+        let scratch: ScratchFolder
+        do { scratch = try ScratchFolder("report-yosys") } catch {
+            notes.append("synthesis skipped: \(error)")
+            return nil
+        }
+        defer { scratch.remove() }
+        let dir = scratch.path
         do {
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
             for f in design.files where design.verilogFiles.contains(f.path) {
                 try Data(f.contents.utf8).write(to: URL(fileURLWithPath: dir + "/" + f.path))
             }
@@ -223,15 +227,15 @@ struct ReportCommand: AsyncParsableCommand {
         }
     }
 
-    /// Each file is written whole (atomically); other files in the folder are left alone.
+    /// Each file is written whole (``OutputFile``); other files in the folder are left alone.
     func write(_ files: [(name: String, contents: String)], to folder: String) throws(DriverError) {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            for f in files {
-                try Data(f.contents.utf8).write(to: URL(fileURLWithPath: folder + "/" + f.name), options: .atomic)
-            }
         } catch {
             throw .io("cannot write the report to \(folder): \(error.localizedDescription)")
+        }
+        for f in files {
+            do { try OutputFile.write(f.contents, to: folder + "/" + f.name) } catch { throw .refused(error) }
         }
     }
 }

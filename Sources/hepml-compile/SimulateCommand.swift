@@ -1,5 +1,6 @@
 import ArgumentParser
 import Driver
+import FileSafety
 import Foundation
 import Simulation
 import TensorIO
@@ -79,6 +80,8 @@ struct SimulateCommand: AsyncParsableCommand {
         case .tool(let e): return .tool(e)
         case .emit(let s), .input(let s): return .option(s)
         case .output(let s), .io(let s): return .io(s)
+        case .refused(let e): return .refused(e)
+        case .installation(let s): return .installation(s)
         }
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Folders only the current user can enter: scratch folders for one run and
+/// the per-user build cache.
+public enum PrivateFolder {
+    /// A new, empty folder of mode 0700 under `$TMPDIR` (or `/tmp`), made
+    /// with `mkdtemp`: its name is unpredictable and it cannot already exist,
+    /// so nobody else can have planted anything in it.
+    public static func makeTemporary(_ label: String,
+                                     environment: [String: String] = ProcessInfo.processInfo.environment) throws(FileSafetyError) -> String {
+        var base = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
+        while base.count > 1, base.hasSuffix("/") { base.removeLast() }
+        let safeLabel = String(label.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
+        var template = Array("\(base)/hepml-\(safeLabel)-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else { throw .io(path: base, reason: "cannot create a private scratch folder: \(POSIX.lastError)") }
+        return String(cString: template)
+    }
+
+    /// The per-user cache folder for `component` (say `verilator`):
+    /// `$XDG_CACHE_HOME/hepml-compile/<component>` or
+    /// `$HOME/.cache/hepml-compile/<component>`, created with mode 0700.
+    /// The folder and `hepml-compile/` must belong to the current user (or
+    /// root) and not be writable by others, else it is refused.
+    public static func userCache(_ component: String,
+                                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(FileSafetyError) -> String {
+        // XDG: a relative XDG_CACHE_HOME is invalid and must be ignored.
+        let base: String
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            base = xdg
+        } else if let home = environment["HOME"], home.hasPrefix("/") {
+            base = home + "/.cache"
+        } else if let pw = getpwuid(geteuid()), let dir = pw.pointee.pw_dir, String(cString: dir).hasPrefix("/") {
+            base = String(cString: dir) + "/.cache"
+        } else {
+            throw .refused(path: "$HOME", reason: "no absolute XDG_CACHE_HOME or HOME to keep the build cache in; pass --work DIR")
+        }
+        let root = base + "/hepml-compile"
+        let folder = root + "/" + component
+        for dir in [base, root, folder] where FileKind.of(dir) == nil {
+            guard mkdir(dir, 0o700) == 0 || errno == EEXIST else {
+                throw .io(path: dir, reason: "cannot create the build cache: \(POSIX.lastError)")
+            }
+        }
+        for dir in [root, folder] { try requireOwnFolder(dir) }
+        return folder
+    }
+
+    /// A cache folder the user named (`--work DIR`): created 0700 if missing;
+    /// if it exists it must be trusted (``Trust``), since builds found in it
+    /// are executed.
+    public static func userChosenCache(_ path: String) throws(FileSafetyError) -> String {
+        if FileKind.of(path) == nil {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .io(path: path, reason: "cannot create the build folder: \(error.localizedDescription)")
+            }
+        }
+        try requireOwnFolder(path)
+        return path
+    }
+
+    static func requireOwnFolder(_ dir: String) throws(FileSafetyError) {
+        guard FileKind.of(dir) == .directory else {
+            throw .refused(path: dir, reason: "the build cache must be a folder, and this is \(FileKind.of(dir)?.description ?? "missing")")
+        }
+        try Trust.require(dir, purpose: "builds kept there are executed, so it must be yours and not writable by others")
+    }
+}
