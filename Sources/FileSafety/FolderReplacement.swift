@@ -37,10 +37,8 @@ public enum FolderReplacement {
         guard !name.isEmpty, name != ".", name != "..", name != "/" else {
             throw .refused(path: destination, reason: "name a new or generated folder")
         }
-        if FileKind.following(parent) == nil {
-            do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-                throw .io(path: destination, reason: "cannot create \(parent): \(reason(error))")
-            }
+        if FileKind.following(parent) == nil, let failure = POSIX.makeDirectories(parent) {
+            throw .io(path: destination, reason: failure)
         }
         guard FileKind.following(parent) == .directory else {
             throw .io(path: destination, reason: "\(parent) is not a folder")
@@ -58,12 +56,12 @@ public enum FolderReplacement {
             throw .refused(path: destination, reason: "it exists and is \(kind), not a folder hepml-compile wrote")
         }
 
-        let staging = try makeStaging(parent: parent, name: name)
-        do {
-            try fill(staging, with: files)
-        } catch {
+        let staging = try makeStaging(parent: parent, name: name, for: destination)
+        let token = Interrupts.shared.removeOnInterrupt(staging)
+        defer { Interrupts.shared.forget(token) }
+        if let failure = fill(staging, with: files) {
             removeTree(staging)
-            throw error
+            throw .io(path: destination, reason: "cannot write: \(failure)")
         }
         if existing == nil {
             if hepml_rename_noreplace(staging, dest) == 0 { return }
@@ -100,21 +98,21 @@ public enum FolderReplacement {
     }
 
     /// A fresh private folder beside the destination.
-    static func makeStaging(parent: String, name: String) throws(FileSafetyError) -> String {
+    static func makeStaging(parent: String, name: String, for destination: String) throws(FileSafetyError) -> String {
         var template = Array("\(parent)/.\(name).tmp-\(getpid())-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            throw .io(path: parent, reason: "cannot create a folder here: \(POSIX.lastError)")
+            throw .io(path: destination, reason: "cannot write: \(POSIX.lastError)")
         }
         return String(cString: template)
     }
 
     /// Writes the manifest first, so that a staging folder left by an
-    /// interrupt is recognisably the tool's, then the files.
-    static func fill(_ staging: String, with files: [(path: String, contents: String)]) throws(FileSafetyError) {
+    /// interrupt is recognisably the tool's, then the files. Nil on success,
+    /// else why it failed.
+    static func fill(_ staging: String, with files: [(path: String, contents: String)]) -> String? {
         let manifest = FolderManifest(files: files)
         let umaskValue = umask(0)
         umask(umaskValue)
-        let folderMode = 0o777 & ~umaskValue
         do {
             try Data(manifest.text.utf8).write(to: URL(fileURLWithPath: staging + "/" + FolderManifest.fileName))
             for file in files {
@@ -123,9 +121,11 @@ public enum FolderReplacement {
                 try Data(file.contents.utf8).write(to: url)
             }
         } catch {
-            throw .io(path: staging, reason: reason(error))
+            return reason(error)
         }
-        chmod(staging, folderMode)
+        // mkdtemp made it 0700; the output gets the usual folder mode.
+        chmod(staging, 0o777 & ~umaskValue)
+        return nil
     }
 
     /// Removes folders a killed run left beside `name`: a staging folder, or

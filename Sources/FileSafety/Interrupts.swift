@@ -26,6 +26,7 @@ public final class Interrupts: @unchecked Sendable {
     private var folders: [UInt64: String] = [:]
     private var nextToken: UInt64 = 0
     private var sources: [DispatchSourceSignal] = []
+    private var stopping = false
     private let queue = DispatchQueue(label: "hepml-compile.interrupts")
 
     private init() {}
@@ -61,8 +62,20 @@ public final class Interrupts: @unchecked Sendable {
 
     public func forget(_ token: UInt64) { lock.withLock { _ = folders.removeValue(forKey: token) } }
 
+    /// Called where the process would otherwise go on or exit by itself
+    /// (after a tool returns, before the CLI exits): while an interrupt is
+    /// being handled it waits for the handler to end the process, so that a
+    /// tool killed by the handler is not reported as a failure and nothing
+    /// new is started.
+    public func pauseIfStopping() {
+        while lock.withLock({ stopping }) { usleep(50_000) }
+    }
+
     private func terminate(signal sig: Int32) {
-        let (running, scratch) = lock.withLock { (groups, Array(folders.values)) }
+        let (running, scratch) = lock.withLock { () -> (Set<pid_t>, [String]) in
+            stopping = true
+            return (groups, Array(folders.values))
+        }
         for g in running { kill(-g, SIGTERM) }
         if !running.isEmpty {
             let deadline = Date().addingTimeInterval(0.5)

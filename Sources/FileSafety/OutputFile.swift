@@ -81,10 +81,8 @@ public enum OutputFile {
     static func replaceRegular(_ data: Data, at target: String, mode: mode_t?, shownAs path: String) throws(FileSafetyError) {
         let folder = (target as NSString).deletingLastPathComponent
         let dir = folder.isEmpty ? "." : folder
-        if FileKind.following(dir) == nil {
-            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                throw .io(path: path, reason: "cannot create the folder \(dir): \(error.localizedDescription)")
-            }
+        if FileKind.following(dir) == nil, let failure = POSIX.makeDirectories(dir) {
+            throw .io(path: path, reason: failure)
         }
         let name = (target as NSString).lastPathComponent
         var template = Array("\(dir)/.\(name).tmp-XXXXXX".utf8CString)

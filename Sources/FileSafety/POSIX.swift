@@ -42,6 +42,19 @@ enum POSIX {
 
     static var effectiveUser: uid_t { geteuid() }
 
+    /// `mkdir -p`: nil on success, else the failing folder and the reason.
+    static func makeDirectories(_ path: String, mode: mode_t = 0o777) -> String? {
+        var built = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            built += "/" + part
+            if mkdir(built, mode) == 0 { continue }
+            let failure = errno
+            if failure != EEXIST { return "cannot create \(built): \(String(cString: strerror(failure)))" }
+            if FileKind.following(built) != .directory { return "cannot create \(built): \(String(cString: strerror(ENOTDIR)))" }
+        }
+        return nil
+    }
+
     /// `write(2)`.
     static func write(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)

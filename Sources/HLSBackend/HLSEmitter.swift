@@ -23,7 +23,12 @@ public enum HLSEmitter {
     /// spanning each input's range. Pure apart from reading the templates;
     /// the same model gives the same bytes.
     public static func emit(_ model: LoweredModel, options: HLSOptions, testInputs: EventTable?) throws -> [GeneratedFile] {
-        try emit(model, options: options, testInputs: testInputs, templates: TemplateLibrary.locate())
+        try emit(model, options: options, testInputs: testInputs, templates: locateTemplates())
+    }
+
+    /// The template folder, its failure as ``HLSError/template(_:)``.
+    static func locateTemplates() throws(HLSError) -> TemplateLibrary {
+        do { return try TemplateLibrary.locate() } catch { throw .template(error.description) }
     }
 
     /// ``emit(_:options:testInputs:)`` with an explicit template folder.
@@ -60,7 +65,7 @@ public enum HLSEmitter {
     /// and `csim_harness.cpp`, a main that reads events of real values (one
     /// event a line) and writes the raw output codes.
     public static func csimSources(_ model: LoweredModel, options: HLSOptions) throws -> [GeneratedFile] {
-        let templates = try TemplateLibrary.locate()
+        let templates = try locateTemplates()
         let none = EventTable(rows: 0, columns: model.inputWidth, values: [])
         let firmware = try emit(model, options: options, testInputs: none, templates: templates).filter { $0.path.hasPrefix("firmware/") }
         return firmware + [try csimHarness(model, options: options, templates: templates)]

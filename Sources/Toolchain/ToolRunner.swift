@@ -78,6 +78,7 @@ public enum ToolRunner {
                 Interrupts.shared.add(processGroup: execution.processIdentifier.value)
             }
             Interrupts.shared.remove(processGroup: result.processIdentifier.value)
+            Interrupts.shared.pauseIfStopping()
             let code: Int32
             switch result.terminationStatus {
             case .exited(let c): code = c

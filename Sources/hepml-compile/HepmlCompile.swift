@@ -36,6 +36,7 @@ struct HepmlCompile: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            Interrupts.shared.pauseIfStopping()
             let code = exitCode(for: error)
             if code == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

@@ -10,10 +10,17 @@ import Testing
         #expect(a.hex.count == 32)
     }
 
-    @Test func isAFunctionOfTheBytes() {
-        #expect(ContentHash.of("module top;") == ContentHash.of("module top;"))
+    @Test func changesWithOneByte() {
         #expect(ContentHash.of("module top;") != ContentHash.of("module top; "))
-        // FNV-1a 64 of "" followed by the 0xFF separator, both lanes: a fixed value.
-        #expect(ContentHash.of("") == ContentHash.of(""))
+        #expect(ContentHash.of("module top;") != ContentHash.of("module tOp;"))
+    }
+
+    @Test func isFNV1aOnBothLanes() {
+        // One lane by hand: FNV-1a 64 of "a" then the 0xFF separator.
+        let prime: UInt64 = 0x0000_0100_0000_01B3
+        var lane: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte: UInt8 in [0x61, 0xFF] { lane = (lane ^ UInt64(byte)) &* prime }
+        let hex = String(lane, radix: 16)
+        #expect(ContentHash.of("a").hasPrefix(String(repeating: "0", count: 16 - hex.count) + hex))
     }
 }

@@ -1,3 +1,4 @@
+import FileSafety
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -40,41 +41,73 @@ enum CLI {
 
     /// Runs `hepml-compile args`; kills it after `timeout` seconds.
     static func run(_ args: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                    timeout: Double = 60) throws -> Result {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let outPath = dir.appendingPathComponent("stdout").path, errPath = dir.appendingPathComponent("stderr").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([executable.path] + args).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
+                    directory: String? = nil, viaPath: Bool = false, timeout: Double = 60) throws -> Result {
+        let child = try Child(args, environment: environment, directory: directory, viaPath: viaPath)
+        return try child.wait(timeout: timeout)
+    }
+
+    /// A started `hepml-compile`, its output going to files.
+    struct Child {
+        let pid: pid_t
+        let scratch: URL
         let start = Date()
-        let rc = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
-        guard rc == 0 else { throw CocoaError(.executableLoad) }
-        var status: Int32 = 0
-        var timedOut = false
-        var peakKilobytes = 0
-        while true {
-            peakKilobytes = max(peakKilobytes, highWaterKilobytes(of: pid) ?? 0)
-            let r = waitpid(pid, &status, WNOHANG)
-            if r == pid { break }
-            if r == -1 && errno != EINTR { throw CocoaError(.executableRuntimeMismatch) }
-            if !timedOut && Date().timeIntervalSince(start) > timeout { kill(pid, SIGKILL); timedOut = true }
-            usleep(2000)
+
+        /// `viaPath`: started as a user would from a shell, by name through
+        /// `PATH` (the executable's folder put first), so that `argv[0]` is
+        /// the bare name `hepml-compile`. `directory`: the working folder.
+        init(_ args: [String], environment: [String: String], directory: String? = nil, viaPath: Bool = false) throws {
+            scratch = try temporaryDirectory()
+            let outPath = scratch.appendingPathComponent("stdout").path, errPath = scratch.appendingPathComponent("stderr").path
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            // env(1) changes folder (-C) and finds the program on PATH, then
+            // execs it: the pid stays the one measured.
+            var env = environment
+            let program = "/usr/bin/env"
+            var argv0 = ["env"] + (directory.map { ["-C", $0] } ?? [])
+            if viaPath {
+                env["PATH"] = executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+                argv0.append("hepml-compile")
+            } else {
+                argv0.append(executable.path)
+            }
+            let argv = (argv0 + args).map { strdup($0) } + [nil]
+            let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer { (argv + envp).forEach { free($0) } }
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, program, &actions, nil, argv, envp) == 0 else { throw CocoaError(.executableLoad) }
+            self.pid = pid
         }
-        let seconds = Date().timeIntervalSince(start)
-        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
-        let signal = status & 0x7F
-        let code = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
-        let read = { (path: String) in String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
-        return Result(code: code, out: read(outPath), err: read(errPath), seconds: seconds,
-                      peakMegabytes: Double(peakKilobytes) / 1024, timedOut: timedOut)
+
+        /// Waits for the child (killing it after `timeout` seconds) and
+        /// collects its exit code, output, time and peak memory.
+        func wait(timeout: Double = 60) throws -> Result {
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            var status: Int32 = 0
+            var timedOut = false
+            var peakKilobytes = 0
+            while true {
+                peakKilobytes = max(peakKilobytes, highWaterKilobytes(of: pid) ?? 0)
+                let r = waitpid(pid, &status, WNOHANG)
+                if r == pid { break }
+                if r == -1 && errno != EINTR { throw CocoaError(.executableRuntimeMismatch) }
+                if !timedOut && Date().timeIntervalSince(start) > timeout { kill(pid, SIGKILL); timedOut = true }
+                usleep(2000)
+            }
+            let seconds = Date().timeIntervalSince(start)
+            // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
+            let signal = status & 0x7F
+            let code = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+            let read = { (name: String) in
+                String(decoding: FileManager.default.contents(atPath: scratch.appendingPathComponent(name).path) ?? Data(), as: UTF8.self)
+            }
+            return Result(code: code, out: read("stdout"), err: read("stderr"), seconds: seconds,
+                          peakMegabytes: Double(peakKilobytes) / 1024, timedOut: timedOut)
+        }
     }
 
     /// The resident-set high-water mark of a running process, in kB; nil once
@@ -101,16 +134,15 @@ enum CLI {
     }
 }
 
-/// A previous output folder with one known file, to check that a failed run
-/// leaves it exactly as it was.
+/// A previous output of the tool (with its manifest) holding one known
+/// file, to check that a failed run leaves it exactly as it was.
 struct OldOutput {
     let folder: URL
     static let marker = "previous compile\n"
 
     init(at folder: URL) throws {
         self.folder = folder
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rtl"), withIntermediateDirectories: true)
-        try Data(Self.marker.utf8).write(to: folder.appendingPathComponent("rtl/old.v"))
+        try FolderReplacement.replace(folder.path, with: [("rtl/old.v", Self.marker)], force: false)
     }
 
     /// The folder holds exactly the old file, and no staging folder is left beside it.
@@ -120,6 +152,6 @@ struct OldOutput {
         let old = fm.contents(atPath: folder.appendingPathComponent("rtl/old.v").path)
         let siblings = (try? fm.contentsOfDirectory(atPath: folder.deletingLastPathComponent().path)) ?? []
         let leftovers = siblings.filter { $0.hasPrefix(".\(folder.lastPathComponent).") }
-        return files == ["rtl", "rtl/old.v"] && old == Data(Self.marker.utf8) && leftovers.isEmpty
+        return files == [FolderManifest.fileName, "rtl", "rtl/old.v"] && old == Data(Self.marker.utf8) && leftovers.isEmpty
     }
 }
