@@ -27,6 +27,16 @@ public enum OutputWriter {
         }
     }
 
+    /// Refuses an output file (`--output`) that is one of the command's
+    /// inputs (the same file by any path or link): writing it would destroy
+    /// the data being read.
+    public static func refuseOverwriting(_ output: String, inputs: [String]) throws(DriverError) {
+        guard output != OutputFile.standardOutput, let target = FileIdentity.of(output) else { return }
+        for input in inputs where FileIdentity.of(input) == target {
+            throw .refused(.refused(path: output, reason: "it is the input file \(input); choose another output"))
+        }
+    }
+
     /// Why `destination` may never be replaced, or nil.
     static func forbiddenReason(_ destination: String, inputs: [String], environment: [String: String]) -> String? {
         guard !destination.isEmpty else { return "an output folder is required" }

@@ -108,3 +108,17 @@ public enum FileKind: Sendable, Equatable, CustomStringConvertible {
     /// The kind of what `path` finally names, following symbolic links.
     public static func following(_ path: String) -> FileKind? { POSIX.status(path)?.kind }
 }
+
+/// Which file a path names, following links: two paths with equal
+/// identities are the same file.
+public struct FileIdentity: Sendable, Hashable {
+    let device: UInt64
+    let inode: UInt64
+
+    /// Nil when nothing is there.
+    public static func of(_ path: String) -> FileIdentity? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+    }
+}

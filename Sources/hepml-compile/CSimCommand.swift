@@ -36,7 +36,7 @@ struct CSimCommand: AsyncParsableCommand {
     @Option(help: "HLS reuse factor: 1 is the latency strategy, larger the resource strategy.")
     var reuse: Int = 1
 
-    @Option(help: ArgumentHelp("Folder for the compiled simulations (cached by source hash); default: a folder in the temporary directory.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder for the compiled simulations (cached by source hash); default: the per-user cache, $XDG_CACHE_HOME/hepml-compile or ~/.cache/hepml-compile; it must be yours and not writable by others.", valueName: "dir"))
     var work: String?
 
     func validate() throws {
@@ -45,6 +45,7 @@ struct CSimCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
+            try OutputWriter.refuseOverwriting(output, inputs: [modelOptions.model, input])
             let loaded = try modelOptions.load()
             let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
             let report: CSimulation.Report

@@ -26,6 +26,7 @@ struct PredictCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
+            try OutputWriter.refuseOverwriting(output, inputs: [modelOptions.model, input])
             let loaded = try modelOptions.load()
             let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
             let result: EventTable

@@ -29,7 +29,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("clock-ns"), help: "Target clock period in ns; sets the logic depth per pipeline stage.")
     var clockNs: Double = 5.0
 
-    @Option(help: ArgumentHelp("Folder for the Verilator builds (cached by design); default: a folder in the temporary directory.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder for the Verilator builds (cached by design); default: the per-user cache, $XDG_CACHE_HOME/hepml-compile or ~/.cache/hepml-compile; it must be yours and not writable by others.", valueName: "dir"))
     var work: String?
 
     @Option(help: "Parallel C++ compile jobs for the Verilator build.")
@@ -42,6 +42,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
+            try OutputWriter.refuseOverwriting(output, inputs: [modelOptions.model, input])
             let loaded = try modelOptions.load()
             let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
             let simulation: VerilatorSimulation
