@@ -1,23 +1,12 @@
 import FixedPoint
 import ModelIR
+import NetlistIR
 
-/// One op's combinational network, its input ports and its output elements.
+/// One op's netlist (``NetlistIR/Netlist``) with the notes for its module header.
 struct OpNetlist {
     var netlist = Netlist()
-    /// Port name and tensor of each op input, in the op's input order.
-    var ports: [(name: String, tensor: TensorInfo)] = []
-    /// The node holding each output element's raw code (exactly the output type's width).
-    var outputs: [Int] = []
-    /// Verilog functions (ROMs) the module defines.
-    var functions: [String] = []
     /// Summary lines for the module header comment.
     var notes: [String] = []
-    /// Constant-multiplier adders and other counts, for reports.
-    var adders = 0
-    /// The summed widths of those adders (about one LUT per bit).
-    var adderBits = 0
-    var romWords = 0
-    var multipliers = 0
 }
 
 /// Builds the netlist of each lowered op, following the integer arithmetic
@@ -27,51 +16,40 @@ enum OpNetlists {
         var b = OpNetlist()
         let outType = model[op.output].type
         let portNames = op.inputs.count == 1 ? ["x"] : op.inputs.indices.map { "x\($0)" }
-        var elements: [[Signal]] = []
+        var elements: [[NodeID]] = []
         for (k, id) in op.inputs.enumerated() {
             let t = model[id]
-            b.ports.append((portNames[k], t))
             let W = t.type.width
             b.netlist.section("// \(portNames[k]) = tensor '\(t.name)', \(t.size) x \(t.type): element i at bits [i*\(W) +: \(W)]")
-            elements.append((0..<t.size).map { i in
-                let lo = i * W, hi = lo + W - 1
-                let n = b.netlist.addPort("\(portNames[k])_\(i)", width: W, slice: "\(portNames[k])[\(hi == lo ? "\(lo)" : "\(hi):\(lo)")]")
-                return Signal(node: n, width: W, signed: t.type.isSigned, lo: Int128(t.type.minRaw), hi: Int128(t.type.maxRaw))
-            })
+            elements.append(b.netlist.addPort(portNames[k], type: t.type, size: t.size))
         }
         let x = elements[0]
-        let fx = model[op.inputs[0]].type.fractionBits
-        var outs: [Signal] = []
+        var outs: [NodeID] = []
 
         switch op.kind {
         case .dense(let d):
-            outs = dense(d, x, inputType: model[op.inputs[0]].type, out: outType, sharing: sharing, &b)
+            outs = try dense(d, x, inputType: model[op.inputs[0]].type, out: outType, sharing: sharing, &b)
         case .activation(let a):
             for (i, v) in x.enumerated() {
                 b.netlist.section("// y[\(i)] = \(a.kindName)(x[\(i)])")
-                outs.append(b.netlist.activation(a, v, fraction: fx, out: outType, name: "y\(i)"))
+                outs.append(b.netlist.activation(a, v, out: outType, name: "y\(i)"))
             }
         case .table(let t):
-            outs = try table(t, x, fraction: fx, out: outType, &b)
+            outs = try table(t, x, out: outType, &b)
         case .softmax(let s):
-            outs = try softmax(s, x, fraction: fx, out: outType, &b)
+            outs = try softmax(s, x, out: outType, &b)
         case .add, .subtract:
             let subtract = op.kind == .subtract
-            let ta = model[op.inputs[0]].type, tb = model[op.inputs[1]].type
-            let f = max(ta.fractionBits, tb.fractionBits)
             for i in x.indices {
                 b.netlist.section("// y[\(i)] = x0[\(i)] \(subtract ? "-" : "+") x1[\(i)] (exact), then assigned to \(outType)")
-                let a = x[i].shifted(by: f - ta.fractionBits), c = elements[1][i].shifted(by: f - tb.fractionBits)
-                let s = b.netlist.add(a, c, subtract: subtract, name: "y\(i)_sum")
-                outs.append(b.netlist.quantize(s, fraction: f, to: outType, name: "y\(i)"))
+                let s = b.netlist.add(x[i], elements[1][i], subtract: subtract, name: "y\(i)_sum")
+                outs.append(b.netlist.quantize(s, to: outType, name: "y\(i)"))
             }
         case .multiply:
-            let f = model[op.inputs[0]].type.fractionBits + model[op.inputs[1]].type.fractionBits
             for i in x.indices {
                 b.netlist.section("// y[\(i)] = x0[\(i)] * x1[\(i)] (exact), then assigned to \(outType)")
                 let p = b.netlist.multiply(x[i], elements[1][i], name: "y\(i)_prod")
-                b.multipliers += 1
-                outs.append(b.netlist.quantize(p, fraction: f, to: outType, name: "y\(i)"))
+                outs.append(b.netlist.quantize(p, to: outType, name: "y\(i)"))
             }
         case .concatenate:
             for (k, id) in op.inputs.enumerated() where model[id].type.width != outType.width {
@@ -80,28 +58,22 @@ enum OpNetlists {
             outs = elements.flatMap { $0 }
         case .sum:
             b.netlist.section("// y[0] = sum of \(x.count) elements (exact), then assigned to \(outType)")
-            let s = b.netlist.sum(x.map { Netlist.Term(signal: $0, negative: false) }, name: "total")
-            outs = [b.netlist.quantize(s, fraction: fx, to: outType, name: "y0")]
+            let s = b.netlist.sum(x.map { Netlist.Term($0) }, name: "total")
+            outs = [b.netlist.quantize(s, to: outType, name: "y0")]
         case .quantize:
             for (i, v) in x.enumerated() {
                 b.netlist.section("// y[\(i)] = x[\(i)] assigned to \(outType)")
-                outs.append(b.netlist.quantize(v, fraction: fx, to: outType, name: "y\(i)"))
+                outs.append(b.netlist.quantize(v, to: outType, name: "y\(i)"))
             }
         }
-        b.outputs = outs.enumerated().map { i, s in
-            b.netlist.materialize(s, width: outType.width, signed: outType.isSigned, name: "y\(i)_out").node
-        }
-        let adderNodes = b.netlist.nodes.filter { n in
-            n.cost == CostModel.adder && n.expression.contains { if case .text(let t) = $0 { return t == " + " || t == " - " || t.hasSuffix("'d0 - ") } else { return false } }
-        }
-        b.adders = adderNodes.count
-        b.adderBits = adderNodes.reduce(0) { $0 + $1.width }
+        b.netlist.outputs = outs
+        b.netlist.outputType = outType
         return b
     }
 
     // MARK: Dense
 
-    static func dense(_ d: DenseOp, _ x: [Signal], inputType: FixedType, out: FixedType, sharing: Bool, _ b: inout OpNetlist) -> [Signal] {
+    static func dense(_ d: DenseOp, _ x: [NodeID], inputType: FixedType, out: FixedType, sharing: Bool, _ b: inout OpNetlist) throws(VerilogError) -> [NodeID] {
         let A = d.accumulatorType
         let productFraction = d.weightType.fractionBits + inputType.fractionBits
         let s = A.fractionBits - productFraction
@@ -116,37 +88,57 @@ enum OpNetlists {
         b.notes.append(sharing
             ? "\(digitCount) signed digits; \(shared.pairs.count) shared subexpressions, \(SubexpressionSharing.adders(shared)) adders for the products (\(SubexpressionSharing.adders(.init(pairs: [], rows: digitRows))) without sharing)"
             : "\(digitCount) signed digits, no subexpression sharing")
+        // A digit exponent e counts in units of the accumulator's LSB: the
+        // term is x_raw * 2^(e - F_A), that is x * 2^(e - F_A + F_x).
         var sources = x
+        let digitOffset = inputType.fractionBits - A.fractionBits
         func sourceName(_ k: Int) -> String { k < x.count ? "x[\(k)]" : "c\(k - x.count)" }
         if !shared.pairs.isEmpty { b.netlist.section("// shared subexpressions: digit pairs that two or more outputs contain") }
         for (k, p) in shared.pairs.enumerated() {
             b.netlist.section("// c\(k) = \(sourceName(p.first)) \(p.subtract ? "-" : "+") (\(sourceName(p.second)) << \(p.shift))")
-            sources.append(b.netlist.add(sources[p.first], sources[p.second].shifted(by: p.shift), subtract: p.subtract, name: "c\(k)"))
+            sources.append(b.netlist.add(sources[p.first], shift: 0, sources[p.second], shift: p.shift, subtract: p.subtract, name: "c\(k)"))
         }
-        var outs: [Signal] = []
-        for (j, row) in d.rows.enumerated() {
+        let wrap = (bits: A.width, scale: -A.fractionBits)
+        var outs: [NodeID] = []
+        for j in d.rows.indices {
             let name = "y\(j)"
             var terms: [Netlist.Term] = []
             let bias = A.quantize(raw: d.bias[j], from: d.biasType)
-            // Constants print in their own block: the comment goes on the row's first logic node.
-            if bias != 0 { terms.append(Netlist.Term(signal: b.netlist.constant(Int128(bias), name: "\(name)_bias"), negative: false)) }
+            if bias != 0 { terms.append(Netlist.Term(b.netlist.constant(Int128(bias), scale: -A.fractionBits, name: "\(name)_bias"))) }
             let digitTerms = shared.rows[j].map { "\($0.negative ? "-" : "+") \(sourceName($0.source))<<\($0.exponent)" }
             b.netlist.section("// y[\(j)] = Q_A(bias \(bias)) \(digitTerms.joined(separator: " "))\(roundedRows[j].isEmpty ? "" : " + \(roundedRows[j].count) rounded products")")
-            terms += shared.rows[j].map { Netlist.Term(signal: sources[$0.source].shifted(by: $0.exponent), negative: $0.negative) }
+            terms += shared.rows[j].map { Netlist.Term(sources[$0.source], shift: $0.exponent + digitOffset, negative: $0.negative) }
             for term in roundedRows[j] {
+                // w * x by shift and add, read at its real scale, then rounded
+                // to the accumulator's fraction bits (no overflow: the sum wraps).
                 let p = b.netlist.constantProduct(x[term.input], Int128(term.weight), name: "\(name)_m\(term.input)")
-                let q = b.netlist.round(p, fraction: productFraction, to: A.fractionBits, mode: A.quantization, name: "\(name)_m\(term.input)q")
-                terms.append(Netlist.Term(signal: q, negative: false))
+                let real = b.netlist.rescale(p, by: -d.weightType.fractionBits, name: "\(name)_m\(term.input)r")
+                let rounding = try roundingType(b.netlist[real].interval, scale: b.netlist[real].scale,
+                                                fractionBits: A.fractionBits, mode: A.quantization, op: name)
+                terms.append(Netlist.Term(b.netlist.quantize(real, to: rounding, name: "\(name)_m\(term.input)q")))
             }
-            var v = b.netlist.sum(terms, modulo: A.width, name: "\(name)_acc")
-            var f = A.fractionBits
+            var v = b.netlist.sum(terms, wrap: wrap, name: "\(name)_acc")
             if let pre = d.preActivationType {
-                v = b.netlist.quantize(v, fraction: f, to: pre, name: "\(name)_pre")
-                f = pre.fractionBits
+                v = b.netlist.quantize(v, to: pre, name: "\(name)_pre")
             }
-            outs.append(b.netlist.activation(d.activation, v, fraction: f, out: out, name: name))
+            outs.append(b.netlist.activation(d.activation, v, out: out, name: name))
         }
         return outs
+    }
+
+    /// A type with `fractionBits` fraction bits and the rounding `mode`,
+    /// wide enough that no value of `interval * 2^scale` overflows it: the
+    /// assignment is then rounding alone.
+    static func roundingType(_ interval: Interval, scale: Int, fractionBits: Int, mode: QuantizationMode, op: String) throws(VerilogError) -> FixedType {
+        let d = -scale - fractionBits
+        let lo = d > 0 ? Interval.floorShift(interval.lo, d) : interval.lo << (-d)
+        let hi = d > 0 ? Interval.ceilShift(interval.hi, d) + 1 : interval.hi << (-d)
+        let width = Interval.signedWidth(lo, hi)
+        do {
+            return try FixedType(signed: true, width: width, integerBits: width - fractionBits, quantization: mode, overflow: .wrap)
+        } catch {
+            throw .unsupported(op: op, "a product rounded to \(fractionBits) fraction bits needs \(width) bits: \(error)")
+        }
     }
 
     /// Each row's products that are exact in the accumulator, as signed
@@ -157,7 +149,7 @@ enum OpNetlists {
         for row in d.rows {
             var digits: [SubexpressionSharing.Term] = [], rounded: [WeightTerm] = []
             for term in row {
-                let csd = Bits.csd(Int128(term.weight))
+                let csd = SignedDigits.csd(Int128(term.weight))
                 if csd.allSatisfy({ $0.exponent + s >= 0 }) {
                     digits += csd.map { SubexpressionSharing.Term(source: term.input, exponent: $0.exponent + s, negative: $0.negative) }
                 } else {
@@ -169,76 +161,51 @@ enum OpNetlists {
         }
         return (digitRows, roundedRows)
     }
+}
 
-    // MARK: Tables
+// MARK: Tables and softmax
 
-    /// `clamp((x >> shift) + offset, 0, 2^bits - 1)` as the saturating
-    /// assignment of `x` to a `bits`-wide type, plus the offset.
-    static func tableIndex(_ x: Signal, fraction f: Int, bits: Int, integerBits: Int, centred: Bool,
-                           name: String, _ b: inout OpNetlist, op: String) throws(VerilogError) -> Signal {
+extension OpNetlists {
+    /// `clamp(x, type)` for a `bits`-wide index type with `integerBits`
+    /// integer bits (TRN, SAT); a centred index is read in offset binary.
+    static func tableIndex(_ x: NodeID, bits: Int, integerBits: Int, centred: Bool, name: String,
+                           _ b: inout OpNetlist, op: String) throws(VerilogError) -> NodeID {
         let type: FixedType
         do {
             type = try FixedType(signed: centred, width: bits, integerBits: integerBits, quantization: .trn, overflow: .sat)
         } catch {
             throw VerilogError.unsupported(op: op, "table index type: \(error)")
         }
-        let c = b.netlist.quantize(x, fraction: f, to: type, name: name + "_clamp")
-        guard centred else { return c }
-        // Adding 2^(bits-1) to a bits-wide signed code flips its top bit.
-        let expr: Netlist.Fragments = bits == 1 ? [.text("~"), .ref(c.node)]
-            : [.text("{~")] + b.netlist.bits(c, bits - 1, bits - 1) + [.text(", ")] + b.netlist.bits(c, bits - 2, 0) + [.text("}")]
-        let n = b.netlist.add(name, width: bits, cost: 0, expr)
-        return Signal(node: n, width: bits, signed: false, lo: 0, hi: (Int128(1) << bits) - 1)
+        let c = b.netlist.quantize(x, to: type, name: name + "_clamp")
+        return centred ? b.netlist.offsetBinary(c, bits: bits, name: name) : c
     }
 
-    /// A ROM as a Verilog function with one case per word.
-    static func romFunction(_ name: String, indexBits: Int, type: FixedType, values: [Int64], comment: String) -> String {
-        var s = "// \(comment)\n// \(values.count) words of \(type) (raw codes)\n"
-        s += "function [\(type.width - 1):0] \(name);\n    input [\(indexBits - 1):0] index;\n    begin\n        case (index)\n"
-        for (i, v) in values.enumerated() {
-            s += "            \(indexBits)'d\(i): \(name) = \(Bits.literal(Int128(v), width: type.width));\n"
-        }
-        s += "        endcase\n    end\nendfunction\n"
-        return s
-    }
-
-    static func romRead(_ function: String, _ index: Signal, type: FixedType, name: String, _ b: inout OpNetlist) -> Signal {
-        let n = b.netlist.add(name, width: type.width, cost: CostModel.rom(indexBits: index.width),
-                              [.text("\(function)("), .ref(index.node), .text(")")])
-        return Signal(node: n, width: type.width, signed: type.isSigned, lo: Int128(type.minRaw), hi: Int128(type.maxRaw))
-    }
-
-    static func table(_ t: TableOp, _ x: [Signal], fraction f: Int, out: FixedType, _ b: inout OpNetlist) throws(VerilogError) -> [Signal] {
+    static func table(_ t: TableOp, _ x: [NodeID], out: FixedType, _ b: inout OpNetlist) throws(VerilogError) -> [NodeID] {
         let fn = "\(t.function.rawValue)_rom"
-        let shift = t.shift(inputFractionBits: f)
-        b.functions.append(romFunction(fn, indexBits: t.indexBits, type: out, values: t.values,
-                                       comment: "\(t.function.rawValue) over [-2^\(t.rangeLog2), 2^\(t.rangeLog2)) in \(t.values.count) bins"))
-        b.notes.append("index = clamp((x >>> \(shift)) + \(1 << (t.indexBits - 1)), 0, \((1 << t.indexBits) - 1)), one ROM read per element")
-        b.romWords += t.values.count * x.count
-        return try x.enumerated().map { (i, v) throws(VerilogError) -> Signal in
+        let f = -b.netlist[x[0]].scale
+        let table = b.netlist.addTable(Table(name: fn, values: t.values, indexBits: t.indexBits,
+                                             comment: "\(t.function.rawValue) over [-2^\(t.rangeLog2), 2^\(t.rangeLog2)) in \(t.values.count) bins, \(out) raw codes"))
+        b.notes.append("index = clamp((x >>> \(t.shift(inputFractionBits: f))) + \(1 << (t.indexBits - 1)), 0, \((1 << t.indexBits) - 1)), one ROM read per element")
+        return try x.enumerated().map { (i, v) throws(VerilogError) -> NodeID in
             b.netlist.section("// y[\(i)] = \(fn)[index(x[\(i)])]")
-            let idx = try tableIndex(v, fraction: f, bits: t.indexBits, integerBits: t.rangeLog2 + 1, centred: true,
-                                     name: "y\(i)_index", &b, op: fn)
-            return romRead(fn, idx, type: out, name: "y\(i)", &b)
+            let idx = try tableIndex(v, bits: t.indexBits, integerBits: t.rangeLog2 + 1, centred: true, name: "y\(i)_index", &b, op: fn)
+            return b.netlist.lookup(table, index: idx, scale: -out.fractionBits, name: "y\(i)")
         }
     }
 
-    // MARK: Softmax
-
-    static func softmax(_ s: SoftmaxOp, _ x: [Signal], fraction f: Int, out: FixedType, _ b: inout OpNetlist) throws(VerilogError) -> [Signal] {
-        let expShift = s.expShift(inputFractionBits: f)
-        b.functions.append(romFunction("exp_rom", indexBits: s.expIndexBits, type: s.expType, values: s.expValues,
-                                       comment: "exp(-d) over [0, 2^\(s.expRangeLog2))"))
-        b.functions.append(romFunction("inverse_rom", indexBits: s.inverseIndexBits, type: s.inverseType, values: s.inverseValues,
-                                       comment: "1/s over [0, 2^\(s.inverseRangeLog2))"))
-        b.notes.append("m = max x; e_i = exp_rom[min((m - x_i) >> \(expShift), \((1 << s.expIndexBits) - 1))]; s = sum e_i (\(s.sumType))")
+    static func softmax(_ s: SoftmaxOp, _ x: [NodeID], out: FixedType, _ b: inout OpNetlist) throws(VerilogError) -> [NodeID] {
+        let f = -b.netlist[x[0]].scale
+        let expTable = b.netlist.addTable(Table(name: "exp_rom", values: s.expValues, indexBits: s.expIndexBits,
+                                                comment: "exp(-d) over [0, 2^\(s.expRangeLog2)), \(s.expType) raw codes"))
+        let inverseTable = b.netlist.addTable(Table(name: "inverse_rom", values: s.inverseValues, indexBits: s.inverseIndexBits,
+                                                    comment: "1/s over [0, 2^\(s.inverseRangeLog2)), \(s.inverseType) raw codes"))
+        b.notes.append("m = max x; e_i = exp_rom[min((m - x_i) >> \(s.expShift(inputFractionBits: f)), \((1 << s.expIndexBits) - 1))]; s = sum e_i (\(s.sumType))")
         b.notes.append("inv = inverse_rom[min(s >> \(s.inverseShift), \((1 << s.inverseIndexBits) - 1))]; y_i = Q_out(e_i * inv)")
-        b.romWords += s.expValues.count * x.count + s.inverseValues.count
         b.netlist.section("// m = max of the inputs (comparator tree)")
         var level = x
         var k = 0
         while level.count > 1 {
-            var next: [Signal] = []
+            var next: [NodeID] = []
             var i = 0
             while i + 1 < level.count {
                 next.append(b.netlist.maximum(level[i], level[i + 1], name: "max\(k)"))
@@ -249,50 +216,49 @@ enum OpNetlists {
             level = next
         }
         let m = level[0]
-        var e: [Signal] = []
+        var e: [NodeID] = []
         for (i, xi) in x.enumerated() {
             b.netlist.section("// e[\(i)] = exp_rom[index(m - x[\(i)])]")
             let d = b.netlist.add(m, xi, subtract: true, name: "d\(i)")
-            let dn = d.assuming(lo: 0, hi: d.hi)
-            let idx = try tableIndex(dn, fraction: f, bits: s.expIndexBits, integerBits: s.expRangeLog2, centred: false,
-                                     name: "e\(i)_index", &b, op: "exp")
-            e.append(romRead("exp_rom", idx, type: s.expType, name: "e\(i)", &b))
+            let dn = b.netlist.assume(d, Interval(0, max(b.netlist[d].interval.hi, 0)), name: "d\(i)_nonneg")
+            let idx = try tableIndex(dn, bits: s.expIndexBits, integerBits: s.expRangeLog2, centred: false, name: "e\(i)_index", &b, op: "exp")
+            e.append(b.netlist.lookup(expTable, index: idx, scale: -s.expType.fractionBits, name: "e\(i)"))
         }
         b.netlist.section("// s = sum of e (exact); inv = inverse_rom[index(s)]")
-        let total = b.netlist.sum(e.map { Netlist.Term(signal: $0, negative: false) }, name: "esum")
-        let sumNonNegative = total.assuming(lo: 0, hi: total.hi)
-        let idx = try tableIndex(sumNonNegative, fraction: s.sumType.fractionBits, bits: s.inverseIndexBits,
-                                 integerBits: s.inverseRangeLog2, centred: false, name: "inv_index", &b, op: "inverse")
-        let inv = romRead("inverse_rom", idx, type: s.inverseType, name: "inv", &b)
-        let pf = s.expType.fractionBits + s.inverseType.fractionBits
+        let total = b.netlist.sum(e.map { Netlist.Term($0) }, name: "esum")
+        // The sum's integer is read with the sum type's fraction bits, as the reference does.
+        let atSumScale = b.netlist.rescale(total, by: -s.sumType.fractionBits - b.netlist[total].scale, name: "esum_s")
+        let nonNegative = b.netlist.assume(atSumScale, Interval(0, max(b.netlist[atSumScale].interval.hi, 0)), name: "esum_nonneg")
+        let idx = try tableIndex(nonNegative, bits: s.inverseIndexBits, integerBits: s.inverseRangeLog2, centred: false,
+                                 name: "inv_index", &b, op: "inverse")
+        let inv = b.netlist.lookup(inverseTable, index: idx, scale: -s.inverseType.fractionBits, name: "inv")
         return e.enumerated().map { i, ei in
             b.netlist.section("// y[\(i)] = Q_out(e[\(i)] * inv)")
             let p = b.netlist.multiply(ei, inv, name: "y\(i)_prod")
-            b.multipliers += 1
-            return b.netlist.quantize(p, fraction: pf, to: out, name: "y\(i)")
+            return b.netlist.quantize(p, to: out, name: "y\(i)")
         }
     }
 }
 
 extension Netlist {
-    /// `Q_out(act(v))` for a value `v` with `fraction` fraction bits.
-    mutating func activation(_ a: PointwiseActivation, _ v: Signal, fraction f: Int, out: FixedType, name: String) -> Signal {
+    /// `Q_out(act(v))`.
+    mutating func activation(_ a: PointwiseActivation, _ v: NodeID, out: FixedType, name: String) -> NodeID {
         switch a {
         case .linear:
-            return quantize(v, fraction: f, to: out, name: name)
+            return quantize(v, to: out, name: name)
         case .relu:
-            return quantize(relu(v, name: name + "_relu"), fraction: f, to: out, name: name)
+            return quantize(relu(v, name: name + "_relu"), to: out, name: name)
         case .leakyReLU(let alpha, let alphaType):
-            let fa = f + alphaType.fractionBits
-            if v.lo >= 0 { return quantize(v, fraction: f, to: out, name: name) }
-            if v.hi < 0 {
-                return quantize(constantProduct(v, Int128(alpha), name: name + "_neg"), fraction: fa, to: out, name: name + "_n")
+            let i = self[v].interval
+            func scaled(_ x: NodeID, _ suffix: String) -> NodeID {
+                rescale(constantProduct(x, Int128(alpha), name: name + suffix), by: -alphaType.fractionBits, name: name + suffix + "r")
             }
+            if i.lo >= 0 { return quantize(v, to: out, name: name) }
+            if i.hi < 0 { return quantize(scaled(v, "_neg"), to: out, name: name + "_n") }
             // Both branches are computed; each may assume its own sign of v.
-            let positive = quantize(v.assuming(lo: 0, hi: v.hi), fraction: f, to: out, name: name + "_p")
-            let scaled = constantProduct(v.assuming(lo: v.lo, hi: -1), Int128(alpha), name: name + "_neg")
-            let negative = quantize(scaled, fraction: fa, to: out, name: name + "_n")
-            return mux(signBit(v), negative, positive, width: out.width, signed: out.isSigned, name: name)
+            let positive = quantize(assume(v, Interval(0, i.hi), name: name + "_pos"), to: out, name: name + "_p")
+            let negative = quantize(scaled(assume(v, Interval(i.lo, -1), name: name + "_ng"), "_neg"), to: out, name: name + "_n")
+            return select(v, negative: negative, otherwise: positive, name: name)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ModelIR
+import NetlistIR
 import Templates
 
 /// The top module: splits `in_data` into the model's input tensors,
@@ -22,10 +23,10 @@ struct TopModule {
     let clockNs: Double
 
     init(model: LoweredModel, top: String, ops: [(op: LoweredOp, module: String, latency: Int, ports: [String])],
-         options: VerilogOptions, cost: CostModel) throws(VerilogError) {
+         options: VerilogOptions) throws(VerilogError) {
         self.top = top
         self.model = model
-        self.addersPerStage = cost.budget / CostModel.adder
+        self.addersPerStage = options.effectiveAddersPerStage
         self.clockNs = options.clockNs
         var ready: [Int?] = Array(repeating: nil, count: model.tensors.count)
         for id in model.inputs { ready[id.index] = 0 }
@@ -118,7 +119,7 @@ struct TopModule {
         line()
         line("    // ---- model outputs, aligned to cycle \(latency) ----")
         let names = model.outputs.reversed().map { view($0, at: latency) }
-        line("    assign out_data = " + ModulePrinter.concatenation(names, indent: "        ") + ";")
+        line("    assign out_data = " + VerilogPrinter.concatenation(names, indent: "        ") + ";")
         self.body = out
         self.delayRegisterBits = delayBits
     }

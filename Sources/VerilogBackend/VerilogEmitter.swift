@@ -1,5 +1,6 @@
 import FixedPoint
 import ModelIR
+import NetlistIR
 import Templates
 
 /// Settings of the Verilog backend.
@@ -110,7 +111,7 @@ public enum VerilogEmitter {
         } else {
             do { templates = try TemplateLibrary.locate() } catch { throw .template(error) }
         }
-        let cost = CostModel(addersPerStage: options.effectiveAddersPerStage)
+        let budget = options.effectiveAddersPerStage * LogicDepth.adder
         let top = identifier(model.name)
 
         var files: [GeneratedFile] = []
@@ -118,18 +119,19 @@ public enum VerilogEmitter {
         var builtOps: [(op: LoweredOp, module: String, latency: Int, ports: [String])] = []
         for op in model.ops {
             let built = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions)
-            let schedule = Schedule(built.netlist, outputs: built.outputs, cost: cost)
+            let (netlist, latency) = Pipeline.run(built.netlist, budget: budget)
             let moduleName = "\(top)_\(op.name)"
-            let text = try renderOpModule(op, moduleName: moduleName, built: built, schedule: schedule,
-                                          model: model, budget: cost.budget, templates: templates)
+            let text = try renderOpModule(op, moduleName: moduleName, netlist: netlist, notes: built.notes, latency: latency,
+                                          model: model, budget: budget, templates: templates)
             files.append(GeneratedFile(path: "\(moduleName).v", contents: text))
-            builtOps.append((op, moduleName, schedule.latency, built.ports.map(\.name)))
+            builtOps.append((op, moduleName, latency, netlist.ports.map(\.name)))
+            let stats = NetlistStatistics(netlist)
             modules.append(VerilogModuleInfo(
                 module: moduleName, op: op.name, kind: op.kind.kindName, sourceLayers: op.sourceLayers,
-                startCycle: 0, latency: schedule.latency, adders: built.adders, adderBits: built.adderBits, multipliers: built.multipliers,
-                romWords: built.romWords, registerBits: schedule.registerBits(built.netlist)))
+                startCycle: 0, latency: latency, adders: stats.adders, adderBits: stats.adderBits, multipliers: stats.multipliers,
+                romWords: stats.romWords, registerBits: stats.registerBits))
         }
-        let topText = try TopModule(model: model, top: top, ops: builtOps, options: options, cost: cost)
+        let topText = try TopModule(model: model, top: top, ops: builtOps, options: options)
         for i in modules.indices { modules[i].startCycle = topText.startCycles[i] }
         let inputLayout = layout(model.inputs.map { model[$0] })
         let outputLayout = layout(model.outputs.map { model[$0] })
@@ -141,7 +143,7 @@ public enum VerilogEmitter {
         files.append(GeneratedFile(path: tbPath, contents: tb))
         return VerilogDesign(topModule: top, latency: topText.latency, files: files, verilogFiles: verilogFiles,
                              testbenchFile: tbPath, modules: modules, inputLayout: inputLayout, outputLayout: outputLayout,
-                             addersPerStage: cost.budget / CostModel.adder, clockNs: options.clockNs,
+                             addersPerStage: options.effectiveAddersPerStage, clockNs: options.clockNs,
                              delayRegisterBits: topText.delayRegisterBits)
     }
 
@@ -157,26 +159,28 @@ public enum VerilogEmitter {
         return fields
     }
 
-    static func renderOpModule(_ op: LoweredOp, moduleName: String, built: OpNetlist, schedule: Schedule,
+    static func renderOpModule(_ op: LoweredOp, moduleName: String, netlist: Netlist, notes: [String], latency: Int,
                                model: LoweredModel, budget: Int, templates: TemplateLibrary) throws(VerilogError) -> String {
         var ports: [String] = []
-        if schedule.latency > 0 { ports.append("    input  wire clk") }
-        for (name, tensor) in built.ports {
-            ports.append("    input  wire [\(tensor.size * tensor.type.width - 1):0] \(name)")
+        if latency > 0 { ports.append("    input  wire clk") }
+        for port in netlist.ports {
+            ports.append("    input  wire [\(port.size * port.type.width - 1):0] \(port.name)")
         }
         let out = model[op.output]
         ports.append("    output wire [\(out.size * out.type.width - 1):0] y")
-        var notes = built.notes
+        var notes = notes
         notes.insert("y = tensor '\(out.name)', \(out.size) x \(out.type)", at: 0)
-        let body = ModulePrinter(netlist: built.netlist, schedule: schedule).render(outputs: built.outputs, outputPort: "y")
+        let stats = NetlistStatistics(netlist)
+        notes.append("\(stats.adders) adders (\(stats.adderBits) adder bits), \(stats.registerBits) register bits"
+                     + (stats.romWords > 0 ? ", \(stats.romWords) ROM words" : "") + (stats.multipliers > 0 ? ", \(stats.multipliers) multipliers" : ""))
         let context: [String: Any] = [
             "module": moduleName, "kind": op.kind.kindName, "op": op.name,
             "layers": op.sourceLayers.joined(separator: ", "),
             "notes": notes.map { ["line": $0] },
-            "latency": "\(schedule.latency)", "budget": "\(budget)",
+            "latency": "\(latency)", "budget": "\(budget)",
             "ports": ports.joined(separator: ",\n"),
-            "functions": built.functions.joined(separator: "\n"),
-            "body": body,
+            "functions": VerilogPrinter.tableFunctions(netlist).joined(separator: "\n"),
+            "body": VerilogPrinter.body(netlist, outputPort: "y"),
         ]
         do { return try templates.render("verilog/op_module.v", context) } catch { throw .template(error) }
     }

@@ -1,5 +1,6 @@
 import Testing
 @testable import VerilogBackend
+import NetlistIR
 
 /// Canonical signed-digit decomposition of the constant weights.
 @Suite struct CSDTests {
@@ -9,7 +10,7 @@ import Testing
 
     @Test func digitsSumToTheConstantWithNoTwoAdjacent() {
         for c in Int128(-5000)...5000 {
-            let d = Bits.csd(c)
+            let d = SignedDigits.csd(c)
             #expect(Self.value(d) == c)
             for (a, b) in zip(d, d.dropFirst()) { #expect(b.exponent - a.exponent >= 2) }
         }
@@ -30,16 +31,16 @@ import Testing
             best[c] = r
             return r
         }
-        for c in Int128(-2048)...2048 { #expect(Bits.csd(c).count == minimal(c)) }
+        for c in Int128(-2048)...2048 { #expect(SignedDigits.csd(c).count == minimal(c)) }
     }
 
     @Test func powersOfTwoAreASingleDigit() {
         for k in 0..<40 {
-            #expect(Bits.csd(Int128(1) << k).map(\.exponent) == [k])
-            #expect(Bits.csd(-(Int128(1) << k)).map(\.negative) == [true])
+            #expect(SignedDigits.csd(Int128(1) << k).map(\.exponent) == [k])
+            #expect(SignedDigits.csd(-(Int128(1) << k)).map(\.negative) == [true])
         }
-        #expect(Bits.csd(0).isEmpty)
-        #expect(Bits.csd(7).count == 2)   // 8 - 1
-        #expect(Bits.csd(-93).count == 4)
+        #expect(SignedDigits.csd(0).isEmpty)
+        #expect(SignedDigits.csd(7).count == 2)   // 8 - 1
+        #expect(SignedDigits.csd(-93).count == 4)
     }
 }

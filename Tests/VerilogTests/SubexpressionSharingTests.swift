@@ -1,5 +1,6 @@
 import Testing
 import ModelZoo
+import NetlistIR
 @testable import VerilogBackend
 
 /// The digit-pair sharing of constant matrix products, on its own: it must
@@ -11,7 +12,7 @@ import ModelZoo
     static func rows(_ weights: [[Int128]], shift: Int = 0) -> [[Term]] {
         weights.map { row in
             row.enumerated().flatMap { i, w in
-                Bits.csd(w).map { Term(source: i, exponent: $0.exponent + shift, negative: $0.negative) }
+                SignedDigits.csd(w).map { Term(source: i, exponent: $0.exponent + shift, negative: $0.negative) }
             }
         }
     }

@@ -1,0 +1,137 @@
+/// Prints a netlist as the body of a Verilog module: input slices,
+/// constants, then stage by stage the wires computed in that stage and the
+/// registers that carry values into the next, then the output port. A pure
+/// function of the netlist: the same netlist gives the same text.
+public enum VerilogPrinter {
+    typealias Wire = VerilogExpressions.Wire
+    typealias E = VerilogExpressions
+
+    /// The module body; `outputPort` receives output `i` at bits
+    /// `[i*W +: W]`, `W` the output type's width.
+    public static func body(_ n: Netlist, outputPort: String) -> String {
+        var out = ""
+        func line(_ s: String) { out += s + "\n" }
+        func sections(_ i: Int) { for c in n.sections[i] ?? [] { line("    " + c) } }
+        func wire(_ id: NodeID) -> Wire { Wire(name: n[id].name, width: n[id].width, signed: n[id].isSigned) }
+
+        line("    // ---- inputs ----")
+        for (i, node) in n.nodes.enumerated() {
+            guard case let .input(port, element) = node.operation else { continue }
+            sections(i)
+            let W = n.ports[port].type.width
+            let lo = element * W, hi = lo + W - 1
+            line("    wire [\(node.width - 1):0] \(node.name) = \(n.ports[port].name)[\(hi == lo ? "\(lo)" : "\(hi):\(lo)")];")
+        }
+        let constants = n.nodes.indices.filter { if case .constant = n.nodes[$0].operation { return true } else { return false } }
+        if !constants.isEmpty {
+            line("")
+            line("    // ---- constants ----")
+            for i in constants {
+                guard case let .constant(v) = n.nodes[i].operation else { continue }
+                let node = n.nodes[i]
+                line("    wire [\(node.width - 1):0] \(node.name) = \(E.literal(v, width: node.width));" + (node.comment.map { " // \($0)" } ?? ""))
+            }
+        }
+        let lastStage = n.nodes.map(\.stage).max() ?? 0
+        for t in 0...lastStage {
+            let logic = n.nodes.indices.filter { i in
+                switch n.nodes[i].operation {
+                case .input, .constant, .register: return false
+                default: return n.nodes[i].stage == t
+                }
+            }
+            if !logic.isEmpty || lastStage > 0 {
+                line("")
+                line("    // ---- stage \(t) ----")
+            }
+            for i in logic {
+                sections(i)
+                for l in declaration(NodeID(i), n, wire) { line("    " + l) }
+            }
+            let registers = n.nodes.indices.filter { i in
+                if case .register = n.nodes[i].operation { return n.nodes[i].stage == t + 1 }
+                return false
+            }
+            guard !registers.isEmpty else { continue }
+            line("")
+            line("    // stage \(t) -> \(t + 1) pipeline registers")
+            for i in registers { line("    reg [\(n.nodes[i].width - 1):0] \(n.nodes[i].name);") }
+            line("    always @(posedge clk) begin")
+            for i in registers {
+                guard case let .register(a) = n.nodes[i].operation else { continue }
+                line("        \(n.nodes[i].name) <= \(E.aligned(wire(a), width: n.nodes[i].width));")
+            }
+            line("    end")
+        }
+        line("")
+        line("    // ---- output: element i at bits [i*W +: W] ----")
+        let W = n.outputType?.width ?? 1
+        let names = n.outputs.reversed().map { E.aligned(wire($0), width: W) }
+        line("    assign \(outputPort) = " + concatenation(names, indent: "        ") + ";")
+        return out
+    }
+
+    /// The line(s) declaring a combinational node.
+    static func declaration(_ id: NodeID, _ n: Netlist, _ wire: (NodeID) -> Wire) -> [String] {
+        let node = n[id]
+        let w = node.width
+        let comment = node.comment.map { " // \($0)" } ?? ""
+        func assign(_ expr: String) -> [String] { ["wire [\(w - 1):0] \(node.name) = \(expr);\(comment)"] }
+        switch node.operation {
+        case .input, .constant, .register:
+            return []
+        case let .add(a, ka, b, kb, subtract):
+            return assign("\(E.aligned(wire(a), width: w, shift: ka)) \(subtract ? "-" : "+") \(E.aligned(wire(b), width: w, shift: kb))")
+        case let .negate(a):
+            return assign("\(w)'d0 - \(E.aligned(wire(a), width: w))")
+        case let .wrap(a, _), let .view(a):
+            return assign(E.aligned(wire(a), width: w))
+        case let .quantize(a, type):
+            let x = n[a]
+            return QuantizePrinter(name: node.name, width: w, source: wire(a), sourceInterval: x.interval,
+                                   sourceScale: x.scale, type: type).lines()
+        case let .relu(a):
+            return assign("\(E.signBit(wire(a))) ? \(w)'d0 : \(E.aligned(wire(a), width: w))")
+        case let .maximum(a, b):
+            let ia = n[a].interval, ib = n[b].interval
+            let cw = Interval.signedWidth(min(ia.lo, ib.lo), max(ia.hi, ib.hi))
+            let ea = E.aligned(wire(a), width: cw), eb = E.aligned(wire(b), width: cw)
+            return assign("($signed(\(ea)) > $signed(\(eb))) ? \(E.aligned(wire(a), width: w)) : \(E.aligned(wire(b), width: w))")
+        case let .select(test, negative, otherwise):
+            return assign("\(E.signBit(wire(test))) ? \(E.aligned(wire(negative), width: w)) : \(E.aligned(wire(otherwise), width: w))")
+        case let .offsetBinary(a, bits):
+            // The top bit of the bits-wide code inverted (the node is bits wide).
+            return assign("\(E.aligned(wire(a), width: bits)) ^ \(E.literal(Int128(1) << (bits - 1), width: bits))")
+        case let .lookup(table, index):
+            return assign("\(n.tables[table].name)(\(E.aligned(wire(index), width: n.tables[table].indexBits)))")
+        case let .multiply(a, b):
+            return assign("\(E.aligned(wire(a), width: w)) * \(E.aligned(wire(b), width: w))")
+        }
+    }
+
+    /// The Verilog functions holding the netlist's tables, one case per word,
+    /// each word at the width of the nodes that read it.
+    public static func tableFunctions(_ n: Netlist) -> [String] {
+        n.tables.map { t in
+            let w = t.interval.width
+            var s = "// \(t.comment)\n// \(t.values.count) words, range \(t.interval)\n"
+            s += "function [\(w - 1):0] \(t.name);\n    input [\(t.indexBits - 1):0] index;\n    begin\n        case (index)\n"
+            for (i, v) in t.values.enumerated() {
+                s += "            \(t.indexBits)'d\(i): \(t.name) = \(E.literal(Int128(v), width: w));\n"
+            }
+            s += "        endcase\n    end\nendfunction\n"
+            return s
+        }
+    }
+
+    /// `{a, b, c}` wrapped every eight items, or the single item.
+    public static func concatenation(_ items: [String], indent: String) -> String {
+        if items.count == 1 { return items[0] }
+        var s = "{"
+        for (i, item) in items.enumerated() {
+            if i > 0 { s += i % 8 == 0 ? ",\n" + indent : ", " }
+            s += item
+        }
+        return s + "}"
+    }
+}
