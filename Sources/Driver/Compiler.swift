@@ -20,6 +20,19 @@ public struct CompileOptions: Sendable {
     /// Events shipped as test vectors with the HLS project (nil: a seeded sample).
     public var testInputs: EventTable?
 
+    /// The clock periods `--clock-ns` accepts: 0.1 ns (10 GHz, beyond any
+    /// FPGA) to 1000 ns (1 MHz, far below an L1 trigger's 40 MHz).
+    public static let clockRange: ClosedRange<Double> = 0.1...1000
+
+    /// Refuses a clock period outside ``clockRange`` (NaN and infinities
+    /// included), naming the option.
+    public static func checkClock(_ ns: Double, option: String = "--clock-ns") throws(DriverError) {
+        guard clockRange.contains(ns) else {
+            throw .option("\(option): \(ns) ns is outside the accepted range "
+                + "\(clockRange.lowerBound)...\(clockRange.upperBound) ns")
+        }
+    }
+
     public init(target: CompileTarget = .fpga, clockNs: Double = 5.0, reuseFactor: Int = 1, testInputs: EventTable? = nil) {
         self.target = target
         self.clockNs = clockNs

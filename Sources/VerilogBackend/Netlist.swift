@@ -111,8 +111,9 @@ public struct CostModel: Sendable, Equatable {
     /// Depth units allowed per pipeline stage.
     public var budget: Int
 
+    /// `addersPerStage` is clamped to 1 ... ``VerilogOptions/maxAddersPerStage``.
     public init(addersPerStage: Int) {
-        budget = max(1, addersPerStage) * Self.adder
+        budget = min(max(1, addersPerStage), VerilogOptions.maxAddersPerStage) * Self.adder
     }
 
     /// A node's cost, clamped so that a single node always fits a stage.

@@ -15,7 +15,7 @@ struct CompileCommand: AsyncParsableCommand {
     @Option(help: "Output folder (default: hls-out/<model name>).")
     var out: String?
 
-    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns; sets the pipeline depth of the Verilog and the HLS clock.")
+    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns (0.1 to 1000); sets the pipeline depth of the Verilog and the HLS clock.")
     var clockNs: Double = 5.0
 
     @Option(help: "HLS reuse factor: 1 is fully parallel (latency strategy), larger shares multipliers (resource strategy).")
@@ -29,7 +29,7 @@ struct CompileCommand: AsyncParsableCommand {
             guard let target = CompileTarget(rawValue: target) else {
                 throw DriverError.option("--target must be one of: " + CompileTarget.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            guard clockNs > 0, clockNs.isFinite else { throw DriverError.option("--clock-ns must be a positive number") }
+            try CompileOptions.checkClock(clockNs)
             guard reuse >= 1 else { throw DriverError.option("--reuse must be at least 1") }
             let loaded = try modelOptions.load()
             var options = CompileOptions(target: target, clockNs: clockNs, reuseFactor: reuse)

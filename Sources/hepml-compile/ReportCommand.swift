@@ -38,7 +38,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Output folder for report.json, report.html and summary.txt.")
     var out: String = "report"
 
-    @Option(name: .customLong("clock-ns"), help: "Clock period in ns (pipeline depth and latency in ns).")
+    @Option(name: .customLong("clock-ns"), help: "Clock period in ns, 0.1 to 1000 (pipeline depth and latency in ns).")
     var clockNs: Double = 5.0
 
     @Option(help: "FPGA part for resource fractions: xcvu13p, xcvu9p, xcku115 or xc7vx690t (a full part number works too).")
@@ -77,7 +77,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func report() async throws(DriverError) {
-        guard clockNs > 0, clockNs.isFinite else { throw .option("--clock-ns must be a positive number") }
+        try CompileOptions.checkClock(clockNs)
         guard backgroundAcceptance > 0, backgroundAcceptance <= 1 else { throw .option("--background-acceptance must be in (0, 1]") }
         if let rateHz, !(rateHz > 0 && rateHz <= 40e6) { throw .option("--rate-hz must be in (0, 40e6]") }
         guard let fpga = FPGAPart.named(part) else {

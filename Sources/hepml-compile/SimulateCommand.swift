@@ -25,7 +25,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Where to write the RTL outputs (CSV, real values, one row per event).")
     var output: String
 
-    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns; sets the logic depth per pipeline stage.")
+    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns (0.1 to 1000); sets the logic depth per pipeline stage.")
     var clockNs: Double = 5.0
 
     @Option(help: ArgumentHelp("Folder for the Verilator builds (cached by design); default: a folder in the temporary directory.", valueName: "dir"))
@@ -35,12 +35,12 @@ struct SimulateCommand: AsyncParsableCommand {
     var jobs: Int = 2
 
     func validate() throws {
-        guard clockNs > 0, clockNs.isFinite else { throw ValidationError("--clock-ns must be a positive number of nanoseconds") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() async throws {
         do {
+            try CompileOptions.checkClock(clockNs)
             let loaded = try modelOptions.load()
             let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
             let simulation: VerilatorSimulation
