@@ -1,6 +1,7 @@
 import Foundation
 import ModelIR
 import TensorIO
+import VerilogBackend
 
 /// What `hepml-compile model.json --target ...` produces.
 public enum CompileTarget: String, CaseIterable, Sendable {
@@ -19,6 +20,8 @@ public struct CompileOptions: Sendable {
     public var reuseFactor: Int
     /// Events shipped as test vectors with the HLS project (nil: a seeded sample).
     public var testInputs: EventTable?
+    /// The largest op, in ``RTLSize`` terms, the Verilog target emits.
+    public var maxRTLSize: Int = RTLSize.defaultLimit
 
     /// The clock periods `--clock-ns` accepts: 0.1 ns (10 GHz, beyond any
     /// FPGA) to 1000 ns (1 MHz, far below an L1 trigger's 40 MHz).
@@ -54,6 +57,7 @@ public enum Compiler {
         let model = loaded.model
         var files = [GeneratedFile(path: "lowered.txt", contents: LoweredPrinter.print(model))]
         var summary = loaded.lowering.log
+        if options.target != .hls { try CompilerDriver.checkRTLSize(model, file: loaded.path, limit: options.maxRTLSize) }
         let backends = try BackendRunner.run(model, options: options)
         files += backends.files
         summary += backends.summary

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Driver
 import Foundation
+import VerilogBackend
 
 /// Options shared by every command that reads a model.
 struct ModelOptions: ParsableArguments {
@@ -12,6 +13,24 @@ struct ModelOptions: ParsableArguments {
 
     func load() throws(DriverError) -> LoadedModel {
         try CompilerDriver.load(modelPath: model, precision: precision)
+    }
+}
+
+/// The RTL size limit of the commands that emit Verilog.
+struct RTLSizeOptions: ParsableArguments {
+    @Option(name: .customLong("max-rtl-size"), help: ArgumentHelp(
+        "Refuse to emit Verilog for a layer estimated above this many terms (signed digits of the weights, adders, ROM words); default \(RTLSize.defaultLimit), about a minute and 500 MB.",
+        valueName: "terms"))
+    var maxRTLSize: Int = RTLSize.defaultLimit
+
+    /// Checks the option, then the model against it.
+    func check(_ loaded: LoadedModel) throws(DriverError) {
+        try checkOption()
+        try CompilerDriver.checkRTLSize(loaded.model, file: loaded.path, limit: maxRTLSize)
+    }
+
+    func checkOption() throws(DriverError) {
+        guard maxRTLSize >= 1 else { throw .option("--max-rtl-size must be at least 1, got \(maxRTLSize)") }
     }
 }
 

@@ -21,6 +21,8 @@ struct CompileCommand: AsyncParsableCommand {
     @Option(help: "HLS reuse factor: 1 is fully parallel (latency strategy), larger shares multipliers (resource strategy).")
     var reuse: Int = 1
 
+    @OptionGroup var rtlSize: RTLSizeOptions
+
     @Option(name: .customLong("test-input"), help: "Events (CSV or .npy) to ship as the HLS testbench's vectors (default: a seeded random sample).")
     var testInput: String?
 
@@ -30,9 +32,11 @@ struct CompileCommand: AsyncParsableCommand {
                 throw DriverError.option("--target must be one of: " + CompileTarget.allCases.map(\.rawValue).joined(separator: ", "))
             }
             try CompileOptions.checkClock(clockNs)
+            try rtlSize.checkOption()
             guard reuse >= 1 else { throw DriverError.option("--reuse must be at least 1") }
             let loaded = try modelOptions.load()
             var options = CompileOptions(target: target, clockNs: clockNs, reuseFactor: reuse)
+            options.maxRTLSize = rtlSize.maxRTLSize
             if let testInput { options.testInputs = try CompilerDriver.readEvents(path: testInput, for: loaded.model) }
             let design = try Compiler.compile(loaded, options: options)
             let folder = out ?? "hls-out/\(loaded.model.name)"

@@ -28,6 +28,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("clock-ns"), help: "Target clock period in ns (0.1 to 1000); sets the logic depth per pipeline stage.")
     var clockNs: Double = 5.0
 
+    @OptionGroup var rtlSize: RTLSizeOptions
+
     @Option(help: ArgumentHelp("Folder for the Verilator builds (cached by design); default: a folder in the temporary directory.", valueName: "dir"))
     var work: String?
 
@@ -42,6 +44,7 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             try CompileOptions.checkClock(clockNs)
             let loaded = try modelOptions.load()
+            try rtlSize.check(loaded)
             let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
             let simulation: VerilatorSimulation
             let result: VerilatorSimulation.Result
