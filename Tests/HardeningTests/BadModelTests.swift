@@ -140,10 +140,10 @@ import Testing
     @Test func aDirectoryOrAMissingFileIsAnInputError() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        for path in [dir.path, dir.appendingPathComponent("absent.json").path] {
+        for (path, reason) in [(dir.path, "it is a directory"), (dir.appendingPathComponent("absent.json").path, "no such file (does it exist?)")] {
             let r = try CLI.run([path, "--out", dir.appendingPathComponent("out").path], timeout: 10)
             #expect(r.code == 2, "\(path): \(r.err)")
-            #expect(r.err.contains("cannot read the model file"), "\(r.err)")
+            #expect(r.err.contains("\(path): cannot read the model file: \(reason)"), "\(r.err)")
         }
     }
 }
