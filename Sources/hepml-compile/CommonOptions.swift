@@ -11,8 +11,17 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Fallback precision for weights, biases and inputs of models whose model.json sets no defaults.precision.", valueName: "type"))
     var precision: String = "ap_fixed<16,6>"
 
+    @Flag(help: "Refuse (exit 2) a model whose weights, biases, batchnorm parameters or LeakyReLU slopes do not fit their types, instead of warning.")
+    var strict = false
+
+    /// Loads and lowers the model; parameters that overflowed their types
+    /// are warnings on stderr, or an error with `--strict`.
     func load() throws(DriverError) -> LoadedModel {
-        try CompilerDriver.load(modelPath: model, precision: precision)
+        let loaded = try CompilerDriver.load(modelPath: model, precision: precision)
+        if strict { try CompilerDriver.refuseParameterOverflows(loaded) }
+        let file = (model as NSString).lastPathComponent
+        for overflow in loaded.lowering.overflows { warn("\(file): \(overflow)") }
+        return loaded
     }
 }
 
@@ -32,6 +41,11 @@ struct RTLSizeOptions: ParsableArguments {
     func checkOption() throws(DriverError) {
         guard maxRTLSize >= 1 else { throw .option("--max-rtl-size must be at least 1, got \(maxRTLSize)") }
     }
+}
+
+/// Prints a warning the way every command does; the run goes on.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("hepml-compile: warning: \(message)\n".utf8))
 }
 
 /// Prints a driver error the way every command does and exits with its code.
