@@ -68,6 +68,8 @@ public enum CSVTable {
     /// (`';'`, `tabs`, `'|'`, `spaces`), as the message names it; nil if none fits.
     static func otherSeparator(_ line: String) -> String? {
         let candidates: [(Character, String)] = [(";", "';'"), ("\t", "tabs"), ("|", "'|'"), (" ", "spaces")]
+        // Most one-column lines are a plain number: no candidate to split on.
+        guard line.contains(where: { c in candidates.contains { $0.0 == c } }) else { return nil }
         for (separator, name) in candidates {
             let parts = line.split(separator: separator)
             guard parts.count >= 2 else { continue }
