@@ -3,6 +3,7 @@ import PackageDescription
 
 // One module per concern; each depends only on modules below it:
 //   CPosix <- FileSafety <- TensorIO, Templates, Toolchain (and everything that writes files)
+//   InputFiles (reading user files safely) <- ModelFormat, TensorIO, Training
 //   FixedPoint <- ModelIR <- ModelFormat <- Passes <- Reference
 //   Reference <- HLSBackend, VerilogBackend <- Toolchain (simulation) <- Reports <- Driver <- CLI
 //   CBLAS <- Training (also uses FixedPoint, ModelFormat, Datasets)
@@ -27,10 +28,12 @@ let package = Package(
         .target(name: "FileSafety", dependencies: ["CPosix"]),
         // Numerics: ap_fixed / ap_ufixed with Vitis HLS semantics.
         .target(name: "FixedPoint"),
+        // Reading user files: stat before open (no blocking on a FIFO), what a path is.
+        .target(name: "InputFiles"),
         // Typed graph IR (float) and the lowered integer IR shared by every backend.
         .target(name: "ModelIR", dependencies: ["FixedPoint"]),
         // model.json v1: strict decoding into the graph IR and encoding back.
-        .target(name: "ModelFormat", dependencies: ["ModelIR", "FixedPoint"]),
+        .target(name: "ModelFormat", dependencies: ["ModelIR", "FixedPoint", "InputFiles"]),
         // Lowering passes: graph IR -> lowered IR.
         .target(name: "Passes", dependencies: ["ModelIR", "FixedPoint"]),
         // Deterministic synthetic models of the shapes the tests and benches use.
@@ -67,14 +70,14 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         // Reading and writing event tables: numeric CSV and .npy.
-        .target(name: "TensorIO", dependencies: ["FileSafety"]),
+        .target(name: "TensorIO", dependencies: ["FileSafety", "InputFiles"]),
         // Physics figures of merit: ROC, AUC, rejection, efficiency at a fixed rate.
         .target(name: "Metrics"),
         // Physics-like data generators and user data loaders.
         .target(name: "Datasets", dependencies: ["TensorIO"]),
         // Float and quantization-aware training.
         .target(name: "Training", dependencies: [
-            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets", "Metrics", "Passes", "Reference", "FileSafety",
+            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets", "Metrics", "Passes", "Reference", "FileSafety", "InputFiles",
         ]),
         // Bit-accuracy, latency and resource reports.
         .target(name: "Reports", dependencies: [

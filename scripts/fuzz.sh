@@ -41,13 +41,13 @@ build_module() {
     swiftc "${flags[@]}" -wmo -module-name "$name" -emit-module -emit-module-path "$out/modules/$name.swiftmodule" \
         -emit-object -o "$stamp" "${sources[@]}"
 }
-for module in FixedPoint ModelIR ModelFormat Passes; do build_module "$module"; done
+for module in InputFiles FixedPoint ModelIR ModelFormat Passes; do build_module "$module"; done
 
 build_target() {
     local target=$1
     echo "fuzz.sh: linking $target"
     swiftc "${flags[@]}" -module-name "$target" "Fuzz/$target/main.swift" \
-        -use-ld=lld "$out"/modules/{FixedPoint,ModelIR,ModelFormat,Passes}.o -o "$out/$target"
+        -use-ld=lld "$out"/modules/{InputFiles,FixedPoint,ModelIR,ModelFormat,Passes}.o -o "$out/$target"
 }
 for target in "${targets[@]}"; do build_target "$target"; done
 [ "$build_only" = 1 ] && exit 0

@@ -75,6 +75,15 @@ public enum GeneratedData {
         ["l1_background"] + L1Process.allCases.map { "l1_" + $0.rawValue } + ["jet_tagging"]
     }
 
+    /// Values per event of the named set, nil for an unknown name; known
+    /// before generating, so that a caller can bound the memory first.
+    public static func featureCount(of name: String) -> Int? {
+        if name == "jet_tagging" { return JetTaggingGenerator.featureNames.count }
+        if name == "l1_background" { return L1AnomalyGenerator.featureCount }
+        if name.hasPrefix("l1_"), L1Process(rawValue: String(name.dropFirst(3))) != nil { return L1AnomalyGenerator.featureCount }
+        return nil
+    }
+
     /// Generates `count` events of the named set. L1 sets are unlabelled
     /// except for the background mixture (labels: process index).
     public static func make(_ name: String, count: Int, seed: UInt64) -> LabelledData? {

@@ -40,6 +40,6 @@ enum BackendRunner {
     }
 
     static func formatNs(_ v: Double) -> String {
-        v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v)
+        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(format: "%.2f", v)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ModelIR
 import TensorIO
+import VerilogBackend
 
 /// What `hepml-compile model.json --target ...` produces.
 public enum CompileTarget: String, CaseIterable, Sendable {
@@ -19,6 +20,21 @@ public struct CompileOptions: Sendable {
     public var reuseFactor: Int
     /// Events shipped as test vectors with the HLS project (nil: a seeded sample).
     public var testInputs: EventTable?
+    /// The largest op, in ``RTLSize`` terms, the Verilog target emits.
+    public var maxRTLSize: Int = RTLSize.defaultLimit
+
+    /// The clock periods `--clock-ns` accepts: 0.1 ns (10 GHz, beyond any
+    /// FPGA) to 1000 ns (1 MHz, far below an L1 trigger's 40 MHz).
+    public static let clockRange: ClosedRange<Double> = 0.1...1000
+
+    /// Refuses a clock period outside ``clockRange`` (NaN and infinities
+    /// included), naming the option.
+    public static func checkClock(_ ns: Double, option: String = "--clock-ns") throws(DriverError) {
+        guard clockRange.contains(ns) else {
+            throw .option("\(option): \(ns) ns is outside the accepted range "
+                + "\(clockRange.lowerBound)...\(clockRange.upperBound) ns")
+        }
+    }
 
     public init(target: CompileTarget = .fpga, clockNs: Double = 5.0, reuseFactor: Int = 1, testInputs: EventTable? = nil) {
         self.target = target
@@ -41,6 +57,7 @@ public enum Compiler {
         let model = loaded.model
         var files = [GeneratedFile(path: "lowered.txt", contents: LoweredPrinter.print(model))]
         var summary = loaded.lowering.log
+        if options.target != .hls { try CompilerDriver.checkRTLSize(model, file: loaded.path, limit: options.maxRTLSize) }
         let backends = try BackendRunner.run(model, options: options)
         files += backends.files
         summary += backends.summary

@@ -34,6 +34,17 @@ public enum CompilerDriver {
         }
     }
 
+    /// Refuses a model whose parameters overflowed their types when lowered
+    /// (the CLI's `--strict`): a layer error naming the first such tensor.
+    public static func refuseParameterOverflows(_ loaded: LoadedModel) throws(DriverError) {
+        let overflows = loaded.lowering.overflows
+        guard let first = overflows.first else { return }
+        let more = overflows.count > 1 ? " (and \(overflows.count - 1) more parameter tensors)" : ""
+        throw .lowering(file: (loaded.path as NSString).lastPathComponent,
+                        LoweringError(layer: first.layer, field: first.tensor,
+                                      message: "\(first.detail)\(more); --strict refuses parameters that do not fit their types"))
+    }
+
     /// Reads events for `model` from `.npy` (by extension) or numeric CSV,
     /// checking the column count against the model's inputs.
     public static func readEvents(path: String, for model: LoweredModel) throws(DriverError) -> EventTable {

@@ -14,6 +14,17 @@ extension FixedType {
         return quantize(exact)
     }
 
+    /// Whether assigning `value` needs overflow handling: after rounding it
+    /// lies outside this type's range (or, for AP_SAT_SYM, on its most
+    /// negative code), so that the O mode changes it (AP_SAT clips, AP_WRAP
+    /// wraps). False for NaN and infinities, which have no fixed-point value.
+    public func overflows(_ value: Double) -> Bool {
+        guard let exact = ExactValue(value) else { return false }
+        let r = roundToLSB(exact).value
+        if overflow == .satSym && isSigned && r == Int128(minRaw) { return true }
+        return r > Int128(maxRaw) || r < Int128(minRaw)
+    }
+
     /// Converts a raw code of `source` to this type. An identical source
     /// type is a plain copy, as in C++; any other source type is converted,
     /// so AP_SAT_SYM moves the most negative code even from the same format.

@@ -93,19 +93,28 @@ struct JSONReader {
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { index = 3 }
     }
 
+    /// An error at `offset` (default: the current index), located by a scan
+    /// of the bytes before it that allocates nothing, however large the file.
     func fail(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
         let end = min(offset ?? index, count)
         var line = 1, lineStart = 0
-        for i in 0..<end where base[i] == ASCII.newline { line += 1; lineStart = i + 1 }
-        // Columns count characters, not bytes.
-        let column = 1 + (lineStart..<end).filter { base[$0] & 0xC0 != 0x80 }.count
+        while lineStart < end, let found = memchr(base + lineStart, Int32(ASCII.newline), end - lineStart) {
+            line += 1
+            lineStart = found.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base) + 1
+        }
+        // Columns count characters, not bytes: every byte but UTF-8 continuation bytes.
+        var column = 1
+        for i in lineStart..<end where base[i] & 0xC0 != 0x80 { column += 1 }
         return JSONSyntaxError(line: line, column: column, message: message)
     }
 
     mutating func document() throws(JSONSyntaxError) -> JSONValue {
         if let bad = Self.firstInvalidUTF8(base, count) { throw fail("invalid UTF-8 (model.json must be UTF-8 text)", at: bad) }
+        let start = index
         skipSpace()
-        guard index < count else { throw fail("the file is empty") }
+        guard index < count else {
+            throw fail(index == start ? "the file is empty" : "the file contains only whitespace", at: 0)
+        }
         let value = try value()
         skipSpace()
         guard index == count else { throw fail("unexpected \(found()) after the end of the JSON value") }

@@ -1,5 +1,6 @@
 import Foundation
 import FixedPoint
+import InputFiles
 import ModelIR
 
 /// Strict decoding of model.json v1 (docs/model-format.md) into the graph IR.
@@ -8,18 +9,19 @@ public enum ModelDecoder {
     /// Model files larger than this are refused before parsing.
     public static let maxFileBytes = 512 * 1024 * 1024
 
-    /// Reads and decodes a model file.
+    /// Reads and decodes a model file. A path that is not a regular file (a
+    /// folder, a FIFO, a device) is refused from `stat`, unopened, and so is
+    /// a file over ``maxFileBytes`` (symbolic links are followed for both).
     public static func load(path: String) throws(ModelFormatError) -> Graph {
         let label = (path as NSString).lastPathComponent
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let attributes else {
-            throw ModelFormatError(file: path, message: "cannot read the model file (does it exist?)")
-        }
-        if let size = attributes[.size] as? Int, size > maxFileBytes {
-            throw ModelFormatError(file: label, message: "file is \(size) bytes; the limit is \(maxFileBytes)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFormatError(file: path, message: "cannot read the model file")
+        let data: Data
+        do {
+            data = try InputFile.read(path, maxBytes: maxFileBytes)
+        } catch {
+            if case .tooLarge(let size, let limit) = error {
+                throw ModelFormatError(file: label, message: "file is \(size) bytes; the limit is \(limit)")
+            }
+            throw ModelFormatError(file: path, message: "cannot read the model file: \(error)")
         }
         return try decode(data, file: label)
     }

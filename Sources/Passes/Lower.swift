@@ -4,7 +4,8 @@ import ModelIR
 /// Lowers the float graph to the integer IR: resolves every type (given,
 /// defaulted or inferred by ``PrecisionInference`` from value ranges that
 /// start at the declared input types), quantizes weights and biases with their
-/// types' Q and O modes, and builds the activation tables.
+/// types' Q and O modes (recording every parameter that overflows its type,
+/// see ``ParameterOverflow``), and builds the activation tables.
 ///
 /// Precondition: a decoded graph (names unique, inputs defined earlier,
 /// shapes consistent). Postcondition: a model that passes ``Verify``, with one
@@ -18,10 +19,19 @@ public struct Lower {
     /// Per-element value ranges of every tensor, for inference.
     var ranges: [[ValueRange]] = []
     var ops: [LoweredOp] = []
+    /// Parameter tensors with values that did not fit their type, in op order.
+    var overflows: [ParameterOverflow] = []
 
     public static func run(_ graph: Graph, options: LoweringOptions = LoweringOptions()) throws(LoweringError) -> LoweredModel {
+        try runReportingOverflows(graph, options: options).model
+    }
+
+    /// The lowered model and the parameters that overflowed their types.
+    public static func runReportingOverflows(_ graph: Graph, options: LoweringOptions = LoweringOptions())
+        throws(LoweringError) -> (model: LoweredModel, overflows: [ParameterOverflow]) {
         var lower = Lower(graph: graph, base: graph.defaults.precision ?? options.defaultPrecision ?? PrecisionDefaults.builtIn)
-        return try lower.lower()
+        let model = try lower.lower()
+        return (model, lower.overflows)
     }
 
     mutating func lower() throws(LoweringError) -> LoweredModel {
@@ -93,10 +103,11 @@ public struct Lower {
         switch node.op {
         case .dense(let dense):
             let rows = dense.weights.map { row in row.enumerated().map { ($0.offset, $0.element) } }
-            try lowerLinear(node, input: x, rows: rows, bias: dense.bias)
+            try lowerLinear(node, input: x, rows: rows, bias: dense.bias, names: ("weights", "bias"))
         case .batchNorm(let bn):
             let (scale, shift) = bn.scaleAndShift
-            try lowerLinear(node, input: x, rows: scale.enumerated().map { [($0.offset, $0.element)] }, bias: shift)
+            try lowerLinear(node, input: x, rows: scale.enumerated().map { [($0.offset, $0.element)] }, bias: shift,
+                            names: ("scale", "shift"))
         case .activation(let activation):
             try lowerActivation(node, activation, input: x, type: xType, ranges: xRanges)
         case .add, .subtract, .multiply:
@@ -129,14 +140,19 @@ public struct Lower {
         }
     }
 
-    /// Dense and unfolded batchnorm: `rows[j]` lists `(input index, float weight)`.
-    mutating func lowerLinear(_ node: Node, input x: TensorID, rows: [[(Int, Double)]], bias: [Double]) throws(LoweringError) {
+    /// Dense and unfolded batchnorm: `rows[j]` lists `(input index, float weight)`;
+    /// `names` are the parameter tensors' names for ``ParameterOverflow``.
+    mutating func lowerLinear(_ node: Node, input x: TensorID, rows: [[(Int, Double)]], bias: [Double],
+                              names: (weights: String, bias: String)) throws(LoweringError) {
         let xType = tensors[x.index].type
         let xRanges = ranges[x.index]
         let weightType = node.precision.weight ?? graph.defaults.weight ?? base
         let biasType = node.precision.bias ?? graph.defaults.bias ?? base
-        let quantizedRows = rows.map { row in row.map { WeightTerm(input: $0.0, weight: weightType.quantize($0.1)) } }
-        let quantizedBias = bias.map { biasType.quantize($0) }
+        var weightQuantizer = ParameterQuantizer(node, tensor: names.weights, type: weightType)
+        var biasQuantizer = ParameterQuantizer(node, tensor: names.bias, type: biasType)
+        let quantizedRows = rows.map { row in row.map { WeightTerm(input: $0.0, weight: weightQuantizer.quantize($0.1)) } }
+        let quantizedBias = bias.map { biasQuantizer.quantize($0) }
+        overflows += [weightQuantizer.overflow, biasQuantizer.overflow].compactMap { $0 }
 
         let accumulatorType: FixedType
         var sumRanges: [ValueRange] = []
@@ -189,7 +205,9 @@ public struct Lower {
             emit(node, .activation(activation == .relu ? .relu : .linear), inputs: [x], size: xRanges.count, type: type, ranges: out)
         case .leakyReLU(let alpha):
             let alphaType = node.precision.alpha ?? PrecisionInference.alphaType
-            let alphaRaw = alphaType.quantize(alpha)
+            var alphaQuantizer = ParameterQuantizer(node, tensor: "alpha", type: alphaType)
+            let alphaRaw = alphaQuantizer.quantize(alpha)
+            if let overflow = alphaQuantizer.overflow { overflows.append(overflow) }
             let out = xRanges.map { r -> ValueRange in
                 let negative = ValueRange(lo: min(r.lo, 0), hi: min(r.hi, 0), fractionBits: r.fractionBits)
                 return r.relu.union(negative.scaled(by: alphaRaw, fractionBits: alphaType.fractionBits))

@@ -40,4 +40,8 @@ public struct LoweringResult: Sendable {
     public var model: LoweredModel
     /// One line per notable change, prefixed with the pass name.
     public var log: [String]
+    /// Parameters (weights, biases, batchnorm scale and shift, LeakyReLU
+    /// slopes) that overflowed their types when quantized, per layer and
+    /// tensor: warnings for the CLI, errors under `--strict`.
+    public var overflows: [ParameterOverflow] = []
 }

@@ -14,7 +14,8 @@ public enum Pipeline {
         try ValidateGraph.run(graph)
         let (folded, foldLog) = FoldBatchNorm.run(graph)
         log += foldLog
-        var model = try Lower.run(folded, options: options)
+        let lowered = try Lower.runReportingOverflows(folded, options: options)
+        var model = lowered.model
         if options.verifyEachPass { try Verify.run(model, after: "Lower", explicitQuantize: false) }
         let passes: [(String, (LoweredModel) -> (LoweredModel, [String]))] = [
             ("InsertQuantize", InsertQuantize.run),
@@ -28,6 +29,6 @@ public enum Pipeline {
             if options.verifyEachPass { try Verify.run(model, after: name) }
         }
         try Verify.run(model, after: "the pipeline")
-        return LoweringResult(model: model, log: log)
+        return LoweringResult(model: model, log: log, overflows: lowered.overflows)
     }
 }

@@ -122,9 +122,12 @@ public enum AnalyticResourceEstimate {
     }
 
     /// Adders in series that fit one clock period (as the Verilog emitter
-    /// assumes: about 1 ns of overhead and 1.25 ns per carry-chain adder).
+    /// assumes: about 1 ns of overhead and 1.25 ns per carry-chain adder),
+    /// clamped to 1 ... 65536 as the emitter's is, so that no clock traps.
     public static func addersPerStage(clockNs: Double) -> Int {
-        max(1, Int(((clockNs - 1.0) / 1.25).rounded(.down)))
+        let adders = ((clockNs - 1.0) / 1.25).rounded(.down)
+        guard adders >= 1 else { return 1 } // also NaN
+        return adders < 65536 ? Int(adders) : 65536
     }
 
     public static func estimate(_ model: LoweredModel, clockNs: Double, stages: [StageInfo] = [],

@@ -1,15 +1,17 @@
 import FileSafety
 import Foundation
+import InputFiles
 
 /// Numeric CSV: one event a row, comma-separated, an optional header line of
 /// names (detected when its first field is not a number), `#` comments.
+/// Lines end in LF, CRLF or CR. A line of numbers separated by something
+/// else (`;`, tabs, `|`, spaces) is refused with the separator named.
 /// A hand-written reader: it only needs numbers, and it is several times
 /// faster than a general CSV library on the large files of a trigger study.
 public enum CSVTable {
     public static func read(path: String, expectedColumns: Int? = nil) throws(TensorIOError) -> EventTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TensorIOError(file: path, message: "cannot read the file (does it exist?)")
-        }
+        let data: Data
+        do { data = try InputFile.read(path) } catch { throw TensorIOError(file: path, message: "cannot read the file: \(error)") }
         guard let text = String(data: data, encoding: .utf8) else {
             throw TensorIOError(file: path, message: "not UTF-8 text")
         }
@@ -22,12 +24,16 @@ public enum CSVTable {
         var rows = 0
         var lineNumber = 0
         var sawHeader = false
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so splitting on "\n" alone would
+        // leave a CRLF file in one piece.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false)
+            if fields.count == 1, let separator = otherSeparator(trimmed) {
+                throw TensorIOError(file: file, line: lineNumber, message: "values are separated by \(separator); use ',' (one event a line, comma-separated)")
+            }
             let first = fields[0].trimmingCharacters(in: .whitespaces)
             // A header's first field is a name: nothing `Double` would read, so
             // that a line of hex floats or NaNs is refused as data, not skipped.
@@ -57,6 +63,20 @@ public enum CSVTable {
             throw TensorIOError(file: file, message: "events have \(columns) values but the model takes \(expectedColumns)")
         }
         return EventTable(rows: rows, columns: columns, values: values)
+    }
+
+    /// The separator of a line that holds two or more numbers and no comma
+    /// (`';'`, `tabs`, `'|'`, `spaces`), as the message names it; nil if none fits.
+    static func otherSeparator(_ line: String) -> String? {
+        let candidates: [(Character, String)] = [(";", "';'"), ("\t", "tabs"), ("|", "'|'"), (" ", "spaces")]
+        // Most one-column lines are a plain number: no candidate to split on.
+        guard line.contains(where: { c in candidates.contains { $0.0 == c } }) else { return nil }
+        for (separator, name) in candidates {
+            let parts = line.split(separator: separator)
+            guard parts.count >= 2 else { continue }
+            if parts.allSatisfy({ number($0.trimmingCharacters(in: .whitespaces)) != nil }) { return name }
+        }
+        return nil
     }
 
     /// The value of a decimal number (`-1`, `2.5`, `.5`, `3.`, `1e-3`),

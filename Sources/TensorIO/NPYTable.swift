@@ -1,4 +1,5 @@
 import Foundation
+import InputFiles
 
 /// NumPy `.npy` arrays (format versions 1.0–3.0): little-endian `f4`, `f8`,
 /// `i4`, `i8`, C order, one or two dimensions. A 1-D array of n values is
@@ -10,9 +11,8 @@ public enum NPYTable {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] // "\x93NUMPY"
 
     public static func read(path: String, expectedColumns: Int? = nil) throws(TensorIOError) -> EventTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TensorIOError(file: path, message: "cannot read the file (does it exist?)")
-        }
+        let data: Data
+        do { data = try InputFile.read(path) } catch { throw TensorIOError(file: path, message: "cannot read the file: \(error)") }
         return try parse(data, file: path, expectedColumns: expectedColumns)
     }
 

@@ -28,7 +28,9 @@ public enum NetworkBuilder {
         for spec in specs {
             switch spec {
             case .dense(let units):
-                guard units > 0 else { throw .invalidSetting("dense units must be positive") }
+                guard (1...TrainLimits.maxUnits).contains(units) else {
+                    throw .invalidSetting("dense units must be from 1 to \(TrainLimits.maxUnits), got \(units)")
+                }
                 var d = DenseLayer(name: next("fc"), inputs: size, units: units, rng: &rng)
                 d.l1 = Float(l1)
                 d.l2 = Float(l2)

@@ -1,5 +1,6 @@
 import Foundation
 import FixedPoint
+import InputFiles
 
 /// A training configuration (train.json), documented in docs/training.md.
 /// Keys are snake_case; paths are relative to the config file.
@@ -99,9 +100,8 @@ public struct TrainConfig: Decodable, Sendable {
 
     /// Reads and decodes a config file.
     public static func load(path: String) throws(TrainingError) -> TrainConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .invalidSetting("cannot read the config file \(path)")
-        }
+        let data: Data
+        do { data = try InputFile.read(path) } catch { throw .invalidSetting("\(path): cannot read the config file: \(error)") }
         switch Result(catching: { try JSONSerialization.jsonObject(with: data) }) {
         case .failure(let error):
             throw .invalidSetting("\(path): not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)")

@@ -93,6 +93,13 @@ public enum Trainer {
             targetLayer = nil
         }
         guard options.batchSize > 0, options.epochs > 0 else { throw .invalidSetting("epochs and batch size must be positive") }
+        // Zero is allowed here (a frozen run); train.json asks for more (``TrainLimits``).
+        guard options.learningRate.isFinite, options.learningRate >= 0 else {
+            throw .invalidSetting("learning rate \(options.learningRate) is not a finite, non-negative number")
+        }
+        guard validation != nil || TrainLimits.validationFraction.contains(options.validationFraction) else {
+            throw .invalidSetting("validation fraction \(options.validationFraction) is outside \(TrainLimits.validationFraction)")
+        }
 
         var rng = SeededRandom(seed: options.seed)
         var order = Array(0..<inputs.rows)

@@ -35,11 +35,16 @@ public struct TrainingRun {
 
     var isAutoencoder: Bool { config.task == "autoencoder" }
 
+    /// Generated events when `data.events` is not given.
+    static let defaultEvents = 10_000
+    /// `training.learning_rate` when not given.
+    static let defaultLearningRate = 1e-3
+
     /// The training events (and labels for classification).
     public func loadData() throws(TrainingError) -> LabelledData {
         let d = config.data
         if let generator = d.generator {
-            guard let data = GeneratedData.make(generator, count: d.events ?? 10_000, seed: d.seed ?? 1) else {
+            guard let data = GeneratedData.make(generator, count: d.events ?? Self.defaultEvents, seed: d.seed ?? 1) else {
                 throw .invalidSetting("data.generator: unknown generator '\(generator)'; known: \(GeneratedData.names.joined(separator: ", "))")
             }
             return data
@@ -90,7 +95,7 @@ public struct TrainingRun {
         var o = TrainingOptions()
         o.epochs = t?.epochs ?? 20
         o.batchSize = t?.batchSize ?? 256
-        o.learningRate = t?.learningRate ?? 1e-3
+        o.learningRate = t?.learningRate ?? Self.defaultLearningRate
         o.validationFraction = t?.validationFraction ?? 0.2
         o.patience = t?.patience
         o.seed = t?.seed ?? 1
@@ -118,10 +123,12 @@ public struct TrainingRun {
 
     /// Trains and writes the outputs.
     public func run(progress: Progress = { _, _, _ in }) throws(TrainingError) -> Result {
-        let data = try loadData()
-        let x = Matrix(rows: data.features.rows, columns: data.features.columns, data: data.features.values.map(Float.init))
-        let specs = try layerSpecs(inputSize: x.columns)
+        try config.validate()
         var options = try options()
+        let data = try loadData()
+        let specs = try layerSpecs(inputSize: data.features.columns)
+        try Self.checkSize(of: specs, inputSize: data.features.columns, batchSize: options.batchSize)
+        let x = Matrix(rows: data.features.rows, columns: data.features.columns, data: data.features.values.map(Float.init))
         var network = try NetworkBuilder.build(inputSize: x.columns, layers: specs, seed: options.seed,
                                                l1: config.training?.l1 ?? 0, l2: config.training?.l2 ?? 0)
         var targets: Matrix? = nil

@@ -27,13 +27,23 @@ public struct VerilogOptions: Sendable {
     /// Adders in series per stage for a clock: about 1 ns of the period goes
     /// to clock-to-out, setup and skew, and a carry-chain adder of trigger
     /// widths with its routing takes about 1.25 ns on a current FPGA
-    /// (2.5 ns -> 1, 4 ns -> 2, 5 ns -> 3, 10 ns -> 7).
+    /// (2.5 ns -> 1, 4 ns -> 2, 5 ns -> 3, 10 ns -> 7). Clamped to
+    /// 1 ... ``maxAddersPerStage``, so that no clock (NaN, 1e20) traps
+    /// in the conversion to Int.
     public static func addersPerStage(clockNs: Double) -> Int {
-        max(1, Int(((clockNs - 1.0) / 1.25).rounded(.down)))
+        let adders = ((clockNs - 1.0) / 1.25).rounded(.down)
+        guard adders >= 1 else { return 1 } // also NaN
+        return adders < Double(maxAddersPerStage) ? Int(adders) : maxAddersPerStage
     }
 
-    /// The depth per stage actually used.
-    public var effectiveAddersPerStage: Int { addersPerStage ?? Self.addersPerStage(clockNs: clockNs) }
+    /// More adders in series than any trigger design has levels (a clock
+    /// of 1000 ns, the CLI's upper limit, gives 799).
+    public static let maxAddersPerStage = 1 << 16
+
+    /// The depth per stage actually used, clamped to 1 ... ``maxAddersPerStage``.
+    public var effectiveAddersPerStage: Int {
+        min(max(1, addersPerStage ?? Self.addersPerStage(clockNs: clockNs)), Self.maxAddersPerStage)
+    }
 }
 
 /// Where one element sits in the flattened `in_data` / `out_data` bus.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Driver
 import Foundation
+import VerilogBackend
 
 /// Options shared by every command that reads a model.
 struct ModelOptions: ParsableArguments {
@@ -10,9 +11,41 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Fallback precision for weights, biases and inputs of models whose model.json sets no defaults.precision.", valueName: "type"))
     var precision: String = "ap_fixed<16,6>"
 
+    @Flag(help: "Refuse (exit 2) a model whose weights, biases, batchnorm parameters or LeakyReLU slopes do not fit their types, instead of warning.")
+    var strict = false
+
+    /// Loads and lowers the model; parameters that overflowed their types
+    /// are warnings on stderr, or an error with `--strict`.
     func load() throws(DriverError) -> LoadedModel {
-        try CompilerDriver.load(modelPath: model, precision: precision)
+        let loaded = try CompilerDriver.load(modelPath: model, precision: precision)
+        if strict { try CompilerDriver.refuseParameterOverflows(loaded) }
+        let file = (model as NSString).lastPathComponent
+        for overflow in loaded.lowering.overflows { warn("\(file): \(overflow)") }
+        return loaded
     }
+}
+
+/// The RTL size limit of the commands that emit Verilog.
+struct RTLSizeOptions: ParsableArguments {
+    @Option(name: .customLong("max-rtl-size"), help: ArgumentHelp(
+        "Refuse to emit Verilog for a layer estimated above this many terms (signed digits of the weights, adders, ROM words); default \(RTLSize.defaultLimit), about a minute and 500 MB.",
+        valueName: "terms"))
+    var maxRTLSize: Int = RTLSize.defaultLimit
+
+    /// Checks the option, then the model against it.
+    func check(_ loaded: LoadedModel) throws(DriverError) {
+        try checkOption()
+        try CompilerDriver.checkRTLSize(loaded.model, file: loaded.path, limit: maxRTLSize)
+    }
+
+    func checkOption() throws(DriverError) {
+        guard maxRTLSize >= 1 else { throw .option("--max-rtl-size must be at least 1, got \(maxRTLSize)") }
+    }
+}
+
+/// Prints a warning the way every command does; the run goes on.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("hepml-compile: warning: \(message)\n".utf8))
 }
 
 /// Prints a driver error the way every command does and exits with its code.

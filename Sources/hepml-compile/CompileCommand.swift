@@ -18,11 +18,13 @@ struct CompileCommand: AsyncParsableCommand {
     @Flag(help: "Replace the output folder even if it holds files hepml-compile did not write (never /, home, the working folder or the model's folder).")
     var force = false
 
-    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns; sets the pipeline depth of the Verilog and the HLS clock.")
+    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns (0.1 to 1000); sets the pipeline depth of the Verilog and the HLS clock.")
     var clockNs: Double = 5.0
 
     @Option(help: "HLS reuse factor: 1 is fully parallel (latency strategy), larger shares multipliers (resource strategy).")
     var reuse: Int = 1
+
+    @OptionGroup var rtlSize: RTLSizeOptions
 
     @Option(name: .customLong("test-input"), help: "Events (CSV or .npy) to ship as the HLS testbench's vectors (default: a seeded random sample).")
     var testInput: String?
@@ -32,10 +34,12 @@ struct CompileCommand: AsyncParsableCommand {
             guard let target = CompileTarget(rawValue: target) else {
                 throw DriverError.option("--target must be one of: " + CompileTarget.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            guard clockNs > 0, clockNs.isFinite else { throw DriverError.option("--clock-ns must be a positive number") }
+            try CompileOptions.checkClock(clockNs)
+            try rtlSize.checkOption()
             guard reuse >= 1 else { throw DriverError.option("--reuse must be at least 1") }
             let loaded = try modelOptions.load()
             var options = CompileOptions(target: target, clockNs: clockNs, reuseFactor: reuse)
+            options.maxRTLSize = rtlSize.maxRTLSize
             if let testInput { options.testInputs = try CompilerDriver.readEvents(path: testInput, for: loaded.model) }
             let design = try Compiler.compile(loaded, options: options)
             let folder = out ?? "hls-out/\(loaded.model.name)"

@@ -39,8 +39,10 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Output folder for report.json, report.html and summary.txt.")
     var out: String = "report"
 
-    @Option(name: .customLong("clock-ns"), help: "Clock period in ns (pipeline depth and latency in ns).")
+    @Option(name: .customLong("clock-ns"), help: "Clock period in ns, 0.1 to 1000 (pipeline depth and latency in ns).")
     var clockNs: Double = 5.0
+
+    @OptionGroup var rtlSize: RTLSizeOptions
 
     @Option(help: "FPGA part for resource fractions: xcvu13p, xcvu9p, xcku115 or xc7vx690t (a full part number works too).")
     var part: String = "xcvu13p"
@@ -78,7 +80,8 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func report() async throws(DriverError) {
-        guard clockNs > 0, clockNs.isFinite else { throw .option("--clock-ns must be a positive number") }
+        try CompileOptions.checkClock(clockNs)
+        try rtlSize.checkOption()
         guard backgroundAcceptance > 0, backgroundAcceptance <= 1 else { throw .option("--background-acceptance must be in (0, 1]") }
         if let rateHz, !(rateHz > 0 && rateHz <= 40e6) { throw .option("--rate-hz must be in (0, 40e6]") }
         guard let fpga = FPGAPart.named(part) else {
@@ -94,7 +97,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         var simulation = SimulationResults()
         var notes: [String] = []
-        let design = verilogDesign(loaded.model, notes: &notes)
+        let design = verilogDesign(loaded, notes: &notes)
         if let design {
             simulation.scheduledLatencyCycles = design.latency
             simulation.initiationInterval = 1
@@ -148,9 +151,17 @@ struct ReportCommand: AsyncParsableCommand {
 
     /// The pipelined RTL, for latency, stages and synthesis; nil (with a
     /// note) when the Verilog backend cannot emit this model.
-    func verilogDesign(_ model: LoweredModel, notes: inout [String]) -> VerilogDesign? {
+    /// The Verilog design, or nil with a note when it cannot (or, above
+    /// `--max-rtl-size`, should not) be emitted.
+    func verilogDesign(_ loaded: LoadedModel, notes: inout [String]) -> VerilogDesign? {
         do {
-            return try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: clockNs))
+            try rtlSize.check(loaded)
+        } catch {
+            notes.append("no Verilog design: \(error)")
+            return nil
+        }
+        do {
+            return try VerilogEmitter.emit(loaded.model, options: VerilogOptions(clockNs: clockNs))
         } catch {
             notes.append("no Verilog design: \(error)")
             return nil

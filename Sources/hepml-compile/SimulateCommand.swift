@@ -26,8 +26,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Where to write the RTL outputs (CSV, real values, one row per event).")
     var output: String
 
-    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns; sets the logic depth per pipeline stage.")
+    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns (0.1 to 1000); sets the logic depth per pipeline stage.")
     var clockNs: Double = 5.0
+
+    @OptionGroup var rtlSize: RTLSizeOptions
 
     @Option(help: ArgumentHelp("Folder for the Verilator builds (cached by design); default: the per-user cache, $XDG_CACHE_HOME/hepml-compile or ~/.cache/hepml-compile; it must be yours and not writable by others.", valueName: "dir"))
     var work: String?
@@ -36,14 +38,15 @@ struct SimulateCommand: AsyncParsableCommand {
     var jobs: Int = 2
 
     func validate() throws {
-        guard clockNs > 0, clockNs.isFinite else { throw ValidationError("--clock-ns must be a positive number of nanoseconds") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() async throws {
         do {
+            try CompileOptions.checkClock(clockNs)
             try OutputWriter.refuseOverwriting(output, inputs: [modelOptions.model, input])
             let loaded = try modelOptions.load()
+            try rtlSize.check(loaded)
             let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
             let simulation: VerilatorSimulation
             let result: VerilatorSimulation.Result

@@ -110,13 +110,29 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// An error at the end of a 100 MB line: the column is counted over the
+    /// bytes, not from a list of them (8 bytes a character: 1.2 GB before).
+    @Test func errorAtTheEndOfAHundredMegabyteLineIsLocatedInBoundedMemory() throws {
+        var text = Data(#"{"name": ""#.utf8)
+        text.append(Data(repeating: UInt8(ascii: "a"), count: 100_000_000))
+        _ = try expectRejected(text, named: "long_line.json",
+                               message: "not valid JSON: line 1, column 100000011: unexpected end of file inside a string",
+                               megabytes: 400)
+    }
+
+    /// 50 MB of spaces is not "empty" (and took 617 MB to say so).
+    @Test func whitespaceOnlyFileSaysSoInBoundedMemory() throws {
+        _ = try expectRejected(Data(repeating: 0x20, count: 50_000_000), named: "blank.json",
+                               message: "not valid JSON: line 1, column 1: the file contains only whitespace", megabytes: 200)
+    }
+
     @Test func aDirectoryOrAMissingFileIsAnInputError() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        for path in [dir.path, dir.appendingPathComponent("absent.json").path] {
+        for (path, reason) in [(dir.path, "it is a directory"), (dir.appendingPathComponent("absent.json").path, "no such file (does it exist?)")] {
             let r = try CLI.run([path, "--out", dir.appendingPathComponent("out").path], timeout: 10)
             #expect(r.code == 2, "\(path): \(r.err)")
-            #expect(r.err.contains("cannot read the model file"), "\(r.err)")
+            #expect(r.err.contains("\(path): cannot read the model file: \(reason)"), "\(r.err)")
         }
     }
 }

@@ -17,6 +17,14 @@ import Testing
         #expect(AnalyticResourceEstimate.csdDigits(Int64.min) == 1)
     }
 
+    /// As in the emitter: no clock period traps in the conversion to Int.
+    @Test func addersPerStageIsClampedForAnyClock() {
+        #expect(AnalyticResourceEstimate.addersPerStage(clockNs: 1e20) == 65536)
+        #expect(AnalyticResourceEstimate.addersPerStage(clockNs: .nan) == 1)
+        #expect(AnalyticResourceEstimate.addersPerStage(clockNs: -5) == 1)
+        #expect(AnalyticResourceEstimate.addersPerStage(clockNs: 10) == 7)
+    }
+
     @Test func partsByNameAndFractions() throws {
         let p = try #require(FPGAPart.named("xcvu13p-flga2577-2-e"))
         #expect(p.luts == 1_728_000 && p.ffs == 3_456_000 && p.dsps == 12_288)

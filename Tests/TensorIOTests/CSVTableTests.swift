@@ -11,6 +11,26 @@ struct CSVTableTests {
         }
     }
 
+    /// Windows line endings: "\r\n" is one Swift Character, which a split
+    /// on "\n" never finds; `'4\r\n5' is not a number` was the result.
+    @Test func crlfAndCRLineEndingsAreRead() throws {
+        let lf = try CSVTable.parse("a,b\n1,2\n3,4\n", file: "x.csv")
+        #expect(try CSVTable.parse("a,b\r\n1,2\r\n3,4\r\n", file: "x.csv") == lf)
+        #expect(try CSVTable.parse("a,b\r1,2\r3,4", file: "x.csv") == lf)
+        #expect(try CSVTable.parse("1,2\r\n\r\n3,4", file: "x.csv").values == [1, 2, 3, 4])
+        #expect(Self.error("1,2\r\n3,x\r\n") == "x.csv:2: column 2: 'x' is not a number")
+    }
+
+    @Test func anotherSeparatorIsNamedWithItsLine() throws {
+        #expect(Self.error("1;2\n3;4\n") == "x.csv:1: values are separated by ';'; use ',' (one event a line, comma-separated)")
+        #expect(Self.error("a;b\n1.5; -2\n") == "x.csv:2: values are separated by ';'; use ',' (one event a line, comma-separated)")
+        #expect(Self.error("# tab\n1\t2\n") == "x.csv:2: values are separated by tabs; use ',' (one event a line, comma-separated)")
+        #expect(Self.error("1 | 2\n") == "x.csv:1: values are separated by '|'; use ',' (one event a line, comma-separated)")
+        #expect(Self.error("1e3  -2\n") == "x.csv:1: values are separated by spaces; use ',' (one event a line, comma-separated)")
+        // One column of numbers, and a one-column header with a space, are fine.
+        #expect(try CSVTable.parse("pt jet\n1\n2\n", file: "x.csv").values == [1, 2])
+    }
+
     @Test func decimalSpellingsAreRead() throws {
         let t = try CSVTable.parse("a,b,c\n-1,2.5,.5\n3.,+1e-3,-2E2\n", file: "x.csv")
         #expect(t.rows == 2 && t.columns == 3)
