@@ -112,6 +112,30 @@ extension TrainConfig {
         try Self.check(q?.qatEpochs, "quantization.qat_epochs", TrainLimits.epochs)
         try Self.check(q?.qatLearningRate, "quantization.qat_learning_rate", TrainLimits.learningRate)
         try Self.check(output?.testEvents, "output.test_events", TrainLimits.testEvents)
+        try checkOutputPaths()
+    }
+
+    /// The files train writes stay inside the config's folder and are not
+    /// its data: a config from elsewhere cannot make it overwrite
+    /// `/etc/passwd`, `../other-project/model.json` or its own features.
+    func checkOutputPaths() throws(TrainingError) {
+        let inputs = [data.features, data.labels].compactMap { $0 }.map(Self.normalized)
+        for (field, path) in [("output.model", output?.model), ("output.losses", output?.losses),
+                              ("output.test_inputs", output?.testInputs), ("output.test_outputs", output?.testOutputs)] {
+            guard let path else { continue }
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard !path.isEmpty, !path.hasPrefix("/"), !parts.contains(".."), !parts.last!.isEmpty else {
+                throw .invalidSetting("\(field): '\(path)' must be a file name relative to the config's folder, without '..'")
+            }
+            if inputs.contains(Self.normalized(path)) {
+                throw .invalidSetting("\(field): '\(path)' is the training data; choose another output")
+            }
+        }
+    }
+
+    /// A relative path without `.` components or repeated slashes.
+    static func normalized(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
     }
 
     /// One entry of `layers`: exactly one kind, and its number in range.
