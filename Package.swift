@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat", "ModelZoo", "TensorIO"]),
         .testTarget(name: "CLITests", dependencies: ["Driver", "TensorIO"], exclude: ["Fixtures"]),
         .testTarget(name: "VerilogTests", dependencies: [
-            "VerilogBackend", "NetlistIR", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
+            "VerilogBackend", "NetlistIR", "ModelFormat", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
         ]),
         .testTarget(name: "HLSTests", dependencies: [
             "HLSBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
@@ -117,6 +117,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "FileSafetyTests", dependencies: ["FileSafety"]),
+        .testTarget(name: "NetlistIRTests", dependencies: ["NetlistIR", "FixedPoint"]),
         .testTarget(name: "HardeningTests", dependencies: [
             "FileSafety", "Templates", "Toolchain", "ModelFormat", "ModelIR", "FixedPoint", "TensorIO", "Passes", "Driver",
             .product(name: "PropertyBased", package: "swift-property-based"),

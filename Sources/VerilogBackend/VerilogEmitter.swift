@@ -127,18 +127,16 @@ public enum VerilogEmitter {
         var files: [GeneratedFile] = []
         var modules: [VerilogModuleInfo] = []
         var builtOps: [(op: LoweredOp, module: String, latency: Int, ports: [String])] = []
-        for op in model.ops {
-            let built = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions)
-            let (netlist, latency) = Pipeline.run(built.netlist, budget: budget)
+        for (op, built) in zip(model.ops, try NetlistModel(model, options: options).ops) {
             let moduleName = "\(top)_\(op.name)"
-            let text = try renderOpModule(op, moduleName: moduleName, netlist: netlist, notes: built.notes, latency: latency,
+            let text = try renderOpModule(op, moduleName: moduleName, netlist: built.netlist, notes: built.notes, latency: built.latency,
                                           model: model, budget: budget, templates: templates)
             files.append(GeneratedFile(path: "\(moduleName).v", contents: text))
-            builtOps.append((op, moduleName, latency, netlist.ports.map(\.name)))
-            let stats = NetlistStatistics(netlist)
+            builtOps.append((op, moduleName, built.latency, built.netlist.ports.map(\.name)))
+            let stats = NetlistStatistics(built.netlist)
             modules.append(VerilogModuleInfo(
                 module: moduleName, op: op.name, kind: op.kind.kindName, sourceLayers: op.sourceLayers,
-                startCycle: 0, latency: latency, adders: stats.adders, adderBits: stats.adderBits, multipliers: stats.multipliers,
+                startCycle: 0, latency: built.latency, adders: stats.adders, adderBits: stats.adderBits, multipliers: stats.multipliers,
                 romWords: stats.romWords, registerBits: stats.registerBits))
         }
         let topText = try TopModule(model: model, top: top, ops: builtOps, options: options)

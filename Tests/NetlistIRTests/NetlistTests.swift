@@ -1,0 +1,109 @@
+import FixedPoint
+import NetlistIR
+import Testing
+
+/// Intervals, scales and widths of hand-built netlists, and the interpreter
+/// on every input of small ones against the arithmetic written out.
+@Suite struct NetlistTests {
+    static let s6 = FixedType.fixed(6, 3)   // signed, 3 fraction bits
+    static let u5 = FixedType.ufixed(5, 2)  // unsigned, 3 fraction bits
+
+    @Test func widthsComeFromIntervals() {
+        #expect(Interval(-8, 7).width == 4 && Interval(-8, 7).isSigned)
+        #expect(Interval(0, 7).width == 3 && !Interval(0, 7).isSigned)
+        #expect(Interval(-1, 0).width == 1)
+        #expect(Interval(0, 0).width == 1)
+        #expect(Interval(-9, 0).width == 5)
+        #expect(Interval.wrap(9, width: 4, signed: true) == -7)
+        #expect(Interval.wrap(-1, width: 4, signed: false) == 15)
+    }
+
+    @Test func anAddAlignsScalesAndKeepsItsExactRange() {
+        var n = Netlist()
+        let x = n.addPort("x", type: Self.s6, size: 1)[0]    // [-32, 31] * 2^-3
+        let y = n.addPort("y", type: Self.u5, size: 1)[0]    // [0, 31] * 2^-3
+        let s = n.add(x, shift: 2, y, subtract: true, name: "s")
+        #expect(n[s].scale == -3)
+        #expect(n[s].interval == Interval(-128 - 31, 124))
+        #expect(n[s].width == 9)
+        n.outputs = [s]
+        let run = Interpreter(n)
+        for a in Self.s6.minRaw...Self.s6.maxRaw {
+            for b in Self.u5.minRaw...Self.u5.maxRaw {
+                #expect(run.evaluate([[a], [b]]) == [4 * a - b])
+            }
+        }
+    }
+
+    @Test func anAccumulatorWrapsWhereItsWordEnds() {
+        var n = Netlist()
+        let x = n.addPort("x", type: Self.s6, size: 3)
+        // Every term is a multiple of 2^-2: the sum counts in those units, and
+        // 6 bits of 2^-3 are 5 bits of 2^-2.
+        let total = n.sum(x.map { Netlist.Term($0, shift: 1) }, wrap: (bits: 6, scale: -3), name: "acc")
+        #expect(n[total].scale == -2)
+        #expect(n[total].width == 5)
+        n.outputs = [total]
+        let run = Interpreter(n)
+        for a in stride(from: Self.s6.minRaw, through: Self.s6.maxRaw, by: 3) {
+            for b in stride(from: Self.s6.minRaw, through: Self.s6.maxRaw, by: 5) {
+                #expect(run.evaluate([[a, b, 7]]) == [Int64(Interval.wrap(Int128(a + b + 7), width: 5, signed: true))])
+            }
+        }
+    }
+
+    @Test func aConstantProductIsItsSignedDigits() {
+        var n = Netlist()
+        let x = n.addPort("x", type: Self.s6, size: 1)[0]
+        let p = n.constantProduct(x, -93, name: "p")
+        n.outputs = [p]
+        let stats = NetlistStatistics(n)
+        #expect(stats.adders == SignedDigits.csd(-93).count - 1)
+        for a in Self.s6.minRaw...Self.s6.maxRaw { #expect(Interpreter(n).evaluate([[a]]) == [-93 * a]) }
+    }
+
+    @Test func aQuantizeThatCannotOverflowHasTheRoundedRange() throws {
+        var n = Netlist()
+        let x = n.addPort("x", type: Self.s6, size: 1)[0]
+        let wide = try FixedType(signed: true, width: 8, integerBits: 5, quantization: .rnd, overflow: .sat)
+        let q = n.quantize(x, to: wide, name: "q")
+        // x / 8 rounded to 2^-3: the same codes, -32...31.
+        #expect(n[q].interval == Interval(-32, 31))
+        let narrow = try FixedType(signed: true, width: 4, integerBits: 3, quantization: .rnd, overflow: .sat)
+        let r = n.quantize(x, to: narrow, name: "r")
+        #expect(n[r].interval == Interval(-8, 7))
+        n.outputs = [q, r]
+        for a in Self.s6.minRaw...Self.s6.maxRaw {
+            let v = ExactValue(a, of: Self.s6)
+            #expect(Interpreter(n).evaluate([[a]]) == [wide.quantize(v), narrow.quantize(v)])
+        }
+    }
+
+    @Test func pipeliningInsertsRegistersWithoutChangingValues() {
+        var n = Netlist()
+        let x = n.addPort("x", type: Self.s6, size: 8)
+        let total = n.sum(x.map { Netlist.Term($0) }, name: "t")
+        n.outputs = [total]
+        n.outputType = FixedType.fixed(9, 6)
+        let (piped, latency) = Pipeline.run(n, budget: LogicDepth.adder)
+        #expect(latency == 3)   // three adder levels, one a stage; the last stage's output is registered
+        #expect(NetlistStatistics(piped).registerBits > 0)
+        let values: [Int64] = [3, -7, 12, 31, -32, 0, 5, -1]
+        #expect(Interpreter(piped).evaluate([values]) == [values.reduce(0, +)])
+        #expect(VerilogPrinter.body(piped, outputPort: "y") == VerilogPrinter.body(piped, outputPort: "y"))
+        #expect(VerilogPrinter.body(piped, outputPort: "y").contains("always @(posedge clk)"))
+    }
+
+    /// Each branch may assume its own sign of the test: the unselected one
+    /// computes garbage that the select never passes on.
+    @Test func aSelectTakesTheBranchOfTheSign() {
+        var n = Netlist()
+        let x = n.addPort("x", type: Self.s6, size: 1)[0]
+        let neg = n.negate(n.assume(x, Interval(-32, -1), name: "m"), name: "n")
+        let pos = n.assume(x, Interval(0, 31), name: "p")
+        let s = n.select(x, negative: neg, otherwise: pos, name: "abs")
+        #expect(n[s].interval == Interval(0, 32))
+        n.outputs = [s]
+        for a in Self.s6.minRaw...Self.s6.maxRaw { #expect(Interpreter(n).evaluate([[a]]) == [abs(a)]) }
+    }
+}

@@ -1,0 +1,75 @@
+import FixedPoint
+import Foundation
+import ModelFormat
+import ModelIR
+import ModelZoo
+import NetlistIR
+import Passes
+import Reference
+import Testing
+import VerilogBackend
+
+/// The netlist interpreter, op by op through the pipelined netlists the
+/// emitter prints, against the Swift reference: every output code of every
+/// zoo and shipped model, on inputs that cover each input type's range.
+@Suite struct NetlistInterpreterTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var models: [String] { ModelZoo.all.map(\.name) + ["examples/jet_tagger", "examples/l1_autoencoder"] }
+
+    static func lowered(_ name: String) throws -> LoweredModel {
+        if name.hasPrefix("examples/") {
+            return try Pipeline.lower(ModelDecoder.load(path: repoRoot.appendingPathComponent("\(name)/model.json").path))
+        }
+        return try Pipeline.lower(ModelZoo.all.first { $0.name == name }!.make())
+    }
+
+    @Test(arguments: models)
+    func everyOutputEqualsTheReference(model name: String) throws {
+        let model = try Self.lowered(name)
+        let netlists = try NetlistModel(model, options: VerilogOptions())
+        let reference = FixedPointEvaluator(model)
+        var mismatches = 0
+        for (k, event) in RTLTest.inputs(model, count: 1500, seed: 11).enumerated() {
+            let want = reference.runRaw(event), got = netlists.evaluate(event)
+            if want != got {
+                mismatches += 1
+                if mismatches <= 3 { Issue.record("\(name) event \(k): reference \(want), netlist \(got)") }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    /// Deeper pipelines (one adder per stage) insert more registers; the
+    /// values stay the same.
+    @Test func pipeliningDoesNotChangeAValue() throws {
+        let model = try Self.lowered("tagger")
+        let deep = try NetlistModel(model, options: VerilogOptions(addersPerStage: 1))
+        let reference = FixedPointEvaluator(model)
+        for event in RTLTest.inputs(model, count: 300, seed: 5) {
+            #expect(deep.evaluate(event) == reference.runRaw(event))
+        }
+        #expect(deep.ops.map(\.latency).reduce(0, +) > (try NetlistModel(model, options: VerilogOptions()).ops.map(\.latency).reduce(0, +)))
+    }
+
+    /// Counts come from the netlist: registers only where the pipeline put
+    /// them, adders equal to the add and negate nodes plus rounding increments.
+    @Test func statisticsCountTheNodes() throws {
+        let model = try Self.lowered("one_layer")
+        let netlists = try NetlistModel(model, options: VerilogOptions())
+        for built in netlists.ops {
+            let stats = NetlistStatistics(built.netlist)
+            var registers = 0, adds = 0
+            for node in built.netlist.nodes {
+                switch node.operation {
+                case .register: registers += node.width
+                case .add, .negate: adds += 1
+                default: break
+                }
+            }
+            #expect(stats.registerBits == registers)
+            #expect(stats.adders >= adds)
+            #expect((registers > 0) == (built.latency > 0))
+        }
+    }
+}
