@@ -14,7 +14,7 @@ enum BackendRunner {
         if options.target == .fpga || options.target == .verilog {
             let design: VerilogDesign
             do {
-                design = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: options.clockNs))
+                design = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: options.clockNs, addersPerStage: options.addersPerStage))
             } catch {
                 if case .template = error { throw .installation("\(error)") }
                 throw .option("\(error)")

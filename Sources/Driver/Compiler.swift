@@ -22,6 +22,27 @@ public struct CompileOptions: Sendable {
     public var testInputs: EventTable?
     /// The largest op, in ``RTLSize`` terms, the Verilog target emits.
     public var maxRTLSize: Int = RTLSize.defaultLimit
+    /// Adder levels per pipeline stage; nil derives them from ``clockNs``.
+    public var addersPerStage: Int?
+
+    /// The options that give the Verilog a latency of at most `cycles`
+    /// (`--latency-cycles`): the fewest adder levels per stage that reach
+    /// it, and the clock period they imply (also the HLS clock).
+    public static func forLatency(_ cycles: Int, model: LoweredModel, target: CompileTarget = .fpga,
+                                  reuseFactor: Int = 1) throws(DriverError) -> (options: CompileOptions, target: LatencyTarget) {
+        guard cycles >= 0 else { throw .option("--latency-cycles must be 0 or more, not \(cycles)") }
+        var fewest = 0
+        let found: LatencyTarget?
+        do { found = try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(), fewest: &fewest) } catch {
+            throw .option("\(error)")
+        }
+        guard let found else {
+            throw .option("--latency-cycles \(cycles): the model needs at least \(fewest) cycles even at 64 adder levels per stage")
+        }
+        var options = CompileOptions(target: target, clockNs: found.clockNs, reuseFactor: reuseFactor)
+        options.addersPerStage = found.addersPerStage
+        return (options, found)
+    }
 
     /// The clock periods `--clock-ns` accepts: 0.1 ns (10 GHz, beyond any
     /// FPGA) to 1000 ns (1 MHz, far below an L1 trigger's 40 MHz).

@@ -5,18 +5,38 @@
 /// node starts in the latest stage of its inputs, after the deepest of those
 /// inputs; if its logic would take that stage past the budget, it starts the
 /// next stage instead and reads its inputs from registers. Inputs are in
-/// stage 0, constants in every stage. The latency is the number of register
-/// levels between the inputs and the outputs: 0 when the outputs are wiring
-/// of the inputs, else one more than the last output's stage (the outputs
-/// are registered).
+/// stage 0 and arrive `inputDepth` units into it (the logic of the op before
+/// them in the same clock cycle); constants are in every stage.
+///
+/// With `registerOutputs` the outputs are registered at the end (the latency
+/// is one more than the last output's stage, or 0 for pure wiring);
+/// without, the last stage's logic continues into whatever reads the
+/// outputs, and ``Result/outputDepth`` says how deep it already is.
 public enum Pipeline {
-    /// The pipelined netlist and its latency in clock cycles.
+    public struct Result: Sendable {
+        public var netlist: Netlist
+        /// Register levels between the inputs and the outputs.
+        public var latency: Int
+        /// Depth units of logic the outputs have behind them in the cycle
+        /// they are ready (0 when registered).
+        public var outputDepth: Int
+    }
+
     public static func run(_ comb: Netlist, budget: Int) -> (netlist: Netlist, latency: Int) {
+        let r = run(comb, budget: budget, inputDepth: 0, registerOutputs: true)
+        return (r.netlist, r.latency)
+    }
+
+    public static func run(_ comb: Netlist, budget: Int, inputDepth: Int, registerOutputs: Bool) -> Result {
         let nodes = comb.nodes
         var stage = Array(repeating: 0, count: nodes.count)
         var depth = Array(repeating: 0, count: nodes.count)
         func isConstant(_ i: Int) -> Bool { if case .constant = nodes[i].operation { return true } else { return false } }
         for (i, node) in nodes.enumerated() {
+            if case .input = node.operation {
+                depth[i] = min(inputDepth, budget)
+                continue
+            }
             let c = min(LogicDepth.units(node, in: comb), budget)
             let inputs = node.operation.operands.map(\.index).filter { !isConstant($0) }
             var s = inputs.map { stage[$0] }.max() ?? 0
@@ -30,9 +50,17 @@ public enum Pipeline {
             stage[i] = s
             depth[i] = d
         }
-        var latency = 0
-        for o in comb.outputs where !isConstant(o.index) {
-            latency = max(latency, depth[o.index] > 0 ? stage[o.index] + 1 : stage[o.index])
+        let live = comb.outputs.map(\.index).filter { !isConstant($0) }
+        let lastStage = live.map { stage[$0] }.max() ?? 0
+        let lastDepth = live.filter { stage[$0] == lastStage }.map { depth[$0] }.max() ?? 0
+        let latency: Int
+        let outputDepth: Int
+        if registerOutputs {
+            latency = lastDepth > 0 ? lastStage + 1 : lastStage
+            outputDepth = 0
+        } else {
+            latency = lastStage
+            outputDepth = lastDepth
         }
 
         // Rebuild with register chains: node `i` read in stage `t > stage[i]`
@@ -69,7 +97,7 @@ public enum Pipeline {
         }
         let outputs = comb.outputs.map { read($0, at: latency) }
         out.replaceNodes(rebuilt, outputs: outputs, sections: sections)
-        return (out, latency)
+        return Result(netlist: out, latency: latency, outputDepth: outputDepth)
     }
 
     /// `op` with every operand replaced.

@@ -9,17 +9,37 @@ public struct NetlistModel: Sendable {
     public let model: LoweredModel
     /// Per op, in model order: the pipelined netlist and its latency.
     public let ops: [(netlist: Netlist, latency: Int, notes: [String])]
+    /// Clock cycles from the model inputs to the (registered) model outputs.
+    public let latency: Int
 
+    /// Ops are scheduled in model order as the top module connects them: an
+    /// op starts in the cycle its last input is ready, that far into the
+    /// cycle's logic (inputs ready earlier come through delay registers);
+    /// its outputs are registered only where they are model outputs, so an
+    /// op's last adders and the next op's first share a clock cycle.
     public init(_ model: LoweredModel, options: VerilogOptions) throws(VerilogError) {
         self.model = model
         let budget = options.effectiveAddersPerStage * LogicDepth.adder
+        var ready: [(cycle: Int, depth: Int)?] = Array(repeating: nil, count: model.tensors.count)
+        for id in model.inputs { ready[id.index] = (0, 0) }
+        let modelOutputs = Set(model.outputs.map(\.index))
         var ops: [(netlist: Netlist, latency: Int, notes: [String])] = []
         for op in model.ops {
             let built = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions)
-            let (netlist, latency) = Pipeline.run(built.netlist, budget: budget)
-            ops.append((netlist, latency, built.notes))
+            var start = 0, depth = 0
+            for id in op.inputs {
+                guard let r = ready[id.index] else {
+                    throw VerilogError.unsupported(op: op.name, "reads tensor '\(model[id].name)' before it is written")
+                }
+                if r.cycle > start { (start, depth) = (r.cycle, r.depth) } else if r.cycle == start { depth = max(depth, r.depth) }
+            }
+            let result = Pipeline.run(built.netlist, budget: budget, inputDepth: depth,
+                                      registerOutputs: modelOutputs.contains(op.output.index))
+            ready[op.output.index] = (start + result.latency, result.outputDepth)
+            ops.append((result.netlist, result.latency, built.notes))
         }
         self.ops = ops
+        latency = model.outputs.map { ready[$0.index]?.cycle ?? 0 }.max() ?? 0
     }
 
     /// Raw output codes of one event (all outputs concatenated) from its raw

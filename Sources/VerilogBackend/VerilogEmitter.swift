@@ -40,6 +40,10 @@ public struct VerilogOptions: Sendable {
     /// of 1000 ns, the CLI's upper limit, gives 799).
     public static let maxAddersPerStage = 1 << 16
 
+    /// The shortest clock period this model of adder delay gives `adders`
+    /// levels per stage: the inverse of ``addersPerStage(clockNs:)``.
+    public static func clockNs(addersPerStage adders: Int) -> Double { 1.0 + 1.25 * Double(adders) }
+
     /// The depth per stage actually used, clamped to 1 ... ``maxAddersPerStage``.
     public var effectiveAddersPerStage: Int {
         min(max(1, addersPerStage ?? Self.addersPerStage(clockNs: clockNs)), Self.maxAddersPerStage)
@@ -108,6 +112,39 @@ public enum VerilogError: Error, Sendable, CustomStringConvertible {
         case .template(let e): return "Verilog backend: \(e)"
         case let .unsupported(op, message): return "Verilog backend, op '\(op)': \(message)"
         }
+    }
+}
+
+/// A latency asked for instead of a clock (`--latency-cycles`): the fewest
+/// adder levels per stage that reach it, and the clock period they imply.
+public struct LatencyTarget: Sendable, Equatable {
+    public var cycles: Int
+    public var addersPerStage: Int
+    public var clockNs: Double
+    /// The design's latency at that depth (at most `cycles`).
+    public var latency: Int
+
+    /// Searches the depth per stage (binary search: a deeper stage never
+    /// lengthens the pipeline); nil when even the deepest stage considered
+    /// (64 adders, a 81 ns clock) needs more than `cycles` cycles, with the
+    /// fewest cycles reachable in `fewest`.
+    public static func search(_ model: LoweredModel, cycles: Int, base: VerilogOptions,
+                              fewest: inout Int) throws(VerilogError) -> LatencyTarget? {
+        func latency(_ adders: Int) throws(VerilogError) -> Int {
+            var o = base
+            o.addersPerStage = adders
+            return try NetlistModel(model, options: o).latency
+        }
+        var hi = 64
+        fewest = try latency(hi)
+        guard fewest <= cycles else { return nil }
+        var lo = 1
+        if try latency(lo) <= cycles { hi = lo }
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if try latency(mid) <= cycles { hi = mid } else { lo = mid }
+        }
+        return LatencyTarget(cycles: cycles, addersPerStage: hi, clockNs: VerilogOptions.clockNs(addersPerStage: hi), latency: try latency(hi))
     }
 }
 

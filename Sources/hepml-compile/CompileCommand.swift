@@ -18,8 +18,11 @@ struct CompileCommand: AsyncParsableCommand {
     @Flag(help: "Replace the output folder even if it holds files hepml-compile did not write (never /, home, the working folder or the model's folder).")
     var force = false
 
-    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns (0.1 to 1000); sets the pipeline depth of the Verilog and the HLS clock.")
-    var clockNs: Double = 5.0
+    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns (0.1 to 1000; default 5); sets the pipeline depth of the Verilog and the HLS clock.")
+    var clockNs: Double?
+
+    @Option(name: .customLong("latency-cycles"), help: "Ask for a latency instead of a clock: the fewest adder levels per stage that reach it, and the clock they imply, are chosen and reported.")
+    var latencyCycles: Int?
 
     @Option(help: "HLS reuse factor: 1 is fully parallel (latency strategy), larger shares multipliers (resource strategy).")
     var reuse: Int = 1
@@ -34,11 +37,21 @@ struct CompileCommand: AsyncParsableCommand {
             guard let target = CompileTarget(rawValue: target) else {
                 throw DriverError.option("--target must be one of: " + CompileTarget.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            try CompileOptions.checkClock(clockNs)
+            if let clockNs { try CompileOptions.checkClock(clockNs) }
+            if clockNs != nil && latencyCycles != nil {
+                throw DriverError.option("give --clock-ns or --latency-cycles, not both: a latency implies the clock")
+            }
             try rtlSize.checkOption()
             guard reuse >= 1 else { throw DriverError.option("--reuse must be at least 1") }
             let loaded = try modelOptions.load()
-            var options = CompileOptions(target: target, clockNs: clockNs, reuseFactor: reuse)
+            var options = CompileOptions(target: target, clockNs: clockNs ?? 5.0, reuseFactor: reuse)
+            if let latencyCycles {
+                let (chosen, found) = try CompileOptions.forLatency(latencyCycles, model: loaded.model, target: target, reuseFactor: reuse)
+                options = chosen
+                print(String(format: "--latency-cycles %d: %d adder levels per stage give %d cycles; that implies a clock of %.2f ns (%.0f MHz) "
+                             + "at about 1.25 ns per adder (docs/verilog-backend.md)", latencyCycles, found.addersPerStage, found.latency,
+                             found.clockNs, 1000 / found.clockNs))
+            }
             options.maxRTLSize = rtlSize.maxRTLSize
             if let testInput { options.testInputs = try CompilerDriver.readEvents(path: testInput, for: loaded.model) }
             let design = try Compiler.compile(loaded, options: options)

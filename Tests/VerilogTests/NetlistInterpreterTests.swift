@@ -73,3 +73,26 @@ import VerilogBackend
         }
     }
 }
+
+/// `--latency-cycles`: the fewest adder levels per stage that reach a latency.
+@Suite struct LatencyTargetTests {
+    @Test(arguments: [8, 12, 20])
+    func theFewestLevelsThatReachTheLatency(cycles: Int) throws {
+        let model = try NetlistInterpreterTests.lowered("tagger")
+        var fewest = 0
+        let found = try #require(try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(), fewest: &fewest))
+        #expect(found.latency <= cycles)
+        #expect(try NetlistModel(model, options: VerilogOptions(addersPerStage: found.addersPerStage)).latency == found.latency)
+        if found.addersPerStage > 1 {
+            #expect(try NetlistModel(model, options: VerilogOptions(addersPerStage: found.addersPerStage - 1)).latency > cycles)
+        }
+        #expect(VerilogOptions.addersPerStage(clockNs: found.clockNs) == found.addersPerStage)
+    }
+
+    @Test func anUnreachableLatencySaysWhatIsReachable() throws {
+        let model = try NetlistInterpreterTests.lowered("tagger")
+        var fewest = 0
+        #expect(try LatencyTarget.search(model, cycles: 0, base: VerilogOptions(), fewest: &fewest) == nil)
+        #expect(fewest >= 1)
+    }
+}

@@ -29,7 +29,7 @@ module jet_tagger (
     end
     assign out_valid = valid_pipe[20];
 
-    // op 'fc1' (dense; layers fc1, relu1): cycle 0 -> 3
+    // op 'fc1' (dense; layers fc1, relu1): cycle 0 -> 2
     wire [1023:0] t_relu1; // 64 x ap_fixed<16,5,AP_RND,AP_SAT>
     jet_tagger_fc1 u_fc1 (
         .clk(clk),
@@ -37,7 +37,7 @@ module jet_tagger (
         .y(t_relu1)
     );
 
-    // op 'fc2' (dense; layers fc2, relu2): cycle 3 -> 7
+    // op 'fc2' (dense; layers fc2, relu2): cycle 2 -> 6
     wire [511:0] t_relu2; // 32 x ap_fixed<16,6,AP_RND,AP_SAT>
     jet_tagger_fc2 u_fc2 (
         .clk(clk),
@@ -45,7 +45,7 @@ module jet_tagger (
         .y(t_relu2)
     );
 
-    // op 'fc3' (dense; layers fc3, relu3): cycle 7 -> 11
+    // op 'fc3' (dense; layers fc3, relu3): cycle 6 -> 10
     wire [511:0] t_relu3; // 32 x ap_fixed<16,6,AP_RND,AP_SAT>
     jet_tagger_fc3 u_fc3 (
         .clk(clk),
@@ -53,7 +53,7 @@ module jet_tagger (
         .y(t_relu3)
     );
 
-    // op 'fc4' (dense; layers fc4): cycle 11 -> 14
+    // op 'fc4' (dense; layers fc4): cycle 10 -> 13
     wire [79:0] t_fc4; // 5 x ap_fixed<16,6,AP_RND,AP_SAT>
     jet_tagger_fc4 u_fc4 (
         .clk(clk),
@@ -61,7 +61,7 @@ module jet_tagger (
         .y(t_fc4)
     );
 
-    // op 'softmax1' (softmax; layers softmax1): cycle 14 -> 21
+    // op 'softmax1' (softmax; layers softmax1): cycle 13 -> 21
     wire [79:0] t_softmax1; // 5 x ap_ufixed<16,1,AP_RND,AP_SAT>
     jet_tagger_softmax1 u_softmax1 (
         .clk(clk),

@@ -90,7 +90,7 @@ const Field kOutputs[] = {
 };
 constexpr int kInputCount = 57;
 constexpr int kOutputCount = 1;
-constexpr long kLatency = 30;
+constexpr long kLatency = 27;
 
 template <typename T>
 void putBit(T& port, int i, bool on) {
