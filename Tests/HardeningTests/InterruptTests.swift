@@ -16,28 +16,32 @@ import Glibc
         return !state.contains("Z") && !state.contains("X")
     }
 
-    @Test(arguments: [SIGINT, SIGTERM])
-    func aSignalStopsTheToolsAndRemovesScratchFolders(signal: Int32) throws {
+    /// `simulate` stopped while its (stand-in) verilator runs, and `report`
+    /// while its (stand-in) yosys runs: the trial's orphaned-yosys case.
+    @Test(arguments: [(SIGINT, "verilator"), (SIGTERM, "verilator"), (SIGINT, "yosys")])
+    func aSignalStopsTheToolsAndRemovesScratchFolders(signal: Int32, tool: String) throws {
         let root = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let fm = FileManager.default
         for d in ["bin", "tmp", "cache"] { try fm.createDirectory(at: root.appendingPathComponent(d), withIntermediateDirectories: true) }
-        // A stand-in for verilator that records its pid and a child's, then hangs.
+        // A stand-in for the tool that records its pid and a child's, then hangs.
         let pids = root.appendingPathComponent("pids").path
-        let fake = root.appendingPathComponent("bin/verilator").path
+        let fake = root.appendingPathComponent("bin/\(tool)").path
         try Data("#!/bin/sh\nsleep 300 &\necho $$ $! > \(pids).tmp\nmv \(pids).tmp \(pids)\nwait\n".utf8).write(to: URL(fileURLWithPath: fake))
         chmod(fake, 0o755)
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = root.appendingPathComponent("bin").path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         env["TMPDIR"] = root.appendingPathComponent("tmp").path
         env["XDG_CACHE_HOME"] = root.appendingPathComponent("cache").path
-        let child = try CLI.Child(["simulate", CLI.handModel, "--input", CLI.handInputs, "--output", root.appendingPathComponent("y.csv").path],
-                                  environment: env)
+        let arguments = tool == "yosys"
+            ? ["report", CLI.handModel, "--input", CLI.handInputs, "--out", root.appendingPathComponent("report").path]
+            : ["simulate", CLI.handModel, "--input", CLI.handInputs, "--output", root.appendingPathComponent("y.csv").path]
+        let child = try CLI.Child(arguments, environment: env)
         let deadline = Date().addingTimeInterval(60)
         while !fm.fileExists(atPath: pids), Date() < deadline { usleep(20_000) }
         let started = (String(data: fm.contents(atPath: pids) ?? Data(), encoding: .utf8) ?? "")
             .split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { pid_t($0) }
-        #expect(started.count == 2, "the stand-in verilator never started")
+        #expect(started.count == 2, "the stand-in \(tool) never started")
         kill(child.pid, signal)
         let r = try child.wait(timeout: 30)
         #expect(r.code == 128 + signal, "exit \(r.code): \(r.err)")

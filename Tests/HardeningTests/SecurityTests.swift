@@ -98,6 +98,17 @@ import Glibc
         #expect(!scene.pwned)
     }
 
+    @Test func missingTemplatesExit3() throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        var env = scene.environment
+        env["HEPML_TEMPLATES"] = scene.root.appendingPathComponent("nowhere").path
+        let r = try CLI.run([CLI.handModel, "--out", scene.root.appendingPathComponent("out").path], environment: env, directory: scene.work)
+        #expect(r.code == 3, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("installation problem") && r.err.contains("does not contain templates/README.md"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: scene.root.appendingPathComponent("out").path))
+    }
+
     // MARK: 2. ap_types headers
 
     @Test func aPythonPackageInTheWorkingFolderIsNeverImported() throws {
