@@ -31,13 +31,14 @@ public enum Pipeline {
         let nodes = comb.nodes
         var stage = Array(repeating: 0, count: nodes.count)
         var depth = Array(repeating: 0, count: nodes.count)
+        let cost = nodes.map { min(LogicDepth.units($0, in: comb), budget) }
         func isConstant(_ i: Int) -> Bool { if case .constant = nodes[i].operation { return true } else { return false } }
         for (i, node) in nodes.enumerated() {
             if case .input = node.operation {
                 depth[i] = min(inputDepth, budget)
                 continue
             }
-            let c = min(LogicDepth.units(node, in: comb), budget)
+            let c = cost[i]
             let inputs = node.operation.operands.map(\.index).filter { !isConstant($0) }
             var s = inputs.map { stage[$0] }.max() ?? 0
             var d = inputs.filter { stage[$0] == s }.map { depth[$0] }.max() ?? 0
@@ -62,6 +63,11 @@ public enum Pipeline {
             latency = lastStage
             outputDepth = lastDepth
         }
+
+        var outputRead: [Int: Int] = [:]
+        for o in live { outputRead[o] = max(outputRead[o] ?? 0, latency) }
+        RegisterSinking.improve(comb, stage: &stage, depth: &depth, cost: cost, budget: budget,
+                                outputRead: outputRead, isConstant: isConstant)
 
         // Rebuild with register chains: node `i` read in stage `t > stage[i]`
         // is read from its `(t - stage[i])`-th register.
