@@ -122,6 +122,8 @@ let package = Package(
             "HLSBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
         ], exclude: ["Golden"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
+        .testTarget(name: "QONNXTests", dependencies: ["QONNX", "ModelIR", "FixedPoint", "TensorIO"],
+                    exclude: ["fixtures", "Malformed"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Metrics", "ModelFormat", "Passes", "Reference"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),

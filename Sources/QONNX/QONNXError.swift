@@ -17,7 +17,7 @@ public struct QONNXError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         var where_ = file
-        if let node { where_ += ": node \(node)" }
+        if let node { where_ += node.hasPrefix("'") ? ": node \(node)" : ": \(node)" }
         if let field { where_ += ": \(field)" }
         // A hostile file can put megabytes into a name that a message quotes.
         let text = "\(where_): \(message)"

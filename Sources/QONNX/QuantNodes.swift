@@ -101,7 +101,14 @@ extension GraphImporter {
                 try define(node, .dynamic(try importBipolar(d, scales: scales, node)))
                 return
             }
-            guard let (type, _) = try dynamicQuantType(node, pending: d.pending, dims: d.dims) else {
+            var d = d
+            var folded = try dynamicQuantType(node, pending: d.pending, dims: d.dims)
+            if folded == nil, d.pending != nil, let applied = try? materialize(d, reader: "", source: node) {
+                // The scale does not cancel: apply it exactly first, then quantize.
+                d = applied
+                folded = try dynamicQuantType(node, pending: nil, dims: d.dims)
+            }
+            guard let (type, _) = folded else {
                 let scales = (try? broadcast(p.scale, to: d.dims, node, "scale")) ?? p.scale.values
                 let detail: String
                 if let pending = d.pending {
