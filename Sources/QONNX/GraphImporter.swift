@@ -275,7 +275,8 @@ struct GraphImporter {
             if ok, let wt = ExactTypes.type(holding: dense.weights.flatMap { $0 }), let bt = ExactTypes.type(holding: dense.bias),
                let rt = ExactTypes.type(holding: ExactTypes.denseRange(weights: dense.weights, bias: dense.bias, input: input)) {
                 nodes[i].op = .dense(dense)
-                nodes[i].precision.weight = wt
+                // A shift alone keeps the weights and their (Quant) type.
+                if !scale.allSatisfy({ $0 == 1 }) { nodes[i].precision.weight = wt }
                 nodes[i].precision.bias = bt
                 nodes[i].precision.result = rt
                 nodes[i].sourceLayers.append(String((node.name.isEmpty ? hint : node.name).prefix(200)))
