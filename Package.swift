@@ -5,6 +5,7 @@ import PackageDescription
 //   CPosix <- FileSafety <- TensorIO, Templates, Toolchain (and everything that writes files)
 //   InputFiles (reading user files safely) <- ModelFormat, TensorIO, Training
 //   FixedPoint <- ModelIR <- ModelFormat <- Passes <- Reference
+//   ModelIR, Passes <- QONNX (import/export) <- Driver
 //   Reference <- HLSBackend, VerilogBackend <- Toolchain (simulation) <- Reports <- Driver <- CLI
 //   CBLAS <- Training (also uses FixedPoint, ModelFormat, Datasets)
 let package = Package(
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The POSIX calls Swift's Glibc module leaves out (renameat2).
@@ -34,6 +36,13 @@ let package = Package(
         .target(name: "ModelIR", dependencies: ["FixedPoint"]),
         // model.json v1: strict decoding into the graph IR and encoding back.
         .target(name: "ModelFormat", dependencies: ["ModelIR", "FixedPoint", "InputFiles"]),
+        // QONNX (ONNX with Quant nodes) import into the graph IR and export
+        // from the lowered IR; onnx.pb.swift is generated once and committed
+        // (scripts/regenerate-onnx-proto.sh): only the runtime is a dependency.
+        .target(name: "QONNX", dependencies: [
+            "ModelIR", "FixedPoint", "Passes", "InputFiles",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         // Lowering passes: graph IR -> lowered IR.
         .target(name: "Passes", dependencies: ["ModelIR", "FixedPoint"]),
         // Deterministic synthetic models of the shapes the tests and benches use.
@@ -86,11 +95,11 @@ let package = Package(
         // The compile pipeline and output writer used by the CLI.
         .target(name: "Driver", dependencies: [
             "FixedPoint", "ModelIR", "ModelFormat", "Passes", "Reference",
-            "HLSBackend", "VerilogBackend", "Toolchain", "Simulation", "TensorIO", "FileSafety",
+            "HLSBackend", "VerilogBackend", "Toolchain", "Simulation", "TensorIO", "FileSafety", "QONNX",
         ]),
         .executableTarget(name: "hepml-compile", dependencies: [
             "Driver", "ModelFormat", "Reference", "Training", "Simulation", "Passes", "ModelIR", "FixedPoint",
-            "HLSBackend", "VerilogBackend", "Toolchain", "Templates", "Datasets", "Reports", "TensorIO", "Metrics", "FileSafety",
+            "HLSBackend", "VerilogBackend", "Toolchain", "Templates", "Datasets", "Reports", "TensorIO", "Metrics", "FileSafety", "QONNX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Throughput figures for bench/ (not a test: speed targets live in benchmarks).
@@ -113,6 +122,8 @@ let package = Package(
             "HLSBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
         ], exclude: ["Golden"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
+        .testTarget(name: "QONNXTests", dependencies: ["QONNX", "ModelIR", "FixedPoint", "TensorIO"],
+                    exclude: ["fixtures", "Malformed"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Metrics", "ModelFormat", "Passes", "Reference"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),

@@ -2,7 +2,8 @@
 # Installs everything hepml-compile needs on a fresh Debian machine:
 # Verilator (RTL simulation), OpenBLAS (training), Yosys (resource reports),
 # g++ (HLS C simulation) and the open ap_types headers (from the hls4ml wheel,
-# installed without its dependencies: we only read its headers).
+# installed without its dependencies: we only read its headers), and, for
+# the tests only, the QONNX executor (qonnx, onnxruntime, onnx).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -26,5 +27,11 @@ PY
 then
   echo "setup: pip install --no-deps hls4ml (for the ap_types headers)"
   python3 -m pip install --quiet --no-deps hls4ml
+fi
+# Test-only: the QONNX executor is the oracle of Tests/QONNXTests (checked
+# in isolated mode, from /, so nothing in the working folder is imported).
+if ! (cd / && python3 -I -c "import qonnx, onnxruntime, onnx" 2>/dev/null); then
+  echo "setup: pip install qonnx onnxruntime onnx (test oracle for QONNX import)"
+  python3 -m pip install --quiet "qonnx==1.0.0" "onnxruntime>=1.17" "onnx>=1.15"
 fi
 echo "setup: verilator $(verilator --version | cut -d' ' -f2), yosys $(yosys -V | cut -d' ' -f2), ap_types $(scripts/ap-types-dir.sh)"

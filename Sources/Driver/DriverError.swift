@@ -2,6 +2,7 @@ import FileSafety
 import FixedPoint
 import ModelFormat
 import Passes
+import QONNX
 import TensorIO
 import Toolchain
 
@@ -10,6 +11,8 @@ import Toolchain
 /// tool, 4 for a failed tool run or I/O error, 5 for a verification failure.
 public enum DriverError: Error, Sendable, CustomStringConvertible {
     case model(ModelFormatError)
+    /// A QONNX file that cannot be imported, or a model that cannot be exported as QONNX.
+    case qonnx(QONNXError)
     case lowering(file: String, LoweringError)
     case data(TensorIOError)
     case option(String)
@@ -24,7 +27,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .model, .lowering, .data, .option: return 2
+        case .model, .qonnx, .lowering, .data, .option: return 2
         case .refused(.refused): return 2
         case .refused(.io): return 4
         case .tool(.notInstalled), .installation: return 3
@@ -36,6 +39,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .model(let e): return e.description
+        case .qonnx(let e): return e.description
         case .lowering(let file, let e): return "\(file): \(e)"
         case .data(let e): return e.description
         case .option(let s): return s

@@ -3,6 +3,7 @@ import FixedPoint
 import ModelFormat
 import ModelIR
 import Passes
+import QONNX
 import TensorIO
 
 /// A model read from disk and lowered: what every command starts from.
@@ -15,23 +16,41 @@ public struct LoadedModel: Sendable {
 
 /// The steps shared by the CLI commands.
 public enum CompilerDriver {
-    /// Reads, validates and lowers a model.json. `precision` is the
-    /// `--precision` fallback (a type string) for models without defaults.
-    public static func load(modelPath: String, precision: String? = nil) throws(DriverError) -> LoadedModel {
+    /// Reads, validates and lowers a model.json or a QONNX `.onnx` file.
+    /// `precision` is the `--precision` fallback (a type string) for models
+    /// without defaults; `inputType` the `--input-type` of unquantized
+    /// ONNX inputs.
+    public static func load(modelPath: String, precision: String? = nil, inputType: String? = nil) throws(DriverError) -> LoadedModel {
         var options = LoweringOptions()
         if let precision {
             do { options.defaultPrecision = try FixedType(parsing: precision) } catch {
                 throw .option("--precision: \(error)")
             }
         }
-        let graph: Graph
-        do { graph = try ModelDecoder.load(path: modelPath) } catch { throw .model(error) }
+        let graph = try readGraph(path: modelPath, inputType: inputType)
         do {
             let result = try Pipeline.run(graph, options: options)
             return LoadedModel(path: modelPath, graph: graph, lowering: result)
         } catch {
             throw .lowering(file: (modelPath as NSString).lastPathComponent, error)
         }
+    }
+
+    /// Whether a model path names a QONNX file (by its `.onnx` extension).
+    public static func isONNX(_ path: String) -> Bool { path.lowercased().hasSuffix(".onnx") }
+
+    /// The graph IR of a model.json, or of a QONNX file imported
+    /// (docs/import-export.md).
+    public static func readGraph(path: String, inputType: String? = nil) throws(DriverError) -> Graph {
+        guard isONNX(path) else {
+            guard inputType == nil else { throw .option("--input-type applies to .onnx models; a model.json gives its input types itself") }
+            do { return try ModelDecoder.load(path: path) } catch { throw .model(error) }
+        }
+        var options = ImportOptions()
+        if let inputType {
+            do { options.inputType = try FixedType(parsing: inputType) } catch { throw .option("--input-type: \(error)") }
+        }
+        do { return try QONNXImporter.load(path: path, options: options) } catch { throw .qonnx(error) }
     }
 
     /// Refuses a model whose parameters overflowed their types when lowered

@@ -5,8 +5,11 @@ import VerilogBackend
 
 /// Options shared by every command that reads a model.
 struct ModelOptions: ParsableArguments {
-    @Argument(help: "The model file (model.json format v1, see docs/model-format.md).")
+    @Argument(help: "The model file: model.json (format v1, docs/model-format.md) or a QONNX .onnx file (docs/import-export.md).")
     var model: String
+
+    @Option(name: .customLong("input-type"), help: ArgumentHelp("For a .onnx model: the fixed-point type of inputs that no Quant node quantizes.", valueName: "type"))
+    var inputType: String?
 
     @Option(help: ArgumentHelp("Fallback precision for weights, biases and inputs of models whose model.json sets no defaults.precision.", valueName: "type"))
     var precision: String = "ap_fixed<16,6>"
@@ -17,7 +20,7 @@ struct ModelOptions: ParsableArguments {
     /// Loads and lowers the model; parameters that overflowed their types
     /// are warnings on stderr, or an error with `--strict`.
     func load() throws(DriverError) -> LoadedModel {
-        let loaded = try CompilerDriver.load(modelPath: model, precision: precision)
+        let loaded = try CompilerDriver.load(modelPath: model, precision: precision, inputType: inputType)
         if strict { try CompilerDriver.refuseParameterOverflows(loaded) }
         let file = (model as NSString).lastPathComponent
         for overflow in loaded.lowering.overflows { warn("\(file): \(overflow)") }

@@ -1,0 +1,168 @@
+import FixedPoint
+import Foundation
+import ModelIR
+import Passes
+
+/// Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Concat, Trunc.
+extension GraphImporter {
+    mutating func importRelu(_ node: Onnx_NodeProto) throws(QONNXError) {
+        var x = try dynamic(node, 0, "X")
+        let pending = try positivePending(&x, node)
+        let type = try exactType(ValueRange(of: x.type).relu, node, "result")
+        let name = emit(hint(node), .activation(.relu), inputs: [x.tensor], precision: LayerPrecision(result: type),
+                        absorbable: true, source: node)
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true)))
+    }
+
+    mutating func importLeakyRelu(_ node: Onnx_NodeProto) throws(QONNXError) {
+        var x = try dynamic(node, 0, "X")
+        let alpha = try floatAttribute(node, "alpha") ?? 0.01
+        guard alpha >= 0, alpha < 1 else { throw error(node, "alpha", "alpha \(alpha) must be in [0, 1)") }
+        let pending = try positivePending(&x, node)
+        guard let alphaType = ExactTypes.type(holding: [alpha]) else { throw error(node, "alpha", "alpha \(alpha) has no exact type") }
+        let r = ValueRange(of: x.type)
+        let a = ExactTypes.code(alpha, fractionBits: alphaType.fractionBits)
+        let negative = ValueRange(lo: min(r.lo, 0), hi: min(r.hi, 0), fractionBits: r.fractionBits) * ValueRange(lo: a, hi: a, fractionBits: alphaType.fractionBits)
+        let type = try exactType(r.relu.union(negative), node, "result")
+        let name = emit(hint(node), .activation(.leakyReLU(alpha: alpha)), inputs: [x.tensor],
+                        precision: LayerPrecision(result: type, alpha: alphaType), absorbable: true, source: node)
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true)))
+    }
+
+    /// A positive pending factor commutes with ReLU; a negative one does not.
+    func positivePending(_ x: inout DynamicTensor, _ node: Onnx_NodeProto) throws(QONNXError) -> [Double]? {
+        guard let p = x.pending else { return nil }
+        if let bad = p.firstIndex(where: { !($0 > 0) }) {
+            throw error(node, nil, "reads a tensor scaled by \(p[bad]) (element \(bad)); only positive scales commute with \(node.opType)")
+        }
+        x.pending = nil
+        return p
+    }
+
+    /// Sigmoid, Tanh and Softmax: table activations (docs/numerics.md), with
+    /// the default tables and result types unless a Quant node follows.
+    mutating func importTable(_ node: Onnx_NodeProto) throws(QONNXError) {
+        var x = try dynamic(node, 0, "input")
+        x = try materialize(x, reader: "", source: node)
+        let activation: Activation
+        let type: FixedType
+        let width = PrecisionDefaults.builtIn.width
+        switch node.opType {
+        case "Sigmoid":
+            activation = .sigmoid(TableSettings(size: 1024, range: 8))
+            type = PrecisionInference.sigmoidResult(width: width)
+        case "Tanh":
+            activation = .tanh(TableSettings(size: 1024, range: 4))
+            type = PrecisionInference.tanhResult(width: width)
+        default:
+            guard x.count >= 2 else { throw error(node, nil, "softmax needs at least 2 elements, got \(x.count)") }
+            let rank = x.dims.count
+            let a = try axis(try intAttribute(node, "axis") ?? (opset >= 13 ? -1 : 1), rank: rank, node)
+            // Before opset 13 the input is flattened from `axis` on; from 13 on, one axis.
+            let covered = opset >= 13 ? x.dims[a] : x.dims[a...].reduce(1, *)
+            guard covered == x.count else {
+                throw error(node, "axis", "softmax over axis \(a) of shape \(x.dims) does not cover the whole feature vector")
+            }
+            activation = .softmax(SoftmaxTableSettings())
+            type = PrecisionInference.unitIntervalType(width: width)
+        }
+        let name = emit(hint(node), .activation(activation), inputs: [x.tensor], precision: LayerPrecision(result: type),
+                        absorbable: true, source: node)
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: nil, soleUse: true)))
+    }
+
+    mutating func importConcat(_ node: Onnx_NodeProto) throws(QONNXError) {
+        guard node.input.count >= 2 else { throw error(node, nil, "Concat needs at least two inputs") }
+        var parts: [DynamicTensor] = []
+        for i in 0..<node.input.count {
+            guard case .dynamic(let d) = try value(node, i, "inputs[\(i)]") else {
+                throw error(node, "inputs[\(i)]", "concatenating a constant is not supported")
+            }
+            parts.append(d)
+        }
+        guard let rawAxis = try intAttribute(node, "axis") else { throw error(node, "axis", "Concat needs an axis") }
+        let rank = parts[0].dims.count
+        let a = try axis(rawAxis, rank: rank, node)
+        for (i, p) in parts.enumerated() {
+            guard p.dims.count == rank, p.dims[..<a].allSatisfy({ $0 == 1 }),
+                  zip(p.dims, parts[0].dims).enumerated().allSatisfy({ $0.offset == a || $0.element.0 == $0.element.1 }) else {
+                throw error(node, "inputs[\(i)]", "shape \(p.dims) cannot be concatenated along axis \(rawAxis) as a feature vector")
+            }
+        }
+        let anyPending = parts.contains { $0.pending != nil }
+        let pending: [Double]? = anyPending ? parts.flatMap { $0.pending ?? Array(repeating: 1, count: $0.count) } : nil
+        let type: FixedType
+        do { type = try PrecisionInference.join(parts.map(\.type), layer: node.name) } catch {
+            throw self.error(node, nil, "no common type of at most 64 bits holds all inputs")
+        }
+        let name = emit(hint(node), .concatenate, inputs: parts.map(\.tensor), precision: LayerPrecision(result: type),
+                        absorbable: false, source: node)
+        var dims = parts[0].dims
+        dims[a] = parts.reduce(0) { $0 + $1.dims[a] }
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true)))
+    }
+
+    /// `Trunc` (QONNX): round to the input scale half-to-even, then drop
+    /// low bits with `rounding_mode`. Version 1 (5 inputs) rescales by the
+    /// input scale; version 2 (6 inputs) clamps to the output bit width and
+    /// rescales by the output scale, as the executor does.
+    mutating func importTrunc(_ node: Onnx_NodeProto) throws(QONNXError) {
+        var x = try dynamic(node, 0, "input")
+        x = try materialize(x, reader: "", source: node)
+        let scale = try constant(node, 1, "scale")
+        let zero = try constant(node, 2, "zeropt")
+        let inBits = try integers(node, 3, "input_bit_width")
+        let v2 = node.input.count >= 6
+        let outScale = v2 ? try constant(node, 4, "output_scale") : scale
+        let outBits = try integers(node, v2 ? 5 : 4, "output_bit_width")
+        let rounding = (try stringAttribute(node, "rounding_mode") ?? "FLOOR").uppercased()
+        guard let q = QONNXRounding.apMode(rounding) else {
+            throw error(node, "rounding_mode", "rounding_mode \(rounding) has no ap_fixed quantization mode; use ROUND, FLOOR, DOWN, HALF_UP or HALF_DOWN")
+        }
+        guard zero.values.allSatisfy({ $0 == 0 }) else { throw error(node, "zeropt", "zero point must be 0") }
+        guard let s = scale.scalar, ExactTypes.isPowerOfTwo(s) else {
+            throw error(node, "scale", "scale must be one power of two, got \(scale.values.prefix(4))")
+        }
+        guard let os = outScale.scalar, ExactTypes.isPowerOfTwo(os) else {
+            throw error(node, "output_scale", "output scale must be one power of two, got \(outScale.values.prefix(4))")
+        }
+        guard inBits.count == 1, outBits.count == 1, outBits[0] >= 1, outBits[0] <= 64, inBits[0] >= outBits[0] || v2 else {
+            throw error(node, "output_bit_width", "bit widths \(inBits) → \(outBits) are not supported")
+        }
+        // Step 1: round to the input scale (half to even), no clamping: exact range.
+        let f1 = -Int(s.exponent)
+        let r = ValueRange(of: x.type)
+        let fine = ValueRange(lo: r.lo - 1, hi: r.hi + 1, fractionBits: r.fractionBits)
+        guard let wide = ExactTypes.type(holding: fine), let step1 = try? FixedType(
+            signed: true, width: max(2, wide.integerBits + f1 + 1), integerBits: wide.integerBits + 1, quantization: .rndConv, overflow: .wrap)
+        else { throw error(node, "scale", "no type of at most 64 bits holds the rounded input") }
+        let rounded = quantizeDynamic(x, to: step1, node)
+        let truncScale = v2 ? os / s : Double(sign: .plus, exponent: inBits[0] - outBits[0], significand: 1)
+        let lsb2 = s * truncScale  // the grid of the second rounding, in input units
+        let f2 = -Int(lsb2.exponent)
+        let type2: FixedType
+        do {
+            if v2 {
+                let signed = try intAttribute(node, "signed") ?? 1 != 0
+                let narrow = try intAttribute(node, "narrow") ?? 0 != 0
+                guard !(narrow && !signed) else { throw error(node, "narrow", "narrow unsigned has no ap_ufixed equivalent") }
+                type2 = try FixedType(signed: signed, width: outBits[0], integerBits: outBits[0] - f2, quantization: q,
+                                      overflow: narrow ? .satSym : .sat)
+            } else {
+                // Version 1 does not clamp: a type wide enough for every value.
+                type2 = try FixedType(signed: true, width: max(2, step1.integerBits + f2 + 1), integerBits: step1.integerBits + 1,
+                                      quantization: q, overflow: .wrap)
+            }
+        } catch let e as QONNXError { throw e } catch {
+            throw self.error(node, "output_bit_width", "no fixed-point type for the truncated values: \(error)")
+        }
+        var y = DynamicTensor(tensor: emit(hint(node), .activation(.linear), inputs: [rounded.tensor], precision: LayerPrecision(result: type2),
+                                           absorbable: false, source: node),
+                              dims: x.dims, type: type2, pending: nil, soleUse: true)
+        if !v2 {
+            // Version 1 multiplies the truncated codes by the input scale: the value is 2^-t times smaller.
+            y.pending = Array(repeating: 1 / truncScale, count: x.count)
+        }
+        try define(node, .dynamic(y))
+    }
+}

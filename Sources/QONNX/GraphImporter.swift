@@ -1,0 +1,322 @@
+import FixedPoint
+import Foundation
+import ModelIR
+import Passes
+
+/// The walk over one ONNX graph, in node order, building graph IR nodes.
+struct GraphImporter {
+    let model: Onnx_ModelProto
+    let file: String
+    let options: ImportOptions
+    let modelName: String
+    /// The default-domain opset version (Squeeze, Softmax and Reshape changed over versions).
+    let opset: Int
+    /// FLOAT or DOUBLE: the element type the QONNX executor computes in.
+    var elementIsDouble = false
+
+    var values: [String: ImportedValue] = [:]
+    var nodes: [Node] = []
+    var nodeIndex: [String: Int] = [:]
+    var usedNames: Set<String> = []
+    /// Graph nodes whose result type is still the exact one (or a table's
+    /// default), so a following `Quant` may become their result type.
+    var absorbable: Set<String> = []
+    /// How many node inputs and graph outputs read each ONNX tensor.
+    var readers: [String: Int] = [:]
+    var graphOutputs: Set<String> = []
+    var inputs: [GraphInput] = []
+
+    init(model: Onnx_ModelProto, file: String, fallbackName: String, options: ImportOptions) throws(QONNXError) {
+        self.model = model
+        self.file = file
+        self.options = options
+        let g = model.graph
+        self.modelName = Self.identifier(g.name.isEmpty ? fallbackName : g.name, fallback: "model")
+        let defaultDomain = model.opsetImport.first { $0.domain.isEmpty || $0.domain == "ai.onnx" }
+        self.opset = Int(defaultDomain?.version ?? 13)
+        guard g.node.count <= ONNXLimits.maxNodes else {
+            throw QONNXError(file: file, message: "the graph has \(g.node.count) nodes; at most \(ONNXLimits.maxNodes) are read")
+        }
+    }
+
+    func error(_ node: Onnx_NodeProto?, _ field: String? = nil, _ message: String) -> QONNXError {
+        QONNXError(file: file, node: node.map(Self.label), field: field, message: message)
+    }
+
+    static func label(_ node: Onnx_NodeProto) -> String {
+        let name = node.name.isEmpty ? (node.output.first ?? "?") : node.name
+        return "'\(name.prefix(200))' (\(node.opType.prefix(100)))"
+    }
+
+    mutating func run() throws(QONNXError) -> Graph {
+        let g = model.graph
+        for t in g.initializer {
+            let name = t.name
+            guard !name.isEmpty else { throw QONNXError(file: file, node: "initializer", message: "an initializer has no name") }
+            let c = try ConstantTensor(t) { QONNXError(file: file, node: "initializer '\(name.prefix(200))'", message: $0) }
+            values[name] = .constant(c)
+        }
+        for node in g.node {
+            for input in node.input where !input.isEmpty { readers[input, default: 0] += 1 }
+        }
+        for output in g.output {
+            readers[output.name, default: 0] += 1
+            graphOutputs.insert(output.name)
+        }
+        try importInputs()
+        for node in g.node { try importNode(node) }
+        return try finish()
+    }
+
+    // MARK: Inputs
+
+    mutating func importInputs() throws(QONNXError) {
+        for input in model.graph.input where values[input.name] == nil {
+            let where_ = "graph input '\(input.name.prefix(200))'"
+            func fail(_ message: String) -> QONNXError { QONNXError(file: file, node: where_, message: message) }
+            guard case .tensorType = input.type.value else {
+                throw fail("has no tensor type; inputs must be FLOAT or DOUBLE tensors of a fixed shape")
+            }
+            let tensorType = input.type.tensorType
+            switch tensorType.elemType {
+            case ONNXDataType.float.rawValue: break
+            case ONNXDataType.double.rawValue: elementIsDouble = true
+            default: throw fail("has element type \(ONNXDataType.name(of: tensorType.elemType)); FLOAT or DOUBLE inputs are read")
+            }
+            guard tensorType.hasShape else { throw fail("has no shape; the importer needs fixed input shapes (dynamic shapes are not supported)") }
+            let shapeDims = tensorType.shape.dim
+            guard !shapeDims.isEmpty, shapeDims.count <= ONNXLimits.maxRank else {
+                throw fail("has rank \(shapeDims.count); inputs are vectors, e.g. [batch, 16]")
+            }
+            var dims: [Int] = []
+            for (i, d) in shapeDims.enumerated() {
+                switch d.value {
+                case .dimValue(let v) where v >= 1 && v <= 1_000_000:
+                    dims.append(Int(v))
+                case .dimParam where i == 0 && shapeDims.count > 1, nil where i == 0 && shapeDims.count > 1:
+                    dims.append(1)  // the batch dimension: one event at a time
+                case .dimValue(let v):
+                    throw fail("dimension \(i) is \(v); dimensions must be from 1 to 1000000")
+                case .dimParam(let p):
+                    throw fail("dimension \(i) is the symbol '\(p.prefix(100))': dynamic shapes are not supported (only the leading batch dimension may be symbolic)")
+                case nil:
+                    throw fail("dimension \(i) is unknown: dynamic shapes are not supported (only the leading batch dimension may be)")
+                }
+            }
+            let size = dims.reduce(1, *)
+            guard size <= 1_000_000 else { throw fail("has \(size) elements; at most 1000000 are supported") }
+            let name = uniqueName(input.name, fallback: "input")
+            let type = try inputType(of: input.name, label: where_)
+            let shape = dims.count > 1 && dims[0] == 1 ? Array(dims.dropFirst()) : dims
+            inputs.append(GraphInput(name: name, shape: shape, type: type.type))
+            values[input.name] = .dynamic(DynamicTensor(tensor: name, dims: dims, type: type.type, pending: nil,
+                                                        soleUse: soleUse(input.name)))
+            if let quant = type.quantNode { passThroughQuants.formUnion(quant) }
+        }
+        guard !inputs.isEmpty else { throw QONNXError(file: file, message: "the graph has no inputs (every input is an initializer)") }
+    }
+
+    /// Names of `Quant` nodes that quantize a model input: the input takes
+    /// their type at the boundary and they become no-ops.
+    var passThroughQuants: Set<String> = []
+
+    /// The type of a model input: that of the `Quant` nodes reading it, else `--input-type`.
+    func inputType(of tensor: String, label: String) throws(QONNXError) -> (type: FixedType, quantNode: [String]?) {
+        let readersOfInput = model.graph.node.filter { $0.input.contains(tensor) }
+        let quants = readersOfInput.filter { isQuant($0) && $0.input.first == tensor }
+        if options.inputType == nil, !quants.isEmpty, quants.count == readersOfInput.count, !graphOutputs.contains(tensor) {
+            var types: [FixedType] = []
+            for q in quants {
+                guard let t = try dynamicQuantType(q, pending: nil)?.type else {
+                    throw error(q, nil, "quantizes the model input with a scale that is not a power of two; the input type must be an ap_fixed type")
+                }
+                types.append(t)
+            }
+            if types.allSatisfy({ $0 == types[0] }) {
+                return (types[0], quants.map { $0.output.first ?? "" })
+            }
+        }
+        guard let given = options.inputType else {
+            throw QONNXError(file: file, node: label, message: "is not quantized by a Quant node (its readers: \(readersOfInput.map(Self.label).prefix(3).joined(separator: ", "))); give its fixed-point type with --input-type, e.g. --input-type 'ap_fixed<16,6,AP_RND_CONV,AP_SAT>'")
+        }
+        return (given, nil)
+    }
+
+    func isQuant(_ node: Onnx_NodeProto) -> Bool {
+        (node.opType == "Quant" || node.opType == "IntQuant") && QONNXImporter.quantDomains.contains(node.domain)
+    }
+
+    func soleUse(_ tensor: String) -> Bool { readers[tensor, default: 0] == 1 && !graphOutputs.contains(tensor) }
+
+    // MARK: Outputs
+
+    mutating func finish() throws(QONNXError) -> Graph {
+        var outputs: [String] = []
+        for output in model.graph.output {
+            let where_ = "graph output '\(output.name.prefix(200))'"
+            guard let value = values[output.name] else {
+                throw QONNXError(file: file, node: where_, message: "no node computes it")
+            }
+            guard case .dynamic(var d) = value else {
+                throw QONNXError(file: file, node: where_, message: "is a constant: it does not depend on the model inputs")
+            }
+            d = try materialize(d, reader: where_)
+            outputs.append(d.tensor)
+        }
+        guard !outputs.isEmpty else { throw QONNXError(file: file, message: "the graph has no outputs") }
+        guard !nodes.isEmpty else {
+            throw QONNXError(file: file, message: "the graph computes nothing from its inputs (no layer remains after import)")
+        }
+        // A dense result read only by a ReLU/LeakyReLU/linear is left to the
+        // lowering, which keeps it exact and fuses the two (one rounding).
+        for (i, node) in nodes.enumerated() where absorbable.contains(node.name) {
+            guard case .dense = node.op, !outputs.contains(node.name) else { continue }
+            let readers = nodes.filter { $0.inputs.contains(node.name) }
+            guard readers.count == 1, readers[0].inputs.count == 1, case .activation(let a) = readers[0].op else { continue }
+            switch a {
+            case .relu, .leakyReLU, .linear: nodes[i].precision.result = nil
+            default: break
+            }
+        }
+        return Graph(name: modelName, inputs: inputs, nodes: nodes, outputs: outputs,
+                     defaults: PrecisionDefaults(precision: PrecisionDefaults.builtIn))
+    }
+
+    // MARK: Emitting graph nodes
+
+    /// A graph IR name for an ONNX name: an identifier of at most 64 characters, unique.
+    mutating func uniqueName(_ raw: String, fallback: String) -> String {
+        var base = Self.identifier(raw, fallback: fallback)
+        if base.count > 56 { base = String(base.prefix(56)) }
+        var name = base
+        var k = 1
+        while usedNames.contains(name) { name = "\(base)_\(k)"; k += 1 }
+        usedNames.insert(name)
+        return name
+    }
+
+    static func identifier(_ raw: String, fallback: String) -> String {
+        var s = String(raw.unicodeScalars.prefix(64).map { c -> Character in
+            let ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_"
+            return ok ? Character(c) : "_"
+        })
+        while s.hasPrefix("_") && s.count > 1 && s.dropFirst().hasPrefix("_") { s.removeFirst() }
+        if s.isEmpty || s.allSatisfy({ $0 == "_" }) { s = fallback }
+        if let f = s.unicodeScalars.first, f >= "0" && f <= "9" { s = "t_" + s }
+        return String(s.prefix(64))
+    }
+
+    /// Appends a graph node and returns its output tensor name.
+    mutating func emit(_ hint: String, _ op: Op, inputs: [String], precision: LayerPrecision,
+                       absorbable isAbsorbable: Bool, source: Onnx_NodeProto) -> String {
+        let name = uniqueName(hint, fallback: source.opType.lowercased())
+        nodeIndex[name] = nodes.count
+        nodes.append(Node(name: name, op: op, inputs: inputs, precision: precision,
+                          sourceLayers: [source.name.isEmpty ? name : String(source.name.prefix(200))]))
+        if isAbsorbable { absorbable.insert(name) }
+        return name
+    }
+
+    /// A hint for a node's graph IR name: the ONNX node name, else its output.
+    func hint(_ node: Onnx_NodeProto, suffix: String = "") -> String {
+        let base = node.name.isEmpty ? (node.output.first ?? node.opType) : node.name
+        return base + suffix
+    }
+
+    /// The type holding `range`, or an error naming the node.
+    func exactType(_ range: ValueRange, _ node: Onnx_NodeProto, _ what: String) throws(QONNXError) -> FixedType {
+        guard let t = ExactTypes.type(holding: range) else {
+            throw error(node, nil, "the exact \(what) needs more than 64 bits (\(range.fractionBits) fractional bits); quantize it with a Quant node")
+        }
+        return t
+    }
+
+    func exactType(_ values: [Double], _ node: Onnx_NodeProto, _ what: String) throws(QONNXError) -> FixedType {
+        guard let t = ExactTypes.type(holding: values) else {
+            throw error(node, nil, "the \(what) values need more than 64 bits to be held exactly; quantize them with a Quant node")
+        }
+        return t
+    }
+
+    /// Makes a pending factor real: each must be a power of two, folded as
+    /// an exact per-element scaling (or into the producing dense layer).
+    mutating func materialize(_ d: DynamicTensor, reader: String, source: Onnx_NodeProto? = nil) throws(QONNXError) -> DynamicTensor {
+        guard let pending = d.pending else { return d }
+        if pending.allSatisfy({ $0 == 1 }) { var e = d; e.pending = nil; return e }
+        // A scale that is not a power of two is applied exactly (a wider
+        // type), or refused when no 64-bit type holds the scaled values.
+        if let bad = pending.firstIndex(where: { $0 == 0 }) ?? (ExactTypes.type(holding: pending) == nil ? 0 : nil) {
+            let where_ = source.map(Self.label) ?? reader
+            throw QONNXError(file: file, node: where_, message: "reads '\(d.tensor)', which carries the scale \(pending[bad]) (element \(bad)) of an earlier Quant or Mul node; it cannot be applied exactly in fixed point")
+        }
+        var e = d
+        e.pending = nil
+        let node = source ?? Onnx_NodeProto.with { $0.name = d.tensor + "_scale"; $0.opType = "Mul" }
+        return try emitAffine(e, scale: pending, shift: Array(repeating: 0, count: d.count), node: node, hint: d.tensor + "_scale")
+    }
+
+    /// `y = scale * x + shift` per element, exactly: folded into the dense
+    /// layer that produces `x` when only this reads it and its result is
+    /// exact, else a batchnorm node with exact parameter types.
+    mutating func emitAffine(_ x: DynamicTensor, scale: [Double], shift: [Double], node: Onnx_NodeProto,
+                             hint: String) throws(QONNXError) -> DynamicTensor {
+        precondition(x.pending == nil)
+        if x.soleUse, let i = nodeIndex[x.tensor], absorbable.contains(x.tensor), case .dense(var dense) = nodes[i].op,
+           let input = producerType(of: nodes[i].inputs[0]) {
+            var ok = true
+            for j in 0..<dense.units {
+                for k in 0..<dense.inputCount {
+                    guard let w = ExactTypes.exactProduct(dense.weights[j][k], scale[j]) else { ok = false; break }
+                    dense.weights[j][k] = w
+                }
+                guard ok, let b = ExactTypes.exactProduct(dense.bias[j], scale[j]).flatMap({ ExactTypes.exactSum($0, shift[j]) }) else { ok = false; break }
+                dense.bias[j] = b
+            }
+            if ok, let wt = ExactTypes.type(holding: dense.weights.flatMap { $0 }), let bt = ExactTypes.type(holding: dense.bias),
+               let rt = ExactTypes.type(holding: ExactTypes.denseRange(weights: dense.weights, bias: dense.bias, input: input)) {
+                nodes[i].op = .dense(dense)
+                // A shift alone keeps the weights and their (Quant) type.
+                if !scale.allSatisfy({ $0 == 1 }) { nodes[i].precision.weight = wt }
+                nodes[i].precision.bias = bt
+                nodes[i].precision.result = rt
+                nodes[i].sourceLayers.append(String((node.name.isEmpty ? hint : node.name).prefix(200)))
+                var y = x
+                y.type = rt
+                return y
+            }
+        }
+        var input = x.tensor
+        // The lowering would fold a batchnorm into a dense layer that feeds
+        // it with the dense layer's parameter types, dropping a rounding:
+        // keep that rounding as its own (linear) node.
+        if let i = nodeIndex[x.tensor], case .dense = nodes[i].op {
+            input = emit(x.tensor + "_q", .activation(.linear), inputs: [x.tensor],
+                         precision: LayerPrecision(result: x.type), absorbable: false, source: node)
+        }
+        let weightType = try exactType(scale, node, "scale")
+        let biasType = try exactType(shift, node, "shift")
+        var union: ValueRange?
+        let xr = ValueRange(of: x.type)
+        let s = ExactTypes.range(of: scale), t = ExactTypes.range(of: shift)
+        for j in 0..<x.count {
+            let c = ExactTypes.code(scale[j], fractionBits: s.fractionBits)
+            let b = ExactTypes.code(shift[j], fractionBits: t.fractionBits)
+            let r = ValueRange(lo: c, hi: c, fractionBits: s.fractionBits) * xr + ValueRange(lo: b, hi: b, fractionBits: t.fractionBits)
+            union = union.map { $0.union(r) } ?? r
+        }
+        let resultType = try exactType(union!, node, "result")
+        let bn = BatchNorm(gamma: scale, beta: shift, mean: Array(repeating: 0, count: x.count),
+                           variance: Array(repeating: 1, count: x.count), epsilon: 0)
+        let name = emit(hint, .batchNorm(bn), inputs: [input],
+                        precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
+                        absorbable: true, source: node)
+        return DynamicTensor(tensor: name, dims: x.dims, type: resultType, pending: nil, soleUse: true)
+    }
+
+    /// The type of a graph IR tensor (an input or a node's declared result).
+    func producerType(of tensor: String) -> FixedType? {
+        if let input = inputs.first(where: { $0.name == tensor }) { return input.type }
+        guard let i = nodeIndex[tensor] else { return nil }
+        return nodes[i].precision.result
+    }
+}

@@ -1,0 +1,88 @@
+import FixedPoint
+import Foundation
+import InputFiles
+import ModelIR
+import Passes
+import SwiftProtobuf
+
+/// What the importer needs beyond the file.
+public struct ImportOptions: Sendable {
+    /// The type of model inputs that no `Quant` node quantizes (`--input-type`).
+    public var inputType: FixedType?
+
+    public init(inputType: FixedType? = nil) { self.inputType = inputType }
+}
+
+/// QONNX (ONNX with `Quant` nodes) to the graph IR (docs/import-export.md).
+///
+/// Every tensor the QONNX graph quantizes gets that `Quant` node's
+/// `ap_fixed`/`ap_ufixed` type; every other tensor gets a type that holds
+/// its values exactly, so the design computes what the QONNX graph
+/// computes. Anything that cannot be expressed that way is a ``QONNXError``
+/// naming the node: nothing is approximated silently.
+public enum QONNXImporter {
+    /// Reads and imports a `.onnx` file (regular files only, at most 512 MB).
+    public static func load(path: String, options: ImportOptions = ImportOptions()) throws(QONNXError) -> Graph {
+        let label = (path as NSString).lastPathComponent
+        let data: Data
+        do {
+            data = try InputFile.read(path, maxBytes: ONNXLimits.maxFileBytes)
+        } catch {
+            if case .tooLarge(let size, let limit) = error {
+                throw QONNXError(file: label, message: "file is \(size) bytes; the limit is \(limit)")
+            }
+            throw QONNXError(file: path, message: "cannot read the model file: \(error)")
+        }
+        let stem = ((label as NSString).deletingPathExtension)
+        return try decode(data, file: label, fallbackName: stem, options: options)
+    }
+
+    /// Imports ONNX protobuf bytes; `file` labels the messages, `fallbackName`
+    /// names a model whose graph has no usable name.
+    public static func decode(_ data: Data, file: String = "model.onnx", fallbackName: String = "model",
+                              options: ImportOptions = ImportOptions()) throws(QONNXError) -> Graph {
+        let model: Onnx_ModelProto
+        do {
+            var decoding = BinaryDecodingOptions()
+            decoding.messageDepthLimit = 64
+            model = try Onnx_ModelProto(serializedBytes: data, options: decoding)
+        } catch {
+            throw QONNXError(file: file, message: "not a valid ONNX protobuf (\(error)); expected a .onnx ModelProto file")
+        }
+        guard model.hasGraph, model.irVersion > 0 else {
+            throw QONNXError(file: file, message: "not an ONNX model: no ir_version or no graph (is this really a .onnx file?)")
+        }
+        var importer = try GraphImporter(model: model, file: file, fallbackName: fallbackName, options: options)
+        return try importer.run()
+    }
+
+    /// The ONNX domains whose `Quant`, `BipolarQuant` and `Trunc` mean QONNX's.
+    public static let quantDomains: Set<String> = ["qonnx.custom_op.general", "finn.custom_op.general", "onnx.brevitas"]
+}
+
+/// A tensor of the ONNX graph as the importer sees it.
+enum ImportedValue {
+    case constant(ConstantTensor)
+    case dynamic(DynamicTensor)
+}
+
+/// A tensor computed from the model inputs: a graph IR tensor of an exact
+/// type, possibly with a pending per-element factor.
+struct DynamicTensor {
+    /// The graph IR tensor (an input or a node name).
+    var tensor: String
+    /// The ONNX dimensions (a leading batch dimension is 1).
+    var dims: [Int]
+    /// The type of the graph IR tensor's values.
+    var type: FixedType
+    /// The ONNX value is `pending[i] * value[i]`; nil means 1. Non-power-of-two
+    /// scales live here until a `Quant` node absorbs them (or they cannot be folded).
+    var pending: [Double]?
+    /// The ONNX tensor has exactly one reader and is not a graph output, so
+    /// its producer may absorb the reader (a `Quant` becomes its result type).
+    var soleUse: Bool
+
+    var count: Int { dims.reduce(1, *) }
+    /// Whether the tensor is a vector: every dimension but one is 1.
+    var isVector: Bool { dims.filter { $0 != 1 }.count <= 1 }
+}

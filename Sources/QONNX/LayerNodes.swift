@@ -1,0 +1,139 @@
+import FixedPoint
+import Foundation
+import ModelIR
+import Passes
+
+/// The ONNX operators: each becomes graph IR nodes with exact types, or an
+/// error naming the node.
+extension GraphImporter {
+    mutating func importNode(_ node: Onnx_NodeProto) throws(QONNXError) {
+        let quantDomain = QONNXImporter.quantDomains.contains(node.domain)
+        guard node.domain.isEmpty || node.domain == "ai.onnx" || quantDomain else {
+            throw error(node, nil, "operator \(node.opType) of domain '\(node.domain.prefix(100))' is not supported (docs/import-export.md lists the operators)")
+        }
+        if quantDomain {
+            switch node.opType {
+            case "Quant", "IntQuant": return try importQuant(node)
+            case "BipolarQuant": return try importBipolarQuant(node)
+            case "Trunc": return try importTrunc(node)
+            default:
+                throw error(node, nil, "QONNX operator \(node.opType) is not supported; supported: Quant, IntQuant, BipolarQuant, Trunc")
+            }
+        }
+        switch node.opType {
+        case "Constant": try importConstantNode(node)
+        case "Identity", "Dropout": try define(node, try value(node, 0, "input"))
+        case "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose": try importShape(node)
+        case "MatMul", "Gemm": try importMatMul(node)
+        case "Add", "Sub", "Mul": try importElementwise(node)
+        case "Relu": try importRelu(node)
+        case "LeakyRelu": try importLeakyRelu(node)
+        case "Sigmoid", "Tanh", "Softmax": try importTable(node)
+        case "BatchNormalization": try importBatchNorm(node)
+        case "Concat": try importConcat(node)
+        case "ReduceSum": try importReduceSum(node)
+        default:
+            throw error(node, nil, "unknown operator \(node.opType.prefix(100)); supported: Quant, IntQuant, BipolarQuant, Trunc, MatMul, Gemm, Add, Sub, Mul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, BatchNormalization, Concat, ReduceSum, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout, Transpose, Constant")
+        }
+    }
+
+    mutating func importConstantNode(_ node: Onnx_NodeProto) throws(QONNXError) {
+        guard let a = attribute(node, "value"), a.hasT else {
+            throw error(node, "value", "a Constant node needs a tensor 'value' attribute (other forms are not supported)")
+        }
+        let c = try ConstantTensor(a.t) { self.error(node, "value", $0) }
+        try define(node, .constant(c))
+    }
+
+    // MARK: Shapes (the data of a vector does not move)
+
+    mutating func importShape(_ node: Onnx_NodeProto) throws(QONNXError) {
+        let input = try value(node, 0, "input")
+        let dims: [Int]
+        switch input {
+        case .constant(let c): dims = c.dims
+        case .dynamic(let d): dims = d.dims
+        }
+        var out: [Int]
+        var perm: [Int]?
+        switch node.opType {
+        case "Flatten":
+            let a = try axis(try intAttribute(node, "axis") ?? 1, rank: dims.count + 1, node)
+            out = [dims[..<a].reduce(1, *), dims[a...].reduce(1, *)]
+        case "Reshape":
+            let shape = hasInput(node, 1) ? try integers(node, 1, "shape") : (try intsAttribute(node, "shape") ?? [])
+            let total = dims.reduce(1, *)
+            out = []
+            for (i, s) in shape.enumerated() {
+                if s == 0 { guard i < dims.count else { throw error(node, "shape", "shape element \(i) is 0 but the input has rank \(dims.count)") }; out.append(dims[i]) }
+                else { out.append(s) }
+            }
+            if let m = out.firstIndex(of: -1) {
+                let known = out.enumerated().filter { $0.offset != m }.map(\.element).reduce(1, *)
+                guard known > 0, total % known == 0 else { throw error(node, "shape", "cannot reshape \(dims) to \(shape)") }
+                out[m] = total / known
+            }
+            guard out.allSatisfy({ $0 >= 1 }), out.reduce(1, *) == total, out.filter({ $0 == -1 }).isEmpty else {
+                throw error(node, "shape", "cannot reshape \(dims) (\(total) elements) to \(shape)")
+            }
+        case "Squeeze":
+            let axes = hasInput(node, 1) ? try integers(node, 1, "axes") : try intsAttribute(node, "axes")
+            if let axes {
+                var drop = Set<Int>()
+                for a in axes {
+                    let r = try axis(a, rank: dims.count, node, "axes")
+                    guard dims[r] == 1 else { throw error(node, "axes", "cannot squeeze axis \(a) of size \(dims[r])") }
+                    drop.insert(r)
+                }
+                out = dims.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+            } else {
+                out = dims.filter { $0 != 1 }
+            }
+        case "Unsqueeze":
+            guard let axes = hasInput(node, 1) ? try integers(node, 1, "axes") : try intsAttribute(node, "axes") else {
+                throw error(node, "axes", "Unsqueeze needs axes")
+            }
+            let rank = dims.count + axes.count
+            var inserted = Set<Int>()
+            for a in axes { inserted.insert(try axis(a, rank: rank, node, "axes")) }
+            out = []
+            var k = 0
+            for i in 0..<rank {
+                if inserted.contains(i) { out.append(1) } else { out.append(dims[k]); k += 1 }
+            }
+        default: // Transpose
+            let p = try intsAttribute(node, "perm") ?? Array((0..<dims.count).reversed())
+            guard p.count == dims.count, Set(p) == Set(0..<dims.count) else {
+                throw error(node, "perm", "perm \(p) is not a permutation of the input's \(dims.count) axes")
+            }
+            perm = p
+            out = p.map { dims[$0] }
+        }
+        guard out.count <= ONNXLimits.maxRank else { throw error(node, nil, "the result has rank \(out.count); at most \(ONNXLimits.maxRank)") }
+        switch input {
+        case .constant(var c):
+            if let perm {
+                (c.dims, c.values) = Broadcast.transpose(c.values, dims: c.dims, perm: perm)
+                if let f = c.factored {
+                    let codes = Broadcast.transpose(f.codes, dims: dims, perm: perm).values
+                    let scales = Broadcast.transpose(f.scales, dims: dims, perm: perm).values
+                    c.factored = (codes, scales)
+                }
+            } else {
+                c.dims = out
+            }
+            try define(node, .constant(c))
+        case .dynamic(var d):
+            if let perm {
+                // Only a permutation that keeps the order of the axes longer
+                // than 1 leaves the data of a feature vector in place.
+                let moved = perm.filter { dims[$0] != 1 }
+                guard moved == moved.sorted() else {
+                    throw error(node, "perm", "Transpose \(perm) of a tensor of shape \(dims) moves data; only transposes of 1-D feature vectors are supported")
+                }
+            }
+            d.dims = out
+            try define(node, .dynamic(d))
+        }
+    }
+}

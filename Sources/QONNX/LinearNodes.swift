@@ -1,0 +1,262 @@
+import FixedPoint
+import Foundation
+import ModelIR
+import Passes
+
+/// MatMul, Gemm, Add, Sub, Mul, BatchNormalization, ReduceSum.
+extension GraphImporter {
+    /// `x · W (+ C)` with constant `W`: a dense layer (one row per output).
+    mutating func importMatMul(_ node: Onnx_NodeProto) throws(QONNXError) {
+        var x = try dynamic(node, 0, "A")
+        var w = try constant(node, 1, "B")
+        let isGemm = node.opType == "Gemm"
+        guard x.isVector else {
+            throw error(node, "A", "input of shape \(x.dims) is not a feature vector; only [batch, features] inputs are supported")
+        }
+        if isGemm, try intAttribute(node, "transA") ?? 0 != 0, x.dims.count != 2 {
+            throw error(node, "transA", "transA needs a 2-D input")
+        }
+        if isGemm, try intAttribute(node, "transB") ?? 0 != 0 {
+            guard w.dims.count == 2 else { throw error(node, "B", "transB needs a 2-D B, got \(w.dims)") }
+            let t = Broadcast.transpose(w.values, dims: w.dims, perm: [1, 0])
+            let f = w.factored.map { (Broadcast.transpose($0.codes, dims: w.dims, perm: [1, 0]).values,
+                                      Broadcast.transpose($0.scales, dims: w.dims, perm: [1, 0]).values) }
+            w = ConstantTensor(dims: t.dims, values: t.values, quantType: w.quantType, factored: f)
+        }
+        guard w.dims.count == 2, w.dims[0] == x.count else {
+            throw error(node, "B", "weights of shape \(w.dims) do not match the input's \(x.count) features (expected [\(x.count), units])")
+        }
+        let k = w.dims[0], n = w.dims[1]
+        guard n >= 1, n <= 100_000 else { throw error(node, "B", "\(n) output units; 1 to 100000 are supported") }
+        var alpha = 1.0
+        if isGemm { alpha = try floatAttribute(node, "alpha") ?? 1 }
+        // Factored weights (a Quant with a scale that is not a power of two):
+        // the codes go into the layer and the per-output scale stays pending.
+        var weights = w.values
+        var outputPending: [Double]?
+        var weightType = w.quantType
+        if let f = w.factored {
+            var perOutput = [Double](repeating: 0, count: n)
+            for j in 0..<n {
+                perOutput[j] = f.scales[j]
+                for i in 0..<k where f.scales[i * n + j] != perOutput[j] {
+                    throw error(node, "B", "the weights' Quant scale varies along the input axis (\(f.scales[j]) vs \(f.scales[i * n + j])); only per-output-channel scales can be folded into the next layer")
+                }
+            }
+            weights = f.codes
+            outputPending = perOutput
+            weightType = nil
+        }
+        if alpha != 1 {
+            if ExactTypes.isPowerOfTwo(abs(alpha)) {
+                weights = weights.map { $0 * alpha }
+            } else {
+                // alpha · (x·W): a scale on the output, like a per-tensor weight scale.
+                outputPending = (outputPending ?? Array(repeating: 1, count: n)).map { $0 * alpha }
+            }
+            weightType = nil
+        }
+        // A pending factor on the input folds into the weight rows, exactly or not at all.
+        if let p = x.pending {
+            for i in 0..<k {
+                for j in 0..<n {
+                    guard let w = ExactTypes.exactProduct(weights[i * n + j], p[i]) else {
+                        throw error(node, "A", "reads a tensor carrying the scale \(p[i]) (element \(i)) of an earlier Quant or Mul node, which does not fold exactly into this layer's weights")
+                    }
+                    weights[i * n + j] = w
+                }
+            }
+            x.pending = nil
+            weightType = nil
+        }
+        try finishMatMul(node, x: x, weights: weights, k: k, n: n, weightType: weightType, pending: outputPending)
+    }
+
+    mutating func finishMatMul(_ node: Onnx_NodeProto, x: DynamicTensor, weights flat: [Double], k: Int, n: Int,
+                               weightType given: FixedType?, pending: [Double]?) throws(QONNXError) {
+        let rows = (0..<n).map { j in (0..<k).map { i in flat[i * n + j] } }
+        var weightType: FixedType
+        if let given { weightType = given } else { weightType = try exactType(flat, node, "weight") }
+        var bias = [Double](repeating: 0, count: n)
+        var biasType = FixedType.ufixed(1, 1)
+        if node.opType == "Gemm", hasInput(node, 2) {
+            let c = try constant(node, 2, "C")
+            let beta = try floatAttribute(node, "beta") ?? 1
+            let outDims = Array(x.dims.dropLast()) + [n]
+            let expanded = try broadcast(c, to: outDims, node, "C")
+            for j in 0..<n {
+                guard let scaled = ExactTypes.exactProduct(expanded[j], beta) else {
+                    throw error(node, "beta", "beta × C is not exact for element \(j)")
+                }
+                bias[j] = try unscale(scaled, by: pending?[j], node, "C", element: j)
+            }
+            if let t = c.quantType, pending == nil, beta == 1 { biasType = t } else { biasType = try exactType(bias, node, "bias") }
+        }
+        let range = ExactTypes.denseRange(weights: rows, bias: bias, input: x.type)
+        let resultType = try exactType(range, node, "result")
+        let name = emit(hint(node), .dense(Dense(weights: rows, bias: bias)), inputs: [x.tensor],
+                        precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
+                        absorbable: true, source: node)
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: Array(x.dims.dropLast()) + [n], type: resultType,
+                                                pending: pending, soleUse: true)))
+    }
+
+    /// `value / factor` when it is exact (a bias under a pending scale).
+    func unscale(_ value: Double, by factor: Double?, _ node: Onnx_NodeProto, _ field: String, element: Int) throws(QONNXError) -> Double {
+        guard let factor, factor != 1 else { return value }
+        guard let q = ExactTypes.exactQuotient(value, factor), ExactTypes.type(holding: [q]) != nil else {
+            throw error(node, field, "element \(element) (\(value)) divided by the pending scale \(factor) of the earlier Quant node is not exact, so that scale cannot be folded; quantize the bias with the scale input_scale × weight_scale")
+        }
+        return q
+    }
+
+    /// Add, Sub, Mul: with a constant (a bias, a shift, a scale) or of two computed tensors.
+    mutating func importElementwise(_ node: Onnx_NodeProto) throws(QONNXError) {
+        let a = try value(node, 0, "A"), b = try value(node, 1, "B")
+        switch (a, b) {
+        case (.constant(let x), .constant(let y)):
+            guard let shape = Broadcast.shape(x.dims, y.dims) else { throw error(node, nil, "shapes \(x.dims) and \(y.dims) do not broadcast") }
+            let xs = Broadcast.expand(x.values, dims: x.dims, to: shape), ys = Broadcast.expand(y.values, dims: y.dims, to: shape)
+            let kind = node.opType
+            let op = { (p: Double, q: Double) -> Double in kind == "Add" ? p + q : kind == "Sub" ? p - q : p * q }
+            let values = zip(xs, ys).map { elementIsDouble ? op($0, $1) : Double(Float(op($0, $1))) }
+            try define(node, .constant(ConstantTensor(dims: shape, values: values)))
+        case (.dynamic(let x), .constant(let c)):
+            try importWithConstant(node, x, c, constantFirst: false)
+        case (.constant(let c), .dynamic(let x)):
+            try importWithConstant(node, x, c, constantFirst: true)
+        case (.dynamic(let x), .dynamic(let y)):
+            try importBinary(node, x, y)
+        }
+    }
+
+    mutating func importWithConstant(_ node: Onnx_NodeProto, _ x: DynamicTensor, _ c: ConstantTensor, constantFirst: Bool) throws(QONNXError) {
+        let values = try broadcast(c, to: x.dims, node, constantFirst ? "A" : "B")
+        switch node.opType {
+        case "Mul":
+            // A scale: pending until a Quant node absorbs it or it is applied exactly.
+            var y = x
+            let factors = (x.pending ?? Array(repeating: 1, count: x.count))
+            var product: [Double] = []
+            for i in 0..<x.count {
+                guard let p = ExactTypes.exactProduct(factors[i], values[i]), p != 0 else {
+                    throw error(node, nil, "multiplying by \(values[i]) (element \(i)) is not supported (zero, or not exact)")
+                }
+                product.append(p)
+            }
+            y.pending = product
+            try define(node, .dynamic(y))
+        default:
+            // x + c, x - c, c - x as scale·x + shift (exact), under a pending scale.
+            let negate = node.opType == "Sub" && constantFirst
+            let sign: Double = negate ? -1 : 1
+            var shift: [Double] = []
+            for i in 0..<x.count {
+                let t = node.opType == "Sub" && !constantFirst ? -values[i] : values[i]
+                shift.append(try unscale(t, by: x.pending?[i], node, constantFirst ? "A" : "B", element: i))
+            }
+            var input = x
+            let pending = x.pending
+            input.pending = nil
+            let scale = Array(repeating: sign, count: x.count)
+            // c - p·v = p·(c/p - v): the shift was divided by p above.
+            var y = try emitAffine(input, scale: scale, shift: shift, node: node, hint: hint(node))
+            y.pending = pending
+            try define(node, .dynamic(y))
+        }
+    }
+
+    /// Add, Sub or Mul of two computed tensors of the same shape.
+    mutating func importBinary(_ node: Onnx_NodeProto, _ a: DynamicTensor, _ b: DynamicTensor) throws(QONNXError) {
+        guard a.dims.reduce(1, *) == b.dims.reduce(1, *), Broadcast.shape(a.dims, b.dims) != nil else {
+            throw error(node, nil, "shapes \(a.dims) and \(b.dims) differ; element-wise operations of two computed tensors need equal shapes")
+        }
+        var x = a, y = b
+        var pending: [Double]?
+        if node.opType == "Mul" {
+            if x.pending != nil || y.pending != nil {
+                let px = x.pending ?? Array(repeating: 1, count: x.count), py = y.pending ?? Array(repeating: 1, count: y.count)
+                pending = zip(px, py).map { $0 * $1 }
+            }
+            x.pending = nil; y.pending = nil
+        } else if x.pending == y.pending {
+            pending = x.pending
+            x.pending = nil; y.pending = nil
+        } else {
+            x = try materialize(x, reader: "", source: node)
+            y = try materialize(y, reader: "", source: node)
+        }
+        let rx = ValueRange(of: x.type), ry = ValueRange(of: y.type)
+        let op: Op
+        let range: ValueRange
+        switch node.opType {
+        case "Add": op = .add; range = rx + ry
+        case "Sub": op = .subtract; range = rx - ry
+        default: op = .multiply; range = rx * ry
+        }
+        let type = try exactType(range, node, "result")
+        let name = emit(hint(node), op, inputs: [x.tensor, y.tensor], precision: LayerPrecision(result: type), absorbable: true, source: node)
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: a.dims.count >= b.dims.count ? a.dims : b.dims, type: type,
+                                                pending: pending, soleUse: true)))
+    }
+
+    /// Inference batch normalisation over the feature axis, as an exact
+    /// per-element scale and shift: `scale/sqrt(var+eps)` and
+    /// `B - mean·scale/sqrt(var+eps)` must be exact in the model's element type.
+    mutating func importBatchNorm(_ node: Onnx_NodeProto) throws(QONNXError) {
+        var x = try dynamic(node, 0, "X")
+        guard x.dims.count >= 2, x.dims.enumerated().allSatisfy({ $0.offset == 1 || $0.element == 1 }) else {
+            throw error(node, "X", "input of shape \(x.dims) is not [batch, channels]; only feature vectors are supported")
+        }
+        let n = x.count
+        var params: [[Double]] = []
+        for (i, what) in [(1, "scale"), (2, "B"), (3, "input_mean"), (4, "input_var")] {
+            let c = try constant(node, i, what)
+            guard c.count == n || c.count == 1 else { throw error(node, what, "\(what) has \(c.count) values; expected \(n)") }
+            params.append(c.count == 1 ? Array(repeating: c.values[0], count: n) : c.values)
+        }
+        let epsilon = try floatAttribute(node, "epsilon") ?? 1e-5
+        var scale: [Double] = [], shift: [Double] = []
+        for j in 0..<n {
+            let v = params[3][j] + epsilon
+            guard v > 0 else { throw error(node, "input_var", "variance + epsilon is \(v) for channel \(j); it must be positive") }
+            let s = params[0][j] / v.squareRoot(), t = params[1][j] - params[2][j] * s
+            guard Double(Float(s)) == s, Double(Float(t)) == t, (v.squareRoot() * v.squareRoot()) == v else {
+                throw error(node, nil, "channel \(j): scale/sqrt(var+eps) = \(s) and shift \(t) are not exact in float32, so the QONNX executor rounds them and no fixed-point design matches it; fold the batch normalisation into the weights before quantizing, or quantize its output with a Quant node after folding")
+            }
+            scale.append(s); shift.append(t)
+        }
+        if let p = x.pending {
+            // s·(p·v) + t = p·(s·v + t/p)
+            for j in 0..<n { shift[j] = try unscale(shift[j], by: p[j], node, "B", element: j) }
+        }
+        let pending = x.pending
+        x.pending = nil
+        var y = try emitAffine(x, scale: scale, shift: shift, node: node, hint: hint(node))
+        y.pending = pending
+        try define(node, .dynamic(y))
+    }
+
+    /// ReduceSum over every feature: a sum layer (one output).
+    mutating func importReduceSum(_ node: Onnx_NodeProto) throws(QONNXError) {
+        var x = try dynamic(node, 0, "data")
+        let keep = try intAttribute(node, "keepdims") ?? 1
+        let axes = hasInput(node, 1) ? try integers(node, 1, "axes") : (try intsAttribute(node, "axes") ?? Array(0..<x.dims.count))
+        var reduced = Set<Int>()
+        for a in axes { reduced.insert(try axis(a, rank: x.dims.count, node, "axes")) }
+        if axes.isEmpty, try intAttribute(node, "noop_with_empty_axes") ?? 0 == 0 { reduced = Set(0..<x.dims.count) }
+        guard x.dims.enumerated().allSatisfy({ reduced.contains($0.offset) || $0.element == 1 }) else {
+            throw error(node, "axes", "ReduceSum over axes \(axes.sorted()) of shape \(x.dims) leaves more than one value; only a sum over all features is supported")
+        }
+        var pending: [Double]?
+        if let p = x.pending {
+            if p.allSatisfy({ $0 == p[0] }) { pending = [p[0]]; x.pending = nil } else { x = try materialize(x, reader: "", source: node) }
+        }
+        let r = ValueRange(of: x.type)
+        let total = ValueRange(lo: r.lo * Int128(x.count), hi: r.hi * Int128(x.count), fractionBits: r.fractionBits)
+        let type = try exactType(total, node, "sum")
+        let name = emit(hint(node), .sum, inputs: [x.tensor], precision: LayerPrecision(result: type), absorbable: true, source: node)
+        let dims = keep != 0 ? x.dims.map { _ in 1 } : [1]
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true)))
+    }
+}

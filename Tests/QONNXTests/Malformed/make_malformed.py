@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Writes the malformed and unsupported ONNX files of Tests/QONNXTests:
+`python3 -I make_malformed.py OUTDIR`. expected.json maps each file to a
+piece of its error message (the test wants exit 2, that message, and no output).
+"""
+import json
+import os
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper
+
+Q = "qonnx.custom_op.general"
+
+
+def f32(name, values, dims=None):
+    arr = np.asarray(values, dtype=np.float32)
+    return helper.make_tensor(name, TensorProto.FLOAT, dims if dims is not None else arr.shape, arr.flatten().tolist())
+
+
+def quant(x, out, scale="s", zp="z", bits="b", **attrs):
+    attrs.setdefault("signed", 1)
+    attrs.setdefault("narrow", 0)
+    attrs.setdefault("rounding_mode", "ROUND")
+    return helper.make_node("Quant", [x, scale, zp, bits], [out], name=out, domain=Q, **attrs)
+
+
+def model(nodes, inits, outputs=(("y", 4),), inp=("x", ["N", 4]), elem=TensorProto.FLOAT, domain=Q):
+    g = helper.make_graph(nodes, "bad", [helper.make_tensor_value_info(inp[0], elem, inp[1])],
+                          [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["N", k]) for n, k in outputs], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid(domain, 1)])
+    m.ir_version = 8
+    return m.SerializeToString()
+
+
+BASE = [f32("s", 2.0 ** -4), f32("z", 0.0), f32("b", 8.0)]
+
+
+def with_input_quant(nodes, inits=(), **kw):
+    return model([quant("x", "xq")] + nodes, BASE + list(inits), **kw)
+
+
+def cases():
+    w = f32("w", np.full((4, 4), 0.25))
+    yield "not_protobuf", b"hepml: this is a text file, not an ONNX model\n", "not a valid ONNX protobuf (malformedProtobuf)"
+    yield "empty", b"", "not an ONNX model"
+    good = with_input_quant([helper.make_node("MatMul", ["xq", "w"], ["y"], name="mm")], [w])
+    yield "truncated", good[: len(good) // 2], "not a valid ONNX protobuf (truncated)"
+    yield "unknown_operator", with_input_quant([helper.make_node("Div", ["xq", "s"], ["y"], name="divide")]), "unknown operator Div"
+    yield "unknown_domain", with_input_quant([helper.make_node("Quant", ["xq", "s", "z", "b"], ["y"], name="q2", domain="com.example")]), "domain 'com.example'"
+    yield "dynamic_shape", model([quant("x", "y")], BASE, inp=("x", ["N", "features"])), "dynamic shapes are not supported"
+    yield "non_power_of_two_scale", with_input_quant([quant("xq", "y", scale="s3")], [f32("s3", 0.3)]), "is not a power of two"
+    yield "zero_point", with_input_quant([quant("xq", "y", zp="z1")], [f32("z1", 1.0)]), "zero point 1.0 is not supported"
+    yield "ceil_rounding", with_input_quant([quant("xq", "y", rounding_mode="CEIL")]), "CEIL"
+    yield "narrow_unsigned", with_input_quant([quant("xq", "y", signed=0, narrow=1)]), "narrow unsigned"
+    yield "unquantized_input", model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], [w]), "--input-type"
+    yield "undefined_tensor", with_input_quant([helper.make_node("Relu", ["nowhere"], ["y"], name="relu")]), "which no earlier node"
+    ext = f32("w", np.zeros((4, 4)))
+    ext.ClearField("float_data")
+    ext.data_location = TensorProto.EXTERNAL
+    ext.external_data.add(key="location", value="weights.bin")
+    yield "external_data", with_input_quant([helper.make_node("MatMul", ["xq", "w"], ["y"], name="mm")], [ext]), "external file"
+    yield "transpose_moves_data", model([quant("x", "xq"), helper.make_node("Transpose", ["xq"], ["y"], name="tr", perm=[0, 2, 1])],
+                                        BASE, inp=("x", ["N", 2, 2])), "moves data"
+    yield "bad_bitwidth", with_input_quant([quant("xq", "y", bits="b70")], [f32("b70", 70.0)]), "bitwidth must be one integer from 1 to 64"
+    yield "dynamic_weights", with_input_quant([helper.make_node("MatMul", ["xq", "xq"], ["y"], name="mm")]), "must be a constant"
+    yield "float16_input", model([quant("x", "y")], BASE, elem=TensorProto.FLOAT16), "element type FLOAT16"
+    yield "nan_weight", with_input_quant([helper.make_node("MatMul", ["xq", "w"], ["y"], name="mm")],
+                                         [f32("w", [[float("nan")] * 4] * 4)]), "must be finite"
+    sw = np.array([[0.3], [0.1], [0.7], [0.9]], dtype=np.float32)
+    yield "per_input_channel_scale", with_input_quant(
+        [quant("w", "wq", scale="sw"), helper.make_node("MatMul", ["xq", "wq"], ["y"], name="mm")],
+        [w, f32("sw", sw)]), "varies along the input axis"
+    yield "constant_output", with_input_quant([helper.make_node("Identity", ["s"], ["y"], name="id")], outputs=(("y", 1),)), "is a constant"
+    yield "inexact_batchnorm", with_input_quant(
+        [helper.make_node("BatchNormalization", ["xq", "g", "bb", "m", "v"], ["y"], name="bn", epsilon=1e-3)],
+        [f32("g", [1.0] * 4), f32("bb", [0.0] * 4), f32("m", [0.0] * 4), f32("v", [1.0] * 4)]), "not exact in float32"
+    yield "softmax_over_batch", with_input_quant([helper.make_node("Softmax", ["xq"], ["y"], name="sm", axis=0)]), "does not cover the whole feature vector"
+    yield "no_outputs", model([quant("x", "y")], BASE, outputs=()), "no outputs"
+
+
+def main():
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    expected = {}
+    for name, data, message in cases():
+        with open(os.path.join(outdir, name + ".onnx"), "wb") as f:
+            f.write(data)
+        expected[name + ".onnx"] = message
+    with open(os.path.join(outdir, "expected.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
