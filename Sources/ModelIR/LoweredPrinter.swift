@@ -1,31 +1,75 @@
-/// A human-readable listing of a lowered model: every tensor with its type,
-/// every op with its inputs, types and size. Written to hls-out as
-/// `lowered.txt` so that a user can see what was compiled.
+import FixedPoint
+
+/// The whole lowered model as text, weights and tables included, in a form
+/// ``LoweredParser`` reads back to an identical ``LoweredModel``. Written to
+/// hls-out as `lowered.txt`, so that a user sees exactly what was compiled,
+/// and used by the pass tests, which are written as small IR texts.
+///
+/// ```
+/// hepml-lowered 1
+/// model tagger
+/// tensor %0 x 16 ap_fixed<16,6,AP_RND,AP_SAT>      one per tensor, in order
+/// input %0
+/// op fc1 dense %0 -> %1 from fc1,relu1
+///   types weight ap_fixed<8,1> bias ap_fixed<8,3> acc ap_fixed<24,10> pre - act relu
+///   bias 3 -5 0 ...                                  raw codes, one per output
+///   row 0:12 3:-7 ...                               input:weight, one line per output
+/// op act relu %1 -> %2                               an activation op
+/// op t table %2 -> %3   with  table sigmoid <indexBits> <rangeLog2> / values ...
+/// op s softmax %3 -> %4 with  softmax exp <type> <bits> <range> sum <type> inverse <type> <bits> <range>
+///                             / exp_values ... / inverse_values ...
+/// op a add %1,%2 -> %5                               add subtract multiply concatenate sum quantize
+/// output %4
+/// ```
+/// A leaky ReLU is `act leaky_relu:<raw alpha>:<alpha type>`.
 public enum LoweredPrinter {
+    public static let header = "hepml-lowered 1"
+
     public static func print(_ m: LoweredModel) -> String {
-        var out = "model \(m.name)\n"
-        for id in m.inputs { out += "  input  \(m[id].name)[\(m[id].size)] : \(m[id].type)\n" }
+        var out = "\(header)\nmodel \(m.name)\n"
+        for (i, t) in m.tensors.enumerated() { out += "tensor %\(i) \(t.name) \(t.size) \(t.type)\n" }
+        for id in m.inputs { out += "input \(id)\n" }
         for op in m.ops {
-            let ins = op.inputs.map { m[$0].name }.joined(separator: ", ")
-            let o = m[op.output]
-            out += "  \(o.name)[\(o.size)] : \(o.type) = \(op.kind.kindName)(\(ins))"
-            if op.sourceLayers != [op.name] { out += "   // from " + op.sourceLayers.joined(separator: " + ") }
+            out += "op \(op.name) \(kindToken(op.kind)) \(op.inputs.map(\.description).joined(separator: ",")) -> \(op.output)"
+            if op.sourceLayers != [op.name] { out += " from " + op.sourceLayers.joined(separator: ",") }
             out += "\n"
             switch op.kind {
             case .dense(let d):
-                out += "      weight \(d.weightType), bias \(d.biasType), accumulator \(d.accumulatorType)"
-                if let pre = d.preActivationType { out += ", pre-activation \(pre)" }
-                out += ", activation \(d.activation.kindName), \(d.termCount) nonzero weights\n"
-            case .activation(.leakyReLU(let alpha, let type)):
-                out += "      alpha \(type.value(ofRaw: alpha)) : \(type)\n"
+                out += "  types weight \(d.weightType) bias \(d.biasType) acc \(d.accumulatorType) pre \(d.preActivationType.map { "\($0)" } ?? "-") act \(activation(d.activation))\n"
+                out += "  bias" + d.bias.map { " \($0)" }.joined() + "\n"
+                for row in d.rows { out += "  row" + row.map { " \($0.input):\($0.weight)" }.joined() + "\n" }
+            case .activation(let a):
+                out += "  act \(activation(a))\n"
             case .table(let t):
-                out += "      \(1 << t.indexBits) entries over [-\(1 << max(t.rangeLog2, 0)), \(1 << max(t.rangeLog2, 0)))\n"
+                out += "  table \(t.function.rawValue) \(t.indexBits) \(t.rangeLog2)\n"
+                out += "  values" + t.values.map { " \($0)" }.joined() + "\n"
             case .softmax(let s):
-                out += "      exp \(s.expType) x\(1 << s.expIndexBits), sum \(s.sumType), inverse \(s.inverseType) x\(1 << s.inverseIndexBits)\n"
-            default: break
+                out += "  softmax exp \(s.expType) \(s.expIndexBits) \(s.expRangeLog2) sum \(s.sumType) inverse \(s.inverseType) \(s.inverseIndexBits) \(s.inverseRangeLog2)\n"
+                out += "  exp_values" + s.expValues.map { " \($0)" }.joined() + "\n"
+                out += "  inverse_values" + s.inverseValues.map { " \($0)" }.joined() + "\n"
+            case .add, .subtract, .multiply, .concatenate, .sum, .quantize:
+                break
             }
         }
-        out += "  outputs " + m.outputs.map { m[$0].name }.joined(separator: ", ") + "\n"
+        for id in m.outputs { out += "output \(id)\n" }
         return out
+    }
+
+    static func kindToken(_ k: LoweredKind) -> String {
+        switch k {
+        case .dense: return "dense"
+        case .activation: return "activation"
+        case .table: return "table"
+        case .softmax: return "softmax"
+        default: return k.kindName
+        }
+    }
+
+    static func activation(_ a: PointwiseActivation) -> String {
+        switch a {
+        case .linear: return "linear"
+        case .relu: return "relu"
+        case let .leakyReLU(alpha, type): return "leaky_relu:\(alpha):\(type)"
+        }
     }
 }

@@ -26,7 +26,8 @@ import Testing
         let r = try CLI.run([CLI.fixtures.appendingPathComponent("hand_model.json").path, "--target", "fpga"], in: dir)
         #expect(r.code == 0, "\(r.err)")
         let listing = try String(contentsOfFile: dir.appendingPathComponent("hls-out/hand/lowered.txt").path, encoding: .utf8)
-        #expect(listing.contains("accumulator ap_fixed<14,5>"))
+        #expect(listing.contains("acc ap_fixed<14,5>"))
+        #expect(listing.hasPrefix("hepml-lowered 1\nmodel hand\n"))
         #expect(r.out.contains("hls-out/hand"))
     }
 
