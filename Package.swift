@@ -122,7 +122,7 @@ let package = Package(
             "HLSBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
         ], exclude: ["Golden"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
-        .testTarget(name: "QONNXTests", dependencies: ["QONNX", "ModelIR", "FixedPoint", "TensorIO"],
+        .testTarget(name: "QONNXTests", dependencies: ["QONNX", "ModelIR", "FixedPoint", "TensorIO", "ModelFormat", "ModelZoo"],
                     exclude: ["fixtures", "Malformed"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Metrics", "ModelFormat", "Passes", "Reference"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),

@@ -14,6 +14,18 @@ extension CompilerDriver {
         return (loaded.graph, ModelEncoder.encode(loaded.graph))
     }
 
+    /// `hepml-compile export --qonnx`: a model.json (or .onnx) lowered and
+    /// written as QONNX ONNX bytes (docs/import-export.md, "Export"). A type
+    /// QONNX cannot express is a ``DriverError/qonnx(_:)`` naming the layer.
+    public static func exportQONNX(path: String, inputType: String? = nil, precision: String? = nil) throws(DriverError) -> (model: LoweredModel, onnx: Data) {
+        let loaded = try load(modelPath: path, precision: precision, inputType: inputType)
+        do {
+            return (loaded.model, try QONNXExporter.export(loaded.model, file: (path as NSString).lastPathComponent))
+        } catch {
+            throw .qonnx(error)
+        }
+    }
+
     /// Writes `text` to `output` (a file, a device or `-`), refusing to
     /// overwrite one of `inputs`; nothing is written on failure.
     public static func writeText(_ text: String, to output: String, inputs: [String]) throws(DriverError) {

@@ -23,6 +23,13 @@ extension GraphImporter {
         switch node.opType {
         case "Constant": try importConstantNode(node)
         case "Identity", "Dropout": try define(node, try value(node, 0, "input"))
+        case "Cast":
+            // Widening to DOUBLE keeps every value (exported files cast each
+            // Quant's float32 result so the sums after it are exact).
+            guard try intAttribute(node, "to") == Int(Onnx_TensorProto.DataType.double.rawValue) else {
+                throw error(node, "to", "only a Cast to DOUBLE (exact) is supported")
+            }
+            try define(node, try value(node, 0, "input"))
         case "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose": try importShape(node)
         case "MatMul", "Gemm": try importMatMul(node)
         case "Add", "Sub", "Mul": try importElementwise(node)
@@ -33,7 +40,7 @@ extension GraphImporter {
         case "Concat": try importConcat(node)
         case "ReduceSum": try importReduceSum(node)
         default:
-            throw error(node, nil, "unknown operator \(node.opType.prefix(100)); supported: Quant, IntQuant, BipolarQuant, Trunc, MatMul, Gemm, Add, Sub, Mul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, BatchNormalization, Concat, ReduceSum, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout, Transpose, Constant")
+            throw error(node, nil, "unknown operator \(node.opType.prefix(100)); supported: Quant, IntQuant, BipolarQuant, Trunc, MatMul, Gemm, Add, Sub, Mul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, BatchNormalization, Concat, ReduceSum, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Cast (to DOUBLE), Dropout, Transpose, Constant")
         }
     }
 
