@@ -49,7 +49,31 @@ func referenceRate(_ model: LoweredModel, events n: Int) -> (rate: Double, check
     return (Double(n) / t, checksum)
 }
 
+/// Wall-clock seconds of `body`.
+func wallSeconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
 let arguments = CommandLine.arguments
+if arguments.count > 1, arguments[1] == "--read" {
+    // hepml-bench --read FILE [threads]: reads an event file (CSV or .npy)
+    // in blocks and prints MB/s and events/s (wall time, this process).
+    guard arguments.count >= 3 else { fail("usage: hepml-bench --read events.csv|events.npy [threads]", code: 2) }
+    let threads = arguments.count > 3 ? Int(arguments[3]) ?? Parallel.defaultThreads : Parallel.defaultThreads
+    var rows = 0, checksum = 0.0
+    let t: Double
+    do {
+        t = try wallSeconds {
+            let reader = try EventFile.reader(path: arguments[2], threads: threads)
+            while let block = try reader.next() { rows += block.rows; checksum += block.values.first ?? 0 }
+        }
+    } catch { fail("\(error)", code: 2) }
+    let bytes = Double((try? FileManager.default.attributesOfItem(atPath: arguments[2])[.size] as? Int) ?? 0)
+    print("{\"bench\":\"read\",\"file\":\"\(arguments[2])\",\"threads\":\(threads),\"events\":\(rows),\"seconds\":\(String(format: "%.3f", t)),\"mb_per_second\":\(String(format: "%.1f", bytes / t / 1e6)),\"events_per_second\":\(Int(Double(rows) / t)),\"checksum\":\(checksum)}")
+    exit(0)
+}
 if arguments.count > 1, arguments[1] == "--write-mlp" {
     let sizes = arguments.count >= 4 ? arguments[2].split(separator: ",").compactMap { Int($0) } : []
     guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 }) else {
