@@ -42,7 +42,9 @@ struct Step: Sendable {
             let shift = t.shift(inputFractionBits: fx)
             for i in x.indices { y[i] = t.values[Tables.index(x[i], shift: shift, bits: t.indexBits, centred: true)] }
         case .softmax(let s):
-            Tables.softmax(s, Array(x), inputFractionBits: fx, output: out, into: y)
+            let e = UnsafeMutableBufferPointer<Int64>.allocate(capacity: x.count)
+            defer { e.deallocate() }
+            Tables.softmax(s, UnsafeBufferPointer(x), inputFractionBits: fx, output: out, scratch: e, into: y)
         case .add, .subtract, .multiply:
             let v = UnsafeMutableBufferPointer(rebasing: b[inputOffsets[1]..<(inputOffsets[1] + inputSizes[1])])
             let ta = inputTypes[0], tb = inputTypes[1]
@@ -236,9 +238,10 @@ enum Tables {
         return Int(min(max(i, 0), top))
     }
 
-    static func softmax(_ s: SoftmaxOp, _ x: [Int64], inputFractionBits fx: Int, output: FixedType, into y: UnsafeMutableBufferPointer<Int64>) {
+    /// `e` is scratch of `x.count` elements.
+    static func softmax(_ s: SoftmaxOp, _ x: UnsafeBufferPointer<Int64>, inputFractionBits fx: Int, output: FixedType,
+                        scratch e: UnsafeMutableBufferPointer<Int64>, into y: UnsafeMutableBufferPointer<Int64>) {
         let m = x.max()!
-        var e = [Int64](repeating: 0, count: x.count)
         var sum: Int64 = 0
         let expShift = s.expShift(inputFractionBits: fx)
         for i in x.indices {
