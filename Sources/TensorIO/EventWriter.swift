@@ -24,14 +24,12 @@ public final class EventWriter {
     /// `expectedRows`: the row count when known before writing (a `.npy`
     /// input), which lets a `.npy` header go to a stream first.
     public init(path: String, format: EventEncoding.Format, columns: Int, expectedRows: Int? = nil,
-                header: [String]? = nil) throws(TensorIOError) {
+                header: [String]? = nil) throws(FileSafetyError) {
         self.path = path
         self.format = format
         self.columns = columns
         self.expectedRows = expectedRows
-        do { output = try StreamingOutput(path) } catch {
-            throw TensorIOError(file: path, message: "cannot write: \(error)")
-        }
+        output = try StreamingOutput(path)
         switch format {
         case .csv:
             if let header { try write(Array((header.joined(separator: ",") + "\n").utf8)) }
@@ -50,26 +48,24 @@ public final class EventWriter {
     }
 
     /// Appends the encoding of `count` rows.
-    public func write(_ bytes: [UInt8], rows count: Int) throws(TensorIOError) {
+    public func write(_ bytes: [UInt8], rows count: Int) throws(FileSafetyError) {
         rows += count
         try write(bytes)
     }
 
-    func write(_ bytes: [UInt8]) throws(TensorIOError) {
+    func write(_ bytes: [UInt8]) throws(FileSafetyError) {
         if held != nil { held! += bytes; return }
         do { try output.write(bytes) } catch {
             output.discard()
-            throw TensorIOError(file: path, message: "cannot write: \(error)")
+            throw error
         }
     }
 
     /// Completes the output (the `.npy` row count, the rename over the target).
-    public func finish() throws(TensorIOError) {
-        do {
+    public func finish() throws(FileSafetyError) {
+        do throws(FileSafetyError) {
             if case .npy(let type) = format {
-                if let expectedRows, expectedRows != rows {
-                    throw TensorIOError(file: path, message: "internal error: \(rows) rows written, \(expectedRows) announced")
-                }
+                precondition(expectedRows == nil || expectedRows == rows, "EventWriter: \(rows) rows written, \(expectedRows!) announced")
                 if let body = held {
                     held = nil
                     try output.write(NPYTable.header(type: type, rows: rows, columns: columns) + body)
@@ -78,12 +74,9 @@ public final class EventWriter {
                 }
             }
             try output.commit()
-        } catch let error as TensorIOError {
-            output.discard()
-            throw error
         } catch {
             output.discard()
-            throw TensorIOError(file: path, message: "cannot write: \(error)")
+            throw error
         }
     }
 
