@@ -1,3 +1,4 @@
+import CKernels
 import FixedPoint
 import ModelIR
 
@@ -87,19 +88,12 @@ struct BatchDense: Sendable {
                 let src = x + k * lanes, dst = xs + k * lanes
                 for e in 0..<(blocks * 8) { dst[e] = Double(src[e]) }
             }
-            let s = Int64(productShift)
             weightDouble.withUnsafeBufferPointer { w in
                 termInput.withUnsafeBufferPointer { inputs in
-                    for block in 0..<blocks {
-                        let base = UnsafeRawPointer(xs + block * 8)
-                        for j in 0..<outputs {
-                            var acc = SIMD8<Double>()
-                            for t in rowStart[j]..<rowStart[j + 1] {
-                                let lane = base.loadUnaligned(fromByteOffset: inputs[t] &* lanes &* 8, as: SIMD8<Double>.self)
-                                acc = acc + SIMD8(repeating: w[t]) * lane
-                            }
-                            let out = y + j * lanes + block * 8, b = bias[j]
-                            for i in 0..<8 { out[i] = b &+ (Int64(acc[i]) &<< s) }
+                    rowStart.withUnsafeBufferPointer { starts in
+                        bias.withUnsafeBufferPointer { b in
+                            hepml_dense_f64(xs, lanes, blocks, starts.baseAddress, inputs.baseAddress, w.baseAddress,
+                                            outputs, b.baseAddress, Int32(productShift), y)
                         }
                     }
                 }

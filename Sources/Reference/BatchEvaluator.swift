@@ -19,9 +19,10 @@ public struct BatchEvaluator: Sendable {
     let offsets: [Int]
     let bufferSize: Int
     let steps: [BatchStep]
-    /// Per input element (in the order of ``LoweredModel/inputs``): its
-    /// offset in the buffer and how a real value becomes its code.
-    let inputs: [(offset: Int, quantizer: InputQuantizer)]
+    /// Per input tensor (in the order of ``LoweredModel/inputs``): its
+    /// offset in the buffer, its size and how a real value becomes its code.
+    let inputs: [(offset: Int, size: Int, quantizer: InputQuantizer)]
+    let inputWidth: Int
     /// Per output element: its offset in the buffer.
     let outputs: [Int]
     /// Scratch lanes the steps need beyond the tensors (Int64 units).
@@ -36,7 +37,8 @@ public struct BatchEvaluator: Sendable {
         self.offsets = offsets
         bufferSize = total
         steps = model.ops.map { BatchStep(op: $0, model: model, offsets: offsets) }
-        inputs = model.inputs.flatMap { id in (0..<model[id].size).map { (offsets[id.index] + $0, InputQuantizer(model[id].type)) } }
+        inputs = model.inputs.map { id in (offsets[id.index], model[id].size, InputQuantizer(model[id].type)) }
+        inputWidth = model.inputWidth
         outputs = model.outputs.flatMap { id in (0..<model[id].size).map { offsets[id.index] + $0 } }
         scratchSize = steps.map(\.scratchElements).max() ?? 0
     }
@@ -44,11 +46,13 @@ public struct BatchEvaluator: Sendable {
     /// Raw outputs (``LoweredModel/outputWidth`` per event, row-major) of
     /// `events` real-valued events (``LoweredModel/inputWidth`` per event).
     public func runRaw(_ values: UnsafeBufferPointer<Double>, events: Int, into out: UnsafeMutableBufferPointer<Int64>) {
+        let width = inputWidth
         evaluate(events: events, into: out) { buffer, first, n in
-            for (k, input) in inputs.enumerated() {
-                let lane = buffer + input.offset * lanes
-                let width = inputs.count
-                for e in 0..<n { lane[e] = input.quantizer.code(values[(first + e) * width + k]) }
+            var column = 0
+            for (offset, size, quantizer) in inputs {
+                quantizer.codes(values.baseAddress! + first * width + column, width: width, size: size, rows: n,
+                                into: buffer + offset * lanes, stride: lanes)
+                column += size
             }
         }
     }
@@ -56,9 +60,12 @@ public struct BatchEvaluator: Sendable {
     /// Raw outputs of events given as raw input codes (row-major).
     public func runRaw(codes: UnsafeBufferPointer<Int64>, events: Int, into out: UnsafeMutableBufferPointer<Int64>) {
         evaluate(events: events, into: out) { buffer, first, n in
-            for (k, input) in inputs.enumerated() {
-                let lane = buffer + input.offset * lanes
-                for e in 0..<n { lane[e] = codes[(first + e) * inputs.count + k] }
+            var column = 0
+            for (offset, size, _) in inputs {
+                for e in 0..<n {
+                    for i in 0..<size { buffer[(offset + i) * lanes + e] = codes[(first + e) * inputWidth + column + i] }
+                }
+                column += size
             }
         }
     }

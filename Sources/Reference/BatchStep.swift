@@ -10,7 +10,7 @@ struct BatchStep: Sendable {
         case dense(BatchDense)
         case activation(PointwiseBatch)
         case table(TableOp, shift: Int)
-        case softmax(SoftmaxOp, fraction: Int)
+        case softmax(SoftmaxOp, fraction: Int, product: Requantizer?)
         /// add, subtract, multiply: `left`/`right` shifts align the operands
         /// (add, subtract); `quantizer` is nil when 64 bits may not hold the result.
         case binary(LoweredKind, left: Int64, right: Int64, quantizer: Requantizer?)
@@ -45,7 +45,7 @@ struct BatchStep: Sendable {
         case .table(let table):
             kernel = .table(table, shift: table.shift(inputFractionBits: fx))
         case .softmax(let s):
-            kernel = .softmax(s, fraction: fx)
+            kernel = .softmax(s, fraction: fx, product: Tables.productQuantizer(s, output: outputType))
         case .add, .subtract, .multiply:
             let u = inputTypes[1]
             if case .multiply = op.kind {
@@ -85,13 +85,13 @@ struct BatchStep: Sendable {
                     y[i] = values[Tables.index(x[i], shift: shift, bits: t.indexBits, centred: true)]
                 }
             }
-        case let .softmax(s, fx):
+        case let .softmax(s, fx, product):
             let xs = UnsafeMutableBufferPointer(start: scratch, count: outputSize)
             let es = UnsafeMutableBufferPointer(start: scratch + outputSize, count: outputSize)
             let ys = UnsafeMutableBufferPointer(start: scratch + 2 * outputSize, count: outputSize)
             for e in 0..<n {
                 for i in 0..<outputSize { xs[i] = x[i * lanes + e] }
-                Tables.softmax(s, UnsafeBufferPointer(xs), inputFractionBits: fx, output: outputType, scratch: es, into: ys)
+                Tables.softmax(s, UnsafeBufferPointer(xs), inputFractionBits: fx, output: outputType, scratch: es, into: ys, product: product)
                 for i in 0..<outputSize { y[i * lanes + e] = ys[i] }
             }
         case let .binary(kind, left, right, quantizer):

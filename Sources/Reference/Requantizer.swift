@@ -102,27 +102,66 @@ struct Requantizer: Sendable {
 struct InputQuantizer: Sendable {
     let type: FixedType
     let scale: Double
-    let fit: Requantizer.Fit?
+    /// Whether the fast form applies (AP_TRN or AP_RND; a clamp or a plain wrap).
+    let fast: Bool
     let round: Bool
+    /// The clamp (`lo...hi`), or for a wrap the sign-extension shift or the mask.
+    let lo: Int64, hi: Int64
+    let wrapShift: Int64
+    let wrapMask: Int64
+    let clamps: Bool
 
     init(_ type: FixedType) {
         self.type = type
         scale = Double(sign: .plus, exponent: type.fractionBits, significand: 1)
         round = type.quantization == .rnd
-        fit = type.quantization == .trn || type.quantization == .rnd ? Requantizer.fit(type) : nil
+        let fit = type.quantization == .trn || type.quantization == .rnd ? Requantizer.fit(type) : nil
+        fast = fit != nil
+        switch fit {
+        case let .clamp(l, h)?: (lo, hi, wrapShift, wrapMask, clamps) = (l, h, 0, -1, true)
+        case let .wrapSigned(s)?: (lo, hi, wrapShift, wrapMask, clamps) = (.min, .max, s, -1, false)
+        case let .wrapUnsigned(m)?: (lo, hi, wrapShift, wrapMask, clamps) = (.min, .max, 0, m, false)
+        case nil: (lo, hi, wrapShift, wrapMask, clamps) = (.min, .max, 0, -1, false)
+        }
+    }
+
+    /// Codes of `size` values a row for `n` rows of `width` values (from
+    /// `values`), element `i` of row `e` going to `lanes[i * stride + e]`:
+    /// the modes are looked at once, outside the loops.
+    func codes(_ values: UnsafePointer<Double>, width: Int, size: Int, rows n: Int,
+               into lanes: UnsafeMutablePointer<Int64>, stride: Int) {
+        guard fast, clamps else {
+            for e in 0..<n { for i in 0..<size { lanes[i * stride + e] = code(values[e * width + i]) } }
+            return
+        }
+        // A fraction is below 1: with `half` = 1, AP_TRN never rounds up.
+        let s = scale, lo = lo, hi = hi, half = round ? 0.5 : 1.0
+        for e in 0..<n {
+            let row = values + e * width
+            for i in 0..<size {
+                let v = row[i], x = v * s
+                if abs(x) < 0x1p51, abs(x) >= Double.leastNormalMagnitude || v == 0 {
+                    var r = Int64(x)
+                    r &-= Double(r) > x ? 1 : 0
+                    r &+= x - Double(r) >= half ? 1 : 0
+                    lanes[i * stride + e] = min(max(r, lo), hi)
+                } else {
+                    lanes[i * stride + e] = type.quantize(v)
+                }
+            }
+        }
     }
 
     @inline(__always)
     func code(_ v: Double) -> Int64 {
         let x = v * scale
-        guard let fit, abs(x) < 0x1p51, abs(x) >= Double.leastNormalMagnitude || v == 0 else { return type.quantize(v) }
-        let f = x.rounded(.down)
-        var r = Int64(f)
-        if round, x - f >= 0.5 { r += 1 }
-        switch fit {
-        case let .clamp(lo, hi): return min(max(r, lo), hi)
-        case let .wrapSigned(s): return (r &<< s) &>> s
-        case let .wrapUnsigned(mask): return r & mask
-        }
+        guard fast, abs(x) < 0x1p51, abs(x) >= Double.leastNormalMagnitude || v == 0 else { return type.quantize(v) }
+        // floor(x) by truncation (one instruction on every x86-64; `rounded(.down)`
+        // is a library call without SSE4.1); the fraction x - floor(x) is exact.
+        var r = Int64(x)
+        r &-= Double(r) > x ? 1 : 0
+        r &+= round && x - Double(r) >= 0.5 ? 1 : 0
+        if clamps { return min(max(r, lo), hi) }
+        return ((r &<< wrapShift) &>> wrapShift) & wrapMask
     }
 }

@@ -147,9 +147,17 @@ import Testing
             let type = Self.randomType(&rng)
             let q = InputQuantizer(type)
             var values = [0.0, -0.0, type.lsb / 2, -type.lsb / 2, 1.5 * type.lsb, -2.5 * type.lsb, type.maxValue, type.minValue,
-                          1e300, -1e300, 5e-324, -5e-324, 1e-310]
+                          1e300, -1e300, Double.leastNonzeroMagnitude, -Double.leastNonzeroMagnitude, Double.leastNormalMagnitude / 8]
             for _ in 0..<40 { values.append(rng.uniform(-2, 2) * max(1, type.maxValue) * (rng.next() % 2 == 0 ? 1 : 1e-3)) }
-            for v in values { #expect(q.code(v) == type.quantize(v), "\(type) \(v)") }
+            let expected = values.map { type.quantize($0) }
+            #expect(values.map(q.code) == expected, "\(type)")
+            // The loop over rows of a table: 4 rows of (values.count / 4) columns, lanes of stride 16.
+            let size = values.count / 4
+            var lanes = [Int64](repeating: 0, count: size * 16)
+            values.withUnsafeBufferPointer { v in
+                lanes.withUnsafeMutableBufferPointer { q.codes(v.baseAddress!, width: size, size: size, rows: 4, into: $0.baseAddress!, stride: 16) }
+            }
+            for e in 0..<4 { for i in 0..<size { #expect(lanes[i * 16 + e] == expected[e * size + i]) } }
         }
     }
 }
