@@ -80,4 +80,19 @@ import Testing
         let three = FileManager.default.contents(atPath: try predict("t3.csv", ["--threads", "3"]))
         #expect(one == three && one != nil)
     }
+
+    /// Generated physics events do not depend on the thread count.
+    @Test func physicsFiguresDoNotDependOnTheThreadCount() throws {
+        let model = CLI.repoRoot.appendingPathComponent("examples/l1_autoencoder/model.json").path
+        var tables: [String] = []
+        for threads in ["1", "3"] {
+            let r = try CLI.run(["physics", model, "--generator", "l1", "--events", "40000", "--rate-hz", "40000",
+                                 "--threads", threads], timeout: 300)
+            #expect(r.code == 0, "\(r.err)")
+            #expect(r.out.contains("40000 background events and 4000 per signal, threshold at 40000 Hz of 40 MHz (0.001 of the background)"), "\(r.out)")
+            #expect(r.out.contains("±"))
+            tables.append(r.out.replacingOccurrences(of: #"\(\d+\.\d s\)"#, with: "", options: .regularExpression))
+        }
+        #expect(tables[0] == tables[1])
+    }
 }

@@ -161,3 +161,20 @@ import Testing
         }
     }
 }
+
+/// The batched float evaluator gives every event the scalar evaluator's Double, bit for bit.
+@Suite struct BatchFloatEvaluatorTests {
+    @Test(arguments: BatchEvaluatorTests.names.filter { $0 != BatchEvaluatorTests.wide })
+    func equalsTheScalarFloatEvaluator(name: String) throws {
+        let graph = BatchEvaluatorTests.shipped.contains(name)
+            ? try ModelDecoder.load(path: BatchEvaluatorTests.repoRoot.appendingPathComponent("examples/\(name)/model.json").path)
+            : ModelZoo.all.first { $0.name == name }!.make()
+        let m = try Pipeline.lower(graph)
+        let events = BatchEvaluatorTests.events(m, count: 203, seed: 3)
+        let expected = FloatEvaluator(graph).run(events)
+        let batch = BatchFloatEvaluator(graph)
+        var out = [Double](repeating: 0, count: events.rows * batch.outputWidth)
+        events.values.withUnsafeBufferPointer { v in out.withUnsafeMutableBufferPointer { batch.run(v, events: events.rows, into: $0) } }
+        #expect(out.map(\.bitPattern) == expected.values.map(\.bitPattern))
+    }
+}

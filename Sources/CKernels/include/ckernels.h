@@ -20,4 +20,12 @@ void hepml_dense_f64(const double *x, ptrdiff_t lanes, ptrdiff_t blocks,
                      const ptrdiff_t *row_start, const ptrdiff_t *term_input, const double *weight, ptrdiff_t outputs,
                      const int64_t *bias, int shift, int64_t *y);
 
+/// A float dense layer over a batch of events, in the lane layout above:
+///   y[j * lanes + e] = bias[j] + w[j][0] * x[0 * lanes + e] + w[j][1] * x[1 * lanes + e] + ...
+/// added left to right, each product rounded before the sum (no fused
+/// multiply-add), so that every event gets exactly the Double result of the
+/// scalar loop. `weight` is row-major, `outputs` x `inputs`.
+void hepml_dense_float(const double *x, ptrdiff_t lanes, ptrdiff_t blocks, ptrdiff_t inputs,
+                       const double *weight, ptrdiff_t outputs, const double *bias, double *y);
+
 #endif
