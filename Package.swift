@@ -2,6 +2,7 @@
 import PackageDescription
 
 // One module per concern; each depends only on modules below it:
+//   CKernels (C, vector loops) <- Reference
 //   CPosix <- FileSafety <- TensorIO, Templates, Toolchain (and everything that writes files)
 //   InputFiles (reading user files safely) <- ModelFormat, TensorIO, Training
 //   FixedPoint <- ModelIR <- ModelFormat <- Passes <- Reference
@@ -47,8 +48,10 @@ let package = Package(
         .target(name: "Passes", dependencies: ["ModelIR", "FixedPoint"]),
         // Deterministic synthetic models of the shapes the tests and benches use.
         .target(name: "ModelZoo", dependencies: ["ModelIR", "FixedPoint"]),
+        // The batched dense loop in C, for the vector units found at run time (AVX2/FMA).
+        .target(name: "CKernels"),
         // Bit-exact Swift reference and float evaluator; CSV/.npy tensors.
-        .target(name: "Reference", dependencies: ["ModelIR", "FixedPoint", "TensorIO"]),
+        .target(name: "Reference", dependencies: ["ModelIR", "FixedPoint", "TensorIO", "CKernels"]),
         // Finding and rendering the Mustache templates in templates/.
         .target(name: "Templates", dependencies: [
             "FileSafety", .product(name: "Mustache", package: "swift-mustache"),

@@ -18,6 +18,9 @@ import Darwin
 /// - a character device (`/dev/null`, `/dev/stdout`, a terminal) or a FIFO
 ///   is opened and streamed to, never replaced by a regular file;
 /// - a folder, a block device or a socket is refused.
+///
+/// ``StreamingOutput`` writes with the same rules in pieces, for outputs
+/// too large to build in memory.
 public enum OutputFile {
     /// The name that means standard output.
     public static let standardOutput = "-"
@@ -27,27 +30,9 @@ public enum OutputFile {
     }
 
     public static func write(_ data: Data, to path: String) throws(FileSafetyError) {
-        guard !path.isEmpty else { throw .refused(path: path, reason: "an output path is required") }
-        if path == standardOutput {
-            try stream(data, toDescriptor: STDOUT_FILENO, path: "standard output")
-            return
-        }
-        switch FileKind.following(path) {
-        case nil:
-            // Nothing there, or a dangling link: create what the link names.
-            let target = FileKind.of(path) == .symbolicLink ? try linkTarget(path) : path
-            try replaceRegular(data, at: target, mode: nil, shownAs: path)
-        case .regular:
-            let target = FileKind.of(path) == .symbolicLink ? (POSIX.realPath(path) ?? path) : path
-            try replaceRegular(data, at: target, mode: POSIX.status(target).map { $0.mode & 0o7777 }, shownAs: path)
-        case .characterDevice, .fifo:
-            let fd = open(path, O_WRONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw .io(path: path, reason: "cannot open for writing: \(POSIX.lastError)") }
-            defer { close(fd) }
-            try stream(data, toDescriptor: fd, path: path)
-        case let kind?:
-            throw .refused(path: path, reason: "it is \(kind); give a file name")
-        }
+        let output = try StreamingOutput(path)
+        try output.write(data)
+        try output.commit()
     }
 
     /// The path a dangling symbolic link names, absolute.
@@ -60,25 +45,131 @@ public enum OutputFile {
             ? target : (path as NSString).deletingLastPathComponent + "/" + target
     }
 
-    static func stream(_ data: Data, toDescriptor fd: Int32, path: String) throws(FileSafetyError) {
-        let failure: String? = data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = POSIX.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return POSIX.lastError
-                }
-                offset += n
+    static func stream(_ raw: UnsafeRawBufferPointer, toDescriptor fd: Int32, path: String) throws(FileSafetyError) {
+        var offset = 0
+        while offset < raw.count {
+            let n = POSIX.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, reason: "write failed: \(POSIX.lastError)")
             }
-            return nil
+            offset += n
         }
-        if let failure { throw .io(path: path, reason: "write failed: \(failure)") }
+    }
+}
+
+/// One output written in pieces, with the rules of ``OutputFile``: a regular
+/// file (or a new path, or a link to either) goes to a temporary file beside
+/// it that ``commit()`` renames over it, so a failure half-way — a bad event
+/// in the middle of the input, an interrupt — leaves no partial output and
+/// the old file as it was; `-`, a character device or a FIFO is streamed to
+/// as the pieces come (what was sent cannot be taken back).
+public final class StreamingOutput {
+    /// The path as given, for messages.
+    public let path: String
+    let descriptor: Int32
+    let ownsDescriptor: Bool
+    /// The temporary file and the file it replaces, for regular files.
+    let temporary: (path: String, target: String, token: UInt64)?
+    var finished = false
+
+    public init(_ path: String) throws(FileSafetyError) {
+        guard !path.isEmpty else { throw .refused(path: path, reason: "an output path is required") }
+        self.path = path
+        if path == OutputFile.standardOutput {
+            (descriptor, ownsDescriptor, temporary) = (STDOUT_FILENO, false, nil)
+            return
+        }
+        switch FileKind.following(path) {
+        case nil:
+            // Nothing there, or a dangling link: create what the link names.
+            let target = FileKind.of(path) == .symbolicLink ? try OutputFile.linkTarget(path) : path
+            (descriptor, temporary) = try Self.temporaryFile(for: target, mode: nil, shownAs: path)
+            ownsDescriptor = true
+        case .regular:
+            let target = FileKind.of(path) == .symbolicLink ? (POSIX.realPath(path) ?? path) : path
+            (descriptor, temporary) = try Self.temporaryFile(for: target, mode: POSIX.status(target).map { $0.mode & 0o7777 }, shownAs: path)
+            ownsDescriptor = true
+        case .characterDevice, .fifo:
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw .io(path: path, reason: "cannot open for writing: \(POSIX.lastError)") }
+            (descriptor, ownsDescriptor, temporary) = (fd, true, nil)
+        case let kind?:
+            throw .refused(path: path, reason: "it is \(kind); give a file name")
+        }
     }
 
-    /// Writes `data` to a fresh temporary file in the destination's folder,
-    /// then renames it over `target`.
-    static func replaceRegular(_ data: Data, at target: String, mode: mode_t?, shownAs path: String) throws(FileSafetyError) {
+    deinit { discard() }
+
+    /// Whether earlier bytes can be rewritten (``write(_:at:)``): true for a
+    /// regular file, which is written to a temporary file first.
+    public var isRewritable: Bool { temporary != nil }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(FileSafetyError) {
+        guard !bytes.isEmpty else { return }
+        try OutputFile.stream(bytes, toDescriptor: descriptor, path: temporary == nil && path == "-" ? "standard output" : path)
+    }
+
+    public func write(_ data: Data) throws(FileSafetyError) {
+        var failure: FileSafetyError? = nil
+        data.withUnsafeBytes { raw in
+            do throws(FileSafetyError) { try write(raw) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    public func write(_ bytes: [UInt8]) throws(FileSafetyError) {
+        var failure: FileSafetyError? = nil
+        bytes.withUnsafeBytes { raw in
+            do throws(FileSafetyError) { try write(raw) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Rewrites bytes already written (a header whose counts are known only
+    /// at the end); only when ``isRewritable``.
+    public func write(_ bytes: [UInt8], at offset: Int) throws(FileSafetyError) {
+        precondition(isRewritable, "StreamingOutput: rewriting a stream")
+        let n = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(offset)) }
+        guard n == bytes.count else { throw .io(path: path, reason: "write failed: \(POSIX.lastError)") }
+    }
+
+    /// Makes the output final: the temporary file replaces the target.
+    public func commit() throws(FileSafetyError) {
+        guard !finished else { return }
+        finished = true
+        guard let temporary else {
+            if ownsDescriptor { close(descriptor) }
+            return
+        }
+        defer { Interrupts.shared.forget(temporary.token) }
+        guard close(descriptor) == 0 else {
+            unlink(temporary.path)
+            throw .io(path: path, reason: "write failed: \(POSIX.lastError)")
+        }
+        guard rename(temporary.path, temporary.target) == 0 else {
+            let reason = POSIX.lastError
+            unlink(temporary.path)
+            throw .io(path: path, reason: "cannot replace: \(reason)")
+        }
+    }
+
+    /// Gives up: the temporary file is removed and the target left as it
+    /// was. (A stream keeps what was already sent.)
+    public func discard() {
+        guard !finished else { return }
+        finished = true
+        if ownsDescriptor { close(descriptor) }
+        if let temporary {
+            unlink(temporary.path)
+            Interrupts.shared.forget(temporary.token)
+        }
+    }
+
+    /// A fresh temporary file in the destination's folder, removed if the
+    /// process is interrupted before it is renamed.
+    static func temporaryFile(for target: String, mode: mode_t?, shownAs path: String) throws(FileSafetyError)
+        -> (Int32, (path: String, target: String, token: UInt64)) {
         let folder = (target as NSString).deletingLastPathComponent
         let dir = folder.isEmpty ? "." : folder
         if FileKind.following(dir) == nil, let failure = POSIX.makeDirectories(dir) {
@@ -89,23 +180,11 @@ public enum OutputFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .io(path: path, reason: "cannot create a file in \(dir): \(POSIX.lastError)") }
         let temporary = String(cString: template)
-        var finished = false
-        defer {
-            if !finished { unlink(temporary) }
-        }
+        let token = Interrupts.shared.removeOnInterrupt(temporary)
         // mkstemp makes 0600; a new file gets the usual 0666 less the umask.
         let umaskValue = umask(0)
         umask(umaskValue)
-        let wanted = mode ?? (0o666 & ~umaskValue)
-        fchmod(fd, wanted)
-        do {
-            try stream(data, toDescriptor: fd, path: path)
-        } catch {
-            close(fd)
-            throw error
-        }
-        guard close(fd) == 0 else { throw .io(path: path, reason: "write failed: \(POSIX.lastError)") }
-        guard rename(temporary, target) == 0 else { throw .io(path: path, reason: "cannot replace: \(POSIX.lastError)") }
-        finished = true
+        fchmod(fd, mode ?? (0o666 & ~umaskValue))
+        return (fd, (temporary, target, token))
     }
 }

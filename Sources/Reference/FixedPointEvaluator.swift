@@ -74,18 +74,32 @@ public struct FixedPointEvaluator: Sendable {
         return model.tensors.indices.map { Array(buffer[offsets[$0]..<(offsets[$0] + model.tensors[$0].size)]) }
     }
 
-    /// Real-valued outputs for real-valued events (one event a row).
-    public func run(_ inputs: EventTable) -> EventTable {
-        model.outputTable(runRaw(inputs))
+    /// Real-valued outputs for real-valued events (one event a row),
+    /// evaluated in batches on up to `threads` threads.
+    public func run(_ inputs: EventTable, threads: Int = Parallel.defaultThreads) -> EventTable {
+        model.outputTable(flat: runRaw(inputs, threads: threads))
     }
 
-    /// Raw outputs for real-valued events.
+    /// Raw outputs for real-valued events, one array per event.
     public func runRaw(_ inputs: EventTable) -> [[Int64]] {
-        (0..<inputs.rows).map { runRaw(quantizeInputs(inputs[row: $0])) }
+        let flat = runRaw(inputs, threads: Parallel.defaultThreads)
+        let width = model.outputWidth
+        return (0..<inputs.rows).map { Array(flat[($0 * width)..<(($0 + 1) * width)]) }
     }
 }
 
 extension LoweredModel {
+    /// The real value of each output element's codes: one type per column.
+    public var outputTypes: [FixedType] { outputs.flatMap { id in Array(repeating: self[id].type, count: self[id].size) } }
+
+    /// Raw output codes, row-major (``outputWidth`` per event), as real values.
+    public func outputTable(flat raw: [Int64]) -> EventTable {
+        let types = outputTypes
+        let width = types.count
+        let values = raw.indices.map { types[$0 % width].value(ofRaw: raw[$0]) }
+        return EventTable(rows: width == 0 ? 0 : raw.count / width, columns: width, values: values)
+    }
+
     /// Raw output codes (one array per event, outputs concatenated) as real
     /// values, each with its output tensor's type.
     public func outputTable(_ raw: [[Int64]]) -> EventTable {

@@ -42,7 +42,9 @@ struct Step: Sendable {
             let shift = t.shift(inputFractionBits: fx)
             for i in x.indices { y[i] = t.values[Tables.index(x[i], shift: shift, bits: t.indexBits, centred: true)] }
         case .softmax(let s):
-            Tables.softmax(s, Array(x), inputFractionBits: fx, output: out, into: y)
+            let e = UnsafeMutableBufferPointer<Int64>.allocate(capacity: x.count)
+            defer { e.deallocate() }
+            Tables.softmax(s, UnsafeBufferPointer(x), inputFractionBits: fx, output: out, scratch: e, into: y)
         case .add, .subtract, .multiply:
             let v = UnsafeMutableBufferPointer(rebasing: b[inputOffsets[1]..<(inputOffsets[1] + inputSizes[1])])
             let ta = inputTypes[0], tb = inputTypes[1]
@@ -236,9 +238,12 @@ enum Tables {
         return Int(min(max(i, 0), top))
     }
 
-    static func softmax(_ s: SoftmaxOp, _ x: [Int64], inputFractionBits fx: Int, output: FixedType, into y: UnsafeMutableBufferPointer<Int64>) {
+    /// `e` is scratch of `x.count` elements. `product`, when given, quantizes
+    /// `e_i * inv` (it must take codes of that many bits; see ``productQuantizer(_:output:)``).
+    static func softmax(_ s: SoftmaxOp, _ x: UnsafeBufferPointer<Int64>, inputFractionBits fx: Int, output: FixedType,
+                        scratch e: UnsafeMutableBufferPointer<Int64>, into y: UnsafeMutableBufferPointer<Int64>,
+                        product: Requantizer? = nil) {
         let m = x.max()!
-        var e = [Int64](repeating: 0, count: x.count)
         var sum: Int64 = 0
         let expShift = s.expShift(inputFractionBits: fx)
         for i in x.indices {
@@ -249,9 +254,20 @@ enum Tables {
             sum += e[i]
         }
         let inv = s.inverseValues[index(sum, shift: s.inverseShift, bits: s.inverseIndexBits, centred: false)]
+        if let product {
+            for i in x.indices { y[i] = product.apply(e[i] &* inv) }
+            return
+        }
         let f = s.expType.fractionBits + s.inverseType.fractionBits
         for i in x.indices {
             y[i] = output.quantize(ExactValue(raw: Int128(e[i]) * Int128(inv), fractionBits: f))
         }
+    }
+
+    /// The quantization of softmax's products `e_i * inv` in 64 bits, when they fit.
+    static func productQuantizer(_ s: SoftmaxOp, output: FixedType) -> Requantizer? {
+        let bits = Requantizer.bits(s.expType) + Requantizer.bits(s.inverseType)
+        guard bits <= 63 else { return nil }
+        return Requantizer(from: s.expType.fractionBits + s.inverseType.fractionBits, inputBits: bits, to: output)
     }
 }

@@ -6,63 +6,64 @@ import InputFiles
 /// names (detected when its first field is not a number), `#` comments.
 /// Lines end in LF, CRLF or CR. A line of numbers separated by something
 /// else (`;`, tabs, `|`, spaces) is refused with the separator named.
-/// A hand-written reader: it only needs numbers, and it is several times
-/// faster than a general CSV library on the large files of a trigger study.
+/// A hand-written reader: it only needs numbers, and it is many times
+/// faster than a general CSV library on the large files of a trigger study
+/// (``CSVReader`` streams a file of any size; this reads one whole).
 public enum CSVTable {
     public static func read(path: String, expectedColumns: Int? = nil) throws(TensorIOError) -> EventTable {
-        let data: Data
-        do { data = try InputFile.read(path) } catch { throw TensorIOError(file: path, message: "cannot read the file: \(error)") }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw TensorIOError(file: path, message: "not UTF-8 text")
-        }
-        return try parse(text, file: path, expectedColumns: expectedColumns)
+        try CSVReader(path: path, expectedColumns: expectedColumns).readAll()
     }
 
     public static func parse(_ text: String, file: String = "input.csv", expectedColumns: Int? = nil) throws(TensorIOError) -> EventTable {
+        try CSVReader(bytes: Array(text.utf8), file: file, expectedColumns: expectedColumns).readAll()
+    }
+
+    /// What one line of a CSV file is.
+    enum Line {
+        /// Blank, or a `#` comment.
+        case blank
+        /// A header of names, with its number of fields.
+        case header(fields: Int)
+        case values([Double])
+    }
+
+    /// Reads one line (without its line end): the rules of the format,
+    /// written for clarity. ``CSVPiece`` reads ordinary lines faster and
+    /// hands every other line to this one. `headerAllowed`: no event and no
+    /// header came before; `columns`: the field count of the lines before.
+    static func classify(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int, file: String,
+                         headerAllowed: Bool, columns: Int?) throws(TensorIOError) -> Line {
+        guard let line = String(validating: bytes, as: UTF8.self) else {
+            throw TensorIOError(file: file, message: "not UTF-8 text")
+        }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("#") { return .blank }
+        let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false)
+        if fields.count == 1, let separator = otherSeparator(trimmed) {
+            throw TensorIOError(file: file, line: lineNumber, message: "values are separated by \(separator); use ',' (one event a line, comma-separated)")
+        }
+        let first = fields[0].trimmingCharacters(in: .whitespaces)
+        // A header's first field is a name: nothing `Double` would read, so
+        // that a line of hex floats or NaNs is refused as data, not skipped.
+        if headerAllowed, !first.isEmpty, Double(first) == nil, Double(first.lowercased()) == nil {
+            return .header(fields: fields.count)
+        }
+        if let columns, fields.count != columns {
+            throw TensorIOError(file: file, line: lineNumber, message: "expected \(columns) values, got \(fields.count)")
+        }
         var values: [Double] = []
-        var columns: Int? = nil
-        var rows = 0
-        var lineNumber = 0
-        var sawHeader = false
-        // "\r\n" is one Character in Swift, so splitting on "\n" alone would
-        // leave a CRLF file in one piece.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-            lineNumber += 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false)
-            if fields.count == 1, let separator = otherSeparator(trimmed) {
-                throw TensorIOError(file: file, line: lineNumber, message: "values are separated by \(separator); use ',' (one event a line, comma-separated)")
+        values.reserveCapacity(fields.count)
+        for (i, f) in fields.enumerated() {
+            let s = f.trimmingCharacters(in: .whitespaces)
+            guard let v = number(s) else {
+                let nonFinite = Double(s).map { !$0.isFinite } ?? false
+                throw TensorIOError(file: file, line: lineNumber, message: nonFinite
+                    ? "column \(i + 1): \(s) is not a finite number"
+                    : "column \(i + 1): '\(s.prefix(40))' is not a number")
             }
-            let first = fields[0].trimmingCharacters(in: .whitespaces)
-            // A header's first field is a name: nothing `Double` would read, so
-            // that a line of hex floats or NaNs is refused as data, not skipped.
-            if rows == 0, !sawHeader, !first.isEmpty, Double(first) == nil, Double(first.lowercased()) == nil {
-                sawHeader = true
-                columns = fields.count
-                continue
-            }
-            if let columns, fields.count != columns {
-                throw TensorIOError(file: file, line: lineNumber, message: "expected \(columns) values, got \(fields.count)")
-            }
-            columns = fields.count
-            for (i, f) in fields.enumerated() {
-                let s = f.trimmingCharacters(in: .whitespaces)
-                guard let v = number(s) else {
-                    let nonFinite = Double(s).map { !$0.isFinite } ?? false
-                    throw TensorIOError(file: file, line: lineNumber, message: nonFinite
-                        ? "column \(i + 1): \(s) is not a finite number"
-                        : "column \(i + 1): '\(s.prefix(40))' is not a number")
-                }
-                values.append(v)
-            }
-            rows += 1
+            values.append(v)
         }
-        guard rows > 0, let columns else { throw TensorIOError(file: file, message: "no events in the file") }
-        if let expectedColumns, columns != expectedColumns {
-            throw TensorIOError(file: file, message: "events have \(columns) values but the model takes \(expectedColumns)")
-        }
-        return EventTable(rows: rows, columns: columns, values: values)
+        return .values(values)
     }
 
     /// The separator of a line that holds two or more numbers and no comma
@@ -84,24 +85,15 @@ public enum CSVTable {
     /// floats (`0x1p3` is 8), `nan` and `inf`: none of them is a measurement
     /// a trigger study writes, so they are refused rather than guessed at.
     static func number(_ s: String) -> Double? {
-        var digits = 0, i = s.utf8.startIndex
-        let u = s.utf8
-        func skipDigits() -> Int {
-            var n = 0
-            while i < u.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(u[i]) { n += 1; i = u.index(after: i) }
-            return n
+        var s = s
+        return s.withUTF8 { u -> Double? in
+            guard let start = u.baseAddress else { return nil }
+            return DecimalNumber.powers.withUnsafeBufferPointer { powers in
+                guard let (v, end) = DecimalNumber.parse(start, start + u.count, powers: powers.baseAddress!),
+                      end == start + u.count else { return nil }
+                return v
+            }
         }
-        if i < u.endIndex, u[i] == UInt8(ascii: "-") || u[i] == UInt8(ascii: "+") { i = u.index(after: i) }
-        digits += skipDigits()
-        if i < u.endIndex, u[i] == UInt8(ascii: ".") { i = u.index(after: i); digits += skipDigits() }
-        guard digits > 0 else { return nil }
-        if i < u.endIndex, u[i] == UInt8(ascii: "e") || u[i] == UInt8(ascii: "E") {
-            i = u.index(after: i)
-            if i < u.endIndex, u[i] == UInt8(ascii: "-") || u[i] == UInt8(ascii: "+") { i = u.index(after: i) }
-            guard skipDigits() > 0 else { return nil }
-        }
-        guard i == u.endIndex, let v = Double(s), v.isFinite else { return nil }
-        return v
     }
 
     /// CSV text of a table; numbers in their shortest round-trip spelling.
@@ -119,6 +111,30 @@ public enum CSVTable {
     public static func formatNumber(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
         return "\(v)"
+    }
+
+    /// ``formatNumber(_:)`` appended as bytes, without a `String` for integers.
+    @inline(__always)
+    static func appendNumber(_ v: Double, to out: inout [UInt8]) {
+        if v == v.rounded(), abs(v) < 1e15 { appendInteger(Int64(v), to: &out); return }
+        out.append(contentsOf: v.description.utf8)
+    }
+
+    /// Decimal digits of an integer, as `String(v)` spells it.
+    @inline(__always)
+    static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[23 - n] = UInt8(truncatingIfNeeded: m % 10) &+ UInt8(ascii: "0")
+                m /= 10
+                n += 1
+            } while m > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - n)...]))
+        }
     }
 
     /// Writes the table through ``OutputFile``: `-` is standard output, a

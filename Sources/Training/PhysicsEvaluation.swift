@@ -20,11 +20,16 @@ public enum PhysicsEvaluation {
     public struct AnomalyFigures: Sendable {
         public var threshold: Double
         public var keptBackground: Double
-        /// Per signal: efficiency at the threshold, and AUC against background.
+        /// Background events above the threshold, and in all.
+        public var keptCount: Int
+        public var backgroundCount: Int
+        /// Per signal: efficiency at the threshold, its binomial standard
+        /// error, the number of events, and AUC against background.
         public var efficiency: [Double]
+        public var efficiencyError: [Double]
+        public var signalCounts: [Int]
         public var auc: [Double]
     }
-
     /// Float (the model.json weights in Double arithmetic) and bit-exact
     /// fixed-point outputs of a graph for the same events.
     public static func outputs(_ graph: Graph, events: EventTable) throws(LoweringError) -> (float: EventTable, fixed: EventTable) {
@@ -40,12 +45,23 @@ public enum PhysicsEvaluation {
                              rejection: rocs.map { $0.rejection(atSignalEfficiency: signalEfficiency) })
     }
 
+    /// Figures at the threshold that keeps `acceptance` of the background:
+    /// one sort per sample, so 10^7 events take seconds.
     public static func anomaly(background: [Double], signals: [[Double]], acceptance: Double) -> AnomalyFigures {
-        let t = PhysicsMetrics.threshold(background: background, acceptance: acceptance)
-        let isSignal = { (s: [Double]) in [Bool](repeating: false, count: background.count) + [Bool](repeating: true, count: s.count) }
-        return AnomalyFigures(threshold: t, keptBackground: PhysicsMetrics.acceptance(of: background, threshold: t),
-                              efficiency: signals.map { PhysicsMetrics.acceptance(of: $0, threshold: t) },
-                              auc: signals.map { ROCCurve(scores: background + $0, isSignal: isSignal($0)).auc })
+        let b = background.sorted()
+        let t = PhysicsMetrics.threshold(sortedBackground: b, acceptance: acceptance)
+        let kept = PhysicsMetrics.count(b, above: t)
+        var efficiency: [Double] = [], error: [Double] = [], auc: [Double] = []
+        for signal in signals {
+            let s = signal.sorted()
+            let passed = PhysicsMetrics.count(s, above: t)
+            efficiency.append(s.isEmpty ? 0 : Double(passed) / Double(s.count))
+            error.append(PhysicsMetrics.efficiencyError(passed: passed, of: s.count))
+            auc.append(PhysicsMetrics.auc(sortedSignal: s, sortedBackground: b))
+        }
+        return AnomalyFigures(threshold: t, keptBackground: Double(kept) / Double(b.count), keptCount: kept,
+                              backgroundCount: b.count, efficiency: efficiency, efficiencyError: error,
+                              signalCounts: signals.map(\.count), auc: auc)
     }
 
     static func f(_ v: Double, _ digits: Int = 4) -> String {
@@ -54,7 +70,7 @@ public enum PhysicsEvaluation {
     }
 
     static func row(_ name: String, _ a: String, _ b: String, _ c: String = "") -> String {
-        name.padding(toLength: 26, withPad: " ", startingAt: 0) + a.leftPadded(12) + b.leftPadded(12) + c.leftPadded(14)
+        name.padding(toLength: 26, withPad: " ", startingAt: 0) + a.leftPadded(18) + b.leftPadded(18) + c.leftPadded(14)
     }
 
     /// The side-by-side table of a tagger.
@@ -70,19 +86,28 @@ public enum PhysicsEvaluation {
         return lines.joined(separator: "\n")
     }
 
-    /// The side-by-side table of an anomaly score.
+    /// The side-by-side table of an anomaly score: efficiencies with their
+    /// binomial standard errors.
     public static func anomalyTable(float: AnomalyFigures, fixed: AnomalyFigures, signalNames: [String]) -> String {
         var lines = [row("", "float", "fixed", "rel. change")]
         lines.append(row("threshold", String(format: "%.5g", float.threshold), String(format: "%.5g", fixed.threshold)))
         lines.append(row("background kept", String(format: "%.2e", float.keptBackground), String(format: "%.2e", fixed.keptBackground)))
+        lines.append(row("background events kept", "\(float.keptCount)", "\(fixed.keptCount)"))
         for (i, name) in signalNames.enumerated() {
             let rel = float.efficiency[i] > 0 ? (fixed.efficiency[i] - float.efficiency[i]) / float.efficiency[i] : 0
-            lines.append(row("eff \(name)", f(float.efficiency[i]), f(fixed.efficiency[i]), String(format: "%+.1f%%", 100 * rel)))
+            lines.append(row("eff \(name)", withError(float.efficiency[i], float.efficiencyError[i]),
+                             withError(fixed.efficiency[i], fixed.efficiencyError[i]), String(format: "%+.1f%%", 100 * rel)))
         }
         for (i, name) in signalNames.enumerated() {
             lines.append(row("AUC \(name)", f(float.auc[i]), f(fixed.auc[i]), f(fixed.auc[i] - float.auc[i])))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `0.0618±0.0008`: the value and its standard error, to the error's precision.
+    static func withError(_ v: Double, _ e: Double) -> String {
+        let digits = e > 0 ? max(4, min(8, Int((-log10(e)).rounded(.up)) + 1)) : 4
+        return String(format: "%.\(digits)f±%.\(digits)f", v, e)
     }
 }
 

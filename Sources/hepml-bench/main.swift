@@ -49,7 +49,38 @@ func referenceRate(_ model: LoweredModel, events n: Int) -> (rate: Double, check
     return (Double(n) / t, checksum)
 }
 
+/// CPU time of the whole process (every thread).
+func processSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// Wall-clock seconds of `body`.
+func wallSeconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
 let arguments = CommandLine.arguments
+if arguments.count > 1, arguments[1] == "--read" {
+    // hepml-bench --read FILE [threads]: reads an event file (CSV or .npy)
+    // in blocks and prints MB/s and events/s (wall time, this process).
+    guard arguments.count >= 3 else { fail("usage: hepml-bench --read events.csv|events.npy [threads]", code: 2) }
+    let threads = arguments.count > 3 ? Int(arguments[3]) ?? Parallel.defaultThreads : Parallel.defaultThreads
+    var rows = 0, checksum = 0.0
+    let t: Double
+    do {
+        t = try wallSeconds {
+            let reader = try EventFile.reader(path: arguments[2], threads: threads)
+            while let block = try reader.next() { rows += block.rows; checksum += block.values.first ?? 0 }
+        }
+    } catch { fail("\(error)", code: 2) }
+    let bytes = Double((try? FileManager.default.attributesOfItem(atPath: arguments[2])[.size] as? Int) ?? 0)
+    print("{\"bench\":\"read\",\"file\":\"\(arguments[2])\",\"threads\":\(threads),\"events\":\(rows),\"seconds\":\(String(format: "%.3f", t)),\"mb_per_second\":\(String(format: "%.1f", bytes / t / 1e6)),\"events_per_second\":\(Int(Double(rows) / t)),\"checksum\":\(checksum)}")
+    exit(0)
+}
 if arguments.count > 1, arguments[1] == "--write-mlp" {
     let sizes = arguments.count >= 4 ? arguments[2].split(separator: ",").compactMap { Int($0) } : []
     guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 }) else {
@@ -64,6 +95,27 @@ if arguments.count > 1, arguments[1] == "--write-mlp" {
     } catch {
         fail("cannot write \(arguments[3]): \(error)", code: 1)
     }
+    exit(0)
+}
+if arguments.count > 1, arguments[1] == "--batch" {
+    // hepml-bench --batch model.json [events] [threads]: the batched,
+    // threaded reference in this process on seeded events in [-4, 4):
+    // events/s over wall time, and CPU seconds of the whole process.
+    guard arguments.count >= 3 else { fail("usage: hepml-bench --batch model.json [events] [threads]", code: 2) }
+    let n = arguments.count > 3 ? Int(arguments[3]) ?? 1_000_000 : 1_000_000
+    let threads = arguments.count > 4 ? Int(arguments[4]) ?? Parallel.defaultThreads : Parallel.defaultThreads
+    let model: LoweredModel
+    do { model = try Pipeline.lower(ModelDecoder.load(path: arguments[2])) } catch {
+        fail("\(arguments[2]): \(error)", code: 2)
+    }
+    var rng = ModelZoo.Random(seed: 1)
+    let table = EventTable(rows: n, columns: model.inputWidth, values: (0..<(n * model.inputWidth)).map { _ in rng.uniform(-4, 4) })
+    let eval = FixedPointEvaluator(model)
+    let cpu0 = processSeconds()
+    var checksum: Int64 = 0
+    let t = wallSeconds { checksum = eval.runRaw(table, threads: threads).reduce(0, &+) }
+    let cpu = processSeconds() - cpu0
+    print("{\"bench\":\"batch\",\"model\":\"\(model.name)\",\"events\":\(n),\"threads\":\(threads),\"events_per_second\":\(Int(Double(n) / t)),\"events_per_cpu_second\":\(Int(Double(n) / cpu)),\"checksum\":\(checksum)}")
     exit(0)
 }
 if arguments.count > 1, arguments[1] == "--reference" {

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Datasets
+import Driver
 import Foundation
+import Metrics
 import ModelFormat
+import ModelIR
 import Passes
 import TensorIO
 import Training
@@ -13,9 +16,13 @@ struct PhysicsCommand: ParsableCommand {
         commandName: "physics",
         abstract: "Compare float and fixed-point physics performance (accuracy, ROC/AUC, rejection, efficiency at a fixed rate).",
         discussion: """
-        A model with one output is treated as an anomaly score: the threshold keeps --rate of the
-        background, and each signal's efficiency at it is printed. Otherwise the outputs are class
-        scores: accuracy, one-vs-rest AUC and background rejection at --efficiency.
+        A model with one output is treated as an anomaly score: the threshold keeps a fraction of the
+        background, --background-acceptance (default 1e-3) or --rate-hz (a trigger rate out of the
+        40 MHz bunch crossings: 1000 Hz keeps 2.5e-5), and each signal's efficiency at it is printed
+        with its binomial standard error. Events are generated (or read) and scored in chunks on
+        every core, so 10^7 events fit in memory (16 bytes an event are kept); the generated events
+        do not depend on the number of threads. Otherwise the outputs are class scores: accuracy,
+        one-vs-rest AUC and background rejection at --efficiency.
 
         Data: --generator jet_tagging (tagger) or --generator l1 (background mixture and the four
         signals), or files: --input/--labels for a tagger, --background/--signal for a score.
@@ -45,8 +52,21 @@ struct PhysicsCommand: ParsableCommand {
     @Option(help: "Signal events for an anomaly score (repeatable).")
     var signal: [String] = []
 
-    @Option(help: "Background fraction kept by the anomaly threshold.")
-    var rate = 1e-3
+    @Option(name: [.customLong("background-acceptance"), .customLong("rate")],
+            help: "Background fraction kept by the anomaly threshold (default 1e-3).")
+    var acceptance: Double?
+
+    @Option(name: .customLong("rate-hz"), help: "The trigger rate the anomaly threshold keeps, in Hz of the 40 MHz crossings.")
+    var rateHz: Double?
+
+    @Option(help: "Events per signal for an anomaly score with --generator l1 (default: a tenth of --events, at most 250000: signal events cost ~8 background ones, and 250000 give an efficiency of 1% to 2% of itself).")
+    var signalEvents: Int?
+
+    @Option(help: "Threads for generating and evaluating events (default: every core).")
+    var threads: Int = Parallel.defaultThreads
+
+    @Flag(help: "No progress line on standard error (it only appears on a terminal, after 2 s).")
+    var quiet = false
 
     @Option(help: "Signal efficiency at which tagger background rejection is quoted.")
     var efficiency = 0.5
@@ -63,24 +83,7 @@ struct PhysicsCommand: ParsableCommand {
                 do { return try PhysicsEvaluation.outputs(graph, events: t) } catch { throw PhysicsFailure("\(error)") }
             }
             if outputs == 1 {
-                var bkg: EventTable
-                var sigs: [(String, EventTable)] = []
-                if generator == "l1" {
-                    let g = L1AnomalyGenerator(seed: seed)
-                    bkg = g.backgroundMixture(count: events).events
-                    sigs = L1Process.signals.map { ($0.rawValue, g.events($0, count: max(1, events / 10))) }
-                } else if let background {
-                    bkg = try table(background)
-                    sigs = try signal.map { (($0 as NSString).lastPathComponent, try table($0)) }
-                } else {
-                    throw PhysicsFailure("give --generator l1 or --background and --signal files")
-                }
-                let b = try eval(bkg)
-                let s = try sigs.map { try eval($0.1) }
-                let float = PhysicsEvaluation.anomaly(background: b.float.values, signals: s.map(\.float.values), acceptance: rate)
-                let fixed = PhysicsEvaluation.anomaly(background: b.fixed.values, signals: s.map(\.fixed.values), acceptance: rate)
-                print("\(graph.name): anomaly score on \(bkg.rows) background events, threshold at \(rate) kept")
-                print(PhysicsEvaluation.anomalyTable(float: float, fixed: fixed, signalNames: sigs.map(\.0)))
+                try anomaly(graph)
             } else {
                 let data: LabelledData
                 var classNames = (0..<outputs).map { "class \($0)" }
@@ -106,6 +109,87 @@ struct PhysicsCommand: ParsableCommand {
         } catch let error as PhysicsFailure {
             FileHandle.standardError.write(Data("hepml-compile physics: error: \(error.message)\n".utf8))
             throw ExitCode(2)
+        }
+    }
+
+    /// The background fraction the threshold keeps, from one of the two options.
+    func backgroundAcceptance() throws -> Double {
+        if acceptance != nil && rateHz != nil { throw PhysicsFailure("give --rate-hz or --background-acceptance, not both") }
+        if let rateHz {
+            guard rateHz > 0, rateHz <= PhysicsMetrics.bunchCrossingRate else {
+                throw PhysicsFailure("--rate-hz must be in (0, 4e7], got \(rateHz)")
+            }
+            return PhysicsMetrics.acceptance(rateHz: rateHz)
+        }
+        let a = acceptance ?? 1e-3
+        guard a > 0, a <= 1 else { throw PhysicsFailure("--background-acceptance must be in (0, 1], got \(a)") }
+        return a
+    }
+
+    /// An anomaly score: scores of the background and of each signal, in
+    /// chunks, then the figures at the threshold.
+    func anomaly(_ graph: Graph) throws {
+        let accept = try backgroundAcceptance()
+        guard threads >= 1, events >= 1 else { throw PhysicsFailure("--threads and --events must be at least 1") }
+        let lowered: LoweredModel
+        do { lowered = try Pipeline.lower(graph) } catch { throw PhysicsFailure("\(error)") }
+        guard lowered.inputWidth == L1AnomalyGenerator.featureCount || generator != "l1" else {
+            throw PhysicsFailure("the model takes \(lowered.inputWidth) values; the l1 generator makes \(L1AnomalyGenerator.featureCount)")
+        }
+        let study = AnomalyScores(graph: graph, lowered: lowered, threads: threads)
+        let progress = ProgressMeter("physics", quiet: quiet)
+        defer { progress.finish() }
+        let start = Date()
+        var bkg: (float: [Double], fixed: [Double])
+        var sigs: [(name: String, float: [Double], fixed: [Double])] = []
+        if generator == "l1" {
+            let g = L1AnomalyGenerator(seed: seed)
+            let perSignal = signalEvents ?? max(1, min(events / 10, 250_000))
+            guard perSignal >= 1 else { throw PhysicsFailure("--signal-events must be at least 1") }
+            let total = events + perSignal * L1Process.signals.count
+            bkg = study.generated(count: events, make: { g.backgroundChunk($0, count: $1) }) {
+                progress.update(done: $0, total: total)
+            }
+            for (k, p) in L1Process.signals.enumerated() {
+                let done = events + k * perSignal
+                let s = study.generated(count: perSignal, make: { g.signalChunk(p, $0, count: $1) }) {
+                    progress.update(done: done + $0, total: total)
+                }
+                sigs.append((p.rawValue, s.float, s.fixed))
+            }
+        } else if let background {
+            bkg = try scores(background, study, progress)
+            for path in signal {
+                let s = try scores(path, study, progress)
+                sigs.append(((path as NSString).lastPathComponent, s.float, s.fixed))
+            }
+        } else {
+            throw PhysicsFailure("give --generator l1 or --background and --signal files")
+        }
+        let float = PhysicsEvaluation.anomaly(background: bkg.float, signals: sigs.map(\.float), acceptance: accept)
+        let fixed = PhysicsEvaluation.anomaly(background: bkg.fixed, signals: sigs.map(\.fixed), acceptance: accept)
+        progress.finish()
+        let working = rateHz.map { String(format: "%g Hz of 40 MHz (%.3g of the background)", $0, accept) }
+            ?? String(format: "%g of the background", accept)
+        let counts = sigs.map(\.float.count)
+        let signalText = Set(counts).count == 1 ? "\(counts.first ?? 0) per signal" : counts.map(String.init).joined(separator: ", ") + " signal events"
+        print("\(graph.name): anomaly score on \(bkg.float.count) background events and \(signalText), threshold at \(working) kept"
+              + String(format: " (%.1f s)", Date().timeIntervalSince(start)))
+        if Double(bkg.float.count) * accept < 100 {
+            print("note: only \(Int(Double(bkg.float.count) * accept)) background events are above the threshold; give more --events for a stable threshold")
+        }
+        print(PhysicsEvaluation.anomalyTable(float: float, fixed: fixed, signalNames: sigs.map(\.name)))
+    }
+
+    func scores(_ path: String, _ study: AnomalyScores, _ progress: ProgressMeter) throws -> (float: [Double], fixed: [Double]) {
+        do {
+            let reader = try EventFile.reader(path: path, threads: threads)
+            guard reader.columns == study.fixed.model.inputWidth else {
+                throw TensorIOError(file: path, message: "events have \(reader.columns) values but the model takes \(study.fixed.model.inputWidth)")
+            }
+            return try study.file(reader) { progress.update(done: $0, total: reader.totalRows) }
+        } catch {
+            throw PhysicsFailure("\(error)")
         }
     }
 

@@ -2,20 +2,25 @@ import ArgumentParser
 import Driver
 import FileSafety
 import Foundation
-import Reference
 import TensorIO
 
 struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Run the bit-exact fixed-point reference (or the float model) on events from a CSV file.")
+        abstract: "Run the bit-exact fixed-point reference (or the float model) on events from a CSV or .npy file.",
+        discussion: """
+        Events are read, evaluated on every core and written in blocks: memory stays flat whatever
+        the file's size. An output path ending in .npy gets a NumPy array (float64; with --raw,
+        int32 codes, or int64 when an output type is wider than 32 bits); anything else gets CSV.
+        A bad event stops the run with its row named and leaves no output file.
+        """)
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "Input events, one per row (CSV).")
+    @Option(help: "Input events, one per row (CSV, or .npy by extension).")
     var input: String
 
-    @Option(help: "Where to write the outputs (CSV, one row per event; - for standard output).")
+    @Option(help: "Where to write the outputs (CSV, or .npy by extension; - for standard output).")
     var output: String
 
     @Flag(help: "Evaluate the unquantized float model instead of the fixed-point reference.")
@@ -24,22 +29,23 @@ struct PredictCommand: AsyncParsableCommand {
     @Flag(help: "Write raw integer codes instead of real values (fixed-point only).")
     var raw = false
 
+    @Option(help: "Threads for reading and evaluating (default: every core).")
+    var threads: Int = Parallel.defaultThreads
+
+    @Flag(help: "No progress line on standard error (it only appears on a terminal, after 2 s).")
+    var quiet = false
+
     func run() async throws {
         do {
+            guard threads >= 1 else { throw DriverError.option("--threads must be at least 1, got \(threads)") }
             try OutputWriter.refuseOverwriting(output, inputs: [modelOptions.model, input])
             let loaded = try modelOptions.load()
-            let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
-            let result: EventTable
-            if float {
-                result = FloatEvaluator(loaded.graph).run(events)
-            } else if raw {
-                let rows = FixedPointEvaluator(loaded.model).runRaw(events)
-                result = EventTable(rows.map { $0.map(Double.init) })
-            } else {
-                result = FixedPointEvaluator(loaded.model).run(events)
-            }
-            do { try OutputFile.write(CSVTable.format(result), to: output) } catch { throw DriverError.refused(error) }
-            let note = "\(float ? "float" : "fixed-point") outputs of \(events.rows) events written to \(output == "-" ? "standard output" : output)\n"
+            var prediction = Prediction(input: input, output: output)
+            prediction.arithmetic = float ? .float : raw ? .raw : .fixed
+            prediction.threads = threads
+            prediction.quiet = quiet
+            let events = try prediction.run(loaded)
+            let note = "\(float ? "float" : "fixed-point") outputs of \(events) events written to \(output == "-" ? "standard output" : output)\n"
             // The data owns standard output when it goes there.
             (output == OutputFile.standardOutput ? FileHandle.standardError : FileHandle.standardOutput).write(Data(note.utf8))
         } catch let error as DriverError {
