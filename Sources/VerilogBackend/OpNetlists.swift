@@ -10,6 +10,8 @@ struct OpNetlist {
     var outputs: [Int] = []
     /// Verilog functions (ROMs) the module defines.
     var functions: [String] = []
+    /// Their names (each declares one input, `index`).
+    var functionNames: [String] = []
     /// Summary lines for the module header comment.
     var notes: [String] = []
     /// Constant-multiplier adders and other counts, for reports.
@@ -211,6 +213,7 @@ enum OpNetlists {
     static func table(_ t: TableOp, _ x: [Signal], fraction f: Int, out: FixedType, _ b: inout OpNetlist) throws(VerilogError) -> [Signal] {
         let fn = "\(t.function.rawValue)_rom"
         let shift = t.shift(inputFractionBits: f)
+        b.functionNames.append(fn)
         b.functions.append(romFunction(fn, indexBits: t.indexBits, type: out, values: t.values,
                                        comment: "\(t.function.rawValue) over [-2^\(t.rangeLog2), 2^\(t.rangeLog2)) in \(t.values.count) bins"))
         b.notes.append("index = clamp((x >>> \(shift)) + \(1 << (t.indexBits - 1)), 0, \((1 << t.indexBits) - 1)), one ROM read per element")
@@ -227,6 +230,7 @@ enum OpNetlists {
 
     static func softmax(_ s: SoftmaxOp, _ x: [Signal], fraction f: Int, out: FixedType, _ b: inout OpNetlist) throws(VerilogError) -> [Signal] {
         let expShift = s.expShift(inputFractionBits: f)
+        b.functionNames += ["exp_rom", "inverse_rom"]
         b.functions.append(romFunction("exp_rom", indexBits: s.expIndexBits, type: s.expType, values: s.expValues,
                                        comment: "exp(-d) over [0, 2^\(s.expRangeLog2))"))
         b.functions.append(romFunction("inverse_rom", indexBits: s.inverseIndexBits, type: s.inverseType, values: s.inverseValues,

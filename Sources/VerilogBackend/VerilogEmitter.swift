@@ -111,38 +111,47 @@ public enum VerilogEmitter {
             do { templates = try TemplateLibrary.locate() } catch { throw .template(error) }
         }
         let cost = CostModel(addersPerStage: options.effectiveAddersPerStage)
-        let top = identifier(model.name)
+
+        // Netlists and schedules first: the names of the modules depend on
+        // what each declares (see VerilogNames).
+        var built: [(netlist: OpNetlist, schedule: Schedule)] = []
+        for op in model.ops {
+            let netlist = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions)
+            built.append((netlist, Schedule(netlist.netlist, outputs: netlist.outputs, cost: cost)))
+        }
+        let topModule = try TopModule(model: model, ops: zip(model.ops, built).map { ($0, $1.schedule.latency, $1.netlist.ports.map(\.name)) },
+                                      options: options, cost: cost)
+        let top = VerilogNames.top(model.name, declared: topModule.declaredNames)
+        var taken: Set<String> = [top.lowercased()]
+        let moduleNames = zip(model.ops, built).map { op, b in
+            VerilogNames.opModule(top: top, op: op.name, declared: VerilogNames.declared(in: b.netlist, schedule: b.schedule), taken: &taken)
+        }
 
         var files: [GeneratedFile] = []
         var modules: [VerilogModuleInfo] = []
-        var builtOps: [(op: LoweredOp, module: String, latency: Int, ports: [String])] = []
-        for op in model.ops {
-            let built = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions)
-            let schedule = Schedule(built.netlist, outputs: built.outputs, cost: cost)
-            let moduleName = "\(top)_\(op.name)"
-            let text = try renderOpModule(op, moduleName: moduleName, built: built, schedule: schedule,
+        for (i, op) in model.ops.enumerated() {
+            let (b, schedule) = built[i]
+            let text = try renderOpModule(op, moduleName: moduleNames[i], built: b, schedule: schedule,
                                           model: model, budget: cost.budget, templates: templates)
-            files.append(GeneratedFile(path: "\(moduleName).v", contents: text))
-            builtOps.append((op, moduleName, schedule.latency, built.ports.map(\.name)))
+            files.append(GeneratedFile(path: "\(moduleNames[i]).v", contents: text))
             modules.append(VerilogModuleInfo(
-                module: moduleName, op: op.name, kind: op.kind.kindName, sourceLayers: op.sourceLayers,
-                startCycle: 0, latency: schedule.latency, adders: built.adders, adderBits: built.adderBits, multipliers: built.multipliers,
-                romWords: built.romWords, registerBits: schedule.registerBits(built.netlist)))
+                module: moduleNames[i], op: op.name, kind: op.kind.kindName, sourceLayers: op.sourceLayers,
+                startCycle: topModule.startCycles[i], latency: schedule.latency, adders: b.adders, adderBits: b.adderBits,
+                multipliers: b.multipliers, romWords: b.romWords, registerBits: schedule.registerBits(b.netlist)))
         }
-        let topText = try TopModule(model: model, top: top, ops: builtOps, options: options, cost: cost)
-        for i in modules.indices { modules[i].startCycle = topText.startCycles[i] }
         let inputLayout = layout(model.inputs.map { model[$0] })
         let outputLayout = layout(model.outputs.map { model[$0] })
-        let topFile = GeneratedFile(path: "\(top).v", contents: try topText.render(templates, inputLayout: inputLayout, outputLayout: outputLayout))
+        let topFile = GeneratedFile(path: "\(top).v", contents: try topModule.render(templates, top: top, modules: moduleNames,
+                                                                                  inputLayout: inputLayout, outputLayout: outputLayout))
         files.append(topFile)
         let verilogFiles = files.map(\.path)
-        let tb = try Testbench.render(top: top, latency: topText.latency, inputs: inputLayout, outputs: outputLayout, templates: templates)
+        let tb = try Testbench.render(top: top, latency: topModule.latency, inputs: inputLayout, outputs: outputLayout, templates: templates)
         let tbPath = "\(top)_tb.cpp"
         files.append(GeneratedFile(path: tbPath, contents: tb))
-        return VerilogDesign(topModule: top, latency: topText.latency, files: files, verilogFiles: verilogFiles,
+        return VerilogDesign(topModule: top, latency: topModule.latency, files: files, verilogFiles: verilogFiles,
                              testbenchFile: tbPath, modules: modules, inputLayout: inputLayout, outputLayout: outputLayout,
                              addersPerStage: cost.budget / CostModel.adder, clockNs: options.clockNs,
-                             delayRegisterBits: topText.delayRegisterBits)
+                             delayRegisterBits: topModule.delayRegisterBits)
     }
 
     static func layout(_ tensors: [TensorInfo]) -> [VerilogPortField] {
@@ -179,23 +188,5 @@ public enum VerilogEmitter {
             "body": body,
         ]
         do { return try templates.render("verilog/op_module.v", context) } catch { throw .template(error) }
-    }
-
-    static let keywords: Set<String> = [
-        "always", "and", "assign", "begin", "buf", "case", "casex", "casez", "cell", "config", "default", "defparam",
-        "design", "disable", "edge", "else", "end", "endcase", "endconfig", "endfunction", "endgenerate", "endmodule",
-        "endprimitive", "endspecify", "endtable", "endtask", "event", "for", "force", "forever", "fork", "function",
-        "generate", "genvar", "if", "initial", "inout", "input", "integer", "join", "library", "localparam", "module",
-        "nand", "negedge", "nor", "not", "or", "output", "parameter", "posedge", "reg", "release", "repeat", "signed",
-        "specify", "table", "task", "time", "tri", "unsigned", "wait", "while", "wire", "xnor", "xor", "logic", "bit",
-        "int", "byte", "class", "interface", "package", "program", "property", "sequence", "final", "type",
-    ]
-
-    /// `name` as a Verilog identifier (and a C++ class-name suffix for Verilator).
-    static func identifier(_ name: String) -> String {
-        var s = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") ? $0 : "_" })
-        if s.isEmpty || s.first!.isNumber { s = "m_" + s }
-        if keywords.contains(s) { s += "_top" }
-        return s
     }
 }
