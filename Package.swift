@@ -119,10 +119,12 @@ let package = Package(
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat", "ModelZoo", "TensorIO"]),
         .testTarget(name: "CLITests", dependencies: ["Driver", "TensorIO"], exclude: ["Fixtures"]),
         .testTarget(name: "VerilogTests", dependencies: [
-            "VerilogBackend", "NetlistIR", "ModelFormat", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
+            "VerilogBackend", "NetlistIR", "HLSBackend", "ModelFormat", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint",
+            "TensorIO", "Toolchain", "Templates",
         ]),
         .testTarget(name: "HLSTests", dependencies: [
-            "HLSBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
+            "HLSBackend", "VerilogBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
+            "Templates",
         ], exclude: ["Golden"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
         .testTarget(name: "QONNXTests", dependencies: ["QONNX", "ModelIR", "FixedPoint", "TensorIO", "ModelFormat", "ModelZoo"],

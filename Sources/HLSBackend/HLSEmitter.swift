@@ -42,8 +42,8 @@ public enum HLSEmitter {
         files.append(GeneratedFile(path: "firmware/parameters.h", contents: try render(templates, "hls/firmware/parameters.h", parametersContext(project))))
         for placed in project.layers {
             guard let header = placed.layer.header else { continue }
-            files.append(GeneratedFile(path: "firmware/weights/\(header).h",
-                                       contents: try render(templates, "hls/firmware/weights.h", weightsContext(placed.layer, header: header))))
+            let context = weightsContext(placed.layer, header: header, guard: placed.headerGuard)
+            files.append(GeneratedFile(path: "firmware/weights/\(header).h", contents: try render(templates, "hls/firmware/weights.h", context)))
         }
         for header in libraryHeaders {
             files.append(GeneratedFile(path: "firmware/nnet_utils/\(header)", contents: try text(templates, "hls/nnet_utils/\(header)")))
@@ -85,7 +85,7 @@ public enum HLSEmitter {
     // MARK: - Template contexts
 
     static func topHeaderContext(_ p: HLSProject) -> [String: Any] {
-        ["function": p.function, "source": "model \(p.model.name)", "guard": "\(p.function.uppercased())_H_",
+        ["function": p.function, "source": "model \(p.model.name)", "guard": p.headerGuard,
          "ports": portList(p)]
     }
 
@@ -128,12 +128,12 @@ public enum HLSEmitter {
             if let c = l.config { context["config"] = ["name": c.name, "base": c.base, "members": c.members] as [String: Any] }
             return context
         }
-        return ["function": p.function, "source": "model \(p.model.name)", "guard": "\(p.function.uppercased())_PARAMETERS_H_",
+        return ["function": p.function, "source": "model \(p.model.name)", "guard": p.parametersGuard,
                 "sizes": sizes, "tensorTypes": tensorTypes, "layers": layers]
     }
 
-    static func weightsContext(_ l: HLSLayer, header: String) -> [String: Any] {
-        ["summary": l.summary, "layer": l.op.name, "guard": "WEIGHTS_\(header)_H_",
+    static func weightsContext(_ l: HLSLayer, header: String, guard: String) -> [String: Any] {
+        ["summary": l.summary, "layer": l.op.name, "guard": `guard`,
          "arrays": l.arrays.map { ["comment": $0.comment, "typeName": $0.typeName, "name": $0.name, "size": $0.size, "lines": $0.lines] as [String: Any] }]
     }
 

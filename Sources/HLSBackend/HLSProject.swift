@@ -21,11 +21,15 @@ struct HLSProject {
         var layer: HLSLayer
         /// Local arrays: (type name, variable, size).
         var locals: [(type: String, name: String, size: Int)]
+        /// The include guard of the layer's weights header, if it has one.
+        var headerGuard = ""
     }
 
     let model: LoweredModel
     let options: HLSOptions
     let function: String
+    let headerGuard: String
+    let parametersGuard: String
     let inputs: [Port]
     let outputs: [Port]
     let tensorTypes: [String]
@@ -45,6 +49,8 @@ struct HLSProject {
         self.options = options
         let names = HLSNames(model)
         function = names.function
+        headerGuard = names.headerGuard
+        parametersGuard = names.parametersGuard
         var planner = HLSLayerPlanner(model: model, options: options, names: names)
         tensorTypes = planner.tensorTypes
         let variables = planner.names.tensorVariables
@@ -83,22 +89,26 @@ struct HLSProject {
 
         var placed: [PlacedLayer] = []
         var declared = modelInputs.union(direct)
+        // Header stems are compared without case: `weights/FC.h` and
+        // `weights/fc.h` are one file on a case-insensitive file system.
         var headers = Set<String>()
         for op in model.ops {
             var layer = try planner.plan(op)
+            var weightsGuard = ""
             if let stem = layer.header {
                 var unique = stem
                 var k = 2
-                while headers.contains(unique) { unique = "\(stem)_\(k)"; k += 1 }
-                headers.insert(unique)
+                while headers.contains(unique.lowercased()) { unique = "\(stem)_\(k)"; k += 1 }
+                headers.insert(unique.lowercased())
                 layer.header = unique
+                weightsGuard = planner.names.makeGuard("WEIGHTS_" + unique + "_H")
             }
             var locals: [(String, String, Int)] = []
             if !declared.contains(op.output) {
                 locals.append((tensorTypes[op.output.index], variables[op.output.index], model[op.output].size))
                 declared.insert(op.output)
             }
-            placed.append(PlacedLayer(layer: layer, locals: locals))
+            placed.append(PlacedLayer(layer: layer, locals: locals, headerGuard: weightsGuard))
         }
         layers = placed
     }

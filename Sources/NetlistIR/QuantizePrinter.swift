@@ -1,5 +1,10 @@
 import FixedPoint
 
+/// The helper wires a quantize node may declare: `<node>__<suffix>`.
+public enum QuantizeHelperWires {
+    public static let suffixes = ["fl", "up", "rnd", "over", "under", "wrap", "ext", "sm"]
+}
+
 /// The logic of one quantize node, as Verilog wires: drop the extra
 /// fraction bits and add the rounding increment (``QuantizePlan``), then
 /// replace values outside the type's range as its overflow mode says. The

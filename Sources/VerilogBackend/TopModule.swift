@@ -12,20 +12,30 @@ import Templates
 /// that are ready earlier are delayed to the op's start. The design's latency
 /// is the latest output's ready cycle; earlier outputs are delayed to it.
 struct TopModule {
-    let top: String
     let model: LoweredModel
     let latency: Int
     /// Per op (in model order): the cycle its inputs are read.
     let startCycles: [Int]
     let delayRegisterBits: Int
-    let body: String
     let addersPerStage: Int
     let clockNs: Double
+    /// Every name the top module declares (ports, wires, registers,
+    /// instances): its own name must differ from all of them.
+    let declaredNames: Set<String>
+    private let ops: [(op: LoweredOp, latency: Int, ports: [String])]
+    private let ready: [Int?]
+    /// Per tensor: its wire, and its delay-line registers `[k - 1]` (k cycles late).
+    private let wires: [String]
+    private let delays: [[String]]
+    private let instances: [String]
 
-    init(model: LoweredModel, top: String, ops: [(op: LoweredOp, module: String, latency: Int, ports: [String])],
+    /// The ports, and the valid pipeline, of every top module.
+    static let fixedNames: Set<String> = ["clk", "rst", "in_valid", "in_data", "out_valid", "out_data", "valid_pipe"]
+
+    init(model: LoweredModel, ops: [(op: LoweredOp, latency: Int, ports: [String])],
          options: VerilogOptions) throws(VerilogError) {
-        self.top = top
         self.model = model
+        self.ops = ops
         self.addersPerStage = options.effectiveAddersPerStage
         self.clockNs = options.clockNs
         var ready: [Int?] = Array(repeating: nil, count: model.tensors.count)
@@ -46,6 +56,7 @@ struct TopModule {
         for id in model.outputs { latency = max(latency, ready[id.index] ?? 0) }
         self.latency = latency
         self.startCycles = starts
+        self.ready = ready
         // The last cycle each tensor is read in.
         var lastRead = ready.map { $0 ?? 0 }
         for (entry, start) in zip(ops, starts) {
@@ -53,11 +64,37 @@ struct TopModule {
         }
         for id in model.outputs { lastRead[id.index] = max(lastRead[id.index], latency) }
 
+        // Names: every tensor's wire first, so that a tensor called `a_d1`
+        // keeps `t_a_d1` and the delay line of `a` moves aside.
+        var used = Self.fixedNames
+        func claim(_ base: String) -> String {
+            var name = base
+            var k = 2
+            while used.contains(name) { name = base.hasSuffix("_") ? "\(base)\(k)" : "\(base)_\(k)"; k += 1 }
+            used.insert(name)
+            return name
+        }
+        let wires = model.tensors.map { claim("t_" + VerilogNames.identifier($0.name)) }
+        var delays: [[String]] = Array(repeating: [], count: model.tensors.count)
+        var delayBits = 0
+        for i in model.tensors.indices {
+            guard let r = ready[i], lastRead[i] > r else { continue }
+            delays[i] = (1...(lastRead[i] - r)).map { claim("\(wires[i])_d\($0)") }
+            delayBits += delays[i].count * model.tensors[i].size * model.tensors[i].type.width
+        }
+        self.wires = wires
+        self.delays = delays
+        self.instances = ops.map { claim("u_" + VerilogNames.identifier($0.op.name)) }
+        self.delayRegisterBits = delayBits
+        self.declaredNames = used
+    }
+
+    /// The module body; `modules[i]` is the module of op `i`.
+    func body(modules: [String]) -> String {
         func bits(_ id: TensorID) -> Int { model[id].size * model[id].type.width }
-        func wire(_ id: TensorID) -> String { "t_\(model[id].name)" }
         func view(_ id: TensorID, at cycle: Int) -> String {
             let r = ready[id.index] ?? 0
-            return cycle == r ? wire(id) : "\(wire(id))_d\(cycle - r)"
+            return cycle == r ? wires[id.index] : delays[id.index][cycle - r - 1]
         }
 
         var out = ""
@@ -66,7 +103,7 @@ struct TopModule {
         var offset = 0
         for id in model.inputs {
             let w = bits(id)
-            line("    wire [\(w - 1):0] \(wire(id)) = in_data[\(offset + w - 1):\(offset)]; // \(model[id].size) x \(model[id].type)")
+            line("    wire [\(w - 1):0] \(wires[id.index]) = in_data[\(offset + w - 1):\(offset)]; // \(model[id].size) x \(model[id].type)")
             offset += w
         }
         line()
@@ -81,37 +118,31 @@ struct TopModule {
             line("    end")
             line("    assign out_valid = valid_pipe[\(latency - 1)];")
         }
-        var delayBits = 0
-        for (entry, start) in zip(ops, starts) {
+        for (i, (entry, start)) in zip(ops, startCycles).enumerated() {
             let op = entry.op
             let o = op.output
             line()
             line("    // op '\(op.name)' (\(op.kind.kindName); layers \(op.sourceLayers.joined(separator: ", "))): cycle \(start) -> \(start + entry.latency)")
-            line("    wire [\(bits(o) - 1):0] \(wire(o)); // \(model[o].size) x \(model[o].type)")
+            line("    wire [\(bits(o) - 1):0] \(wires[o.index]); // \(model[o].size) x \(model[o].type)")
             var connections: [String] = []
             if entry.latency > 0 { connections.append(".clk(clk)") }
             for (port, id) in zip(entry.ports, op.inputs) { connections.append(".\(port)(\(view(id, at: start)))") }
-            connections.append(".y(\(wire(o)))")
-            line("    \(entry.module) u_\(op.name) (")
+            connections.append(".y(\(wires[o.index]))")
+            line("    \(modules[i]) \(instances[i]) (")
             line(connections.map { "        " + $0 }.joined(separator: ",\n"))
             line("    );")
         }
-        let delayed = model.tensors.indices.filter { ready[$0] != nil && lastRead[$0] > ready[$0]! }
+        let delayed = model.tensors.indices.filter { !delays[$0].isEmpty }
         if !delayed.isEmpty {
             line()
             line("    // ---- delay lines: values read after the cycle they are ready ----")
             for i in delayed {
-                let id = TensorID(i)
-                for k in 1...(lastRead[i] - ready[i]!) {
-                    line("    reg [\(bits(id) - 1):0] \(wire(id))_d\(k);")
-                    delayBits += bits(id)
-                }
+                for name in delays[i] { line("    reg [\(bits(TensorID(i)) - 1):0] \(name);") }
             }
             line("    always @(posedge clk) begin")
             for i in delayed {
-                let id = TensorID(i)
-                for k in 1...(lastRead[i] - ready[i]!) {
-                    line("        \(wire(id))_d\(k) <= \(k == 1 ? wire(id) : "\(wire(id))_d\(k - 1)");")
+                for (k, name) in delays[i].enumerated() {
+                    line("        \(name) <= \(k == 0 ? wires[i] : delays[i][k - 1]);")
                 }
             }
             line("    end")
@@ -120,11 +151,11 @@ struct TopModule {
         line("    // ---- model outputs, aligned to cycle \(latency) ----")
         let names = model.outputs.reversed().map { view($0, at: latency) }
         line("    assign out_data = " + VerilogPrinter.concatenation(names, indent: "        ") + ";")
-        self.body = out
-        self.delayRegisterBits = delayBits
+        return out
     }
 
-    func render(_ templates: TemplateLibrary, inputLayout: [VerilogPortField], outputLayout: [VerilogPortField]) throws(VerilogError) -> String {
+    func render(_ templates: TemplateLibrary, top: String, modules: [String],
+                inputLayout: [VerilogPortField], outputLayout: [VerilogPortField]) throws(VerilogError) -> String {
         var layout: [String] = []
         var offset = 0
         for (label, ids) in [("in_data", model.inputs), ("out_data", model.outputs)] {
@@ -142,7 +173,7 @@ struct TopModule {
             "layout": layout.map { ["line": $0] },
             "inputMsb": "\(inputLayout.reduce(0) { $0 + $1.width } - 1)",
             "outputMsb": "\(outputLayout.reduce(0) { $0 + $1.width } - 1)",
-            "body": body,
+            "body": body(modules: modules),
         ]
         do { return try templates.render("verilog/top.v", context) } catch { throw .template(error) }
     }

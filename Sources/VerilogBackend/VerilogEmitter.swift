@@ -159,37 +159,41 @@ public enum VerilogEmitter {
             do { templates = try TemplateLibrary.locate() } catch { throw .template(error) }
         }
         let budget = options.effectiveAddersPerStage * LogicDepth.adder
-        let top = identifier(model.name)
+        // Netlists first: the module names depend on what each declares (VerilogNames).
+        let netlists = try NetlistModel(model, options: options)
+        let topModule = try TopModule(model: model, ops: zip(model.ops, netlists.ops).map { ($0, $1.latency, $1.netlist.ports.map(\.name)) },
+                                      options: options)
+        let top = VerilogNames.top(model.name, declared: topModule.declaredNames)
+        var taken: Set<String> = [top.lowercased()]
+        let moduleNames = zip(model.ops, netlists.ops).map { op, built in
+            VerilogNames.opModule(top: top, op: op.name, declared: VerilogNames.declared(in: built.netlist), taken: &taken)
+        }
 
         var files: [GeneratedFile] = []
         var modules: [VerilogModuleInfo] = []
-        var builtOps: [(op: LoweredOp, module: String, latency: Int, ports: [String])] = []
-        for (op, built) in zip(model.ops, try NetlistModel(model, options: options).ops) {
-            let moduleName = "\(top)_\(op.name)"
-            let text = try renderOpModule(op, moduleName: moduleName, netlist: built.netlist, notes: built.notes, latency: built.latency,
+        for (i, (op, built)) in zip(model.ops, netlists.ops).enumerated() {
+            let text = try renderOpModule(op, moduleName: moduleNames[i], netlist: built.netlist, notes: built.notes, latency: built.latency,
                                           model: model, budget: budget, templates: templates)
-            files.append(GeneratedFile(path: "\(moduleName).v", contents: text))
-            builtOps.append((op, moduleName, built.latency, built.netlist.ports.map(\.name)))
+            files.append(GeneratedFile(path: "\(moduleNames[i]).v", contents: text))
             let stats = NetlistStatistics(built.netlist)
             modules.append(VerilogModuleInfo(
-                module: moduleName, op: op.name, kind: op.kind.kindName, sourceLayers: op.sourceLayers,
-                startCycle: 0, latency: built.latency, adders: stats.adders, adderBits: stats.adderBits, multipliers: stats.multipliers,
-                romWords: stats.romWords, registerBits: stats.registerBits))
+                module: moduleNames[i], op: op.name, kind: op.kind.kindName, sourceLayers: op.sourceLayers,
+                startCycle: topModule.startCycles[i], latency: built.latency, adders: stats.adders, adderBits: stats.adderBits,
+                multipliers: stats.multipliers, romWords: stats.romWords, registerBits: stats.registerBits))
         }
-        let topText = try TopModule(model: model, top: top, ops: builtOps, options: options)
-        for i in modules.indices { modules[i].startCycle = topText.startCycles[i] }
         let inputLayout = layout(model.inputs.map { model[$0] })
         let outputLayout = layout(model.outputs.map { model[$0] })
-        let topFile = GeneratedFile(path: "\(top).v", contents: try topText.render(templates, inputLayout: inputLayout, outputLayout: outputLayout))
+        let topFile = GeneratedFile(path: "\(top).v", contents: try topModule.render(templates, top: top, modules: moduleNames,
+                                                                                  inputLayout: inputLayout, outputLayout: outputLayout))
         files.append(topFile)
         let verilogFiles = files.map(\.path)
-        let tb = try Testbench.render(top: top, latency: topText.latency, inputs: inputLayout, outputs: outputLayout, templates: templates)
+        let tb = try Testbench.render(top: top, latency: topModule.latency, inputs: inputLayout, outputs: outputLayout, templates: templates)
         let tbPath = "\(top)_tb.cpp"
         files.append(GeneratedFile(path: tbPath, contents: tb))
-        return VerilogDesign(topModule: top, latency: topText.latency, files: files, verilogFiles: verilogFiles,
+        return VerilogDesign(topModule: top, latency: topModule.latency, files: files, verilogFiles: verilogFiles,
                              testbenchFile: tbPath, modules: modules, inputLayout: inputLayout, outputLayout: outputLayout,
                              addersPerStage: options.effectiveAddersPerStage, clockNs: options.clockNs,
-                             delayRegisterBits: topText.delayRegisterBits)
+                             delayRegisterBits: topModule.delayRegisterBits)
     }
 
     static func layout(_ tensors: [TensorInfo]) -> [VerilogPortField] {
@@ -228,23 +232,5 @@ public enum VerilogEmitter {
             "body": VerilogPrinter.body(netlist, outputPort: "y"),
         ]
         do { return try templates.render("verilog/op_module.v", context) } catch { throw .template(error) }
-    }
-
-    static let keywords: Set<String> = [
-        "always", "and", "assign", "begin", "buf", "case", "casex", "casez", "cell", "config", "default", "defparam",
-        "design", "disable", "edge", "else", "end", "endcase", "endconfig", "endfunction", "endgenerate", "endmodule",
-        "endprimitive", "endspecify", "endtable", "endtask", "event", "for", "force", "forever", "fork", "function",
-        "generate", "genvar", "if", "initial", "inout", "input", "integer", "join", "library", "localparam", "module",
-        "nand", "negedge", "nor", "not", "or", "output", "parameter", "posedge", "reg", "release", "repeat", "signed",
-        "specify", "table", "task", "time", "tri", "unsigned", "wait", "while", "wire", "xnor", "xor", "logic", "bit",
-        "int", "byte", "class", "interface", "package", "program", "property", "sequence", "final", "type",
-    ]
-
-    /// `name` as a Verilog identifier (and a C++ class-name suffix for Verilator).
-    static func identifier(_ name: String) -> String {
-        var s = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") ? $0 : "_" })
-        if s.isEmpty || s.first!.isNumber { s = "m_" + s }
-        if keywords.contains(s) { s += "_top" }
-        return s
     }
 }

@@ -1,4 +1,4 @@
-// {{module}}: {{kind}} op '{{op}}' (model layers: {{layers}})
+// Module {{module}}: {{kind}} op '{{op}}' (model layers: {{layers}})
 {{#notes}}
 //   {{line}}
 {{/notes}}

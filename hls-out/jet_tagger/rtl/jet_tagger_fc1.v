@@ -1,4 +1,4 @@
-// jet_tagger_fc1: dense op 'fc1' (model layers: fc1, relu1)
+// Module jet_tagger_fc1: dense op 'fc1' (model layers: fc1, relu1)
 //   y = tensor 'relu1', 64 x ap_fixed<16,5,AP_RND,AP_SAT>
 //   acc ap_fixed<26,8> (wraps), weights ap_fixed<10,2,AP_RND,AP_SAT>, bias ap_fixed<12,0,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 0

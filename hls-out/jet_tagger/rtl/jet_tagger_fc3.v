@@ -1,4 +1,4 @@
-// jet_tagger_fc3: dense op 'fc3' (model layers: fc3, relu3)
+// Module jet_tagger_fc3: dense op 'fc3' (model layers: fc3, relu3)
 //   y = tensor 'relu3', 32 x ap_fixed<16,6,AP_RND,AP_SAT>
 //   acc ap_fixed<27,9> (wraps), weights ap_fixed<10,2,AP_RND,AP_SAT>, bias ap_fixed<12,0,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 0

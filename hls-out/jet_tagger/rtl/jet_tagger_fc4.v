@@ -1,4 +1,4 @@
-// jet_tagger_fc4: dense op 'fc4' (model layers: fc4)
+// Module jet_tagger_fc4: dense op 'fc4' (model layers: fc4)
 //   y = tensor 'fc4', 5 x ap_fixed<16,6,AP_RND,AP_SAT>
 //   acc ap_fixed<28,9> (wraps), weights ap_fixed<10,1,AP_RND,AP_SAT>, bias ap_fixed<12,-1,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 0

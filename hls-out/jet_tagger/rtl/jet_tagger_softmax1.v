@@ -1,4 +1,4 @@
-// jet_tagger_softmax1: softmax op 'softmax1' (model layers: softmax1)
+// Module jet_tagger_softmax1: softmax op 'softmax1' (model layers: softmax1)
 //   y = tensor 'softmax1', 5 x ap_ufixed<16,1,AP_RND,AP_SAT>
 //   m = max x; e_i = exp_rom[min((m - x_i) >> 3, 1023)]; s = sum e_i (ap_ufixed<21,4>)
 //   inv = inverse_rom[min(s >> 10, 1023)]; y_i = Q_out(e_i * inv)

@@ -1,4 +1,4 @@
-// l1_autoencoder_bn1: dense op 'bn1' (model layers: bn1, lrelu1)
+// Module l1_autoencoder_bn1: dense op 'bn1' (model layers: bn1, lrelu1)
 //   y = tensor 'lrelu1', 32 x ap_fixed<18,5,AP_RND,AP_SAT>
 //   acc ap_fixed<27,11> (wraps), weights ap_fixed<8,2,AP_RND,AP_SAT>, bias ap_fixed<12,2,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 0

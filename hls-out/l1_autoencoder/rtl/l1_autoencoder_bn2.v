@@ -1,4 +1,4 @@
-// l1_autoencoder_bn2: dense op 'bn2' (model layers: bn2, lrelu2)
+// Module l1_autoencoder_bn2: dense op 'bn2' (model layers: bn2, lrelu2)
 //   y = tensor 'lrelu2', 16 x ap_fixed<18,5,AP_RND,AP_SAT>
 //   acc ap_fixed<26,11> (wraps), weights ap_fixed<8,6,AP_RND,AP_SAT>, bias ap_fixed<12,2,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 0

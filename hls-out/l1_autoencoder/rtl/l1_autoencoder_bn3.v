@@ -1,4 +1,4 @@
-// l1_autoencoder_bn3: dense op 'bn3' (model layers: bn3, lrelu3)
+// Module l1_autoencoder_bn3: dense op 'bn3' (model layers: bn3, lrelu3)
 //   y = tensor 'lrelu3', 16 x ap_fixed<18,6,AP_RND,AP_SAT>
 //   acc ap_fixed<26,6> (wraps), weights ap_fixed<8,2,AP_RND,AP_SAT>, bias ap_fixed<12,1,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 0

@@ -1,4 +1,4 @@
-// l1_autoencoder_bn4: dense op 'bn4' (model layers: bn4, lrelu4)
+// Module l1_autoencoder_bn4: dense op 'bn4' (model layers: bn4, lrelu4)
 //   y = tensor 'lrelu4', 32 x ap_fixed<18,5,AP_RND,AP_SAT>
 //   acc ap_fixed<26,9> (wraps), weights ap_fixed<8,3,AP_RND,AP_SAT>, bias ap_fixed<12,3,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 0

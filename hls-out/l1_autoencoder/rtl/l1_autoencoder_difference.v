@@ -1,4 +1,4 @@
-// l1_autoencoder_difference: subtract op 'difference' (model layers: difference)
+// Module l1_autoencoder_difference: subtract op 'difference' (model layers: difference)
 //   y = tensor 'difference', 57 x ap_fixed<18,5,AP_RND,AP_SAT>
 //   57 adders (1254 adder bits), 2052 register bits
 // Latency 1 cycle(s), II=1; at most 12 depth units of logic

@@ -1,4 +1,4 @@
-// l1_autoencoder_fc3: dense op 'fc3' (model layers: fc3)
+// Module l1_autoencoder_fc3: dense op 'fc3' (model layers: fc3)
 //   y = tensor 'fc3', 3 x ap_fixed<18,4,AP_RND,AP_SAT>
 //   acc ap_fixed<28,7> (wraps), weights ap_fixed<8,1,AP_RND,AP_SAT>, bias ap_fixed<12,-9,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 1

@@ -1,4 +1,4 @@
-// l1_autoencoder_fc6: dense op 'fc6' (model layers: fc6)
+// Module l1_autoencoder_fc6: dense op 'fc6' (model layers: fc6)
 //   y = tensor 'fc6', 57 x ap_fixed<18,5,AP_RND,AP_SAT>
 //   acc ap_fixed<27,8> (wraps), weights ap_fixed<8,2,AP_RND,AP_SAT>, bias ap_fixed<12,0,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 0

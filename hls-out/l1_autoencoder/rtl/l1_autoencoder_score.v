@@ -1,4 +1,4 @@
-// l1_autoencoder_score: sum op 'score' (model layers: score)
+// Module l1_autoencoder_score: sum op 'score' (model layers: score)
 //   y = tensor 'score', 1 x ap_ufixed<18,7,AP_RND,AP_SAT>
 //   56 adders (1117 adder bits), 656 register bits
 // Latency 3 cycle(s), II=1; at most 12 depth units of logic

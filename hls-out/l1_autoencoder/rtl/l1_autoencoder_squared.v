@@ -1,4 +1,4 @@
-// l1_autoencoder_squared: multiply op 'squared' (model layers: squared)
+// Module l1_autoencoder_squared: multiply op 'squared' (model layers: squared)
 //   y = tensor 'squared', 57 x ap_ufixed<18,7,AP_RND,AP_SAT>
 //   57 adders (1197 adder bits), 4104 register bits, 57 multipliers
 // Latency 2 cycle(s), II=1; at most 12 depth units of logic
