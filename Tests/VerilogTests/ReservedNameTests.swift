@@ -21,8 +21,10 @@ struct ReservedNameTests {
     @Test("every reserved word as a layer (tensor) name: two designs, verilator --lint-only -Wall")
     func layerNames() async throws {
         let start = Date()
+        // Both designs are called `s`: `s` + `_` + a layer called `always`,
+        // `until`, ... is a keyword, so those op modules must move aside.
         let half = Self.names.count / 2
-        let parts = [("A", Array(Self.names[..<half])), ("B", Array(Self.names[half...]))]
+        let parts = [("s", Array(Self.names[..<half])), ("s", Array(Self.names[half...]))]
         let templates = try TemplateLibrary.locate()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (name, names) in parts {
@@ -30,7 +32,10 @@ struct ReservedNameTests {
                     let model = try Pipeline.lower(ModelZoo.namedLayers(names, modelName: name))
                     let design = try VerilogEmitter.emit(model, options: VerilogOptions(templates: templates))
                     Self.checkFileNames(design, model: name)
-                    let folder = try Self.write([design], "reserved-layers-\(name)")
+                    for m in design.modules where ["always", "eventually", "nexttime", "until", "until_with"].contains(m.op) {
+                        #expect(m.module == "s_\(m.op)_op")
+                    }
+                    let folder = try Self.write([design], "reserved-layers-\(names[0])")
                     defer { try? FileManager.default.removeItem(atPath: folder) }
                     try await Self.lint(design.verilogFiles, top: design.topModule, in: folder)
                 }
