@@ -107,7 +107,7 @@ let package = Package(
         ]),
         // Throughput figures for bench/ (not a test: speed targets live in benchmarks).
         .executableTarget(name: "hepml-bench", dependencies: [
-            "ModelIR", "ModelZoo", "Passes", "Reference", "TensorIO", "FixedPoint", "ModelFormat",
+            "ModelIR", "ModelZoo", "Passes", "Reference", "TensorIO", "FixedPoint", "ModelFormat", "Datasets", "FileSafety",
         ]),
 
         .testTarget(name: "FixedPointTests", dependencies: [

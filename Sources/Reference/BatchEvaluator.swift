@@ -96,6 +96,27 @@ public struct BatchEvaluator: Sendable {
 }
 
 extension FixedPointEvaluator {
+    /// Raw outputs of events given as raw input codes (row-major), in
+    /// chunks on up to `threads` threads, in order.
+    public func runRaw(codes: [Int64], events: Int, threads: Int) -> [Int64] {
+        let width = model.outputWidth, columns = model.inputWidth
+        let batch = BatchEvaluator(model)
+        let chunks = Parallel.ranges(events, pieces: (events + Self.chunkEvents - 1) / Self.chunkEvents)
+        return codes.withUnsafeBufferPointer { values in
+            nonisolated(unsafe) let input = values
+            return [Int64](unsafeUninitializedCapacity: events * width) { out, count in
+                nonisolated(unsafe) let output = out
+                _ = Parallel.map(chunks.count, threads: threads) { i in
+                    let r = chunks[i]
+                    batch.runRaw(codes: UnsafeBufferPointer(rebasing: input[(r.lowerBound * columns)..<(r.upperBound * columns)]),
+                                 events: r.count,
+                                 into: UnsafeMutableBufferPointer(rebasing: output[(r.lowerBound * width)..<(r.upperBound * width)]))
+                }
+                count = events * width
+            }
+        }
+    }
+
     /// Events per chunk handed to one thread: large enough to amortize the
     /// hand-over, small enough to balance two or more threads on a block.
     public static let chunkEvents = 4096

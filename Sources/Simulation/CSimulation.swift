@@ -175,7 +175,7 @@ public struct CSimulation: Sendable {
 
         let evaluator = FixedPointEvaluator(model)
         let inputs = (0..<events.rows).map { evaluator.quantizeInputs(events[row: $0]) }
-        let (mismatches, count) = ReferenceComparison.compare(model, inputs: inputs, actual: outputs, implementation: "C simulation")
+        let (mismatches, count, _) = ReferenceComparison.compare(model, inputs: inputs, actual: outputs, implementation: "C simulation")
         return Report(events: events.rows, outputs: outputs, mismatches: mismatches, mismatchCount: count,
                       eventsPerSecond: seconds > 0 ? Double(events.rows) / seconds : 0, build: build)
     }

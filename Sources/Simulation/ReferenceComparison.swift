@@ -1,5 +1,7 @@
+import Dispatch
 import ModelIR
 import Reference
+import TensorIO
 
 /// One output code of a generated design that differs from the Swift reference.
 public struct OutputMismatch: Sendable, Equatable, CustomStringConvertible {
@@ -24,24 +26,29 @@ enum ReferenceComparison {
 
     /// Compares `actual[r]` with the reference's outputs for `inputs[r]`.
     /// An event with no output counts every one of its codes as a mismatch.
+    /// The reference runs batched on every core; its speed is returned too.
     static func compare(_ model: LoweredModel, inputs: [[Int64]], actual: [[Int64]],
-                        implementation: String) -> (listed: [OutputMismatch], count: Int) {
-        let evaluator = FixedPointEvaluator(model)
+                        implementation: String) -> (listed: [OutputMismatch], count: Int, referenceEventsPerSecond: Double) {
+        let width = model.outputWidth
+        let codes = inputs.flatMap { $0 }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let expected = FixedPointEvaluator(model).runRaw(codes: codes, events: inputs.count, threads: Parallel.defaultThreads)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var listed: [OutputMismatch] = []
         var count = 0
-        for (r, input) in inputs.enumerated() {
-            let expected = evaluator.runRaw(input)
+        for r in inputs.indices {
             guard r < actual.count else {
-                count += expected.count
+                count += width
                 continue
             }
-            for (k, (want, got)) in zip(expected, actual[r]).enumerated() where want != got {
+            for k in 0..<width where expected[r * width + k] != actual[r][k] {
                 count += 1
                 if listed.count < maxListed {
-                    listed.append(OutputMismatch(implementation: implementation, event: r, output: k, expected: want, actual: got))
+                    listed.append(OutputMismatch(implementation: implementation, event: r, output: k,
+                                                 expected: expected[r * width + k], actual: actual[r][k]))
                 }
             }
         }
-        return (listed, count)
+        return (listed, count, seconds > 0 ? Double(inputs.count) / seconds : 0)
     }
 }

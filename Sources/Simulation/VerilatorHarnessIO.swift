@@ -3,7 +3,8 @@ import Foundation
 import ModelIR
 
 /// The files a Verilator simulation reads and writes: the design on disk,
-/// the testbench's input and output text, and the build cache key.
+/// the testbench's binary input and output (little-endian int64 codes:
+/// no text to format or parse for millions of events), and the build cache key.
 extension VerilatorSimulation {
     /// Writes generated files under `directory`.
     static func write(_ files: [GeneratedFile], to directory: String) throws(RTLSimulationError) {
@@ -20,15 +21,16 @@ extension VerilatorSimulation {
         }
     }
 
-    /// Raw input codes, one event a line.
-    static func inputText(_ inputs: [[Int64]]) -> String {
-        var text = ""
-        text.reserveCapacity(inputs.count * (inputs.first?.count ?? 1) * 6)
+    /// Raw input codes, concatenated event after event, as the testbench
+    /// reads them: little-endian int64.
+    static func inputBytes(_ inputs: [[Int64]]) -> Data {
+        var data = Data(capacity: inputs.count * (inputs.first?.count ?? 0) * 8)
         for row in inputs {
-            text += row.map(String.init).joined(separator: " ")
-            text += "\n"
+            row.withUnsafeBufferPointer { r in
+                for v in r { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+            }
         }
-        return text
+        return data
     }
 
     struct ParsedOutput {
@@ -39,63 +41,30 @@ extension VerilatorSimulation {
         var seconds = 0.0
     }
 
-    /// Parses the testbench's output: a `#` summary line, then per event
-    /// `<input cycle> <output cycle> <codes>`. Hand-written: the file is
-    /// large and its format fixed (written by our testbench).
+    /// Reads the testbench's binary output: a header of four little-endian
+    /// int64 (events, outputs, cycles, seconds as a double's bits), then per
+    /// event its input cycle, output cycle and `width` output codes.
     static func parseOutput(_ data: Data, outputs width: Int) throws(RTLSimulationError) -> ParsedOutput {
         var result = ParsedOutput()
-        var failure: String?
-        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            var row: [Int64] = []
-            row.reserveCapacity(width + 2)
-            var value: Int64 = 0, negative = false, inNumber = false
-            var line = 1
-            var i = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                if b == UInt8(ascii: "#") {
-                    // The summary line: "# events E outputs O cycles C seconds S".
-                    var j = i
-                    while j < bytes.count && bytes[j] != UInt8(ascii: "\n") { j += 1 }
-                    let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self)
-                    let fields = text.split(separator: " ")
-                    for (k, f) in fields.enumerated() where k + 1 < fields.count {
-                        if f == "cycles" { result.cycles = Int(fields[k + 1]) ?? 0 }
-                        if f == "seconds" { result.seconds = Double(fields[k + 1]) ?? 0 }
-                    }
-                    i = j + 1
-                    line += 1
-                    continue
-                }
-                switch b {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    value = value &* 10 &+ Int64(b - UInt8(ascii: "0"))
-                    inNumber = true
-                case UInt8(ascii: "-") where !inNumber:
-                    negative = true
-                    inNumber = true
-                case UInt8(ascii: " "), UInt8(ascii: "\n"):
-                    if inNumber { row.append(negative ? 0 &- value : value) }
-                    value = 0; negative = false; inNumber = false
-                    if b == UInt8(ascii: "\n") {
-                        if row.count != width + 2 {
-                            if failure == nil { failure = "line \(line) has \(row.count) numbers, expected \(width + 2)" }
-                        } else {
-                            result.inputCycles.append(Int(row[0]))
-                            result.outputCycles.append(Int(row[1]))
-                            result.outputs.append(Array(row[2...]))
-                        }
-                        row.removeAll(keepingCapacity: true)
-                        line += 1
-                    }
-                default:
-                    if failure == nil { failure = "line \(line): unexpected character \(b)" }
-                }
-                i += 1
-            }
-            if inNumber || !row.isEmpty, failure == nil { failure = "the last line is incomplete" }
+        let record = (2 + width) * 8
+        guard data.count >= 32, (data.count - 32) % record == 0 else {
+            throw .output("RTL testbench output: \(data.count) bytes is not a header and whole records of \(record) bytes")
         }
-        if let failure { throw .output("RTL testbench output: \(failure)") }
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            func int(_ offset: Int) -> Int64 { Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self)) }
+            result.cycles = Int(int(16))
+            result.seconds = Double(bitPattern: UInt64(bitPattern: int(24)))
+            let n = (data.count - 32) / record
+            result.inputCycles.reserveCapacity(n)
+            result.outputCycles.reserveCapacity(n)
+            result.outputs.reserveCapacity(n)
+            for k in 0..<n {
+                let base = 32 + k * record
+                result.inputCycles.append(Int(int(base)))
+                result.outputCycles.append(Int(int(base + 8)))
+                result.outputs.append((0..<width).map { int(base + 16 + 8 * $0) })
+            }
+        }
         return result
     }
 

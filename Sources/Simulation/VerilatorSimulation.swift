@@ -28,7 +28,8 @@ public struct VerilatorSimulation: Sendable {
         /// compiles several times faster and still simulates tens of
         /// thousands of events per second. For tests and quick checks.
         case quickBuild
-        /// `-O2`: slower to build, faster to simulate. For long runs.
+        /// `-O2` on the per-cycle code: slower to build, several times
+        /// faster to simulate. For long runs (`simulate`'s default).
         case fastSimulation
 
         var makeVariables: [String] {
@@ -47,13 +48,21 @@ public struct VerilatorSimulation: Sendable {
     /// Parallel C++ compile jobs.
     public let jobs: Int
     public let profile: Profile
+    /// Threads of the Verilated model (`--threads`); 1 is single-threaded,
+    /// the fastest for designs of this size (a clock cycle is a few
+    /// microseconds of work, less than the threads' synchronization).
+    public let threads: Int
+
+    /// The Verilator flags of this build.
+    var flags: [String] { Self.verilatorFlags + (threads > 1 ? ["--threads", "\(threads)"] : []) }
 
     /// - Parameter cacheDirectory: where builds are kept (`--work`); nil is
     ///   `$XDG_CACHE_HOME/hepml-compile/verilator` (or `~/.cache/...`).
     public init(design: VerilogDesign, model: LoweredModel, cacheDirectory: String? = nil, jobs: Int = 2,
-                profile: Profile = .quickBuild) {
+                profile: Profile = .quickBuild, threads: Int = 1) {
         self.design = design
         self.profile = profile
+        self.threads = max(1, threads)
         self.model = model
         self.cacheDirectory = cacheDirectory
         self.jobs = jobs
@@ -62,13 +71,13 @@ public struct VerilatorSimulation: Sendable {
     /// Emits the Verilog for `model` (with a `clockNs` clock) and prepares
     /// its simulation: the one-call form for the CLI.
     public init(model: LoweredModel, clockNs: Double, cacheDirectory: String? = nil, jobs: Int = 2,
-                profile: Profile = .quickBuild) throws(RTLSimulationError) {
+                profile: Profile = .quickBuild, threads: Int = 1) throws(RTLSimulationError) {
         let design: VerilogDesign
         do { design = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: clockNs)) } catch {
             if case .template = error { throw .installation(error.description) }
             throw .emit(error.description)
         }
-        self.init(design: design, model: model, cacheDirectory: cacheDirectory, jobs: jobs, profile: profile)
+        self.init(design: design, model: model, cacheDirectory: cacheDirectory, jobs: jobs, profile: profile, threads: threads)
     }
 
     /// The latency the emitter reports, in clock cycles.
@@ -107,8 +116,11 @@ public struct VerilatorSimulation: Sendable {
         public var latencyRange: ClosedRange<Int>?
         /// Clock cycles simulated after reset.
         public var cycles: Int
-        /// Events per second of simulated time in the testbench loop.
+        /// Events per second in the testbench's simulation loop (wall time).
         public var eventsPerSecond: Double
+        /// Events per second of the Swift reference on the same events (wall
+        /// time, every core), measured while comparing.
+        public var referenceEventsPerSecond: Double
         public var build: Build
 
         /// The outputs as real values, one row per event.
@@ -125,7 +137,7 @@ public struct VerilatorSimulation: Sendable {
     /// later builds, which roughly halves the build of a small design.
     public func build() async throws(RTLSimulationError) -> Build {
         let makeVariables = profile.makeVariables
-        let key = Self.cacheKey(design.files, flags: Self.verilatorFlags + makeVariables)
+        let key = Self.cacheKey(design.files, flags: flags + makeVariables)
         let cache: BuildCache
         do { cache = try BuildCache(component: "verilator", chosen: cacheDirectory) } catch { throw .refused(error) }
         let folder = cache.entry("\(design.topModule)-\(key)")
@@ -146,7 +158,7 @@ public struct VerilatorSimulation: Sendable {
         let stagingToken = Interrupts.shared.removeOnInterrupt(staging)
         defer { Interrupts.shared.forget(stagingToken) }
         try Self.write(design.files, to: staging)
-        let verilate = Self.verilatorFlags + ["--top-module", design.topModule, "--Mdir", "obj_dir", "-o", executableName]
+        let verilate = flags + ["--top-module", design.topModule, "--Mdir", "obj_dir", "-o", executableName]
             + design.verilogFiles + [design.testbenchFile]
         var seconds = 0.0
         let runtime = cache.entry("verilator-runtime-" + Self.cacheKey([], flags: makeVariables))
@@ -227,9 +239,9 @@ public struct VerilatorSimulation: Sendable {
         let work: ScratchFolder
         do { work = try ScratchFolder("rtl-run") } catch { throw .refused(error) }
         defer { work.remove() }
-        let inputPath = "\(work.path)/inputs.txt", outputPath = "\(work.path)/outputs.txt"
+        let inputPath = "\(work.path)/inputs.bin", outputPath = "\(work.path)/outputs.bin"
         do {
-            try Data(Self.inputText(inputs).utf8).write(to: URL(fileURLWithPath: inputPath))
+            try Self.inputBytes(inputs).write(to: URL(fileURLWithPath: inputPath))
         } catch {
             throw .io("cannot write the RTL simulation input to \(work.path): \(error.localizedDescription)")
         }
@@ -242,15 +254,16 @@ public struct VerilatorSimulation: Sendable {
         guard let data = fm.contents(atPath: outputPath) else { throw .output("the RTL testbench wrote no output file") }
         let parsed = try Self.parseOutput(data, outputs: model.outputWidth)
 
-        let (mismatches, count) = ReferenceComparison.compare(model, inputs: inputs, actual: parsed.outputs, implementation: "RTL")
+        let comparison = ReferenceComparison.compare(model, inputs: inputs, actual: parsed.outputs, implementation: "RTL")
         let latencies = zip(parsed.inputCycles, parsed.outputCycles).map { $1 - $0 }
         let range = latencies.isEmpty ? nil : latencies.min()!...latencies.max()!
-        return Result(events: inputs.count, outputs: parsed.outputs, mismatches: mismatches, mismatchCount: count,
+        return Result(events: inputs.count, outputs: parsed.outputs, mismatches: comparison.listed, mismatchCount: comparison.count,
                       missingEvents: max(inputs.count - parsed.outputs.count, 0),
                       inputCycles: parsed.inputCycles, outputCycles: parsed.outputCycles,
                       measuredLatency: range.flatMap { $0.lowerBound == $0.upperBound ? $0.lowerBound : nil },
                       latencyRange: range, cycles: parsed.cycles,
-                      eventsPerSecond: parsed.seconds > 0 ? Double(inputs.count) / parsed.seconds : 0, build: build)
+                      eventsPerSecond: parsed.seconds > 0 ? Double(inputs.count) / parsed.seconds : 0,
+                      referenceEventsPerSecond: comparison.referenceEventsPerSecond, build: build)
     }
 }
 

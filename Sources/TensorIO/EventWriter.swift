@@ -84,6 +84,18 @@ public final class EventWriter {
     public func discard() { output.discard() }
 }
 
+extension EventFile {
+    /// Writes a whole table: `.npy` (float64) for a path ending in `.npy`,
+    /// else CSV, with the rules of ``StreamingOutput``.
+    public static func write(_ table: EventTable, to path: String) throws(FileSafetyError) {
+        let format = EventEncoding.format(forPath: path, npyType: .float64)
+        let writer = try EventWriter(path: path, format: format, columns: table.columns, expectedRows: table.rows)
+        let bytes = table.values.withUnsafeBufferPointer { EventEncoding.encode($0, columns: table.columns, as: format) }
+        try writer.write(bytes, rows: table.rows)
+        try writer.finish()
+    }
+}
+
 /// How blocks of events become bytes: pure functions, safe to run on
 /// several threads at once.
 public enum EventEncoding {

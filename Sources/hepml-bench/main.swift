@@ -1,3 +1,5 @@
+import Datasets
+import FileSafety
 import Foundation
 import FixedPoint
 import ModelFormat
@@ -64,6 +66,19 @@ func wallSeconds(_ body: () throws -> Void) rethrows -> Double {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count > 1, arguments[1] == "--write-events" {
+    // hepml-bench --write-events tagger|l1 N out.npy|out.csv [f4]: N seeded
+    // events for the streaming benches, made in chunks on every core and
+    // written in blocks. tagger: 16 standard-normal features (the scale of
+    // the tagger's standardized inputs); l1: the L1 background mixture
+    // (57 values in hardware units, exact in float32).
+    guard arguments.count >= 5, let n = Int(arguments[3]), n > 0, ["tagger", "l1"].contains(arguments[2]) else {
+        fail("usage: hepml-bench --write-events tagger|l1 N out.npy|out.csv [f4]", code: 2)
+    }
+    do { try BenchEvents.write(kind: arguments[2], count: n, path: arguments[4], float32: arguments.count > 5 && arguments[5] == "f4") }
+    catch { fail("\(arguments[4]): \(error)", code: 1) }
+    exit(0)
+}
 if arguments.count > 1, arguments[1] == "--read" {
     // hepml-bench --read FILE [threads]: reads an event file (CSV or .npy)
     // in blocks and prints MB/s and events/s (wall time, this process).

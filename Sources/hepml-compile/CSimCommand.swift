@@ -27,7 +27,7 @@ struct CSimCommand: AsyncParsableCommand {
     @Option(help: "Input events, one per row (CSV).")
     var input: String
 
-    @Option(help: "Where to write the C simulation's outputs (CSV, real values, one row per event).")
+    @Option(help: "Where to write the C simulation's outputs (CSV, or .npy by extension; real values, one row per event).")
     var output: String
 
     @Option(name: .customLong("ap-types"), help: ArgumentHelp("Folder holding ap_fixed.h (default: $HEPML_AP_TYPES, else the hls4ml package's templates/vivado/ap_types).", valueName: "dir"))
@@ -56,7 +56,7 @@ struct CSimCommand: AsyncParsableCommand {
             } catch {
                 throw Self.driverError(error)
             }
-            do { try CSVTable.write(report.realOutputs(loaded.model), to: output) } catch { throw DriverError.data(error) }
+            do { try EventFile.write(report.realOutputs(loaded.model), to: output) } catch { throw DriverError.refused(error) }
 
             let build = report.build.cached ? "cached build" : String(format: "built in %.1f s", report.build.seconds)
             print("csim: \(report.build.binary) (\(build))")

@@ -59,7 +59,7 @@ struct PhysicsCommand: ParsableCommand {
     @Option(name: .customLong("rate-hz"), help: "The trigger rate the anomaly threshold keeps, in Hz of the 40 MHz crossings.")
     var rateHz: Double?
 
-    @Option(help: "Events per signal for an anomaly score with --generator l1 (default: a tenth of --events, at most 250000: signal events cost ~8 background ones, and 250000 give an efficiency of 1% to 2% of itself).")
+    @Option(help: "Events per signal for an anomaly score with --generator l1 (default: a tenth of --events, at most 100000: a signal event costs ~8 background ones to generate, and 100000 measure an efficiency of 1% to 3% of itself).")
     var signalEvents: Int?
 
     @Option(help: "Threads for generating and evaluating events (default: every core).")
@@ -144,7 +144,7 @@ struct PhysicsCommand: ParsableCommand {
         var sigs: [(name: String, float: [Double], fixed: [Double])] = []
         if generator == "l1" {
             let g = L1AnomalyGenerator(seed: seed)
-            let perSignal = signalEvents ?? max(1, min(events / 10, 250_000))
+            let perSignal = signalEvents ?? max(1, min(events / 10, 100_000))
             guard perSignal >= 1 else { throw PhysicsFailure("--signal-events must be at least 1") }
             let total = events + perSignal * L1Process.signals.count
             bkg = study.generated(count: events, make: { g.backgroundChunk($0, count: $1) }) {
@@ -166,6 +166,10 @@ struct PhysicsCommand: ParsableCommand {
         } else {
             throw PhysicsFailure("give --generator l1 or --background and --signal files")
         }
+        // Sorted in place: the figures need sorted samples, and a sorted copy would double the memory.
+        bkg.float.sort()
+        bkg.fixed.sort()
+        for i in sigs.indices { sigs[i].float.sort(); sigs[i].fixed.sort() }
         let float = PhysicsEvaluation.anomaly(background: bkg.float, signals: sigs.map(\.float), acceptance: accept)
         let fixed = PhysicsEvaluation.anomaly(background: bkg.fixed, signals: sigs.map(\.fixed), acceptance: accept)
         progress.finish()

@@ -2,16 +2,21 @@
 //
 //   Vjet_tagger_sim INPUT OUTPUT [GAP]
 //
-// INPUT holds raw input codes, 16 decimal integers per event
-// (whitespace separated). The events are streamed one per clock (GAP idle
-// cycles between events, default 0: back-to-back in_valid). Every cycle with
-// out_valid is recorded; OUTPUT gets a summary line, then per output event:
-//   <cycle of its input> <cycle of the output> <5 raw output codes>
+// INPUT holds raw input codes as little-endian int64, 16 per
+// event. The events are streamed one per clock (GAP idle cycles between
+// events, default 0: back-to-back in_valid), read and written in blocks so
+// that memory stays flat for any number of events. Every cycle with
+// out_valid is recorded; OUTPUT (little-endian int64 throughout) gets a
+// 32-byte header {events, outputs, cycles, seconds as a double}, then per
+// output event: <cycle of its input> <cycle of the output> <5 raw output codes>.
 // The k-th output is paired with the k-th input (the pipeline keeps order).
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -54,31 +59,46 @@ const Field kOutputs[] = {
 constexpr int kInputCount = 16;
 constexpr int kOutputCount = 5;
 constexpr long kLatency = 21;
+constexpr std::size_t kBlock = 4096;
 
-template <typename T>
-void putBit(T& port, int i, bool on) {
-    const T mask = static_cast<T>(static_cast<T>(1) << i);
-    port = on ? static_cast<T>(port | mask) : static_cast<T>(port & ~mask);
-}
-template <std::size_t N>
-void putBit(VlWide<N>& port, int i, bool on) {
-    const EData mask = static_cast<EData>(1) << (i % 32);
-    EData& word = port.at(static_cast<std::size_t>(i / 32));
-    word = on ? (word | mask) : (word & ~mask);
-}
-template <typename T>
-bool getBit(const T& port, int i) { return ((port >> i) & 1) != 0; }
-template <std::size_t N>
-bool getBit(const VlWide<N>& port, int i) { return ((port.at(static_cast<std::size_t>(i / 32)) >> (i % 32)) & 1) != 0; }
+uint64_t lowBits(int n) { return n >= 64 ? ~static_cast<uint64_t>(0) : (static_cast<uint64_t>(1) << n) - 1; }
 
+// Ports up to 64 bits are integers: one mask and shift per field.
 template <typename T>
 void putField(T& port, const Field& f, int64_t value) {
-    for (int b = 0; b < f.width; ++b) putBit(port, f.offset + b, ((value >> (b < 63 ? b : 63)) & 1) != 0);
+    const uint64_t mask = lowBits(f.width) << f.offset;
+    const uint64_t bits = (static_cast<uint64_t>(value) << f.offset) & mask;
+    port = static_cast<T>((static_cast<uint64_t>(port) & ~mask) | bits);
 }
 template <typename T>
 int64_t getField(const T& port, const Field& f) {
+    uint64_t u = (static_cast<uint64_t>(port) >> f.offset) & lowBits(f.width);
+    if (f.isSigned && f.width < 64 && ((u >> (f.width - 1)) & 1) != 0) u |= ~static_cast<uint64_t>(0) << f.width;
+    return static_cast<int64_t>(u);
+}
+// Wider ports are arrays of 32-bit words: a field is written word by word.
+template <std::size_t N>
+void putField(VlWide<N>& port, const Field& f, int64_t value) {
+    uint64_t v = static_cast<uint64_t>(value) & lowBits(f.width);
+    int bit = f.offset, left = f.width;
+    while (left > 0) {
+        const int shift = bit % 32, n = std::min(left, 32 - shift);
+        const EData mask = static_cast<EData>(lowBits(n) << shift);
+        EData& word = port.at(static_cast<std::size_t>(bit / 32));
+        word = (word & ~mask) | (static_cast<EData>((v & lowBits(n)) << shift) & mask);
+        v >>= n; bit += n; left -= n;
+    }
+}
+template <std::size_t N>
+int64_t getField(const VlWide<N>& port, const Field& f) {
     uint64_t u = 0;
-    for (int b = 0; b < f.width; ++b) if (getBit(port, f.offset + b)) u |= static_cast<uint64_t>(1) << b;
+    int bit = f.offset, done = 0;
+    while (done < f.width) {
+        const int shift = bit % 32, n = std::min(f.width - done, 32 - shift);
+        const uint64_t part = (static_cast<uint64_t>(port.at(static_cast<std::size_t>(bit / 32))) >> shift) & lowBits(n);
+        u |= part << done;
+        bit += n; done += n;
+    }
     if (f.isSigned && f.width < 64 && ((u >> (f.width - 1)) & 1) != 0) u |= ~static_cast<uint64_t>(0) << f.width;
     return static_cast<int64_t>(u);
 }
@@ -91,17 +111,20 @@ int main(int argc, char** argv) {
         return 2;
     }
     const long gap = argc > 3 ? std::atol(argv[3]) : 0;
-    std::FILE* in = std::fopen(argv[1], "r");
+    std::FILE* in = std::fopen(argv[1], "rb");
     if (!in) { std::fprintf(stderr, "cannot read %s\n", argv[1]); return 2; }
-    std::vector<int64_t> codes;
-    long long v = 0;
-    while (std::fscanf(in, "%lld", &v) == 1) codes.push_back(static_cast<int64_t>(v));
-    std::fclose(in);
-    if (codes.size() % kInputCount != 0) {
-        std::fprintf(stderr, "%s: %zu codes is not a multiple of %d\n", argv[1], codes.size(), kInputCount);
+    std::fseek(in, 0, SEEK_END);
+    const long bytes = std::ftell(in);
+    std::fseek(in, 0, SEEK_SET);
+    if (bytes < 0 || bytes % (8L * kInputCount) != 0) {
+        std::fprintf(stderr, "%s: %ld bytes is not a whole number of events of %d int64 codes\n", argv[1], bytes, kInputCount);
         return 2;
     }
-    const std::size_t events = codes.size() / kInputCount;
+    const std::size_t events = static_cast<std::size_t>(bytes) / (8u * kInputCount);
+    std::FILE* out = std::fopen(argv[2], "wb");
+    if (!out) { std::fprintf(stderr, "cannot write %s\n", argv[2]); return 2; }
+    int64_t header[4] = {0, 0, 0, 0};
+    std::fwrite(header, sizeof header, 1, out);
 
     auto context = std::make_unique<VerilatedContext>();
     auto top = std::make_unique<Vjet_tagger>(context.get());
@@ -114,43 +137,53 @@ int main(int argc, char** argv) {
     }
     top->rst = 0;
 
-    std::vector<long> inCycle(events), outCycle;
-    std::vector<int64_t> outputs;
-    outCycle.reserve(events);
-    outputs.reserve(events * kOutputCount);
+    std::vector<int64_t> block(kBlock * kInputCount);
+    std::size_t blockStart = 0, blockSize = 0;
+    std::deque<long> inCycle;  // of the events driven and not yet out
+    std::vector<int64_t> record(2 + kOutputCount);
+    std::size_t outputsSeen = 0;
     const long limit = static_cast<long>(events) * (gap + 1) + kLatency + 64;
     std::size_t next = 0;
     const auto start = std::chrono::steady_clock::now();
     long cycle = 0;
-    for (; cycle < limit && outCycle.size() < events; ++cycle) {
+    for (; cycle < limit && outputsSeen < events; ++cycle) {
         const bool drive = next < events && cycle % (gap + 1) == 0;
         top->in_valid = drive ? 1 : 0;
         if (drive) {
-            const int64_t* event = &codes[next * kInputCount];
+            if (next >= blockStart + blockSize) {
+                blockStart = next;
+                blockSize = std::fread(block.data(), 8u * kInputCount, kBlock, in);
+                if (blockSize == 0) { std::fprintf(stderr, "%s: short read\n", argv[1]); return 2; }
+            }
+            const int64_t* event = &block[(next - blockStart) * kInputCount];
             for (int i = 0; i < kInputCount; ++i) putField(top->in_data, kInputs[i], event[i]);
-            inCycle[next++] = cycle;
+            inCycle.push_back(cycle);
+            ++next;
         }
         top->clk = 0;
         top->eval();
         // Sampled before the rising edge: what the design presents in this cycle.
         if (top->out_valid) {
-            outCycle.push_back(cycle);
-            for (int o = 0; o < kOutputCount; ++o) outputs.push_back(getField(top->out_data, kOutputs[o]));
+            record[0] = inCycle.empty() ? -1 : inCycle.front();
+            if (!inCycle.empty()) inCycle.pop_front();
+            record[1] = cycle;
+            for (int o = 0; o < kOutputCount; ++o) record[2 + o] = getField(top->out_data, kOutputs[o]);
+            std::fwrite(record.data(), sizeof(int64_t), record.size(), out);
+            ++outputsSeen;
         }
         top->clk = 1;
         top->eval();
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     top->final();
+    std::fclose(in);
 
-    std::FILE* out = std::fopen(argv[2], "w");
-    if (!out) { std::fprintf(stderr, "cannot write %s\n", argv[2]); return 2; }
-    std::fprintf(out, "# events %zu outputs %zu cycles %ld seconds %.6f\n", events, outCycle.size(), cycle, seconds);
-    for (std::size_t k = 0; k < outCycle.size(); ++k) {
-        std::fprintf(out, "%ld %ld", k < events ? inCycle[k] : -1L, outCycle[k]);
-        for (int o = 0; o < kOutputCount; ++o) std::fprintf(out, " %lld", static_cast<long long>(outputs[k * kOutputCount + o]));
-        std::fputc('\n', out);
-    }
-    std::fclose(out);
+    header[0] = static_cast<int64_t>(events);
+    header[1] = static_cast<int64_t>(outputsSeen);
+    header[2] = cycle;
+    std::memcpy(&header[3], &seconds, sizeof seconds);
+    std::fseek(out, 0, SEEK_SET);
+    std::fwrite(header, sizeof header, 1, out);
+    if (std::fclose(out) != 0) { std::fprintf(stderr, "cannot write %s\n", argv[2]); return 2; }
     return 0;
 }
