@@ -48,8 +48,4 @@ public struct ScratchFolder: Sendable {
         try? FileManager.default.removeItem(atPath: path)
         Interrupts.shared.forget(token)
     }
-
-    /// Stops watching the folder without removing it (it is kept on purpose,
-    /// e.g. a failed build whose log the error message names).
-    public func keep() { Interrupts.shared.forget(token) }
 }
