@@ -29,14 +29,19 @@ enum ReferenceComparison {
     /// The reference runs batched on every core; its speed is returned too.
     static func compare(_ model: LoweredModel, inputs: [[Int64]], actual: [[Int64]],
                         implementation: String) -> (listed: [OutputMismatch], count: Int, referenceEventsPerSecond: Double) {
+        compare(model, codes: inputs.flatMap { $0 }, events: inputs.count, actual: actual, implementation: implementation)
+    }
+
+    /// The same, with the inputs event after event in one array.
+    static func compare(_ model: LoweredModel, codes: [Int64], events: Int, actual: [[Int64]],
+                        implementation: String) -> (listed: [OutputMismatch], count: Int, referenceEventsPerSecond: Double) {
         let width = model.outputWidth
-        let codes = inputs.flatMap { $0 }
         let start = DispatchTime.now().uptimeNanoseconds
-        let expected = FixedPointEvaluator(model).runRaw(codes: codes, events: inputs.count, threads: Parallel.defaultThreads)
+        let expected = FixedPointEvaluator(model).runRaw(codes: codes, events: events, threads: Parallel.defaultThreads)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var listed: [OutputMismatch] = []
         var count = 0
-        for r in inputs.indices {
+        for r in 0..<events {
             guard r < actual.count else {
                 count += width
                 continue
@@ -49,6 +54,6 @@ enum ReferenceComparison {
                 }
             }
         }
-        return (listed, count, seconds > 0 ? Double(inputs.count) / seconds : 0)
+        return (listed, count, seconds > 0 ? Double(events) / seconds : 0)
     }
 }

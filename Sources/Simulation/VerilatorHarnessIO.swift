@@ -21,14 +21,12 @@ extension VerilatorSimulation {
         }
     }
 
-    /// Raw input codes, concatenated event after event, as the testbench
-    /// reads them: little-endian int64.
-    static func inputBytes(_ inputs: [[Int64]]) -> Data {
-        var data = Data(capacity: inputs.count * (inputs.first?.count ?? 0) * 8)
-        for row in inputs {
-            row.withUnsafeBufferPointer { r in
-                for v in r { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-            }
+    /// Raw input codes, event after event, as the testbench reads them:
+    /// little-endian int64.
+    static func inputBytes(_ codes: [Int64]) -> Data {
+        var data = Data(count: codes.count * 8)
+        data.withUnsafeMutableBytes { out in
+            for (i, v) in codes.enumerated() { out.storeBytes(of: v.littleEndian, toByteOffset: i * 8, as: Int64.self) }
         }
         return data
     }

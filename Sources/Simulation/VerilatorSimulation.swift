@@ -225,7 +225,10 @@ public struct VerilatorSimulation: Sendable {
             throw .input("event \(bad / max(events.columns, 1)) holds \(events.values[bad]); only finite numbers have a fixed-point value")
         }
         let evaluator = FixedPointEvaluator(model)
-        return try await run(raw: (0..<events.rows).map { evaluator.quantizeInputs(events[row: $0]) }, validGap: validGap)
+        var codes: [Int64] = []
+        codes.reserveCapacity(events.values.count)
+        for r in 0..<events.rows { codes += evaluator.quantizeInputs(events[row: r]) }
+        return try await run(codes: codes, events: events.rows, validGap: validGap)
     }
 
     /// Simulates raw input codes (one array per event, concatenated inputs).
@@ -234,6 +237,12 @@ public struct VerilatorSimulation: Sendable {
         for (i, row) in inputs.enumerated() where row.count != model.inputWidth {
             throw .input("event \(i) has \(row.count) codes, the model takes \(model.inputWidth)")
         }
+        return try await run(codes: inputs.flatMap { $0 }, events: inputs.count, validGap: validGap)
+    }
+
+    /// Simulates raw input codes held event after event in one array: no
+    /// array per event, and no second copy of them for the comparison.
+    func run(codes inputs: [Int64], events: Int, validGap: Int) async throws(RTLSimulationError) -> Result {
         let build = try await build()
         let fm = FileManager.default
         let work: ScratchFolder
@@ -254,15 +263,15 @@ public struct VerilatorSimulation: Sendable {
         guard let data = fm.contents(atPath: outputPath) else { throw .output("the RTL testbench wrote no output file") }
         let parsed = try Self.parseOutput(data, outputs: model.outputWidth)
 
-        let comparison = ReferenceComparison.compare(model, inputs: inputs, actual: parsed.outputs, implementation: "RTL")
+        let comparison = ReferenceComparison.compare(model, codes: inputs, events: events, actual: parsed.outputs, implementation: "RTL")
         let latencies = zip(parsed.inputCycles, parsed.outputCycles).map { $1 - $0 }
         let range = latencies.isEmpty ? nil : latencies.min()!...latencies.max()!
-        return Result(events: inputs.count, outputs: parsed.outputs, mismatches: comparison.listed, mismatchCount: comparison.count,
-                      missingEvents: max(inputs.count - parsed.outputs.count, 0),
+        return Result(events: events, outputs: parsed.outputs, mismatches: comparison.listed, mismatchCount: comparison.count,
+                      missingEvents: max(events - parsed.outputs.count, 0),
                       inputCycles: parsed.inputCycles, outputCycles: parsed.outputCycles,
                       measuredLatency: range.flatMap { $0.lowerBound == $0.upperBound ? $0.lowerBound : nil },
                       latencyRange: range, cycles: parsed.cycles,
-                      eventsPerSecond: parsed.seconds > 0 ? Double(inputs.count) / parsed.seconds : 0,
+                      eventsPerSecond: parsed.seconds > 0 ? Double(events) / parsed.seconds : 0,
                       referenceEventsPerSecond: comparison.referenceEventsPerSecond, build: build)
     }
 }
