@@ -14,7 +14,7 @@ enum BackendRunner {
         if options.target == .fpga || options.target == .verilog {
             let design: VerilogDesign
             do {
-                design = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: options.clockNs, addersPerStage: options.addersPerStage))
+                design = try VerilogEmitter.emit(model, options: options.verilog)
             } catch {
                 if case .template = error { throw .installation("\(error)") }
                 throw .option("\(error)")
@@ -22,7 +22,7 @@ enum BackendRunner {
             files += design.files.map { GeneratedFile(path: "rtl/" + $0.path, contents: $0.contents) }
             summary.append("Verilog: top module \(design.topModule), latency \(design.latency) cycles "
                 + "(\(formatNs(Double(design.latency) * options.clockNs)) ns at \(formatNs(options.clockNs)) ns), II=1, "
-                + "\(design.addersPerStage) adder levels per stage")
+                + "at most \(design.stageBudgetNs) ns of logic per stage (\(design.family.rawValue) delays)")
         }
         if options.target == .fpga || options.target == .hls {
             do {

@@ -22,25 +22,33 @@ public struct CompileOptions: Sendable {
     public var testInputs: EventTable?
     /// The largest op, in ``RTLSize`` terms, the Verilog target emits.
     public var maxRTLSize: Int = RTLSize.defaultLimit
-    /// Adder levels per pipeline stage; nil derives them from ``clockNs``.
-    public var addersPerStage: Int?
+    /// The FPGA family whose delays pipeline the Verilog.
+    public var family: FPGAFamily = .standard
+    /// Picoseconds of logic per pipeline stage; nil derives them from ``clockNs``.
+    public var stageBudget: Int?
+
+    /// The Verilog backend's options for these.
+    public var verilog: VerilogOptions {
+        VerilogOptions(clockNs: clockNs, family: family, stageBudget: stageBudget)
+    }
 
     /// The options that give the Verilog a latency of at most `cycles`
-    /// (`--latency-cycles`): the fewest adder levels per stage that reach
-    /// it, and the clock period they imply (also the HLS clock).
-    public static func forLatency(_ cycles: Int, model: LoweredModel, target: CompileTarget = .fpga,
+    /// (`--latency-cycles`): the least logic per stage that reaches it, and
+    /// the clock period it implies on `family` (also the HLS clock).
+    public static func forLatency(_ cycles: Int, model: LoweredModel, target: CompileTarget = .fpga, family: FPGAFamily = .standard,
                                   reuseFactor: Int = 1) throws(DriverError) -> (options: CompileOptions, target: LatencyTarget) {
         guard cycles >= 0 else { throw .option("--latency-cycles must be 0 or more, not \(cycles)") }
         var fewest = 0
         let found: LatencyTarget?
-        do { found = try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(), fewest: &fewest) } catch {
+        do { found = try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(family: family), fewest: &fewest) } catch {
             throw .option("\(error)")
         }
         guard let found else {
-            throw .option("--latency-cycles \(cycles): the model needs at least \(fewest) cycles even at 64 adder levels per stage")
+            throw .option("--latency-cycles \(cycles): the model needs at least \(fewest) cycles even at a 100 ns clock")
         }
         var options = CompileOptions(target: target, clockNs: found.clockNs, reuseFactor: reuseFactor)
-        options.addersPerStage = found.addersPerStage
+        options.family = family
+        options.stageBudget = found.stageBudget
         return (options, found)
     }
 

@@ -1,9 +1,11 @@
 import FixedPoint
 
-/// How deep each node's logic is, in units where an adder is 4: a rounding
+/// How deep each node's logic is for shaping adder trees (``Netlist/sum(_:wrap:name:)``
+/// adds the shallowest terms first), in units where an adder is 4: a rounding
 /// increment or adder 4, a comparison 2, a 2:1 mux 2, a comparator with its
 /// mux 6, a ROM read 4 (up to 64 words) or 8, a variable multiplier 12.
-/// Wiring (slices, extensions, a wrap, an assumption) is 0.
+/// Wiring (slices, extensions, a wrap, an assumption) is 0. Pipelining uses
+/// the width-aware ``DelayModel`` instead.
 public enum LogicDepth {
     public static let adder = 4
     public static let mux = 2

@@ -1,12 +1,13 @@
 /// Pipelining of a combinational netlist: each node gets a stage, and
 /// registers are inserted where a value is read in a later stage.
 ///
-/// The rule (ASAP with a depth budget per stage, ``LogicDepth`` units): a
-/// node starts in the latest stage of its inputs, after the deepest of those
-/// inputs; if its logic would take that stage past the budget, it starts the
-/// next stage instead and reads its inputs from registers. Inputs are in
-/// stage 0 and arrive `inputDepth` units into it (the logic of the op before
-/// them in the same clock cycle); constants are in every stage.
+/// The rule (ASAP with a delay budget per stage, picoseconds of a
+/// ``DelayModel``): a node starts in the latest stage of its inputs, after
+/// the slowest of those inputs; if its logic would take that stage past the
+/// budget, it starts the next stage instead and reads its inputs from
+/// registers. Inputs are in stage 0 and arrive `inputDepth` picoseconds into
+/// it (the logic of the op before them in the same clock cycle); constants
+/// are in every stage.
 ///
 /// With `registerOutputs` the outputs are registered at the end (the latency
 /// is one more than the last output's stage, or 0 for pure wiring);
@@ -17,21 +18,21 @@ public enum Pipeline {
         public var netlist: Netlist
         /// Register levels between the inputs and the outputs.
         public var latency: Int
-        /// Depth units of logic the outputs have behind them in the cycle
+        /// Picoseconds of logic the outputs have behind them in the cycle
         /// they are ready (0 when registered).
         public var outputDepth: Int
     }
 
-    public static func run(_ comb: Netlist, budget: Int) -> (netlist: Netlist, latency: Int) {
-        let r = run(comb, budget: budget, inputDepth: 0, registerOutputs: true)
+    public static func run(_ comb: Netlist, budget: Int, delay: DelayModel) -> (netlist: Netlist, latency: Int) {
+        let r = run(comb, budget: budget, delay: delay, inputDepth: 0, registerOutputs: true)
         return (r.netlist, r.latency)
     }
 
-    public static func run(_ comb: Netlist, budget: Int, inputDepth: Int, registerOutputs: Bool) -> Result {
+    public static func run(_ comb: Netlist, budget: Int, delay: DelayModel, inputDepth: Int, registerOutputs: Bool) -> Result {
         let nodes = comb.nodes
         var stage = Array(repeating: 0, count: nodes.count)
         var depth = Array(repeating: 0, count: nodes.count)
-        let cost = nodes.map { min(LogicDepth.units($0, in: comb), budget) }
+        let cost = nodes.map { min(delay.picoseconds($0, in: comb), budget) }
         func isConstant(_ i: Int) -> Bool { if case .constant = nodes[i].operation { return true } else { return false } }
         for (i, node) in nodes.enumerated() {
             if case .input = node.operation {

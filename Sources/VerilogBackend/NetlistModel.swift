@@ -18,14 +18,26 @@ public struct NetlistModel: Sendable {
     /// its outputs are registered only where they are model outputs, so an
     /// op's last adders and the next op's first share a clock cycle.
     public init(_ model: LoweredModel, options: VerilogOptions) throws(VerilogError) {
+        try self.init(model, built: try Self.buildOps(model, options: options), options: options)
+    }
+
+    /// Every op's combinational netlist, before pipelining.
+    public static func buildOps(_ model: LoweredModel, options: VerilogOptions) throws(VerilogError) -> [OpNetlist] {
+        var built: [OpNetlist] = []
+        for op in model.ops { built.append(try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions)) }
+        return built
+    }
+
+    /// The ops' netlists `built` (``buildOps(_:options:)``) pipelined.
+    public init(_ model: LoweredModel, built: [OpNetlist], options: VerilogOptions) throws(VerilogError) {
         self.model = model
-        let budget = options.effectiveAddersPerStage * LogicDepth.adder
+        let budget = options.effectiveStageBudget
+        let delay = options.delayModel
         var ready: [(cycle: Int, depth: Int)?] = Array(repeating: nil, count: model.tensors.count)
         for id in model.inputs { ready[id.index] = (0, 0) }
         let modelOutputs = Set(model.outputs.map(\.index))
         var ops: [(netlist: Netlist, latency: Int, notes: [String])] = []
-        for op in model.ops {
-            let built = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions)
+        for (op, built) in zip(model.ops, built) {
             var start = 0, depth = 0
             for id in op.inputs {
                 guard let r = ready[id.index] else {
@@ -33,7 +45,7 @@ public struct NetlistModel: Sendable {
                 }
                 if r.cycle > start { (start, depth) = (r.cycle, r.depth) } else if r.cycle == start { depth = max(depth, r.depth) }
             }
-            let result = Pipeline.run(built.netlist, budget: budget, inputDepth: depth,
+            let result = Pipeline.run(built.netlist, budget: budget, delay: delay, inputDepth: depth,
                                       registerOutputs: modelOutputs.contains(op.output.index))
             ready[op.output.index] = (start + result.latency, result.outputDepth)
             ops.append((result.netlist, result.latency, built.notes))

@@ -3,10 +3,10 @@ import ModelIR
 import NetlistIR
 
 /// One op's netlist (``NetlistIR/Netlist``) with the notes for its module header.
-struct OpNetlist {
-    var netlist = Netlist()
+public struct OpNetlist: Sendable {
+    public internal(set) var netlist = Netlist()
     /// Summary lines for the module header comment.
-    var notes: [String] = []
+    public internal(set) var notes: [String] = []
 }
 
 /// Builds the netlist of each lowered op, following the integer arithmetic

@@ -17,7 +17,8 @@ struct TopModule {
     /// Per op (in model order): the cycle its inputs are read.
     let startCycles: [Int]
     let delayRegisterBits: Int
-    let addersPerStage: Int
+    let family: DelayModel.Family
+    let stageBudget: Int
     let clockNs: Double
     /// Every name the top module declares (ports, wires, registers,
     /// instances): its own name must differ from all of them.
@@ -36,8 +37,9 @@ struct TopModule {
          options: VerilogOptions) throws(VerilogError) {
         self.model = model
         self.ops = ops
-        self.addersPerStage = options.effectiveAddersPerStage
-        self.clockNs = options.clockNs
+        self.family = options.family
+        self.stageBudget = options.effectiveStageBudget
+        self.clockNs = options.impliedClockNs
         var ready: [Int?] = Array(repeating: nil, count: model.tensors.count)
         for id in model.inputs { ready[id.index] = 0 }
         var starts: [Int] = []
@@ -169,7 +171,7 @@ struct TopModule {
         }
         let context: [String: Any] = [
             "module": top, "model": model.name, "opCount": "\(model.ops.count)", "latency": "\(latency)",
-            "addersPerStage": "\(addersPerStage)", "clockNs": "\(clockNs)",
+            "stageBudget": DelayModel.nanoseconds(stageBudget), "family": family.rawValue, "clockNs": "\(clockNs)",
             "layout": layout.map { ["line": $0] },
             "inputMsb": "\(inputLayout.reduce(0) { $0 + $1.width } - 1)",
             "outputMsb": "\(outputLayout.reduce(0) { $0 + $1.width } - 1)",

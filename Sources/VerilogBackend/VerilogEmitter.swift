@@ -3,50 +3,50 @@ import ModelIR
 import NetlistIR
 import Templates
 
+/// The FPGA families the pipeliner has delays for (``NetlistIR/DelayModel``).
+public typealias FPGAFamily = DelayModel.Family
+
+extension DelayModel.Family {
+    /// UltraScale+, the family of the current L1 trigger boards.
+    public static let standard = DelayModel.Family.xcup
+}
+
 /// Settings of the Verilog backend.
 public struct VerilogOptions: Sendable {
-    /// Target clock period; sets how much logic a pipeline stage may hold.
+    /// Target clock period; with ``family`` it sets how much logic a
+    /// pipeline stage may hold.
     public var clockNs: Double
-    /// Logic depth per stage in adder-equivalents; nil derives it from
-    /// ``clockNs`` (see ``addersPerStage(clockNs:)``).
-    public var addersPerStage: Int?
+    /// The FPGA family whose delays the pipeliner uses (``DelayModel``).
+    public var family: DelayModel.Family
+    /// Picoseconds of logic per stage; nil derives it from ``clockNs``
+    /// (``DelayModel/stageBudget(clockNs:)``). Set by a latency search.
+    public var stageBudget: Int?
     /// Where the templates are; nil finds `templates/` as the CLI does.
     public var templates: TemplateLibrary?
     /// Compute signed-digit pairs that several outputs of a dense layer
     /// share once (``SubexpressionSharing``); off gives one adder per digit.
     public var shareSubexpressions: Bool
 
-    public init(clockNs: Double = 5.0, addersPerStage: Int? = nil, templates: TemplateLibrary? = nil,
-                shareSubexpressions: Bool = true) {
+    public init(clockNs: Double = 5.0, family: DelayModel.Family = .xcup, stageBudget: Int? = nil,
+                templates: TemplateLibrary? = nil, shareSubexpressions: Bool = true) {
         self.clockNs = clockNs
-        self.addersPerStage = addersPerStage
+        self.family = family
+        self.stageBudget = stageBudget
         self.templates = templates
         self.shareSubexpressions = shareSubexpressions
     }
 
-    /// Adders in series per stage for a clock: about 1 ns of the period goes
-    /// to clock-to-out, setup and skew, and a carry-chain adder of trigger
-    /// widths with its routing takes about 1.25 ns on a current FPGA
-    /// (2.5 ns -> 1, 4 ns -> 2, 5 ns -> 3, 10 ns -> 7). Clamped to
-    /// 1 ... ``maxAddersPerStage``, so that no clock (NaN, 1e20) traps
-    /// in the conversion to Int.
-    public static func addersPerStage(clockNs: Double) -> Int {
-        let adders = ((clockNs - 1.0) / 1.25).rounded(.down)
-        guard adders >= 1 else { return 1 } // also NaN
-        return adders < Double(maxAddersPerStage) ? Int(adders) : maxAddersPerStage
+    public var delayModel: DelayModel { .of(family) }
+
+    /// The picoseconds of logic per stage actually used: at least 1.
+    public var effectiveStageBudget: Int {
+        min(max(1, stageBudget ?? delayModel.stageBudget(clockNs: clockNs)), DelayModel.maxBudget)
     }
 
-    /// More adders in series than any trigger design has levels (a clock
-    /// of 1000 ns, the CLI's upper limit, gives 799).
-    public static let maxAddersPerStage = 1 << 16
-
-    /// The shortest clock period this model of adder delay gives `adders`
-    /// levels per stage: the inverse of ``addersPerStage(clockNs:)``.
-    public static func clockNs(addersPerStage adders: Int) -> Double { 1.0 + 1.25 * Double(adders) }
-
-    /// The depth per stage actually used, clamped to 1 ... ``maxAddersPerStage``.
-    public var effectiveAddersPerStage: Int {
-        min(max(1, addersPerStage ?? Self.addersPerStage(clockNs: clockNs)), Self.maxAddersPerStage)
+    /// The clock period the stages need: ``clockNs``, or what a set
+    /// ``stageBudget`` implies.
+    public var impliedClockNs: Double {
+        stageBudget.map { delayModel.clockNs(stageBudget: $0) } ?? clockNs
     }
 }
 
@@ -93,11 +93,16 @@ public struct VerilogDesign: Sendable {
     public var modules: [VerilogModuleInfo]
     public var inputLayout: [VerilogPortField]
     public var outputLayout: [VerilogPortField]
-    public var addersPerStage: Int
+    /// The family whose delays set the pipeline, and the picoseconds of
+    /// logic each stage may hold.
+    public var family: DelayModel.Family
+    public var stageBudget: Int
     public var clockNs: Double
     /// Delay-line register bits in the top (aligning branches and outputs).
     public var delayRegisterBits: Int
 
+    /// ``stageBudget`` in nanoseconds, three decimals.
+    public var stageBudgetNs: String { DelayModel.nanoseconds(stageBudget) }
     public var inputBits: Int { inputLayout.reduce(0) { $0 + $1.width } }
     public var outputBits: Int { outputLayout.reduce(0) { $0 + $1.width } }
 }
@@ -115,27 +120,31 @@ public enum VerilogError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// A latency asked for instead of a clock (`--latency-cycles`): the fewest
-/// adder levels per stage that reach it, and the clock period they imply.
+/// A latency asked for instead of a clock (`--latency-cycles`): the
+/// smallest stage budget that reaches it, and the clock period it implies.
 public struct LatencyTarget: Sendable, Equatable {
     public var cycles: Int
-    public var addersPerStage: Int
+    /// Picoseconds of logic per stage.
+    public var stageBudget: Int
     public var clockNs: Double
-    /// The design's latency at that depth (at most `cycles`).
+    /// The design's latency at that budget (at most `cycles`).
     public var latency: Int
 
-    /// Searches the depth per stage (binary search: a deeper stage never
-    /// lengthens the pipeline); nil when even the deepest stage considered
-    /// (64 adders, a 81 ns clock) needs more than `cycles` cycles, with the
-    /// fewest cycles reachable in `fewest`.
+    /// Searches the stage budget to the picosecond (binary search: a larger
+    /// budget never lengthens the pipeline); nil when even the largest
+    /// budget considered (a 100 ns clock) needs more than `cycles` cycles,
+    /// with the fewest cycles reachable in `fewest`. The op netlists are
+    /// built once and only re-pipelined.
     public static func search(_ model: LoweredModel, cycles: Int, base: VerilogOptions,
                               fewest: inout Int) throws(VerilogError) -> LatencyTarget? {
-        func latency(_ adders: Int) throws(VerilogError) -> Int {
+        let built = try NetlistModel.buildOps(model, options: base)
+        let delay = base.delayModel
+        func latency(_ budget: Int) throws(VerilogError) -> Int {
             var o = base
-            o.addersPerStage = adders
-            return try NetlistModel(model, options: o).latency
+            o.stageBudget = budget
+            return try NetlistModel(model, built: built, options: o).latency
         }
-        var hi = 64
+        var hi = delay.stageBudget(clockNs: 100)
         fewest = try latency(hi)
         guard fewest <= cycles else { return nil }
         var lo = 1
@@ -144,7 +153,7 @@ public struct LatencyTarget: Sendable, Equatable {
             let mid = (lo + hi) / 2
             if try latency(mid) <= cycles { hi = mid } else { lo = mid }
         }
-        return LatencyTarget(cycles: cycles, addersPerStage: hi, clockNs: VerilogOptions.clockNs(addersPerStage: hi), latency: try latency(hi))
+        return LatencyTarget(cycles: cycles, stageBudget: hi, clockNs: delay.clockNs(stageBudget: hi), latency: try latency(hi))
     }
 }
 
@@ -158,7 +167,7 @@ public enum VerilogEmitter {
         } else {
             do { templates = try TemplateLibrary.locate() } catch { throw .template(error) }
         }
-        let budget = options.effectiveAddersPerStage * LogicDepth.adder
+        let budget = options.effectiveStageBudget
         // Netlists first: the module names depend on what each declares (VerilogNames).
         let netlists = try NetlistModel(model, options: options)
         let topModule = try TopModule(model: model, ops: zip(model.ops, netlists.ops).map { ($0, $1.latency, $1.netlist.ports.map(\.name)) },
@@ -192,7 +201,7 @@ public enum VerilogEmitter {
         files.append(GeneratedFile(path: tbPath, contents: tb))
         return VerilogDesign(topModule: top, latency: topModule.latency, files: files, verilogFiles: verilogFiles,
                              testbenchFile: tbPath, modules: modules, inputLayout: inputLayout, outputLayout: outputLayout,
-                             addersPerStage: options.effectiveAddersPerStage, clockNs: options.clockNs,
+                             family: options.family, stageBudget: options.effectiveStageBudget, clockNs: options.impliedClockNs,
                              delayRegisterBits: topModule.delayRegisterBits)
     }
 
@@ -226,7 +235,7 @@ public enum VerilogEmitter {
             "module": moduleName, "kind": op.kind.kindName, "op": op.name,
             "layers": op.sourceLayers.joined(separator: ", "),
             "notes": notes.map { ["line": $0] },
-            "latency": "\(latency)", "budget": "\(budget)",
+            "latency": "\(latency)", "budget": DelayModel.nanoseconds(budget),
             "ports": ports.joined(separator: ",\n"),
             "functions": VerilogPrinter.tableFunctions(netlist).joined(separator: "\n"),
             "body": VerilogPrinter.body(netlist, outputPort: "y"),

@@ -46,6 +46,21 @@ struct RTLSizeOptions: ParsableArguments {
     }
 }
 
+/// The FPGA family whose delays pipeline the Verilog.
+struct FamilyOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("FPGA family whose adder and LUT delays set the Verilog pipeline: "
+        + FPGAFamily.allCases.map(\.rawValue).joined(separator: " or ") + " (7-series, UltraScale+; docs/verilog-backend.md).",
+        valueName: "family"))
+    var family: String = FPGAFamily.standard.rawValue
+
+    func parsed() throws(DriverError) -> FPGAFamily {
+        guard let f = FPGAFamily(rawValue: family) else {
+            throw .option("--family must be one of: " + FPGAFamily.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(family)'")
+        }
+        return f
+    }
+}
+
 /// Prints a warning the way every command does; the run goes on.
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("hepml-compile: warning: \(message)\n".utf8))

@@ -21,13 +21,15 @@ struct CompileCommand: AsyncParsableCommand {
     @Option(name: .customLong("clock-ns"), help: "Target clock period in ns (0.1 to 1000; default 5); sets the pipeline depth of the Verilog and the HLS clock.")
     var clockNs: Double?
 
-    @Option(name: .customLong("latency-cycles"), help: "Ask for a latency instead of a clock: the fewest adder levels per stage that reach it, and the clock they imply, are chosen and reported.")
+    @Option(name: .customLong("latency-cycles"), help: "Ask for a latency instead of a clock: the least logic per stage that reaches it, and the clock it implies, are chosen and reported.")
     var latencyCycles: Int?
 
     @Option(help: "HLS reuse factor: 1 is fully parallel (latency strategy), larger shares multipliers (resource strategy).")
     var reuse: Int = 1
 
     @OptionGroup var rtlSize: RTLSizeOptions
+
+    @OptionGroup var familyOptions: FamilyOptions
 
     @Option(name: .customLong("test-input"), help: "Events (CSV or .npy) to ship as the HLS testbench's vectors (default: a seeded random sample).")
     var testInput: String?
@@ -43,13 +45,16 @@ struct CompileCommand: AsyncParsableCommand {
             }
             try rtlSize.checkOption()
             guard reuse >= 1 else { throw DriverError.option("--reuse must be at least 1") }
+            let family = try familyOptions.parsed()
             let loaded = try modelOptions.load()
             var options = CompileOptions(target: target, clockNs: clockNs ?? 5.0, reuseFactor: reuse)
+            options.family = family
             if let latencyCycles {
-                let (chosen, found) = try CompileOptions.forLatency(latencyCycles, model: loaded.model, target: target, reuseFactor: reuse)
+                let (chosen, found) = try CompileOptions.forLatency(latencyCycles, model: loaded.model, target: target, family: family,
+                                                                    reuseFactor: reuse)
                 options = chosen
-                print(String(format: "--latency-cycles %d: %d adder levels per stage give %d cycles; that implies a clock of %.2f ns (%.0f MHz) "
-                             + "at about 1.25 ns per adder (docs/verilog-backend.md)", latencyCycles, found.addersPerStage, found.latency,
+                print(String(format: "--latency-cycles %d: %.3f ns of logic per stage gives %d cycles; that implies a clock of %.3f ns (%.0f MHz) "
+                             + "with \(family.rawValue) delays (docs/verilog-backend.md)", latencyCycles, Double(found.stageBudget) / 1000, found.latency,
                              found.clockNs, 1000 / found.clockNs))
             }
             options.maxRTLSize = rtlSize.maxRTLSize

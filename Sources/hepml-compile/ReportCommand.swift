@@ -42,6 +42,8 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .customLong("clock-ns"), help: "Clock period in ns, 0.1 to 1000 (pipeline depth and latency in ns).")
     var clockNs: Double = 5.0
 
+    @OptionGroup var familyOptions: FamilyOptions
+
     @OptionGroup var rtlSize: RTLSizeOptions
 
     @Option(help: "FPGA part for resource fractions: xcvu13p, xcvu9p, xcku115 or xc7vx690t (a full part number works too).")
@@ -81,6 +83,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func report() async throws(DriverError) {
         try CompileOptions.checkClock(clockNs)
+        let family = try familyOptions.parsed()
         try rtlSize.checkOption()
         guard backgroundAcceptance > 0, backgroundAcceptance <= 1 else { throw .option("--background-acceptance must be in (0, 1]") }
         if let rateHz, !(rateHz > 0 && rateHz <= 40e6) { throw .option("--rate-hz must be in (0, 40e6]") }
@@ -97,7 +100,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         var simulation = SimulationResults()
         var notes: [String] = []
-        let design = verilogDesign(loaded, notes: &notes)
+        let design = verilogDesign(loaded, family: family, notes: &notes)
         if let design {
             simulation.scheduledLatencyCycles = design.latency
             simulation.initiationInterval = 1
@@ -153,7 +156,7 @@ struct ReportCommand: AsyncParsableCommand {
     /// note) when the Verilog backend cannot emit this model.
     /// The Verilog design, or nil with a note when it cannot (or, above
     /// `--max-rtl-size`, should not) be emitted.
-    func verilogDesign(_ loaded: LoadedModel, notes: inout [String]) -> VerilogDesign? {
+    func verilogDesign(_ loaded: LoadedModel, family: FPGAFamily, notes: inout [String]) -> VerilogDesign? {
         do {
             try rtlSize.check(loaded)
         } catch {
@@ -161,7 +164,7 @@ struct ReportCommand: AsyncParsableCommand {
             return nil
         }
         do {
-            return try VerilogEmitter.emit(loaded.model, options: VerilogOptions(clockNs: clockNs))
+            return try VerilogEmitter.emit(loaded.model, options: VerilogOptions(clockNs: clockNs, family: family))
         } catch {
             notes.append("no Verilog design: \(error)")
             return nil

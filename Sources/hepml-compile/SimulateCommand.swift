@@ -31,6 +31,8 @@ struct SimulateCommand: AsyncParsableCommand {
 
     @OptionGroup var rtlSize: RTLSizeOptions
 
+    @OptionGroup var familyOptions: FamilyOptions
+
     @Option(help: ArgumentHelp("Folder for the Verilator builds (cached by design); default: the per-user cache, $XDG_CACHE_HOME/hepml-compile or ~/.cache/hepml-compile; it must be yours and not writable by others.", valueName: "dir"))
     var work: String?
 
@@ -52,13 +54,14 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             try CompileOptions.checkClock(clockNs)
             try OutputWriter.refuseOverwriting(output, inputs: [modelOptions.model, input])
+            let family = try familyOptions.parsed()
             let loaded = try modelOptions.load()
             try rtlSize.check(loaded)
             let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
             let simulation: VerilatorSimulation
             let result: VerilatorSimulation.Result
             do {
-                simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, cacheDirectory: work, jobs: jobs,
+                simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, family: family, cacheDirectory: work, jobs: jobs,
                                                      profile: quickBuild ? .quickBuild : .fastSimulation, threads: verilatorThreads)
                 result = try await simulation.run(events)
             } catch {

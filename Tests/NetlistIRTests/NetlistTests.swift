@@ -85,8 +85,10 @@ import Testing
         let total = n.sum(x.map { Netlist.Term($0) }, name: "t")
         n.outputs = [total]
         n.outputType = FixedType.fixed(9, 6)
-        let (piped, latency) = Pipeline.run(n, budget: LogicDepth.adder)
-        #expect(latency == 3)   // three adder levels, one a stage; the last stage's output is registered
+        // A budget of one 12-bit adder: the three adder levels (9, 10 and 11
+        // bits) take a stage each; the last stage's output is registered.
+        let (piped, latency) = Pipeline.run(n, budget: DelayModel.xc7.adder(width: 12), delay: .xc7)
+        #expect(latency == 3)
         #expect(NetlistStatistics(piped).registerBits > 0)
         let values: [Int64] = [3, -7, 12, 31, -32, 0, 5, -1]
         #expect(Interpreter(piped).evaluate([values]) == [values.reduce(0, +)])
@@ -105,5 +107,60 @@ import Testing
         #expect(n[s].interval == Interval(0, 32))
         n.outputs = [s]
         for a in Self.s6.minRaw...Self.s6.maxRaw { #expect(Interpreter(n).evaluate([[a]]) == [abs(a)]) }
+    }
+}
+
+/// The width-aware delays the pipeliner cuts by.
+@Suite struct DelayModelTests {
+    @Test(arguments: DelayModel.Family.allCases)
+    func anAdderIsSlowerOnlyWhenItsCarryCrossesAnotherBlock(family: DelayModel.Family) {
+        let d = DelayModel.of(family)
+        let block = family == .xc7 ? 4 : 8
+        #expect(d.adder(width: 1) == d.adder(width: block))
+        #expect(d.adder(width: block + 1) > d.adder(width: block))
+        #expect(d.adder(width: 32) > d.adder(width: 16))
+        // One more carry block costs far less than one more adder.
+        #expect(d.adder(width: 32) - d.adder(width: 28) < d.adder(width: 4) / 4)
+    }
+
+    @Test func ultraScalePlusIsFasterThanSevenSeries() {
+        for w in [4, 12, 18, 24, 40] { #expect(DelayModel.xcup.adder(width: w) < DelayModel.xc7.adder(width: w)) }
+        #expect(DelayModel.xcup.stageBudget(clockNs: 5) > DelayModel.xc7.stageBudget(clockNs: 5))
+    }
+
+    /// Figures from the table in docs/verilog-backend.md.
+    @Test func sevenSeriesFigures() {
+        #expect(DelayModel.xc7.adder(width: 16) == 543 + 3 * 49 + 500)
+        #expect(DelayModel.xc7.stageBudget(clockNs: 5) == 4_400)
+        #expect(DelayModel.xc7.clockNs(stageBudget: 4_400) == 5)
+        #expect(DelayModel.xcup.adder(width: 16) == 292 + 41 + 250)
+    }
+
+    @Test func romsOverSixAddressBitsAreDeeper() {
+        let d = DelayModel.xc7
+        #expect(d.rom(indexBits: 6) == d.lutLevel)
+        #expect(d.rom(indexBits: 8) > d.rom(indexBits: 6))
+        #expect(d.rom(indexBits: 10) > d.rom(indexBits: 8))
+    }
+
+    /// A quantize costs logic only for what can happen: a truncation of a
+    /// value that always fits is wiring.
+    @Test func aQuantizeCostsOnlyWhatItCanDo() {
+        var n = Netlist()
+        let x = n.addPort("x", type: FixedType.fixed(12, 4), size: 1)[0]
+        let cut = n.quantize(x, to: FixedType.fixed(10, 4), name: "cut")
+        let round = n.quantize(x, to: FixedType.fixed(10, 4, .rnd), name: "round")
+        let sat = n.quantize(x, to: FixedType.fixed(8, 2, .trn, .sat), name: "sat")
+        let d = DelayModel.xc7
+        #expect(d.picoseconds(n[cut], in: n) == 0)
+        #expect(d.picoseconds(n[round], in: n) > d.adder(width: 10))
+        #expect(d.picoseconds(n[sat], in: n) == 2 * d.lutLevel)
+    }
+
+    @Test func nanosecondsKeepThreeDecimals() {
+        #expect(DelayModel.nanoseconds(4_400) == "4.400")
+        #expect(DelayModel.nanoseconds(1_190) == "1.190")
+        #expect(DelayModel.nanoseconds(7) == "0.007")
+        #expect(DelayModel.nanoseconds(-1_500) == "-1.500")
     }
 }

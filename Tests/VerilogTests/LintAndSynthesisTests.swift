@@ -1,3 +1,4 @@
+import NetlistIR
 import Testing
 import ModelZoo
 import Simulation
@@ -45,9 +46,11 @@ import VerilogBackend
         let model = try RTLTest.lower(ModelZoo.tagger())
         let slow = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: 10))
         let fast = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: 2.5))
-        #expect(VerilogOptions.addersPerStage(clockNs: 5) == 3)
-        #expect(fast.addersPerStage == 1)
+        #expect(fast.stageBudget == DelayModel.xcup.stageBudget(clockNs: 2.5))
         #expect(fast.latency > slow.latency)
+        // The same clock on the slower family needs more cycles.
+        let sevenSeries = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: 2.5, family: .xc7))
+        #expect(sevenSeries.latency > fast.latency)
     }
 }
 

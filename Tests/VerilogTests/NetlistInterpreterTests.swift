@@ -40,11 +40,11 @@ import VerilogBackend
         #expect(mismatches == 0)
     }
 
-    /// Deeper pipelines (one adder per stage) insert more registers; the
+    /// Deeper pipelines (one node per stage) insert more registers; the
     /// values stay the same.
     @Test func pipeliningDoesNotChangeAValue() throws {
         let model = try Self.lowered("tagger")
-        let deep = try NetlistModel(model, options: VerilogOptions(addersPerStage: 1))
+        let deep = try NetlistModel(model, options: VerilogOptions(stageBudget: 1))
         let reference = FixedPointEvaluator(model)
         for event in RTLTest.inputs(model, count: 300, seed: 5) {
             #expect(deep.evaluate(event) == reference.runRaw(event))
@@ -74,19 +74,25 @@ import VerilogBackend
     }
 }
 
-/// `--latency-cycles`: the fewest adder levels per stage that reach a latency.
+/// `--latency-cycles`: the least logic per stage that reaches a latency.
 @Suite struct LatencyTargetTests {
-    @Test(arguments: [8, 12, 20])
-    func theFewestLevelsThatReachTheLatency(cycles: Int) throws {
+    @Test(arguments: [(4, FPGAFamily.xcup), (8, .xcup), (8, .xc7), (12, .xc7), (20, .xc7)])
+    func theLeastLogicPerStageThatReachesTheLatency(cycles: Int, family: FPGAFamily) throws {
         let model = try NetlistInterpreterTests.lowered("tagger")
         var fewest = 0
-        let found = try #require(try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(), fewest: &fewest))
+        let base = VerilogOptions(family: family)
+        let found = try #require(try LatencyTarget.search(model, cycles: cycles, base: base, fewest: &fewest))
         #expect(found.latency <= cycles)
-        #expect(try NetlistModel(model, options: VerilogOptions(addersPerStage: found.addersPerStage)).latency == found.latency)
-        if found.addersPerStage > 1 {
-            #expect(try NetlistModel(model, options: VerilogOptions(addersPerStage: found.addersPerStage - 1)).latency > cycles)
+        var at = base
+        at.stageBudget = found.stageBudget
+        #expect(try NetlistModel(model, options: at).latency == found.latency)
+        if found.stageBudget > 1 {
+            at.stageBudget = found.stageBudget - 1
+            #expect(try NetlistModel(model, options: at).latency > cycles)
         }
-        #expect(VerilogOptions.addersPerStage(clockNs: found.clockNs) == found.addersPerStage)
+        // The implied clock gives back the same budget.
+        #expect(try NetlistModel(model, options: VerilogOptions(clockNs: found.clockNs, family: family)).latency == found.latency)
+        #expect(base.delayModel.stageBudget(clockNs: found.clockNs) == found.stageBudget)
     }
 
     @Test func anUnreachableLatencySaysWhatIsReachable() throws {
