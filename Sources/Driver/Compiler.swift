@@ -26,21 +26,23 @@ public struct CompileOptions: Sendable {
     public var family: FPGAFamily = .standard
     /// Picoseconds of logic per pipeline stage; nil derives them from ``clockNs``.
     public var stageBudget: Int?
+    /// Variable products on DSP blocks instead of adders.
+    public var dspMultipliers = false
 
     /// The Verilog backend's options for these.
     public var verilog: VerilogOptions {
-        VerilogOptions(clockNs: clockNs, family: family, stageBudget: stageBudget)
+        VerilogOptions(clockNs: clockNs, family: family, stageBudget: stageBudget, dspMultipliers: dspMultipliers)
     }
 
     /// The options that give the Verilog a latency of at most `cycles`
     /// (`--latency-cycles`): the least logic per stage that reaches it, and
     /// the clock period it implies on `family` (also the HLS clock).
     public static func forLatency(_ cycles: Int, model: LoweredModel, target: CompileTarget = .fpga, family: FPGAFamily = .standard,
-                                  reuseFactor: Int = 1) throws(DriverError) -> (options: CompileOptions, target: LatencyTarget) {
+                                  dspMultipliers: Bool = false, reuseFactor: Int = 1) throws(DriverError) -> (options: CompileOptions, target: LatencyTarget) {
         guard cycles >= 0 else { throw .option("--latency-cycles must be 0 or more, not \(cycles)") }
         var fewest = 0
         let found: LatencyTarget?
-        do { found = try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(family: family), fewest: &fewest) } catch {
+        do { found = try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(family: family, dspMultipliers: dspMultipliers), fewest: &fewest) } catch {
             throw .option("\(error)")
         }
         guard let found else {
@@ -48,6 +50,7 @@ public struct CompileOptions: Sendable {
         }
         var options = CompileOptions(target: target, clockNs: found.clockNs, reuseFactor: reuseFactor)
         options.family = family
+        options.dspMultipliers = dspMultipliers
         options.stageBudget = found.stageBudget
         return (options, found)
     }

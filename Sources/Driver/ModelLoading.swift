@@ -64,6 +64,25 @@ public enum CompilerDriver {
                                       message: "\(first.detail)\(more); --strict refuses parameters that do not fit their types"))
     }
 
+    /// Opens events for `model` (as ``readEvents(path:for:)`` reads them)
+    /// and reads whole blocks until `headEvents` are in hand (or the file
+    /// ends): the head, and the reader positioned after it for the rest.
+    public static func openEvents(path: String, for model: LoweredModel,
+                                  headEvents: Int) throws(DriverError) -> (head: EventTable, rest: any EventReader) {
+        do {
+            let reader = try EventFile.reader(path: path, expectedColumns: model.inputWidth)
+            var values: [Double] = []
+            var rows = 0
+            while rows < headEvents, let block = try reader.next() {
+                values += block.values
+                rows += block.rows
+            }
+            return (EventTable(rows: rows, columns: model.inputWidth, values: values), reader)
+        } catch {
+            throw .data(error)
+        }
+    }
+
     /// Reads events for `model` from `.npy` (by extension) or numeric CSV,
     /// checking the column count against the model's inputs.
     public static func readEvents(path: String, for model: LoweredModel) throws(DriverError) -> EventTable {

@@ -77,6 +77,27 @@ extension Netlist {
         SignedDigits.csd(c).map { Term(x, shift: $0.exponent + shift, negative: $0.negative) }
     }
 
+    /// `a * b` exactly without a multiplier: one partial product per bit
+    /// of the narrower operand (`bit k ? other : 0`, a mux that synthesis
+    /// folds into the adder's LUTs), shifted by `k` and summed as an adder
+    /// tree; a signed operand's top bit weighs `-2^k`, so its term is
+    /// subtracted. The same integer as ``multiply(_:_:name:)``.
+    public mutating func logicProduct(_ a: NodeID, _ b: NodeID, name: String) -> NodeID {
+        let (x, bits) = self[a].width >= self[b].width ? (a, b) : (b, a)
+        let w = self[bits].width
+        let signed = self[bits].isSigned
+        let zero = constant(0, scale: self[x].scale, name: name + "_zero")
+        var terms: [Term] = []
+        for k in 0..<w {
+            // Bit k of `bits` is the sign of its low k+1 bits read as a signed word.
+            let test = wrap(bits, bits: k + 1, name: "\(name)_b\(k)")
+            let partial = select(test, negative: x, otherwise: zero, name: "\(name)_pp\(k)")
+            terms.append(Term(partial, shift: k, negative: signed && k == w - 1))
+        }
+        let total = sum(terms, name: name)
+        return rescale(total, by: self[bits].scale, name: name + "_at")
+    }
+
     /// `x * c` exactly, by shift and add.
     public mutating func constantProduct(_ x: NodeID, _ c: Int128, name: String) -> NodeID {
         if c == 0 { return constant(0, scale: self[x].scale, name: name + "_zero") }

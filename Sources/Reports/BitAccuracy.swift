@@ -85,6 +85,9 @@ public struct OutputAccuracy: Codable, Sendable, Equatable {
 /// simulations are in ``ImplementationAgreement``.)
 public struct BitAccuracyReport: Codable, Sendable, Equatable {
     public var events: Int
+    /// The first events, whose outputs feed the error histograms and the
+    /// physics section (all of them up to ``BitAccuracyAnalysis/Options/keptEvents``).
+    public var keptEvents: Int
     public var layers: [LayerAccuracy]
     public var outputs: [OutputAccuracy]
 
@@ -99,9 +102,14 @@ public enum BitAccuracyAnalysis {
         /// Events whose (float, fixed) outputs are kept for scatter plots.
         public var scatterEvents: Int
         public var histogramBins: Int
-        public init(scatterEvents: Int = 500, histogramBins: Int = 40) {
+        /// Events whose outputs are kept for the error histograms and the
+        /// physics section (the first ones); every event counts in the
+        /// per-layer and per-output statistics, whose memory does not grow.
+        public var keptEvents: Int
+        public init(scatterEvents: Int = 500, histogramBins: Int = 40, keptEvents: Int = 1_000_000) {
             self.scatterEvents = scatterEvents
             self.histogramBins = histogramBins
+            self.keptEvents = keptEvents
         }
     }
 
@@ -111,103 +119,12 @@ public enum BitAccuracyAnalysis {
     }
 
     /// The report and the model outputs it traced (float, fixed; one row per
-    /// event), so that the physics section needs no second evaluation.
+    /// kept event), so that the physics section needs no second evaluation.
     static func analyse(graph: Graph, model: LoweredModel, events: EventTable,
                         options: Options) -> (report: BitAccuracyReport, float: EventTable, fixed: EventTable) {
-        let fixed = FixedPointEvaluator(model)
-        let float = FloatEvaluator(graph)
-        let floatNames = floatCounterparts(graph: graph, model: model)
-        let producers = Dictionary(model.ops.map { ($0.output, $0) }, uniquingKeysWith: { a, _ in a })
-        let order = model.inputs + model.ops.map(\.output)
-
-        var errors = [ErrorAccumulator](repeating: ErrorAccumulator(), count: model.tensors.count)
-        var floatRange = [RangeAccumulator](repeating: RangeAccumulator(), count: model.tensors.count)
-        var fixedRange = [RangeAccumulator](repeating: RangeAccumulator(), count: model.tensors.count)
-        var overflow = [OverflowCheck.Counts](repeating: OverflowCheck.Counts(), count: model.tensors.count)
-        let outputNames = outputElementNames(model)
-        var outputFloat = [[Double]](repeating: [], count: outputNames.count)
-        var outputFixed = [[Double]](repeating: [], count: outputNames.count)
-
-        for e in 0..<events.rows {
-            let row = events[row: e]
-            let floatTrace = float.trace(row)
-            let trace = fixed.trace(fixed.quantizeInputs(row))
-            for id in order {
-                let t = model[id]
-                let raw = trace[id.index]
-                let reference = floatNames[id.index].flatMap { floatTrace[$0] }
-                for i in 0..<t.size {
-                    let q = t.type.value(ofRaw: raw[i])
-                    fixedRange[id.index].add(q)
-                    if let reference {
-                        floatRange[id.index].add(reference[i])
-                        errors[id.index].add(float: reference[i], fixed: q)
-                    }
-                }
-                if let op = producers[id] {
-                    OverflowCheck.count(op, in: model, trace: trace, into: &overflow[id.index])
-                }
-            }
-            // Inputs: the float-to-fixed conversion at the boundary.
-            var k = row.startIndex
-            for id in model.inputs {
-                for _ in 0..<model[id].size {
-                    if let exact = ExactValue(row[k]) {
-                        switch OverflowCheck.outcome(exact, model[id].type) {
-                        case .saturated: overflow[id.index].saturated += 1
-                        case .wrapped: overflow[id.index].wrapped += 1
-                        case .fits: break
-                        }
-                    }
-                    k += 1
-                }
-            }
-            var o = 0
-            for id in model.outputs {
-                let floats = floatNames[id.index].flatMap { floatTrace[$0] }
-                for i in 0..<model[id].size {
-                    outputFixed[o].append(model[id].type.value(ofRaw: trace[id.index][i]))
-                    outputFloat[o].append(floats?[i] ?? .nan)
-                    o += 1
-                }
-            }
-        }
-
-        let layers: [LayerAccuracy] = order.map { id in
-            let t = model[id]
-            let op = producers[id]
-            let compared = floatNames[id.index]
-            let fr = floatRange[id.index], xr = fixedRange[id.index]
-            let hasFloat = compared != nil && fr.count > 0
-            return LayerAccuracy(
-                tensor: t.name, op: op?.name, kind: op.map { kindLabel($0.kind) } ?? "input",
-                sourceLayers: op?.sourceLayers ?? [t.name], comparedWith: compared, type: t.type.description,
-                size: t.size, declared: ValueInterval(min: t.type.minValue, max: t.type.maxValue), lsb: t.type.lsb,
-                usedFloat: hasFloat ? ValueInterval(min: fr.min, max: fr.max) : nil,
-                usedFixed: xr.count > 0 ? ValueInterval(min: xr.min, max: xr.max) : ValueInterval(min: 0, max: 0),
-                integerBits: t.type.integerBits,
-                integerBitsNeeded: integerBitsNeeded(maxAbs: hasFloat ? fr.maxAbs : xr.maxAbs, signed: t.type.isSigned),
-                smallExponent: hasFloat ? fr.exponentQuantile(0.01) : xr.exponentQuantile(0.01),
-                error: hasFloat ? errors[id.index].stats : nil,
-                values: events.rows * t.size, saturated: overflow[id.index].saturated,
-                wrapped: overflow[id.index].wrapped, clamped: overflow[id.index].clamped)
-        }
-        let outputs = outputNames.indices.map { o in
-            let diffs = zip(outputFixed[o], outputFloat[o]).map { $0 - $1 }.filter { !$0.isNaN }
-            return OutputAccuracy(
-                name: outputNames[o], error: ErrorStats(float: outputFloat[o], fixed: outputFixed[o]),
-                errorHistogram: Histogram(diffs, bins: options.histogramBins, symmetric: true),
-                scatter: (0..<min(options.scatterEvents, events.rows)).map {
-                    ScatterPoint(x: outputFloat[o][$0], y: outputFixed[o][$0])
-                })
-        }
-        let columns = outputNames.count
-        func table(_ perOutput: [[Double]]) -> EventTable {
-            var values = [Double](repeating: 0, count: events.rows * columns)
-            for o in 0..<columns { for e in 0..<events.rows { values[e * columns + o] = perOutput[o][e] } }
-            return EventTable(rows: events.rows, columns: columns, values: values)
-        }
-        return (BitAccuracyReport(events: events.rows, layers: layers, outputs: outputs), table(outputFloat), table(outputFixed))
+        var accumulator = BitAccuracyAccumulator(graph: graph, model: model, options: options)
+        accumulator.add(events)
+        return accumulator.finish()
     }
 
     /// For each lowered tensor, the float graph tensor holding the same

@@ -57,18 +57,38 @@ public struct ReportInput: Sendable {
 extension ModelReport {
     /// Builds the report (pure: no files, no tools).
     public static func build(_ input: ReportInput) throws(ReportError) -> ModelReport {
-        let (accuracy, float, fixed) = BitAccuracyAnalysis.analyse(graph: input.graph, model: input.model, events: input.events,
-                                                                   options: input.accuracy)
+        try build(input, continuing: nil)
+    }
+
+    /// The report on `input.events` followed by every block `rest` still
+    /// holds (the events after them in the same file), read one block at a
+    /// time: memory stays flat whatever the file's length. The physics
+    /// section uses the first ``BitAccuracyAnalysis/Options/keptEvents``
+    /// events and as many label rows.
+    public static func build(_ input: ReportInput, continuing rest: (any EventReader)?) throws(ReportError) -> ModelReport {
+        var accumulator = BitAccuracyAccumulator(graph: input.graph, model: input.model, options: input.accuracy)
+        accumulator.add(input.events)
+        if let rest {
+            do {
+                while let block = try rest.next() { accumulator.add(block) }
+            } catch {
+                throw .io("\(error)")
+            }
+        }
+        let (accuracy, float, fixed) = accumulator.finish()
         var physics: PhysicsReport?
-        if let labels = input.labels {
+        if var labels = input.labels {
+            if labels.rows > float.rows, accuracy.events == labels.rows {
+                labels = EventTable(rows: float.rows, columns: labels.columns, values: Array(labels.values.prefix(float.rows * labels.columns)))
+            }
             physics = try PhysicsImpactAnalysis.run(float: float, fixed: fixed, labels: labels, options: input.physics)
         }
         let resources = input.resources ?? AnalyticResourceEstimate.estimate(
             input.model, clockNs: input.clockNs, stages: input.simulation.stages,
             delayRegisterBits: input.simulation.delayRegisterBits, part: input.part)
-        return ModelReport(formatVersion: formatVersion, model: input.model.name, events: input.events.rows,
+        return ModelReport(formatVersion: formatVersion, model: input.model.name, events: accuracy.events,
                            inputs: input.model.inputWidth, outputs: input.model.outputWidth,
-                           agreement: ImplementationAgreement(referenceEvents: input.events.rows, simulation: input.simulation),
+                           agreement: ImplementationAgreement(referenceEvents: accuracy.events, simulation: input.simulation),
                            bitAccuracy: accuracy, physics: physics,
                            latency: LatencyReport(clockNs: input.clockNs, simulation: input.simulation),
                            resources: resources)

@@ -70,10 +70,10 @@ public struct VerilatorSimulation: Sendable {
 
     /// Emits the Verilog for `model` (with a `clockNs` clock) and prepares
     /// its simulation: the one-call form for the CLI.
-    public init(model: LoweredModel, clockNs: Double, family: FPGAFamily = .standard, cacheDirectory: String? = nil, jobs: Int = 2,
+    public init(model: LoweredModel, clockNs: Double, family: FPGAFamily = .standard, dspMultipliers: Bool = false, cacheDirectory: String? = nil, jobs: Int = 2,
                 profile: Profile = .quickBuild, threads: Int = 1) throws(RTLSimulationError) {
         let design: VerilogDesign
-        do { design = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: clockNs, family: family)) } catch {
+        do { design = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: clockNs, family: family, dspMultipliers: dspMultipliers)) } catch {
             if case .template = error { throw .installation(error.description) }
             throw .emit(error.description)
         }

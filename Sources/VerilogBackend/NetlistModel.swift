@@ -24,7 +24,8 @@ public struct NetlistModel: Sendable {
     /// Every op's combinational netlist, before pipelining.
     public static func buildOps(_ model: LoweredModel, options: VerilogOptions) throws(VerilogError) -> [OpNetlist] {
         var built: [OpNetlist] = []
-        for op in model.ops { built.append(try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions)) }
+        for op in model.ops { built.append(try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions,
+                                                  dspMultipliers: options.dspMultipliers)) }
         return built
     }
 

@@ -7,13 +7,23 @@ public struct OpNetlist: Sendable {
     public internal(set) var netlist = Netlist()
     /// Summary lines for the module header comment.
     public internal(set) var notes: [String] = []
+    /// The softmax's products on DSP blocks (`multiply` nodes); false
+    /// builds them from adders (``NetlistIR/Netlist/logicProduct(_:_:name:)``).
+    var dspMultipliers = false
+
+    /// The softmax's `e_i * inv`, exactly, on a DSP block or in logic as chosen.
+    mutating func product(_ a: NodeID, _ b: NodeID, name: String) -> NodeID {
+        dspMultipliers ? netlist.multiply(a, b, name: name) : netlist.logicProduct(a, b, name: name)
+    }
 }
 
 /// Builds the netlist of each lowered op, following the integer arithmetic
 /// documented on ``LoweredKind`` exactly.
 enum OpNetlists {
-    static func build(_ op: LoweredOp, in model: LoweredModel, sharing: Bool = true) throws(VerilogError) -> OpNetlist {
+    static func build(_ op: LoweredOp, in model: LoweredModel, sharing: Bool = true,
+                      dspMultipliers: Bool = false) throws(VerilogError) -> OpNetlist {
         var b = OpNetlist()
+        b.dspMultipliers = dspMultipliers
         let outType = model[op.output].type
         let portNames = op.inputs.count == 1 ? ["x"] : op.inputs.indices.map { "x\($0)" }
         var elements: [[NodeID]] = []
@@ -234,7 +244,7 @@ extension OpNetlists {
         let inv = b.netlist.lookup(inverseTable, index: idx, scale: -s.inverseType.fractionBits, name: "inv")
         return e.enumerated().map { i, ei in
             b.netlist.section("// y[\(i)] = Q_out(e[\(i)] * inv)")
-            let p = b.netlist.multiply(ei, inv, name: "y\(i)_prod")
+            let p = b.product(ei, inv, name: "y\(i)_prod")
             return b.netlist.quantize(p, to: out, name: "y\(i)")
         }
     }

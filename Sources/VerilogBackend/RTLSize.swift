@@ -44,7 +44,8 @@ public struct RTLSize: Sendable, Equatable {
         case .table(let t):
             return t.values.count + n
         case .softmax(let s):
-            return s.expValues.count + s.inverseValues.count + 3 * n
+            // Tables, then per output a subtract, a lookup and a product (up to the narrower factor's width in partial products).
+            return s.expValues.count + s.inverseValues.count + n * (2 + min(s.inverseType.width, s.expType.width))
         case .multiply:
             let narrower = op.inputs.map { model[$0].type.width }.min() ?? 1
             return n * narrower

@@ -26,14 +26,19 @@ public struct VerilogOptions: Sendable {
     /// Compute signed-digit pairs that several outputs of a dense layer
     /// share once (``SubexpressionSharing``); off gives one adder per digit.
     public var shareSubexpressions: Bool
+    /// The softmax's products on DSP blocks; by default they are built
+    /// from adders, so a classifier with a softmax uses no DSP. (A multiply
+    /// layer's products, wide and often many, always go to a multiplier.)
+    public var dspMultipliers: Bool
 
     public init(clockNs: Double = 5.0, family: DelayModel.Family = .xcup, stageBudget: Int? = nil,
-                templates: TemplateLibrary? = nil, shareSubexpressions: Bool = true) {
+                templates: TemplateLibrary? = nil, shareSubexpressions: Bool = true, dspMultipliers: Bool = false) {
         self.clockNs = clockNs
         self.family = family
         self.stageBudget = stageBudget
         self.templates = templates
         self.shareSubexpressions = shareSubexpressions
+        self.dspMultipliers = dspMultipliers
     }
 
     public var delayModel: DelayModel { .of(family) }

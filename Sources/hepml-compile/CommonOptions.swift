@@ -46,12 +46,16 @@ struct RTLSizeOptions: ParsableArguments {
     }
 }
 
-/// The FPGA family whose delays pipeline the Verilog.
+/// How the Verilog is built: the FPGA family whose delays pipeline it, and
+/// whether variable products may use DSP blocks.
 struct FamilyOptions: ParsableArguments {
     @Option(help: ArgumentHelp("FPGA family whose adder and LUT delays set the Verilog pipeline: "
         + FPGAFamily.allCases.map(\.rawValue).joined(separator: " or ") + " (7-series, UltraScale+; docs/verilog-backend.md).",
         valueName: "family"))
     var family: String = FPGAFamily.standard.rawValue
+
+    @Flag(name: .customLong("softmax-dsp"), help: "Put the softmax's products on DSP blocks; by default they are built from adders and a softmax uses no DSP.")
+    var dsp = false
 
     func parsed() throws(DriverError) -> FPGAFamily {
         guard let f = FPGAFamily(rawValue: family) else {

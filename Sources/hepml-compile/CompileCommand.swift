@@ -49,9 +49,10 @@ struct CompileCommand: AsyncParsableCommand {
             let loaded = try modelOptions.load()
             var options = CompileOptions(target: target, clockNs: clockNs ?? 5.0, reuseFactor: reuse)
             options.family = family
+            options.dspMultipliers = familyOptions.dsp
             if let latencyCycles {
                 let (chosen, found) = try CompileOptions.forLatency(latencyCycles, model: loaded.model, target: target, family: family,
-                                                                    reuseFactor: reuse)
+                                                                    dspMultipliers: familyOptions.dsp, reuseFactor: reuse)
                 options = chosen
                 print(String(format: "--latency-cycles %d: %.3f ns of logic per stage gives %d cycles; that implies a clock of %.3f ns (%.0f MHz) "
                              + "with \(family.rawValue) delays (docs/verilog-backend.md)", latencyCycles, Double(found.stageBudget) / 1000, found.latency,

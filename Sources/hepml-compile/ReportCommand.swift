@@ -15,6 +15,10 @@ import VerilogBackend
 /// Reports computes from values; this command gathers them (the Verilog
 /// design, synthesis, simulation) and writes the files.
 struct ReportCommand: AsyncParsableCommand {
+    /// Events read before the report starts: what `--verify` simulates. The
+    /// rest of the file is read block by block through the reference.
+    static let headEvents = 100_000
+
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write report.json and report.html: float vs fixed-point accuracy per layer, physics impact, latency and resources.",
@@ -92,7 +96,8 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let progress = ProgressReporter()
         let loaded = try modelOptions.load()
-        let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
+        // The simulations and plots take the head; the rest is streamed through the reference.
+        let (events, rest) = try CompilerDriver.openEvents(path: input, for: loaded.model, headEvents: Self.headEvents)
         var labelTable: EventTable?
         if let labels {
             do { labelTable = try CSVTable.read(path: labels) } catch { throw .data(error) }
@@ -129,8 +134,8 @@ struct ReportCommand: AsyncParsableCommand {
                                 simulation: simulation, resources: resources, part: fpga, physics: physics)
         var report: ModelReport
         do {
-            report = try progress.step("evaluating the float model and the fixed-point reference on \(events.rows) events") {
-                try ModelReport.build(input)
+            report = try progress.step("evaluating the float model and the fixed-point reference" + (rest.totalRows.map { " on \($0) events" } ?? "")) {
+                try ModelReport.build(input, continuing: rest)
             }
         } catch let error as ReportError {
             throw map(error, labels: labels)
@@ -164,7 +169,7 @@ struct ReportCommand: AsyncParsableCommand {
             return nil
         }
         do {
-            return try VerilogEmitter.emit(loaded.model, options: VerilogOptions(clockNs: clockNs, family: family))
+            return try VerilogEmitter.emit(loaded.model, options: VerilogOptions(clockNs: clockNs, family: family, dspMultipliers: familyOptions.dsp))
         } catch {
             notes.append("no Verilog design: \(error)")
             return nil

@@ -61,7 +61,7 @@ struct SimulateCommand: AsyncParsableCommand {
             let simulation: VerilatorSimulation
             let result: VerilatorSimulation.Result
             do {
-                simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, family: family, cacheDirectory: work, jobs: jobs,
+                simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, family: family, dspMultipliers: familyOptions.dsp, cacheDirectory: work, jobs: jobs,
                                                      profile: quickBuild ? .quickBuild : .fastSimulation, threads: verilatorThreads)
                 result = try await simulation.run(events)
             } catch {
