@@ -106,7 +106,7 @@ public enum BitAccuracyAnalysis {
         /// physics section (the first ones); every event counts in the
         /// per-layer and per-output statistics, whose memory does not grow.
         public var keptEvents: Int
-        public init(scatterEvents: Int = 500, histogramBins: Int = 40, keptEvents: Int = 1_000_000) {
+        public init(scatterEvents: Int = 500, histogramBins: Int = 40, keptEvents: Int = 100_000) {
             self.scatterEvents = scatterEvents
             self.histogramBins = histogramBins
             self.keptEvents = keptEvents
