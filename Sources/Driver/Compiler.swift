@@ -13,8 +13,9 @@ public enum CompileTarget: String, CaseIterable, Sendable {
     case verilog
 }
 
-/// Options of a compilation that do not come from model.json.
-public struct CompileOptions: Sendable {
+/// What the backends are asked for, beyond model.json: the pure compiler's
+/// settings (``CompileOptions`` is the command's, which also names files).
+public struct BackendOptions: Sendable {
     public var target: CompileTarget
     public var clockNs: Double
     public var reuseFactor: Int
@@ -29,17 +30,17 @@ public struct CompileOptions: Sendable {
     /// (`--latency-cycles`): the fewest adder levels per stage that reach
     /// it, and the clock period they imply (also the HLS clock).
     public static func forLatency(_ cycles: Int, model: LoweredModel, target: CompileTarget = .fpga,
-                                  reuseFactor: Int = 1) throws(DriverError) -> (options: CompileOptions, target: LatencyTarget) {
+                                  reuseFactor: Int = 1) throws(DriverError) -> (options: BackendOptions, target: LatencyTarget) {
         guard cycles >= 0 else { throw .option("--latency-cycles must be 0 or more, not \(cycles)") }
         var fewest = 0
         let found: LatencyTarget?
         do { found = try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(), fewest: &fewest) } catch {
-            throw .option("\(error)")
+            throw DriverError(emitting: error)
         }
         guard let found else {
             throw .option("--latency-cycles \(cycles): the model needs at least \(fewest) cycles even at 64 adder levels per stage")
         }
-        var options = CompileOptions(target: target, clockNs: found.clockNs, reuseFactor: reuseFactor)
+        var options = BackendOptions(target: target, clockNs: found.clockNs, reuseFactor: reuseFactor)
         options.addersPerStage = found.addersPerStage
         return (options, found)
     }
@@ -74,7 +75,7 @@ public struct CompiledDesign: Sendable {
 
 public enum Compiler {
     /// Runs the backends the target asks for. Pure: writes nothing.
-    public static func compile(_ loaded: LoadedModel, options: CompileOptions) throws(DriverError) -> CompiledDesign {
+    public static func compile(_ loaded: LoadedModel, options: BackendOptions) throws(DriverError) -> CompiledDesign {
         let model = loaded.model
         var files = [GeneratedFile(path: "lowered.txt", contents: LoweredPrinter.print(model))]
         var summary = loaded.lowering.log

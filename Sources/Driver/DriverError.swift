@@ -5,6 +5,7 @@ import Passes
 import QONNX
 import TensorIO
 import Toolchain
+import Training
 
 /// Everything that can stop a CLI command, with the exit code it maps to:
 /// 2 for bad user input (model, data, options), 3 for a missing external
@@ -15,7 +16,10 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     case qonnx(QONNXError)
     case lowering(file: String, LoweringError)
     case data(TensorIOError)
+    /// A bad option, or bad input already described in full.
     case option(String)
+    /// A training config that cannot be used, or a training run that failed.
+    case training(TrainingError)
     case tool(ToolError)
     /// The installation is incomplete or untrusted: templates missing, or
     /// found somewhere another user could have written them.
@@ -27,7 +31,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .model, .qonnx, .lowering, .data, .option: return 2
+        case .model, .qonnx, .lowering, .data, .option, .training: return 2
         case .refused(.refused): return 2
         case .refused(.io): return 4
         case .tool(.notInstalled), .installation: return 3
@@ -43,6 +47,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case .lowering(let file, let e): return "\(file): \(e)"
         case .data(let e): return e.description
         case .option(let s): return s
+        case .training(let e): return e.description
         case .tool(let e): return e.description
         case .installation(let s): return "installation problem: \(s)"
         case .refused(let e): return e.description

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Driver
-import Foundation
 
 struct CompileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,35 +32,18 @@ struct CompileCommand: AsyncParsableCommand {
     var testInput: String?
 
     func run() async throws {
+        var options = CompileOptions(model: modelOptions.source)
+        options.target = target
+        options.out = out
+        options.force = force
+        options.clockNs = clockNs
+        options.latencyCycles = latencyCycles
+        options.reuse = reuse
+        options.maxRTLSize = rtlSize.maxRTLSize
+        options.testInput = testInput
         do {
-            guard let target = CompileTarget(rawValue: target) else {
-                throw DriverError.option("--target must be one of: " + CompileTarget.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            if let clockNs { try CompileOptions.checkClock(clockNs) }
-            if clockNs != nil && latencyCycles != nil {
-                throw DriverError.option("give --clock-ns or --latency-cycles, not both: a latency implies the clock")
-            }
-            try rtlSize.checkOption()
-            guard reuse >= 1 else { throw DriverError.option("--reuse must be at least 1") }
-            let loaded = try modelOptions.load()
-            var options = CompileOptions(target: target, clockNs: clockNs ?? 5.0, reuseFactor: reuse)
-            if let latencyCycles {
-                let (chosen, found) = try CompileOptions.forLatency(latencyCycles, model: loaded.model, target: target, reuseFactor: reuse)
-                options = chosen
-                print(String(format: "--latency-cycles %d: %d adder levels per stage give %d cycles; that implies a clock of %.2f ns (%.0f MHz) "
-                             + "at about 1.25 ns per adder (docs/verilog-backend.md)", latencyCycles, found.addersPerStage, found.latency,
-                             found.clockNs, 1000 / found.clockNs))
-            }
-            options.maxRTLSize = rtlSize.maxRTLSize
-            if let testInput { options.testInputs = try CompilerDriver.readEvents(path: testInput, for: loaded.model) }
-            let design = try Compiler.compile(loaded, options: options)
-            let folder = out ?? "hls-out/\(loaded.model.name)"
-            try OutputWriter.replaceFolder(folder, with: design.files, force: force,
-                                           protecting: [modelOptions.model] + (testInput.map { [$0] } ?? []))
-            for line in design.summary { print(line) }
-            print("wrote \(design.files.count) files to \(folder)/")
-            for f in design.files { print("  \(f.path)") }
-        } catch let error as DriverError {
+            printLines(try CompilerDriver.compile(options).lines)
+        } catch {
             throw fail(error)
         }
     }
