@@ -48,6 +48,7 @@ struct ReportSteps {
             step.finish(success: false)
             switch error {
             case .tool(let e): throw .tool(e)
+            case .installation(let s): throw .installation(s)
             default: throw .io("\(error)")
             }
         }
