@@ -9,7 +9,10 @@ import Training
 
 /// Everything that can stop a CLI command, with the exit code it maps to:
 /// 2 for bad user input (model, data, options), 3 for a missing external
-/// tool, 4 for a failed tool run or I/O error, 5 for a verification failure.
+/// tool or a missing or untrusted part of the installation (templates,
+/// ap_types headers), 4 for a failed tool run or I/O error, 5 for a
+/// verification failure. ``DriverError/init(emitting:)`` and its siblings
+/// (ErrorMapping.swift) class the lower modules' errors this way.
 public enum DriverError: Error, Sendable, CustomStringConvertible {
     case model(ModelFormatError)
     /// A QONNX file that cannot be imported, or a model that cannot be exported as QONNX.
