@@ -129,7 +129,7 @@ let package = Package(
             "Toolchain", "Templates",
         ]),
         .testTarget(name: "HLSTests", dependencies: [
-            "HLSBackend", "VerilogBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
+            "HLSBackend", "VerilogBackend", "Simulation", "Passes", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
             "Templates",
         ], exclude: ["Golden"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
