@@ -1,14 +1,18 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// One module per concern; each depends only on modules below it:
-//   CKernels (C, vector loops) <- Reference
+// One module per concern; each depends only on modules above it in this list
+// (X <- Y: Y uses X):
 //   CPosix <- FileSafety <- TensorIO, Templates, Toolchain (and everything that writes files)
-//   InputFiles (reading user files safely) <- ModelFormat, TensorIO, Training
-//   FixedPoint <- ModelIR <- ModelFormat <- Passes <- Reference
-//   ModelIR, Passes <- QONNX (import/export) <- Driver
-//   Reference <- HLSBackend, VerilogBackend <- Toolchain (simulation) <- Reports <- Driver <- CLI
-//   CBLAS <- Training (also uses FixedPoint, ModelFormat, Datasets)
+//   InputFiles (reading user files safely) <- ModelFormat, TensorIO, QONNX, Training
+//   FixedPoint <- ModelIR <- ModelFormat, Passes <- QONNX (import/export)
+//   TensorIO, CKernels, ModelIR <- Reference (the bit-exact evaluator)
+//   Reference, Templates <- HLSBackend;  NetlistIR, Templates <- VerilogBackend
+//   HLSBackend, VerilogBackend, Reference, Toolchain <- Simulation (Verilator, g++)
+//   TensorIO <- Datasets;  Metrics;  CBLAS, ModelFormat, Passes, Reference, Datasets, Metrics <- Training
+//   Reference, Metrics, Templates, Toolchain <- Reports (from values: a DesignSummary, simulation counts)
+//   ModelFormat, QONNX, backends, Simulation, Reports, Training <- Driver (one file per command)
+//   Driver, swift-argument-parser <- hepml-compile (the CLI: options in, one Driver call, exit code out)
 let package = Package(
     name: "hepml-compile",
     platforms: [.macOS(.v15)],
@@ -64,9 +68,7 @@ let package = Package(
         // intervals and scales, its interpreter, pipelining and Verilog printer.
         .target(name: "NetlistIR", dependencies: ["FixedPoint"]),
         // Pipelined Verilog emitter (templates/verilog).
-        .target(name: "VerilogBackend", dependencies: [
-            "ModelIR", "FixedPoint", "NetlistIR", "Reference", "Templates", "TensorIO",
-        ]),
+        .target(name: "VerilogBackend", dependencies: ["ModelIR", "FixedPoint", "NetlistIR", "Templates"]),
         // Running external tools: verilator, g++, yosys.
         .target(name: "Toolchain", dependencies: [
             "FileSafety",
@@ -89,21 +91,24 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TensorIO"]),
         // Float and quantization-aware training.
         .target(name: "Training", dependencies: [
-            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets", "Metrics", "Passes", "Reference", "FileSafety", "InputFiles",
+            "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets", "Metrics", "Passes", "Reference", "TensorIO", "FileSafety", "InputFiles",
         ]),
-        // Bit-accuracy, latency and resource reports.
+        // Bit-accuracy, latency and resource reports, computed from values
+        // (a backend's DesignSummary, simulation counts); only yosys is run here.
         .target(name: "Reports", dependencies: [
-            "ModelIR", "FixedPoint", "Reference", "Metrics", "Templates", "TensorIO", "Toolchain", "FileSafety",
+            "ModelIR", "FixedPoint", "Reference", "Metrics", "Templates", "TensorIO", "Toolchain",
         ]),
-        // The compile pipeline and output writer used by the CLI.
+        // What each command does, one file per command: load, compile, write,
+        // predict, simulate, report, train, physics, import/export; typed
+        // options in, typed results or a DriverError (with its exit code) out.
         .target(name: "Driver", dependencies: [
-            "FixedPoint", "ModelIR", "ModelFormat", "Passes", "Reference",
-            "HLSBackend", "VerilogBackend", "Toolchain", "Simulation", "TensorIO", "FileSafety", "QONNX",
+            "FixedPoint", "ModelIR", "ModelFormat", "Passes", "Reference", "QONNX",
+            "HLSBackend", "VerilogBackend", "Templates", "Toolchain", "Simulation", "Reports",
+            "TensorIO", "Datasets", "Metrics", "Training", "FileSafety",
         ]),
+        // The command line: parses options and calls one Driver function per command.
         .executableTarget(name: "hepml-compile", dependencies: [
-            "Driver", "ModelFormat", "Reference", "Training", "Simulation", "Passes", "ModelIR", "FixedPoint",
-            "HLSBackend", "VerilogBackend", "Toolchain", "Templates", "Datasets", "Reports", "TensorIO", "Metrics", "FileSafety", "QONNX",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Driver", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Throughput figures for bench/ (not a test: speed targets live in benchmarks).
         .executableTarget(name: "hepml-bench", dependencies: [
@@ -113,30 +118,30 @@ let package = Package(
         .testTarget(name: "FixedPointTests", dependencies: [
             "FixedPoint", "Toolchain", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "ModelIR"],
+        .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat"],
                     exclude: ["Corpus"]),
-        .testTarget(name: "PassesTests", dependencies: ["Passes", "ModelFormat", "ModelIR", "Reference", "ModelZoo"]),
-        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat", "ModelZoo", "TensorIO"]),
-        .testTarget(name: "CLITests", dependencies: ["Driver", "TensorIO"], exclude: ["Fixtures"]),
+        .testTarget(name: "PassesTests", dependencies: ["Passes", "ModelFormat", "ModelIR", "FixedPoint", "Reference", "ModelZoo"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat", "ModelIR", "FixedPoint", "ModelZoo", "TensorIO"]),
+        // Runs the built hepml-compile executable; links no module of its own.
+        .testTarget(name: "CLITests", exclude: ["Fixtures"]),
         .testTarget(name: "VerilogTests", dependencies: [
             "VerilogBackend", "NetlistIR", "HLSBackend", "ModelFormat", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint",
-            "TensorIO", "Toolchain", "Templates",
+            "Toolchain", "Templates",
         ]),
         .testTarget(name: "HLSTests", dependencies: [
-            "HLSBackend", "VerilogBackend", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
+            "HLSBackend", "VerilogBackend", "Simulation", "Passes", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",
             "Templates",
         ], exclude: ["Golden"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
-        .testTarget(name: "QONNXTests", dependencies: ["QONNX", "ModelIR", "FixedPoint", "TensorIO", "ModelFormat", "ModelZoo"],
+        .testTarget(name: "QONNXTests", dependencies: ["ModelIR", "FixedPoint", "ModelFormat", "ModelZoo"],
                     exclude: ["fixtures", "Malformed"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Metrics", "ModelFormat", "Passes", "Reference"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "FixedPoint", "ModelFormat", "Passes", "Reference", "TensorIO"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "FileSafetyTests", dependencies: ["FileSafety"]),
         .testTarget(name: "NetlistIRTests", dependencies: ["NetlistIR", "FixedPoint"]),
         .testTarget(name: "HardeningTests", dependencies: [
-            "FileSafety", "Templates", "Toolchain", "ModelFormat", "ModelIR", "FixedPoint", "TensorIO", "Passes", "Driver",
-            .product(name: "PropertyBased", package: "swift-property-based"),
+            "FileSafety", "Templates", "Toolchain", "ModelFormat", "FixedPoint", "TensorIO", "Passes",
         ], exclude: ["CSVCorpus", "HostileCorpus"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Passes", "ModelIR", "FixedPoint", "Reference", "ModelZoo", "Metrics", "Templates", "TensorIO", "Toolchain",

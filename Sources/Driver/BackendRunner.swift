@@ -8,7 +8,7 @@ import VerilogBackend
 /// Calls the HLS and Verilog emitters a compile target asks for and places
 /// their files under `hls/` and `rtl/`.
 enum BackendRunner {
-    static func run(_ model: LoweredModel, options: CompileOptions) throws(DriverError) -> (files: [GeneratedFile], summary: [String]) {
+    static func run(_ model: LoweredModel, options: BackendOptions) throws(DriverError) -> (files: [GeneratedFile], summary: [String]) {
         var files: [GeneratedFile] = []
         var summary: [String] = []
         if options.target == .fpga || options.target == .verilog {
@@ -16,8 +16,7 @@ enum BackendRunner {
             do {
                 design = try VerilogEmitter.emit(model, options: options.verilog)
             } catch {
-                if case .template = error { throw .installation("\(error)") }
-                throw .option("\(error)")
+                throw DriverError(emitting: error)
             }
             files += design.files.map { GeneratedFile(path: "rtl/" + $0.path, contents: $0.contents) }
             summary.append("Verilog: top module \(design.topModule), latency \(design.latency) cycles "
@@ -31,8 +30,7 @@ enum BackendRunner {
                                               testInputs: options.testInputs)
                 files += hls.map { GeneratedFile(path: "hls/" + $0.path, contents: $0.contents) }
             } catch {
-                if let e = error as? HLSError, case .template = e { throw .installation("\(error)") }
-                throw .option("\(error)")
+                throw DriverError(emitting: error)
             }
             summary.append("HLS: \(options.reuseFactor <= 1 ? "latency" : "resource") strategy, reuse factor \(options.reuseFactor)")
         }

@@ -13,8 +13,9 @@ public enum CompileTarget: String, CaseIterable, Sendable {
     case verilog
 }
 
-/// Options of a compilation that do not come from model.json.
-public struct CompileOptions: Sendable {
+/// What the backends are asked for, beyond model.json: the pure compiler's
+/// settings (``CompileOptions`` is the command's, which also names files).
+public struct BackendOptions: Sendable {
     public var target: CompileTarget
     public var clockNs: Double
     public var reuseFactor: Int
@@ -38,17 +39,17 @@ public struct CompileOptions: Sendable {
     /// (`--latency-cycles`): the least logic per stage that reaches it, and
     /// the clock period it implies on `family` (also the HLS clock).
     public static func forLatency(_ cycles: Int, model: LoweredModel, target: CompileTarget = .fpga, family: FPGAFamily = .standard,
-                                  dspMultipliers: Bool = false, reuseFactor: Int = 1) throws(DriverError) -> (options: CompileOptions, target: LatencyTarget) {
+                                  dspMultipliers: Bool = false, reuseFactor: Int = 1) throws(DriverError) -> (options: BackendOptions, target: LatencyTarget) {
         guard cycles >= 0 else { throw .option("--latency-cycles must be 0 or more, not \(cycles)") }
         var fewest = 0
         let found: LatencyTarget?
         do { found = try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(family: family, dspMultipliers: dspMultipliers), fewest: &fewest) } catch {
-            throw .option("\(error)")
+            throw DriverError(emitting: error)
         }
         guard let found else {
             throw .option("--latency-cycles \(cycles): the model needs at least \(fewest) cycles even at a 100 ns clock")
         }
-        var options = CompileOptions(target: target, clockNs: found.clockNs, reuseFactor: reuseFactor)
+        var options = BackendOptions(target: target, clockNs: found.clockNs, reuseFactor: reuseFactor)
         options.family = family
         options.dspMultipliers = dspMultipliers
         options.stageBudget = found.stageBudget
@@ -85,7 +86,7 @@ public struct CompiledDesign: Sendable {
 
 public enum Compiler {
     /// Runs the backends the target asks for. Pure: writes nothing.
-    public static func compile(_ loaded: LoadedModel, options: CompileOptions) throws(DriverError) -> CompiledDesign {
+    public static func compile(_ loaded: LoadedModel, options: BackendOptions) throws(DriverError) -> CompiledDesign {
         let model = loaded.model
         var files = [GeneratedFile(path: "lowered.txt", contents: LoweredPrinter.print(model))]
         var summary = loaded.lowering.log

@@ -5,17 +5,24 @@ import Passes
 import QONNX
 import TensorIO
 import Toolchain
+import Training
 
 /// Everything that can stop a CLI command, with the exit code it maps to:
 /// 2 for bad user input (model, data, options), 3 for a missing external
-/// tool, 4 for a failed tool run or I/O error, 5 for a verification failure.
+/// tool or a missing or untrusted part of the installation (templates,
+/// ap_types headers), 4 for a failed tool run or I/O error, 5 for a
+/// verification failure. ``DriverError/init(emitting:)`` and its siblings
+/// (ErrorMapping.swift) class the lower modules' errors this way.
 public enum DriverError: Error, Sendable, CustomStringConvertible {
     case model(ModelFormatError)
     /// A QONNX file that cannot be imported, or a model that cannot be exported as QONNX.
     case qonnx(QONNXError)
     case lowering(file: String, LoweringError)
     case data(TensorIOError)
+    /// A bad option, or bad input already described in full.
     case option(String)
+    /// A training config that cannot be used, or a training run that failed.
+    case training(TrainingError)
     case tool(ToolError)
     /// The installation is incomplete or untrusted: templates missing, or
     /// found somewhere another user could have written them.
@@ -27,7 +34,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .model, .qonnx, .lowering, .data, .option: return 2
+        case .model, .qonnx, .lowering, .data, .option, .training: return 2
         case .refused(.refused): return 2
         case .refused(.io): return 4
         case .tool(.notInstalled), .installation: return 3
@@ -43,6 +50,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case .lowering(let file, let e): return "\(file): \(e)"
         case .data(let e): return e.description
         case .option(let s): return s
+        case .training(let e): return e.description
         case .tool(let e): return e.description
         case .installation(let s): return "installation problem: \(s)"
         case .refused(let e): return e.description

@@ -2,39 +2,88 @@ import FileSafety
 import Foundation
 import ModelFormat
 import ModelIR
-import Passes
 import QONNX
 
+/// `hepml-compile import`: a QONNX file to convert to model.json.
+public struct QONNXImportOptions: Sendable {
+    /// The `.onnx` file.
+    public var model: String
+    /// Where the model.json goes; `-` for standard output.
+    public var out: String
+    /// The type of inputs that no Quant node quantizes.
+    public var inputType: String?
+
+    public init(model: String, out: String, inputType: String? = nil) {
+        self.model = model
+        self.out = out
+        self.inputType = inputType
+    }
+}
+
+/// `hepml-compile export --qonnx`: a model to write as QONNX.
+public struct QONNXExportOptions: Sendable {
+    /// model.json (or `.onnx`).
+    public var model: String
+    /// Where the `.onnx` goes (a file path).
+    public var qonnx: String
+    /// For a `.onnx` model: the type of inputs that no Quant node quantizes.
+    public var inputType: String?
+
+    public init(model: String, qonnx: String, inputType: String? = nil) {
+        self.model = model
+        self.qonnx = qonnx
+        self.inputType = inputType
+    }
+}
+
+/// What an import or export wrote.
+public struct ConversionResult: Sendable {
+    /// One line saying what was written where.
+    public var message: String
+    /// The model went to standard output, so ``message`` belongs on standard error.
+    public var dataOnStandardOutput: Bool
+}
+
 extension CompilerDriver {
-    /// `hepml-compile import`: a QONNX file as model.json text, after
-    /// checking that it lowers (so a model that cannot compile is refused
-    /// before anything is written).
-    public static func importQONNX(path: String, inputType: String?, precision: String? = nil) throws(DriverError) -> (graph: Graph, json: String) {
-        let loaded = try load(modelPath: path, precision: precision, inputType: inputType)
-        return (loaded.graph, ModelEncoder.encode(loaded.graph))
+    /// Imports a QONNX file and writes it as model.json text, after checking
+    /// that it lowers (so a model that cannot compile is refused before
+    /// anything is written).
+    public static func importQONNX(_ options: QONNXImportOptions) throws(DriverError) -> ConversionResult {
+        guard isONNX(options.model) else { throw .option("import reads a .onnx file; got '\(options.model)'") }
+        let loaded = try load(modelPath: options.model, inputType: options.inputType)
+        try writeText(ModelEncoder.encode(loaded.graph), to: options.out, inputs: [options.model])
+        let toStandardOutput = options.out == OutputFile.standardOutput
+        return ConversionResult(
+            message: "imported \(loaded.graph.nodes.count) layers of '\(loaded.graph.name)' to \(toStandardOutput ? "standard output" : options.out)",
+            dataOnStandardOutput: toStandardOutput)
     }
 
-    /// `hepml-compile export --qonnx`: a model.json (or .onnx) lowered and
-    /// written as QONNX ONNX bytes (docs/import-export.md, "Export"). A type
-    /// QONNX cannot express is a ``DriverError/qonnx(_:)`` naming the layer.
-    public static func exportQONNX(path: String, inputType: String? = nil, precision: String? = nil) throws(DriverError) -> (model: LoweredModel, onnx: Data) {
-        let loaded = try load(modelPath: path, precision: precision, inputType: inputType)
+    /// Lowers a model.json (or .onnx) and writes it as QONNX ONNX bytes
+    /// (docs/import-export.md, "Export"). A type QONNX cannot express is a
+    /// ``DriverError/qonnx(_:)`` naming the layer.
+    public static func exportQONNX(_ options: QONNXExportOptions) throws(DriverError) -> ConversionResult {
+        guard options.qonnx != OutputFile.standardOutput else { throw .option("--qonnx writes a binary ONNX file; give a file path, not -") }
+        let loaded = try load(modelPath: options.model, inputType: options.inputType)
+        let onnx: Data
         do {
-            return (loaded.model, try QONNXExporter.export(loaded.model, file: (path as NSString).lastPathComponent))
+            onnx = try QONNXExporter.export(loaded.model, file: (options.model as NSString).lastPathComponent)
         } catch {
             throw .qonnx(error)
         }
+        try writeData(onnx, to: options.qonnx, inputs: [options.model])
+        return ConversionResult(message: "exported \(loaded.model.ops.count) layers of '\(loaded.model.name)' to \(options.qonnx)",
+                                dataOnStandardOutput: false)
     }
 
     /// Writes `text` to `output` (a file, a device or `-`), refusing to
     /// overwrite one of `inputs`; nothing is written on failure.
-    public static func writeText(_ text: String, to output: String, inputs: [String]) throws(DriverError) {
+    static func writeText(_ text: String, to output: String, inputs: [String]) throws(DriverError) {
         try OutputWriter.refuseOverwriting(output, inputs: inputs)
         do { try OutputFile.write(text, to: output) } catch { throw .refused(error) }
     }
 
     /// Writes bytes to `output`, as ``writeText(_:to:inputs:)``.
-    public static func writeData(_ data: Data, to output: String, inputs: [String]) throws(DriverError) {
+    static func writeData(_ data: Data, to output: String, inputs: [String]) throws(DriverError) {
         try OutputWriter.refuseOverwriting(output, inputs: inputs)
         do { try OutputFile.write(data, to: output) } catch { throw .refused(error) }
     }

@@ -3,6 +3,11 @@ import ModelIR
 import VerilogBackend
 
 extension CompilerDriver {
+    /// Refuses a `--max-rtl-size` below 1.
+    public static func checkMaxRTLSize(_ limit: Int) throws(DriverError) {
+        guard limit >= 1 else { throw .option("--max-rtl-size must be at least 1, got \(limit)") }
+    }
+
     /// Refuses a model whose Verilog would be larger than `limit` terms in
     /// one op (``RTLSize``), before any of it is built: naming the file,
     /// the layer, its estimated size, the limit and the option that raises it.
@@ -14,5 +19,11 @@ extension CompilerDriver {
             + "(signed digits of the weights, adders, ROM words), above the limit of \(limit) per layer; "
             + "emitting it would take minutes and gigabytes. Prune or narrow the layer, use --target hls, "
             + "or raise the limit with --max-rtl-size \(largest.terms)")
+    }
+
+    /// ``checkMaxRTLSize(_:)``, then the loaded model against the limit.
+    static func checkRTLSize(_ loaded: LoadedModel, limit: Int) throws(DriverError) {
+        try checkMaxRTLSize(limit)
+        try checkRTLSize(loaded.model, file: loaded.path, limit: limit)
     }
 }

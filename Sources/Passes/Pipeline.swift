@@ -2,8 +2,9 @@ import ModelIR
 
 /// The lowering pipeline, in order:
 /// ValidateGraph → FoldBatchNorm (float graph) → Lower (types, quantized weights, tables) →
-/// PruneZeroWeights → FuseActivations → InsertQuantize, with ``Verify``
-/// after each lowered pass.
+/// InsertQuantize → PruneZeroWeights → FuseActivations, with ``Verify``
+/// after Lower and after each lowered pass (when `verifyEachPass`), and
+/// always once at the end.
 public enum Pipeline {
     public static func lower(_ graph: Graph, options: LoweringOptions = LoweringOptions()) throws(LoweringError) -> LoweredModel {
         try run(graph, options: options).model

@@ -1,3 +1,5 @@
+import ModelIR
+
 /// What the driver learned from running the generated designs, handed to the
 /// report. Every field is optional: a field is nil when that step did not
 /// run, and the report says so instead of guessing. The Simulation module
@@ -18,11 +20,11 @@ public struct SimulationResults: Codable, Sendable, Equatable {
     public var latencyCycles: Int?
     /// Cycles between accepted inputs (1: fully pipelined).
     public var initiationInterval: Int?
-    /// Latency planned by the Verilog emitter (`VerilogDesign.latency`), used
-    /// when no measurement is given.
+    /// Latency planned by the backend (``DesignSummary/latencyCycles``),
+    /// used when no measurement is given.
     public var scheduledLatencyCycles: Int?
-    /// Per-op pipeline stages and logic counts from the Verilog emitter
-    /// (`VerilogDesign.modules`); empty when the emitter did not run.
+    /// Per-op pipeline stages and logic counts of the generated design
+    /// (``DesignSummary/stages``); empty when no design was generated.
     public var stages: [StageInfo]
     /// Extra delay-line register bits in the top module.
     public var delayRegisterBits: Int?
@@ -41,41 +43,13 @@ public struct SimulationResults: Codable, Sendable, Equatable {
         self.stages = stages
         self.delayRegisterBits = delayRegisterBits
     }
-}
 
-/// One op's module in the pipelined RTL (mirrors `VerilogModuleInfo`, which
-/// Reports does not import so that it stays below the backends).
-public struct StageInfo: Codable, Sendable, Equatable {
-    /// The Verilog module name.
-    public var module: String
-    /// The lowered op's name.
-    public var op: String
-    public var kind: String
-    public var sourceLayers: [String]
-    /// Cycle (after the top's input valid) at which the op reads its inputs.
-    public var startCycle: Int
-    /// Register stages inside the module.
-    public var cycles: Int
-    public var adders: Int
-    /// The adders' summed widths (nil in reports written before it existed).
-    public var adderBits: Int?
-    public var multipliers: Int
-    public var romWords: Int
-    public var registerBits: Int
-
-    public init(module: String, op: String, kind: String, sourceLayers: [String], startCycle: Int, cycles: Int,
-                adders: Int = 0, adderBits: Int? = nil, multipliers: Int = 0, romWords: Int = 0, registerBits: Int = 0) {
-        self.module = module
-        self.op = op
-        self.kind = kind
-        self.sourceLayers = sourceLayers
-        self.startCycle = startCycle
-        self.cycles = cycles
-        self.adders = adders
-        self.adderBits = adderBits
-        self.multipliers = multipliers
-        self.romWords = romWords
-        self.registerBits = registerBits
+    /// Takes the schedule, stages and register counts of a generated design.
+    public mutating func record(_ design: DesignSummary) {
+        scheduledLatencyCycles = design.latencyCycles
+        initiationInterval = design.initiationInterval
+        delayRegisterBits = design.delayRegisterBits
+        stages = design.stages
     }
 }
 

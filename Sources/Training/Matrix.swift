@@ -58,10 +58,3 @@ func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool =
         }
     }
 }
-
-/// `op(A) * op(B)` as a new matrix.
-func matmul(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false) -> Matrix {
-    var c = Matrix(rows: transposeA ? a.columns : a.rows, columns: transposeB ? b.rows : b.columns)
-    gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: &c)
-    return c
-}

@@ -63,26 +63,6 @@ public struct VerilogPortField: Sendable, Equatable {
     public var isSigned: Bool
 }
 
-/// One op module of a design, for reports.
-public struct VerilogModuleInfo: Sendable, Equatable {
-    public var module: String
-    public var op: String
-    public var kind: String
-    public var sourceLayers: [String]
-    /// Cycle (after the top's `in_valid`) at which the op's inputs are read.
-    public var startCycle: Int
-    /// Register stages inside the module (0: pure wiring).
-    public var latency: Int
-    /// Adders and subtractors (constant multiplications included).
-    public var adders: Int
-    /// Their summed widths in bits.
-    public var adderBits: Int
-    public var multipliers: Int
-    public var romWords: Int
-    /// Pipeline register bits inside the module.
-    public var registerBits: Int
-}
-
 /// A generated RTL design.
 public struct VerilogDesign: Sendable {
     /// The top module's name (the model's name, made a legal identifier).
@@ -95,7 +75,8 @@ public struct VerilogDesign: Sendable {
     public var verilogFiles: [String]
     /// The Verilator C++ testbench.
     public var testbenchFile: String
-    public var modules: [VerilogModuleInfo]
+    /// One entry per op module, in op order (``StageInfo/cycles`` is the module's latency).
+    public var modules: [StageInfo]
     public var inputLayout: [VerilogPortField]
     public var outputLayout: [VerilogPortField]
     /// The family whose delays set the pipeline, and the picoseconds of
@@ -108,6 +89,11 @@ public struct VerilogDesign: Sendable {
 
     /// ``stageBudget`` in nanoseconds, three decimals.
     public var stageBudgetNs: String { DelayModel.nanoseconds(stageBudget) }
+    /// The schedule and logic counts, for reports (a fully pipelined design: II=1).
+    public var summary: DesignSummary {
+        DesignSummary(latencyCycles: latency, initiationInterval: 1, delayRegisterBits: delayRegisterBits, stages: modules)
+    }
+
     public var inputBits: Int { inputLayout.reduce(0) { $0 + $1.width } }
     public var outputBits: Int { outputLayout.reduce(0) { $0 + $1.width } }
 }
@@ -184,15 +170,15 @@ public enum VerilogEmitter {
         }
 
         var files: [GeneratedFile] = []
-        var modules: [VerilogModuleInfo] = []
+        var modules: [StageInfo] = []
         for (i, (op, built)) in zip(model.ops, netlists.ops).enumerated() {
             let text = try renderOpModule(op, moduleName: moduleNames[i], netlist: built.netlist, notes: built.notes, latency: built.latency,
                                           model: model, budget: budget, templates: templates)
             files.append(GeneratedFile(path: "\(moduleNames[i]).v", contents: text))
             let stats = NetlistStatistics(built.netlist)
-            modules.append(VerilogModuleInfo(
+            modules.append(StageInfo(
                 module: moduleNames[i], op: op.name, kind: op.kind.kindName, sourceLayers: op.sourceLayers,
-                startCycle: topModule.startCycles[i], latency: built.latency, adders: stats.adders, adderBits: stats.adderBits,
+                startCycle: topModule.startCycles[i], cycles: built.latency, adders: stats.adders, adderBits: stats.adderBits,
                 multipliers: stats.multipliers, romWords: stats.romWords, registerBits: stats.registerBits))
         }
         let inputLayout = layout(model.inputs.map { model[$0] })

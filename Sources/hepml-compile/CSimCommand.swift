@@ -1,11 +1,5 @@
 import ArgumentParser
 import Driver
-import FileSafety
-import Foundation
-import HLSBackend
-import Simulation
-import TensorIO
-import Toolchain
 
 /// `hepml-compile csim`: the generated HLS C++, compiled with g++ against the
 /// open ap_types headers, run on events from a CSV file and compared bit by
@@ -44,42 +38,16 @@ struct CSimCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            try OutputWriter.refuseOverwriting(output, inputs: [modelOptions.model, input])
-            let loaded = try modelOptions.load()
-            let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
-            let report: CSimulation.Report
-            do {
-                let simulation = try CSimulation(model: loaded.model, options: HLSOptions(reuseFactor: reuse),
-                                                 apTypes: apTypes, cacheDirectory: work)
-                report = try await simulation.run(events)
-            } catch {
-                throw Self.driverError(error)
-            }
-            do { try EventFile.write(report.realOutputs(loaded.model), to: output) } catch { throw DriverError.refused(error) }
-
-            let build = report.build.cached ? "cached build" : String(format: "built in %.1f s", report.build.seconds)
-            print("csim: \(report.build.binary) (\(build))")
-            print("simulated \(report.events) events: " + String(format: "%.0f events/s", report.eventsPerSecond))
-            print("bit mismatches vs the Swift reference: \(report.mismatchCount)")
-            print("outputs written to \(output)")
-            for m in report.mismatches.prefix(10) { print("  \(m)") }
-            if report.mismatchCount > 0 {
-                throw DriverError.mismatch("\(report.mismatchCount) output codes of the C simulation differ from the reference")
-            }
-        } catch let error as DriverError {
+        var options = CSimOptions(model: modelOptions.source, input: input, output: output)
+        options.apTypes = apTypes
+        options.reuse = reuse
+        options.work = work
+        do throws(DriverError) {
+            let outcome = try await CompilerDriver.cSimulate(options)
+            printLines(outcome.lines)
+            if let mismatch = outcome.mismatch { throw mismatch }
+        } catch {
             throw fail(error)
-        }
-    }
-
-    static func driverError(_ error: CSimError) -> DriverError {
-        switch error {
-        case .apTypesNotFound: return .tool(.notInstalled(tool: "ap_types (ap_fixed.h)", hint: error.description))
-        case .tool(let e): return .tool(e)
-        case .emit(let s), .input(let s): return .option(s)
-        case .output(let s), .io(let s): return .io(s)
-        case .refused(let e): return .refused(e)
-        case .installation(let s): return .installation(s)
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Driver
-import Foundation
 
 struct CompileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,39 +34,19 @@ struct CompileCommand: AsyncParsableCommand {
     var testInput: String?
 
     func run() async throws {
+        var options = CompileOptions(model: modelOptions.source)
+        options.target = target
+        options.out = out
+        options.force = force
+        options.clockNs = clockNs
+        options.latencyCycles = latencyCycles
+        options.reuse = reuse
+        options.maxRTLSize = rtlSize.maxRTLSize
+        options.testInput = testInput
+        options.rtl = familyOptions.choice
         do {
-            guard let target = CompileTarget(rawValue: target) else {
-                throw DriverError.option("--target must be one of: " + CompileTarget.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            if let clockNs { try CompileOptions.checkClock(clockNs) }
-            if clockNs != nil && latencyCycles != nil {
-                throw DriverError.option("give --clock-ns or --latency-cycles, not both: a latency implies the clock")
-            }
-            try rtlSize.checkOption()
-            guard reuse >= 1 else { throw DriverError.option("--reuse must be at least 1") }
-            let family = try familyOptions.parsed()
-            let loaded = try modelOptions.load()
-            var options = CompileOptions(target: target, clockNs: clockNs ?? 5.0, reuseFactor: reuse)
-            options.family = family
-            options.dspMultipliers = familyOptions.dsp
-            if let latencyCycles {
-                let (chosen, found) = try CompileOptions.forLatency(latencyCycles, model: loaded.model, target: target, family: family,
-                                                                    dspMultipliers: familyOptions.dsp, reuseFactor: reuse)
-                options = chosen
-                print(String(format: "--latency-cycles %d: %.3f ns of logic per stage gives %d cycles; that implies a clock of %.3f ns (%.0f MHz) "
-                             + "with \(family.rawValue) delays (docs/verilog-backend.md)", latencyCycles, Double(found.stageBudget) / 1000, found.latency,
-                             found.clockNs, 1000 / found.clockNs))
-            }
-            options.maxRTLSize = rtlSize.maxRTLSize
-            if let testInput { options.testInputs = try CompilerDriver.readEvents(path: testInput, for: loaded.model) }
-            let design = try Compiler.compile(loaded, options: options)
-            let folder = out ?? "hls-out/\(loaded.model.name)"
-            try OutputWriter.replaceFolder(folder, with: design.files, force: force,
-                                           protecting: [modelOptions.model] + (testInput.map { [$0] } ?? []))
-            for line in design.summary { print(line) }
-            print("wrote \(design.files.count) files to \(folder)/")
-            for f in design.files { print("  \(f.path)") }
-        } catch let error as DriverError {
+            printLines(try CompilerDriver.compile(options).lines)
+        } catch {
             throw fail(error)
         }
     }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import FileSafety
+import Driver
 import Foundation
 
 /// The `hepml-compile` command: compiles by default, with subcommands for
@@ -27,7 +27,7 @@ struct HepmlCompile: AsyncParsableCommand {
     /// exits 2, as the README's table says (ArgumentParser uses 64), and an
     /// interrupt stops the external tools and removes scratch folders.
     static func main() async {
-        Interrupts.shared.install()
+        InterruptHandling.install()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -36,7 +36,7 @@ struct HepmlCompile: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            Interrupts.shared.pauseIfStopping()
+            InterruptHandling.pauseIfStopping()
             let code = exitCode(for: error)
             if code == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

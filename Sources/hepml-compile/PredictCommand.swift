@@ -1,8 +1,5 @@
 import ArgumentParser
 import Driver
-import FileSafety
-import Foundation
-import TensorIO
 
 struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,25 +27,22 @@ struct PredictCommand: AsyncParsableCommand {
     var raw = false
 
     @Option(help: "Threads for reading and evaluating (default: every core).")
-    var threads: Int = Parallel.defaultThreads
+    var threads: Int = CompilerDriver.defaultThreads
 
     @Flag(help: "No progress line on standard error (it only appears on a terminal, after 2 s).")
     var quiet = false
 
     func run() async throws {
+        var options = PredictOptions(model: modelOptions.source, input: input, output: output)
+        options.float = float
+        options.raw = raw
+        options.threads = threads
+        options.quiet = quiet
         do {
-            guard threads >= 1 else { throw DriverError.option("--threads must be at least 1, got \(threads)") }
-            try OutputWriter.refuseOverwriting(output, inputs: [modelOptions.model, input])
-            let loaded = try modelOptions.load()
-            var prediction = Prediction(input: input, output: output)
-            prediction.arithmetic = float ? .float : raw ? .raw : .fixed
-            prediction.threads = threads
-            prediction.quiet = quiet
-            let events = try prediction.run(loaded)
-            let note = "\(float ? "float" : "fixed-point") outputs of \(events) events written to \(output == "-" ? "standard output" : output)\n"
+            let result = try CompilerDriver.predict(options)
             // The data owns standard output when it goes there.
-            (output == OutputFile.standardOutput ? FileHandle.standardError : FileHandle.standardOutput).write(Data(note.utf8))
-        } catch let error as DriverError {
+            note(result.message, onStandardError: result.dataOnStandardOutput)
+        } catch {
             throw fail(error)
         }
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Driver
-import Foundation
 
 /// `hepml-compile import model.onnx --out model.json`.
 struct ImportCommand: AsyncParsableCommand {
@@ -19,12 +18,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            guard CompilerDriver.isONNX(model) else { throw DriverError.option("import reads a .onnx file; got '\(model)'") }
-            let imported = try CompilerDriver.importQONNX(path: model, inputType: inputType)
-            try CompilerDriver.writeText(imported.json, to: out, inputs: [model])
-            let note = "imported \(imported.graph.nodes.count) layers of '\(imported.graph.name)' to \(out == "-" ? "standard output" : out)\n"
-            (out == "-" ? FileHandle.standardError : FileHandle.standardOutput).write(Data(note.utf8))
-        } catch let error as DriverError {
+            let result = try CompilerDriver.importQONNX(QONNXImportOptions(model: model, out: out, inputType: inputType))
+            note(result.message, onStandardError: result.dataOnStandardOutput)
+        } catch {
             throw fail(error)
         }
     }
@@ -47,11 +43,9 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            guard qonnx != "-" else { throw DriverError.option("--qonnx writes a binary ONNX file; give a file path, not -") }
-            let exported = try CompilerDriver.exportQONNX(path: model, inputType: inputType)
-            try CompilerDriver.writeData(exported.onnx, to: qonnx, inputs: [model])
-            print("exported \(exported.model.ops.count) layers of '\(exported.model.name)' to \(qonnx)")
-        } catch let error as DriverError {
+            let result = try CompilerDriver.exportQONNX(QONNXExportOptions(model: model, qonnx: qonnx, inputType: inputType))
+            print(result.message)
+        } catch {
             throw fail(error)
         }
     }

@@ -1,24 +1,11 @@
 import ArgumentParser
 import Driver
-import FileSafety
-import Foundation
-import ModelIR
-import Reports
-import Simulation
-import Templates
-import TensorIO
-import Toolchain
-import VerilogBackend
 
 /// `hepml-compile report`: bit-accuracy, physics impact, latency and
 /// resources of a model, as report.json, report.html and a text summary.
 /// Reports computes from values; this command gathers them (the Verilog
 /// design, synthesis, simulation) and writes the files.
 struct ReportCommand: AsyncParsableCommand {
-    /// Events read before the report starts: what `--verify` simulates. The
-    /// rest of the file is read block by block through the reference.
-    static let headEvents = 100_000
-
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write report.json and report.html: float vs fixed-point accuracy per layer, physics impact, latency and resources.",
@@ -46,9 +33,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .customLong("clock-ns"), help: "Clock period in ns, 0.1 to 1000 (pipeline depth and latency in ns).")
     var clockNs: Double = 5.0
 
-    @OptionGroup var familyOptions: FamilyOptions
-
     @OptionGroup var rtlSize: RTLSizeOptions
+
+    @OptionGroup var familyOptions: FamilyOptions
 
     @Option(help: "FPGA part for resource fractions: xcvu13p, xcvu9p, xcku115 or xc7vx690t (a full part number works too).")
     var part: String = "xcvu13p"
@@ -78,183 +65,27 @@ struct ReportCommand: AsyncParsableCommand {
     var verify = false
 
     func run() async throws {
+        var options = ReportOptions(model: modelOptions.source, input: input)
+        options.labels = labels
+        options.out = out
+        options.clockNs = clockNs
+        options.maxRTLSize = rtlSize.maxRTLSize
+        options.rtl = familyOptions.choice
+        options.part = part
+        options.backgroundAcceptance = backgroundAcceptance
+        options.rateHz = rateHz
+        options.classNames = classNames
+        options.signalNames = signalNames
+        options.noSynthesis = noSynthesis
+        options.simulateRTL = simulateRTL
+        options.csim = csim
+        options.verify = verify
         do {
-            try await report()
+            let report = try await CompilerDriver.report(options)
+            print(report.summary, terminator: "")
+            print("\nwrote \(report.files.joined(separator: ", "))")
         } catch {
             throw fail(error)
-        }
-    }
-
-    func report() async throws(DriverError) {
-        try CompileOptions.checkClock(clockNs)
-        let family = try familyOptions.parsed()
-        try rtlSize.checkOption()
-        guard backgroundAcceptance > 0, backgroundAcceptance <= 1 else { throw .option("--background-acceptance must be in (0, 1]") }
-        if let rateHz, !(rateHz > 0 && rateHz <= 40e6) { throw .option("--rate-hz must be in (0, 40e6]") }
-        guard let fpga = FPGAPart.named(part) else {
-            throw .option("--part: unknown part '\(part)'; known: " + FPGAPart.known.map(\.name).joined(separator: ", "))
-        }
-        let progress = ProgressReporter()
-        let loaded = try modelOptions.load()
-        // The simulations and plots take the head; the rest is streamed through the reference.
-        let (events, rest) = try CompilerDriver.openEvents(path: input, for: loaded.model, headEvents: Self.headEvents)
-        var labelTable: EventTable?
-        if let labels {
-            do { labelTable = try CSVTable.read(path: labels) } catch { throw .data(error) }
-        }
-
-        var simulation = SimulationResults()
-        var notes: [String] = []
-        let design = verilogDesign(loaded, family: family, notes: &notes)
-        if let design {
-            simulation.scheduledLatencyCycles = design.latency
-            simulation.initiationInterval = 1
-            simulation.delayRegisterBits = design.delayRegisterBits
-            simulation.stages = design.modules.map {
-                StageInfo(module: $0.module, op: $0.op, kind: $0.kind, sourceLayers: $0.sourceLayers, startCycle: $0.startCycle,
-                          cycles: $0.latency, adders: $0.adders, adderBits: $0.adderBits, multipliers: $0.multipliers, romWords: $0.romWords,
-                          registerBits: $0.registerBits)
-            }
-            if simulateRTL || verify { try await simulate(design, loaded.model, events, into: &simulation, progress: progress) }
-        } else if simulateRTL || verify {
-            throw .option("--simulate-rtl: no Verilog design (\(notes.joined(separator: "; ")))")
-        }
-
-        if csim || verify { try await cSimulate(loaded.model, events, into: &simulation, progress: progress) }
-
-        var resources: ResourceReport?
-        if let design, !noSynthesis, ToolRunner.locate("yosys") != nil {
-            resources = await synthesize(design, part: fpga, progress: progress, notes: &notes)
-        }
-
-        var physics = PhysicsImpactAnalysis.Options(backgroundAcceptance: backgroundAcceptance, rateBudgetHz: rateHz)
-        physics.classNames = classNames.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        physics.signalNames = signalNames.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let input = ReportInput(graph: loaded.graph, model: loaded.model, events: events, labels: labelTable, clockNs: clockNs,
-                                simulation: simulation, resources: resources, part: fpga, physics: physics)
-        var report: ModelReport
-        do {
-            report = try progress.step("evaluating the float model and the fixed-point reference" + (rest.totalRows.map { " on \($0) events" } ?? "")) {
-                try ModelReport.build(input, continuing: rest)
-            }
-        } catch let error as ReportError {
-            throw map(error, labels: labels)
-        } catch {
-            throw .io("\(error)")
-        }
-        report.resources?.notes += notes
-
-        let files: [(name: String, contents: String)]
-        do {
-            files = try ReportFiles.files(report, templates: TemplateLibrary.locate())
-        } catch let error as ReportError {
-            throw map(error, labels: labels)
-        } catch {
-            throw .io("\(error)")
-        }
-        try write(files, to: out)
-        print(report.textSummary(), terminator: "")
-        print("\nwrote \(files.map { "\(out)/\($0.name)" }.joined(separator: ", "))")
-    }
-
-    /// The pipelined RTL, for latency, stages and synthesis; nil (with a
-    /// note) when the Verilog backend cannot emit this model.
-    /// The Verilog design, or nil with a note when it cannot (or, above
-    /// `--max-rtl-size`, should not) be emitted.
-    func verilogDesign(_ loaded: LoadedModel, family: FPGAFamily, notes: inout [String]) -> VerilogDesign? {
-        do {
-            try rtlSize.check(loaded)
-        } catch {
-            notes.append("no Verilog design: \(error)")
-            return nil
-        }
-        do {
-            return try VerilogEmitter.emit(loaded.model, options: VerilogOptions(clockNs: clockNs, family: family, dspMultipliers: familyOptions.dsp))
-        } catch {
-            notes.append("no Verilog design: \(error)")
-            return nil
-        }
-    }
-
-    func simulate(_ design: VerilogDesign, _ model: LoweredModel, _ events: EventTable, into simulation: inout SimulationResults,
-                  progress: ProgressReporter) async throws(DriverError) {
-        let step = progress.start("Verilator RTL simulation of \(events.rows) events (build, then run)")
-        do {
-            let result = try await VerilatorSimulation(design: design, model: model).run(events)
-            step.finish(success: true)
-            simulation.rtlEvents = result.events
-            simulation.rtlMismatches = result.mismatchCount
-            simulation.firstMismatch = result.mismatches.first?.description
-            simulation.latencyCycles = result.measuredLatency
-        } catch {
-            step.finish(success: false)
-            switch error {
-            case .tool(let e): throw .tool(e)
-            default: throw .io("\(error)")
-            }
-        }
-    }
-
-    func cSimulate(_ model: LoweredModel, _ events: EventTable, into simulation: inout SimulationResults,
-                   progress: ProgressReporter) async throws(DriverError) {
-        let step = progress.start("HLS C simulation of \(events.rows) events (g++ build, then run)")
-        do {
-            let result = try await CSimulation(model: model).run(events)
-            step.finish(success: true)
-            simulation.csimEvents = result.events
-            simulation.csimMismatches = result.mismatchCount
-            if simulation.firstMismatch == nil { simulation.firstMismatch = result.mismatches.first?.description }
-        } catch {
-            step.finish(success: false)
-            throw CSimCommand.driverError(error)
-        }
-    }
-
-    /// Yosys counts, or nil (with a note) so that the report falls back to the estimate.
-    func synthesize(_ design: VerilogDesign, part: FPGAPart, progress: ProgressReporter, notes: inout [String]) async -> ResourceReport? {
-        let scratch: ScratchFolder
-        do { scratch = try ScratchFolder("report-yosys") } catch {
-            notes.append("synthesis skipped: \(error)")
-            return nil
-        }
-        defer { scratch.remove() }
-        let dir = scratch.path
-        do {
-            for f in design.files where design.verilogFiles.contains(f.path) {
-                try Data(f.contents.utf8).write(to: URL(fileURLWithPath: dir + "/" + f.path))
-            }
-        } catch {
-            notes.append("synthesis skipped: cannot write the Verilog to \(dir): \(error.localizedDescription)")
-            return nil
-        }
-        do {
-            let (stat, _) = try await YosysSynthesis.run(files: design.verilogFiles, top: design.topModule, family: part.yosysFamily,
-                                                         workDirectory: dir, progress: progress)
-            return YosysSynthesis.report(stat, top: design.topModule, family: part.yosysFamily,
-                                         opModules: design.modules.map { ($0.module, $0.op) }, part: part)
-        } catch {
-            FileHandle.standardError.write(Data("hepml-compile: warning: yosys synthesis failed, using the analytic estimate: \(error)\n".utf8))
-            notes.append("yosys synthesis failed (\(error)); analytic estimate shown")
-            return nil
-        }
-    }
-
-    func map(_ error: ReportError, labels: String?) -> DriverError {
-        switch error {
-        case .labels(let s): return .data(TensorIOError(file: labels ?? "labels", message: s))
-        case .io(let s), .template(let s): return .io(s)
-        }
-    }
-
-    /// Each file is written whole (``OutputFile``); other files in the folder are left alone.
-    func write(_ files: [(name: String, contents: String)], to folder: String) throws(DriverError) {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .io("cannot write the report to \(folder): \(error.localizedDescription)")
-        }
-        for f in files {
-            do { try OutputFile.write(f.contents, to: folder + "/" + f.name) } catch { throw .refused(error) }
         }
     }
 }

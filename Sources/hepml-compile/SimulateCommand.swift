@@ -1,9 +1,5 @@
 import ArgumentParser
 import Driver
-import FileSafety
-import Foundation
-import Simulation
-import TensorIO
 
 /// `hepml-compile simulate`: the generated Verilog, simulated with Verilator
 /// on events from a CSV file and compared bit by bit with the Swift reference.
@@ -51,52 +47,20 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            try CompileOptions.checkClock(clockNs)
-            try OutputWriter.refuseOverwriting(output, inputs: [modelOptions.model, input])
-            let family = try familyOptions.parsed()
-            let loaded = try modelOptions.load()
-            try rtlSize.check(loaded)
-            let events = try CompilerDriver.readEvents(path: input, for: loaded.model)
-            let simulation: VerilatorSimulation
-            let result: VerilatorSimulation.Result
-            do {
-                simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, family: family, dspMultipliers: familyOptions.dsp, cacheDirectory: work, jobs: jobs,
-                                                     profile: quickBuild ? .quickBuild : .fastSimulation, threads: verilatorThreads)
-                result = try await simulation.run(events)
-            } catch {
-                throw Self.driverError(error)
-            }
-            do { try EventFile.write(result.realOutputs(loaded.model), to: output) } catch { throw DriverError.refused(error) }
-
-            let build = result.build.rebuilt ? String(format: "built in %.1f s", result.build.seconds) : "cached build"
-            let measured = result.measuredLatency.map { "\($0)" }
-                ?? result.latencyRange.map { "\($0.lowerBound)...\($0.upperBound) (varies!)" } ?? "none (no output)"
-            print("rtl: \(result.build.directory) (\(build))")
-            print("simulated \(result.events) events: latency \(measured) cycles (emitter: \(simulation.reportedLatency)), "
-                  + String(format: "%.0f events/s (the Swift reference: %.0f events/s)", result.eventsPerSecond, result.referenceEventsPerSecond))
-            print("bit mismatches vs the Swift reference: \(result.mismatchCount)")
-            print("outputs written to \(output)")
-            for m in result.mismatches.prefix(10) { print("  \(m)") }
-            if result.mismatchCount > 0 || result.missingEvents > 0 {
-                throw DriverError.mismatch("\(result.mismatchCount) output codes differ from the reference"
-                    + (result.missingEvents > 0 ? " (\(result.missingEvents) events never came out)" : ""))
-            }
-            if result.measuredLatency != simulation.reportedLatency {
-                throw DriverError.mismatch("measured latency \(measured) differs from the emitter's \(simulation.reportedLatency) cycles")
-            }
-        } catch let error as DriverError {
+        var options = SimulateOptions(model: modelOptions.source, input: input, output: output)
+        options.clockNs = clockNs
+        options.maxRTLSize = rtlSize.maxRTLSize
+        options.rtl = familyOptions.choice
+        options.work = work
+        options.jobs = jobs
+        options.quickBuild = quickBuild
+        options.verilatorThreads = verilatorThreads
+        do throws(DriverError) {
+            let outcome = try await CompilerDriver.simulate(options)
+            printLines(outcome.lines)
+            if let mismatch = outcome.mismatch { throw mismatch }
+        } catch {
             throw fail(error)
-        }
-    }
-
-    static func driverError(_ error: RTLSimulationError) -> DriverError {
-        switch error {
-        case .tool(let e): return .tool(e)
-        case .emit(let s), .input(let s): return .option(s)
-        case .output(let s), .io(let s): return .io(s)
-        case .refused(let e): return .refused(e)
-        case .installation(let s): return .installation(s)
         }
     }
 }

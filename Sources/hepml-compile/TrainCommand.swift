@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import Training
+import Driver
 
 /// `hepml-compile train --config train.json`: trains a model from a config
 /// (docs/training.md) and writes model.json, the loss curves and test vectors.
@@ -30,45 +29,15 @@ struct TrainCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        var cfg: TrainConfig
-        do { cfg = try TrainConfig.load(path: config) } catch { throw Self.fail(error.description) }
-        if let epochs {
-            if cfg.training == nil { cfg.training = try? JSONDecoder().decode(TrainConfig.TrainingSection.self, from: Data("{}".utf8)) }
-            cfg.training?.epochs = epochs
-        }
-        if let events { cfg.data.events = events }
-        if let output {
-            if cfg.output == nil { cfg.output = try? JSONDecoder().decode(TrainConfig.OutputSection.self, from: Data("{}".utf8)) }
-            cfg.output?.model = output
-        }
-        let base = (config as NSString).deletingLastPathComponent
-        let run = TrainingRun(config: cfg, baseDirectory: base.isEmpty ? "." : base)
-        let start = Date()
-        let quiet = self.quiet
-        let result: TrainingRun.Result
+        var options = TrainOptions(config: config)
+        options.epochs = epochs
+        options.events = events
+        options.output = output
+        options.quiet = quiet
         do {
-            result = try run.run { phase, record, total in
-                guard !quiet else { return }
-                let done = record.epoch + 1
-                let width = 20
-                let filled = total > 0 ? done * width / total : width
-                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: max(0, width - filled))
-                // Written unbuffered so that a long run shows each epoch as it ends.
-                let line = String(format: "[%@] %@ epoch %3d/%-3d  train %.5f  val %.5f  lr %.2e  %.1f s\n",
-                                  phase, bar, done, total, record.trainLoss, record.validationLoss, record.learningRate, record.seconds)
-                FileHandle.standardOutput.write(Data(line.utf8))
-            }
+            printLines(try CompilerDriver.train(options).lines)
         } catch {
-            throw Self.fail(error.description)
+            throw fail(error, command: "train")
         }
-        let h = result.floatHistory
-        if h.stoppedEarly { print("early stopping: best validation loss in epoch \(h.bestEpoch + 1)") }
-        print(String(format: "trained '%@' in %.1f s; wrote %@", cfg.name, Date().timeIntervalSince(start),
-                     result.writtenFiles.joined(separator: ", ")))
-    }
-
-    static func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("hepml-compile train: error: \(message)\n".utf8))
-        return ExitCode(2)
     }
 }

@@ -109,6 +109,20 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: scene.root.appendingPathComponent("out").path))
     }
 
+    /// `report` classes a missing template as `compile` does: an installation problem (3), not an I/O failure.
+    @Test func missingTemplatesExit3InReport() throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        var env = scene.environment
+        env["HEPML_TEMPLATES"] = scene.root.appendingPathComponent("nowhere").path
+        let out = scene.root.appendingPathComponent("report").path
+        let r = try CLI.run(["report", CLI.handModel, "--input", CLI.handInputs, "--out", out, "--no-synthesis"],
+                            environment: env, directory: scene.work)
+        #expect(r.code == 3, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("installation problem") && r.err.contains("does not contain templates/README.md"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/report.html"))
+    }
+
     // MARK: 2. ap_types headers
 
     @Test func aPythonPackageInTheWorkingFolderIsNeverImported() throws {

@@ -1,4 +1,5 @@
 import Metrics
+import ModelIR
 import Testing
 @testable import Reports
 

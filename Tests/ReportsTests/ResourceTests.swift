@@ -1,4 +1,5 @@
 import Foundation
+import ModelIR
 import ModelZoo
 import Passes
 import Toolchain

@@ -65,10 +65,10 @@ import VerilogBackend
         for (op, m) in zip(model.ops, design.modules) {
             // An op starts when its last input is ready.
             #expect(m.startCycle == op.inputs.map { ready[$0.index]! }.max())
-            ready[op.output.index] = m.startCycle + m.latency
-            if case .concatenate = op.kind { #expect(m.latency == 0) }
+            ready[op.output.index] = m.startCycle + m.cycles
+            if case .concatenate = op.kind { #expect(m.cycles == 0) }
         }
         #expect(design.latency == model.outputs.map { ready[$0.index]! }.max())
-        print("\(name): latency \(design.latency) cycles; " + design.modules.map { "\($0.op) \($0.latency)" }.joined(separator: ", "))
+        print("\(name): latency \(design.latency) cycles; " + design.modules.map { "\($0.op) \($0.cycles)" }.joined(separator: ", "))
     }
 }

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The model a command reads, and how (the options every such command shares).
+public struct ModelSource: Sendable {
+    /// model.json (format v1) or a QONNX `.onnx` file.
+    public var path: String
+    /// For a `.onnx` model: the type of inputs that no Quant node quantizes.
+    public var inputType: String?
+    /// Fallback precision of models whose model.json sets no defaults.
+    public var precision: String = ModelSource.defaultPrecision
+    /// Refuse parameters that do not fit their types instead of warning.
+    public var strict = false
+
+    public static let defaultPrecision = "ap_fixed<16,6>"
+
+    public init(path: String, inputType: String? = nil, precision: String = ModelSource.defaultPrecision, strict: Bool = false) {
+        self.path = path
+        self.inputType = inputType
+        self.precision = precision
+        self.strict = strict
+    }
+
+    /// Loads and lowers the model; parameters that overflowed their types
+    /// are warnings, or an error when ``strict``.
+    public func load(console: Console) throws(DriverError) -> LoadedModel {
+        let loaded = try CompilerDriver.load(modelPath: path, precision: precision, inputType: inputType)
+        if strict { try CompilerDriver.refuseParameterOverflows(loaded) }
+        let file = (path as NSString).lastPathComponent
+        for overflow in loaded.lowering.overflows { console.warn("\(file): \(overflow)") }
+        return loaded
+    }
+}

@@ -1,0 +1,82 @@
+import Datasets
+import Foundation
+import ModelFormat
+import ModelIR
+import TensorIO
+import Training
+
+/// `hepml-compile physics`: the data to score and the working point.
+public struct PhysicsOptions: Sendable {
+    /// The model.json.
+    public var model: String
+    /// Built-in data: `jet_tagging` or `l1`.
+    public var generator: String?
+    /// Events to generate.
+    public var events = 20_000
+    public var seed: UInt64 = 99
+    /// Tagger events and labels (one column of class indices).
+    public var input: String?
+    public var labels: String?
+    /// Background and signal events of an anomaly score.
+    public var background: String?
+    public var signal: [String] = []
+    /// Background fraction the anomaly threshold keeps (default 1e-3).
+    public var acceptance: Double?
+    /// The trigger rate the anomaly threshold keeps, in Hz of the 40 MHz crossings.
+    public var rateHz: Double?
+    /// Events per signal with the l1 generator; nil: a tenth of ``events``, at most 100000.
+    public var signalEvents: Int?
+    public var threads = CompilerDriver.defaultThreads
+    /// No progress line.
+    public var quiet = false
+    /// Signal efficiency at which tagger background rejection is quoted.
+    public var efficiency = 0.5
+
+    public init(model: String) { self.model = model }
+}
+
+/// The figures, as the lines the command prints.
+public struct PhysicsResult: Sendable {
+    public var lines: [String]
+}
+
+extension CompilerDriver {
+    /// Float vs fixed-point physics figures of a model on labelled events:
+    /// an anomaly score (one output) at a background acceptance, or class
+    /// scores (accuracy, AUC, rejection). Every failure is bad input (exit 2).
+    public static func physics(_ options: PhysicsOptions) throws(DriverError) -> PhysicsResult {
+        let graph: Graph
+        do { graph = try ModelDecoder.load(path: options.model) } catch { throw .option("\(error)") }
+        let outputs = graph.tensorSizes()[graph.outputs.first ?? ""] ?? 0
+        if outputs == 1 { return try AnomalyFigures(options: options, graph: graph).run() }
+        return try taggerFigures(options, graph: graph, outputs: outputs)
+    }
+
+    /// Accuracy, one-vs-rest AUC and background rejection of class scores.
+    static func taggerFigures(_ options: PhysicsOptions, graph: Graph, outputs: Int) throws(DriverError) -> PhysicsResult {
+        let data: LabelledData
+        var classNames = (0..<outputs).map { "class \($0)" }
+        if options.generator == "jet_tagging" {
+            data = GeneratedData.make("jet_tagging", count: options.events, seed: options.seed)!
+            if outputs == 5 { classNames = JetTaggingGenerator.classNames }
+        } else if let input = options.input, let labels = options.labels {
+            do {
+                data = LabelledData(features: try DataLoader.table(path: input), labels: try DataLoader.labels(path: labels))
+            } catch { throw .option("\(error)") }
+        } else {
+            throw .option("give --generator jet_tagging or --input and --labels files")
+        }
+        guard let l = data.labels, l.count == data.features.rows, l.allSatisfy({ $0 < outputs }) else {
+            throw .option("labels must be one class index (< \(outputs)) per event")
+        }
+        let o: (float: EventTable, fixed: EventTable)
+        do { o = try PhysicsEvaluation.outputs(graph, events: data.features) } catch { throw .option("\(error)") }
+        let efficiency = options.efficiency
+        let float = PhysicsEvaluation.tagger(outputs: o.float, labels: l, signalEfficiency: efficiency)
+        let fixed = PhysicsEvaluation.tagger(outputs: o.fixed, labels: l, signalEfficiency: efficiency)
+        return PhysicsResult(lines: [
+            "\(graph.name): \(data.features.rows) events",
+            PhysicsEvaluation.taggerTable(float: float, fixed: fixed, classNames: classNames, signalEfficiency: efficiency),
+        ])
+    }
+}

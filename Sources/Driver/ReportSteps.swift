@@ -1,0 +1,111 @@
+import FileSafety
+import Foundation
+import ModelIR
+import Reports
+import Simulation
+import TensorIO
+import VerilogBackend
+
+/// The tools `report` runs to gather its values: the Verilog emitter,
+/// Verilator, the C simulation and yosys, each step announced on the
+/// progress lines.
+struct ReportSteps {
+    let verilog: VerilogOptions
+    let maxRTLSize: Int
+    let console: Console
+    let progress = ProgressReporter()
+
+    /// The Verilog design, or nil with a note when it cannot (or, above
+    /// `--max-rtl-size`, should not) be emitted. A missing or untrusted
+    /// template is an installation problem, not a note.
+    func verilogDesign(_ loaded: LoadedModel, notes: inout [String]) throws(DriverError) -> VerilogDesign? {
+        do {
+            try CompilerDriver.checkRTLSize(loaded.model, file: loaded.path, limit: maxRTLSize)
+        } catch {
+            notes.append("no Verilog design: \(error)")
+            return nil
+        }
+        do {
+            return try VerilogEmitter.emit(loaded.model, options: verilog)
+        } catch {
+            if case .template = error { throw DriverError(emitting: error) }
+            notes.append("no Verilog design: \(error)")
+            return nil
+        }
+    }
+
+    func simulate(_ design: VerilogDesign, _ model: LoweredModel, _ events: EventTable,
+                  into simulation: inout SimulationResults) async throws(DriverError) {
+        let step = progress.start("Verilator RTL simulation of \(events.rows) events (build, then run)")
+        do {
+            let result = try await VerilatorSimulation(design: design, model: model).run(events)
+            step.finish(success: true)
+            simulation.rtlEvents = result.events
+            simulation.rtlMismatches = result.mismatchCount
+            simulation.firstMismatch = result.mismatches.first?.description
+            simulation.latencyCycles = result.measuredLatency
+        } catch {
+            step.finish(success: false)
+            switch error {
+            case .tool(let e): throw .tool(e)
+            case .installation(let s): throw .installation(s)
+            default: throw .io("\(error)")
+            }
+        }
+    }
+
+    func cSimulate(_ model: LoweredModel, _ events: EventTable, into simulation: inout SimulationResults) async throws(DriverError) {
+        let step = progress.start("HLS C simulation of \(events.rows) events (g++ build, then run)")
+        do {
+            let result = try await CSimulation(model: model).run(events)
+            step.finish(success: true)
+            simulation.csimEvents = result.events
+            simulation.csimMismatches = result.mismatchCount
+            if simulation.firstMismatch == nil { simulation.firstMismatch = result.mismatches.first?.description }
+        } catch {
+            step.finish(success: false)
+            throw DriverError(error)
+        }
+    }
+
+    /// Yosys counts, or nil (with a note) so that the report falls back to the estimate.
+    func synthesize(_ design: VerilogDesign, part: FPGAPart, notes: inout [String]) async -> ResourceReport? {
+        let scratch: ScratchFolder
+        do { scratch = try ScratchFolder("report-yosys") } catch {
+            notes.append("synthesis skipped: \(error)")
+            return nil
+        }
+        defer { scratch.remove() }
+        let dir = scratch.path
+        do {
+            for f in design.files where design.verilogFiles.contains(f.path) {
+                try Data(f.contents.utf8).write(to: URL(fileURLWithPath: dir + "/" + f.path))
+            }
+        } catch {
+            notes.append("synthesis skipped: cannot write the Verilog to \(dir): \(error.localizedDescription)")
+            return nil
+        }
+        do {
+            let (stat, _) = try await YosysSynthesis.run(files: design.verilogFiles, top: design.topModule, family: part.yosysFamily,
+                                                         workDirectory: dir, progress: progress)
+            return YosysSynthesis.report(stat, top: design.topModule, family: part.yosysFamily,
+                                         opModules: design.modules.map { ($0.module, $0.op) }, part: part)
+        } catch {
+            console.warn("yosys synthesis failed, using the analytic estimate: \(error)")
+            notes.append("yosys synthesis failed (\(error)); analytic estimate shown")
+            return nil
+        }
+    }
+
+    /// Each file is written whole (``OutputFile``); other files in the folder are left alone.
+    static func write(_ files: [(name: String, contents: String)], to folder: String) throws(DriverError) {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .io("cannot write the report to \(folder): \(error.localizedDescription)")
+        }
+        for f in files {
+            do { try OutputFile.write(f.contents, to: folder + "/" + f.name) } catch { throw .refused(error) }
+        }
+    }
+}
