@@ -206,11 +206,12 @@ def write_model(kind, src, dst):
     if kind == 'logits':
         # Drop the softmax activations that produce outputs; output what they read.
         layers = model['layers']
-        last = {layer['name']: (layers[k - 1]['name'] if k else None) for k, layer in enumerate(layers)}
-        softmax = {layer['name']: layer.get('input', last[layer['name']]) for layer in layers
-                   if layer.get('activation', layer['type']) == 'softmax'}
+        outputs = model.get('outputs', [layers[-1]['name']])
+        previous = {layer['name']: (layers[k - 1]['name'] if k else None) for k, layer in enumerate(layers)}
+        softmax = {layer['name']: layer.get('input', previous[layer['name']]) for layer in layers
+                   if layer.get('activation', layer['type']) == 'softmax' and layer['name'] in outputs}
         model['layers'] = [layer for layer in layers if layer['name'] not in softmax]
-        model['outputs'] = [softmax.get(o, o) for o in model.get('outputs', [layers[-1]['name']])]
+        model['outputs'] = [softmax.get(o, o) for o in outputs]
         model['name'] += '_logits'
     Path(dst).write_text(json.dumps(model))
 
