@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
         --no-yosys) NO_YOSYS=1; shift ;;
         --events) EVENTS=$2; shift 2 ;;
         --results) RESULTS=$2; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "da4ml_compare: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
