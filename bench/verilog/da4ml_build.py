@@ -295,13 +295,13 @@ def report(name, d, results):
     def cells(tool):
         status = read(f'{tool}.yosys', 'not run')
         if status != 'ok':
-            return {'LUT': status, 'FF': status, 'CARRY4': status, 'DSP': status}, status
-        count = {'LUT': 0, 'FF': 0, 'CARRY4': 0, 'DSP': 0}
+            return {'LUT': status, 'FF': status, 'CARRY': status, 'DSP': status}, status
+        count = {'LUT': 0, 'FF': 0, 'CARRY': 0, 'DSP': 0}
         for line in read(f'{tool}.stat').splitlines():
             words = line.split()
             if len(words) == 2 and words[1].isdigit():
                 key = ('LUT' if re.fullmatch(r'LUT[1-6]', words[0]) else 'FF' if re.fullmatch(r'FD[RSCP]E', words[0])
-                       else 'CARRY4' if words[0] == 'CARRY4' else 'DSP' if words[0] == 'DSP48E1' else None)
+                       else 'CARRY' if words[0] in ('CARRY4', 'CARRY8') else 'DSP' if words[0].startswith('DSP48E') else None)
                 if key:
                     count[key] += int(words[1])
         return count, status
@@ -311,7 +311,7 @@ def report(name, d, results):
     da = json.loads(read('da4ml.json', '{}') or '{}')
     bits = json.loads(read('check.json', '{}') or '{}')
     row = {'bench': 'verilog-da4ml', 'model': name, 'date': read('../date'), 'commit': read('../commit'),
-           'load_average': read('load'), 'bits': bits, 'hepml': {}, 'da4ml': {}}
+           'load_average': read('load'), 'family': read('../family', 'xc7'), 'bits': bits, 'hepml': {}, 'da4ml': {}}
     for tool, latency in (('hepml', int(m.group(1)) if m else None), ('da4ml', da.get('latency'))):
         wall, cpu = seconds(f'{tool}.time')
         count, status = cells(tool)
@@ -329,7 +329,8 @@ def report(name, d, results):
     checked = (f"{bits['events']} events, {bits['mismatched_events']} mismatched" if bits else 'not checked')
     print(f'\n{name}: bits {checked}; load average {row["load_average"]}')
     print(f"{'':22}{'hepml':>12}{'da4ml':>12}{'hepml/da4ml':>13}")
-    for label, key in (('LUT', 'LUT'), ('FF', 'FF'), ('CARRY4', 'CARRY4'), ('DSP', 'DSP'),
+    print(f"family {row['family']} (hepml-compile's delay model and yosys synth_xilinx -family)")
+    for label, key in (('LUT', 'LUT'), ('FF', 'FF'), ('CARRY4/8', 'CARRY'), ('DSP', 'DSP'),
                        ('latency (cycles)', 'latency_cycles'), ('compile CPU s', 'compile_cpu_s'),
                        ('compile wall s', 'compile_wall_s'), ('yosys CPU s', 'yosys_cpu_s')):
         a, b = row['hepml'][key], row['da4ml'][key]

@@ -3,12 +3,14 @@
 # (da4ml's C++ interpreter against `hepml-compile predict --raw`), then the same yosys
 # synth_xilinx on both RTLs, latency in cycles and compile time. See README.md.
 #
-#   bench/verilog/da4ml_compare.sh [--models a,b,...] [--yosys-timeout S] [--no-yosys]
-#                                  [--events N] [--results FILE]
+#   bench/verilog/da4ml_compare.sh [--models a,b,...] [--family xc7|xcup] [--yosys-timeout S]
+#                                  [--no-yosys] [--events N] [--results FILE]
 #
 # Models: tagger_logits (examples/jet_tagger without its softmax), autoencoder
 # (examples/l1_autoencoder, anomaly score included), mlp16 mlp32 mlp64 mlp128
 # (16->W->W->5 from `hepml-bench --write-mlp`). Default: all of them.
+# --family (default xc7): the family hepml-compile pipelines for (its delay model)
+# and the one yosys synthesizes both designs for; da4ml has no family setting.
 # Environment: HEPML_BIN (folder with release hepml-compile and hepml-bench; default
 # .build/release, built if missing), DA4ML_VENV (default bench/verilog/.venv-da4ml,
 # created with da4ml==0.6.0 if missing; bench-only, never a dependency of the tool).
@@ -21,14 +23,16 @@ YOSYS_TIMEOUT=1200
 NO_YOSYS=
 EVENTS=10000
 RESULTS=$HERE/da4ml_results.jsonl
+FAMILY=xc7
 while [ $# -gt 0 ]; do
     case $1 in
         --models) MODELS=$2; shift 2 ;;
         --yosys-timeout) YOSYS_TIMEOUT=$2; shift 2 ;;
         --no-yosys) NO_YOSYS=1; shift ;;
+        --family) FAMILY=$2; shift 2 ;;
         --events) EVENTS=$2; shift 2 ;;
         --results) RESULTS=$2; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "da4ml_compare: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -52,6 +56,7 @@ WORK=$(mktemp -d /tmp/hepml-da4ml.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 date -u '+%Y-%m-%d %H:%M UTC' > "$WORK/date"
 git -C "$ROOT" rev-parse --short HEAD > "$WORK/commit"
+echo "$FAMILY" > "$WORK/family"
 TIME=(/usr/bin/time -f '%e %U %S %M')
 
 # synth TOOL DIR TOP FILES...: the one yosys command for both, under the timeout, niced.
@@ -61,7 +66,7 @@ synth() {
     echo "   yosys $tool ($# files, timeout ${YOSYS_TIMEOUT} s)"
     local rc=0
     nice -n 10 timeout "$YOSYS_TIMEOUT" "${TIME[@]}" -o "$d/$tool.yosys.time" \
-        yosys -q -p "read_verilog $*; synth_xilinx -family xc7 -flatten -top $top; tee -q -o $d/$tool.stat stat" \
+        yosys -q -p "read_verilog $*; synth_xilinx -family $FAMILY -flatten -top $top; tee -q -o $d/$tool.stat stat" \
         > "$d/$tool.yosys.log" 2>&1 || rc=$?
     case $rc in
         0) echo ok ;;
@@ -82,7 +87,7 @@ run_model() {
         *) echo "da4ml_compare: unknown model $name" >&2; return 2 ;;
     esac
 
-    "${TIME[@]}" -o "$d/hepml.time" "$HEPML" "$d/model.json" --target verilog --out "$d/hepml" --clock-ns 5 > "$d/hepml.log"
+    "${TIME[@]}" -o "$d/hepml.time" "$HEPML" "$d/model.json" --target verilog --out "$d/hepml" --clock-ns 5 --family "$FAMILY" > "$d/hepml.log"
     local top
     top=$(sed -n 's/^Verilog: top module \([A-Za-z0-9_]*\),.*/\1/p' "$d/hepml.log")
 
