@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "FileSafety", dependencies: ["CPosix"]),
         // Numerics: ap_fixed / ap_ufixed with Vitis HLS semantics.
         .target(name: "FixedPoint"),
+        // SplitMix64, the one seeded generator behind synthetic models, test vectors and event seeding.
+        .target(name: "SeededRandomness"),
         // Reading user files: stat before open (no blocking on a FIFO), what a path is.
         .target(name: "InputFiles"),
         // Typed graph IR (float) and the lowered integer IR shared by every backend.
@@ -51,7 +53,7 @@ let package = Package(
         // Lowering passes: graph IR -> lowered IR.
         .target(name: "Passes", dependencies: ["ModelIR", "FixedPoint"]),
         // Deterministic synthetic models of the shapes the tests and benches use.
-        .target(name: "ModelZoo", dependencies: ["ModelIR", "FixedPoint"]),
+        .target(name: "ModelZoo", dependencies: ["ModelIR", "FixedPoint", "SeededRandomness"]),
         // The batched dense loop in C, for the vector units found at run time (AVX2/FMA).
         .target(name: "CKernels"),
         // Bit-exact Swift reference and float evaluator; CSV/.npy tensors.
@@ -62,7 +64,7 @@ let package = Package(
         ]),
         // Vitis HLS C++ project emitter (templates/hls).
         .target(name: "HLSBackend", dependencies: [
-            "ModelIR", "FixedPoint", "Reference", "Templates", "TensorIO",
+            "ModelIR", "FixedPoint", "Reference", "Templates", "TensorIO", "SeededRandomness",
         ]),
         // The bit-level netlist below the lowered IR: typed nodes with exact
         // intervals and scales, its interpreter, pipelining and Verilog printer.
@@ -88,7 +90,7 @@ let package = Package(
         // Physics figures of merit: ROC, AUC, rejection, efficiency at a fixed rate.
         .target(name: "Metrics"),
         // Physics-like data generators and user data loaders.
-        .target(name: "Datasets", dependencies: ["TensorIO"]),
+        .target(name: "Datasets", dependencies: ["TensorIO", "SeededRandomness"]),
         // Float and quantization-aware training.
         .target(name: "Training", dependencies: [
             "CBLAS", "FixedPoint", "ModelIR", "ModelFormat", "Datasets", "Metrics", "Passes", "Reference", "TensorIO", "FileSafety", "InputFiles",

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandomness
 
 /// A small deterministic random source: xoshiro256** seeded through SplitMix64.
 ///
@@ -8,17 +9,10 @@ import Foundation
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
-    /// Seeds the four state words from SplitMix64, which never yields an all-zero state.
+    /// Seeds the four state words from ``SeededRandomness/SplitMix64``, which never yields an all-zero state.
     public init(seed: UInt64) {
-        var sm = seed
-        func splitMix() -> UInt64 {
-            sm &+= 0x9E37_79B9_7F4A_7C15
-            var z = sm
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+        var seeding = SplitMix64(seed: seed)
+        s0 = seeding.next(); s1 = seeding.next(); s2 = seeding.next(); s3 = seeding.next()
     }
 
     /// A derived, independent stream (for per-process or per-worker streams).

@@ -2,6 +2,7 @@ import FixedPoint
 import ModelIR
 import Reference
 import TensorIO
+import SeededRandomness
 
 /// The testbench's vectors: `tb_data/tb_input_features.dat` (events as
 /// given, one a line) and `tb_data/tb_output_predictions.dat` (the Swift
@@ -29,15 +30,8 @@ public enum HLSTestVectors {
 
     /// `events` seeded random events, each input uniform over its type's range.
     public static func sample(_ model: LoweredModel, events: Int, seed: UInt64 = 0x4845_504D_4C) -> EventTable {
-        var state = seed
-        func next() -> Double {
-            // SplitMix64: a fixed sequence on every platform.
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(UInt64(1) << 53)
-        }
+        var random = SplitMix64(seed: seed)
+        func next() -> Double { random.unit() }
         let types = model.inputs.flatMap { id in Array(repeating: model[id].type, count: model[id].size) }
         var values: [Double] = []
         values.reserveCapacity(events * types.count)

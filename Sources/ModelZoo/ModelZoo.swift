@@ -1,24 +1,19 @@
 import FixedPoint
 import ModelIR
+import SeededRandomness
 
 /// Synthetic models with random weights, for tests and benchmarks: the same
 /// seed gives the same model. Shapes follow the trigger models of
 /// shared/PHYSICS.md; precisions are mixed on purpose.
 public enum ModelZoo {
-    /// A small deterministic generator (SplitMix64).
+    /// A small deterministic generator (``SeededRandomness/SplitMix64``).
     public struct Random: Sendable {
-        var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SplitMix64
+        public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+        public mutating func next() -> UInt64 { generator.next() }
         /// Uniform in [lo, hi).
         public mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
-            lo + (hi - lo) * Double(next() >> 11) / Double(UInt64(1) << 53)
+            lo + (hi - lo) * generator.unit()
         }
     }
 
