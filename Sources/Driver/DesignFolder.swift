@@ -24,12 +24,16 @@ struct DesignFolder {
     /// The largest file read from the folder.
     static let maxFileBytes = 1 << 30
 
-    /// Whether `path` names a folder holding a manifest: a design to
-    /// simulate rather than a model file.
-    static func holdsDesign(_ path: String) -> Bool {
+    /// Whether `path` names a folder holding a manifest (a design to
+    /// simulate) rather than a model file; a folder without one is refused.
+    static func holdsDesign(_ path: String, command: String) throws(DriverError) -> Bool {
         var isFolder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
-            && FileManager.default.fileExists(atPath: path + "/" + FolderManifest.fileName)
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return false }
+        guard FileManager.default.fileExists(atPath: path + "/" + FolderManifest.fileName) else {
+            throw .option("\(path) is a folder without \(FolderManifest.fileName): \(command) takes a model file, "
+                + "or a folder hepml-compile compiled a model into (hls-out/<model>, --out DIR)")
+        }
+        return true
     }
 
     /// Reads the manifest, the descriptor and the lowered model; each must be

@@ -31,7 +31,7 @@ extension CompilerDriver {
     /// `hls/firmware/`), compiles it with its harness, runs it on the events,
     /// writes the outputs and compares every output code with the reference.
     public static func cSimulate(_ options: CSimOptions, console: Console = .standard) async throws(DriverError) -> SimulationOutcome {
-        if DesignFolder.holdsDesign(options.model.path) { return try await cSimulateFolder(options, console: console) }
+        if try DesignFolder.holdsDesign(options.model.path, command: "csim") { return try await cSimulateFolder(options, console: console) }
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
         let events = try readEvents(path: options.input, for: loaded.model)

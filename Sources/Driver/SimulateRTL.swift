@@ -50,7 +50,7 @@ extension CompilerDriver {
     /// `rtl/`), builds and runs it on the events, writes the outputs and
     /// compares every output code and the latency with the reference.
     public static func simulate(_ options: SimulateOptions, console: Console = .standard) async throws(DriverError) -> SimulationOutcome {
-        if DesignFolder.holdsDesign(options.model.path) { return try await simulateFolder(options, console: console) }
+        if try DesignFolder.holdsDesign(options.model.path, command: "simulate") { return try await simulateFolder(options, console: console) }
         let clockNs = options.clockNs ?? defaultSimulationClockNs
         try BackendOptions.checkClock(clockNs)
         let rtl = options.rtl ?? RTLChoice()

@@ -150,3 +150,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: Self.shippedTagger + "/y.csv"))
     }
 }
+
+extension DesignFolderTests {
+    @Test func aFolderCompiledWithoutTheHLSProjectIsExit2ForCSim() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = dir.appendingPathComponent("hand")
+        try #require(try CLI.run([Self.handModel, "--target", "verilog", "--out", folder.path]).code == 0)
+        let r = try CLI.run(["csim", folder.path, "--input", Self.handInputs, "--output", dir.appendingPathComponent("y.csv").path])
+        #expect(r.code == 2, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("holds no HLS project"), "\(r.err)")
+    }
+
+    @Test func aFolderWithoutAManifestIsNeitherAModelNorADesign() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["simulate", dir.path, "--input", Self.handInputs, "--output", dir.appendingPathComponent("y.csv").path])
+        #expect(r.code == 2, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("is a folder without hepml-manifest.json"), "\(r.err)")
+    }
+}
