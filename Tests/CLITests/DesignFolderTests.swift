@@ -169,4 +169,18 @@ extension DesignFolderTests {
         #expect(r.code == 2, "exit \(r.code): \(r.err)")
         #expect(r.err.contains("is a folder without hepml-manifest.json"), "\(r.err)")
     }
+
+    @Test func aDescriptorOfANewerFormatIsExit2() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try Self.compiledHand(in: dir)
+        let file = folder.appendingPathComponent("design.json")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try #require(text.contains("\"format_version\" : 1,"))
+        try text.replacingOccurrences(of: "\"format_version\" : 1,", with: "\"format_version\" : 99,")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["simulate", folder.path, "--input", Self.handInputs, "--output", dir.appendingPathComponent("y.csv").path])
+        #expect(r.code == 2, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("design.json: format_version 99 is newer"), "\(r.err)")
+    }
 }
