@@ -106,7 +106,7 @@ let package = Package(
         .target(name: "Driver", dependencies: [
             "FixedPoint", "ModelIR", "ModelFormat", "Passes", "Reference", "QONNX",
             "HLSBackend", "VerilogBackend", "Templates", "Toolchain", "Simulation", "Reports",
-            "TensorIO", "Datasets", "Metrics", "Training", "FileSafety",
+            "TensorIO", "Datasets", "Metrics", "Training", "FileSafety", "InputFiles",
         ]),
         // The command line: parses options and calls one Driver function per command.
         .executableTarget(name: "hepml-compile", dependencies: [

@@ -8,9 +8,16 @@ import VerilogBackend
 /// Calls the HLS and Verilog emitters a compile target asks for and places
 /// their files under `hls/` and `rtl/`.
 enum BackendRunner {
-    static func run(_ model: LoweredModel, options: BackendOptions) throws(DriverError) -> (files: [GeneratedFile], summary: [String]) {
+    /// The backends' files, summary lines, and the descriptor of what they made.
+    struct Output {
         var files: [GeneratedFile] = []
         var summary: [String] = []
+        var rtl: DesignDescriptor.RTL?
+        var hls: DesignDescriptor.HLS?
+    }
+
+    static func run(_ model: LoweredModel, options: BackendOptions) throws(DriverError) -> Output {
+        var out = Output()
         if options.target == .fpga || options.target == .verilog {
             let design: VerilogDesign
             do {
@@ -18,8 +25,12 @@ enum BackendRunner {
             } catch {
                 throw DriverError(emitting: error)
             }
-            files += design.files.map { GeneratedFile(path: "rtl/" + $0.path, contents: $0.contents) }
-            summary.append("Verilog: top module \(design.topModule), latency \(design.latency) cycles "
+            out.files += design.files.map { GeneratedFile(path: "rtl/" + $0.path, contents: $0.contents) }
+            out.rtl = DesignDescriptor.RTL(topModule: design.topModule, latencyCycles: design.latency, clockNs: design.clockNs,
+                                           family: design.family.rawValue, stageBudgetPs: design.stageBudget,
+                                           dspMultipliers: options.dspMultipliers, verilogFiles: design.verilogFiles.map { "rtl/" + $0 },
+                                           testbench: "rtl/" + design.testbenchFile)
+            out.summary.append("Verilog: top module \(design.topModule), latency \(design.latency) cycles "
                 + "(\(formatNs(Double(design.latency) * options.clockNs)) ns at \(formatNs(options.clockNs)) ns), II=1, "
                 + "at most \(design.stageBudgetNs) ns of logic per stage (\(design.family.rawValue) delays)")
         }
@@ -28,13 +39,16 @@ enum BackendRunner {
                 // Without test inputs the emitter ships its own seeded sample.
                 let hls = try HLSEmitter.emit(model, options: HLSOptions(reuseFactor: options.reuseFactor, clockNs: options.clockNs),
                                               testInputs: options.testInputs)
-                files += hls.map { GeneratedFile(path: "hls/" + $0.path, contents: $0.contents) }
+                out.files += hls.map { GeneratedFile(path: "hls/" + $0.path, contents: $0.contents) }
+                out.hls = DesignDescriptor.HLS(topFunction: HLSEmitter.topFunction(model), reuseFactor: options.reuseFactor,
+                                               clockNs: options.clockNs,
+                                               firmware: hls.map(\.path).filter { $0.hasPrefix("firmware/") }.sorted().map { "hls/" + $0 })
             } catch {
                 throw DriverError(emitting: error)
             }
-            summary.append("HLS: \(options.reuseFactor <= 1 ? "latency" : "resource") strategy, reuse factor \(options.reuseFactor)")
+            out.summary.append("HLS: \(options.reuseFactor <= 1 ? "latency" : "resource") strategy, reuse factor \(options.reuseFactor)")
         }
-        return (files, summary)
+        return out
     }
 
     static func formatNs(_ v: Double) -> String {

@@ -93,6 +93,8 @@ public enum Compiler {
         if options.target != .hls { try CompilerDriver.checkRTLSize(model, file: loaded.path, limit: options.maxRTLSize) }
         let backends = try BackendRunner.run(model, options: options)
         files += backends.files
+        files.append(GeneratedFile(path: DesignDescriptor.fileName,
+                                   contents: DesignDescriptor(model: model, rtl: backends.rtl, hls: backends.hls).text))
         summary += backends.summary
         return CompiledDesign(files: files.sorted { $0.path < $1.path }, summary: summary)
     }

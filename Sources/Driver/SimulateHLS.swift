@@ -5,6 +5,8 @@ import TensorIO
 
 /// `hepml-compile csim`: the generated HLS C++ compiled with g++, compared with the reference.
 public struct CSimOptions: Sendable {
+    /// A model file, or a compiled design folder (one holding
+    /// `hepml-manifest.json`) whose `hls/firmware/` is compiled as it is.
     public var model: ModelSource
     /// Events, one per row.
     public var input: String
@@ -12,8 +14,8 @@ public struct CSimOptions: Sendable {
     public var output: String
     /// The folder holding ap_fixed.h; nil: $HEPML_AP_TYPES, else the hls4ml package's.
     public var apTypes: String?
-    /// HLS reuse factor.
-    public var reuse = 1
+    /// HLS reuse factor; nil: 1. Only for a model file (a folder's is in its design.json).
+    public var reuse: Int?
     /// The build cache; nil: the per-user cache.
     public var work: String?
 
@@ -25,28 +27,36 @@ public struct CSimOptions: Sendable {
 }
 
 extension CompilerDriver {
-    /// Emits the HLS project, compiles it with its harness, runs it on the
-    /// events, writes the outputs and compares every output code with the reference.
+    /// Emits the HLS project (or, given a compiled folder, reads its
+    /// `hls/firmware/`), compiles it with its harness, runs it on the events,
+    /// writes the outputs and compares every output code with the reference.
     public static func cSimulate(_ options: CSimOptions, console: Console = .standard) async throws(DriverError) -> SimulationOutcome {
+        if try DesignFolder.holdsDesign(options.model.path, command: "csim") { return try await cSimulateFolder(options, console: console) }
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
         let events = try readEvents(path: options.input, for: loaded.model)
-        let report: CSimulation.Report
+        let simulation: CSimulation
         do {
-            let simulation = try CSimulation(model: loaded.model, options: HLSOptions(reuseFactor: options.reuse),
-                                             apTypes: options.apTypes, cacheDirectory: options.work)
-            report = try await simulation.run(events)
+            simulation = try CSimulation(model: loaded.model, options: HLSOptions(reuseFactor: options.reuse ?? 1),
+                                         apTypes: options.apTypes, cacheDirectory: options.work)
         } catch {
             throw DriverError(error)
         }
-        do { try EventFile.write(report.realOutputs(loaded.model), to: options.output) } catch { throw .refused(error) }
+        return try await run(simulation, on: events, output: options.output)
+    }
+
+    /// Runs a prepared C simulation, writes its outputs and compares them with the reference.
+    static func run(_ simulation: CSimulation, on events: EventTable, output: String) async throws(DriverError) -> SimulationOutcome {
+        let report: CSimulation.Report
+        do { report = try await simulation.run(events) } catch { throw DriverError(error) }
+        do { try EventFile.write(report.realOutputs(simulation.model), to: output) } catch { throw .refused(error) }
 
         let build = report.build.cached ? "cached build" : String(format: "built in %.1f s", report.build.seconds)
         var lines = [
             "csim: \(report.build.binary) (\(build))",
             "simulated \(report.events) events: " + String(format: "%.0f events/s", report.eventsPerSecond),
             "bit mismatches vs the Swift reference: \(report.mismatchCount)",
-            "outputs written to \(options.output)",
+            "outputs written to \(output)",
         ]
         lines += report.mismatches.prefix(10).map { "  \($0)" }
         let mismatch: DriverError? = report.mismatchCount > 0

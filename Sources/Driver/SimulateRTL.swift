@@ -5,13 +5,17 @@ import TensorIO
 
 /// `hepml-compile simulate`: the generated Verilog in Verilator, compared with the reference.
 public struct SimulateOptions: Sendable {
+    /// A model file, or a compiled design folder (one holding
+    /// `hepml-manifest.json`) whose `rtl/` is simulated as it is.
     public var model: ModelSource
     /// Events, CSV or `.npy` by extension.
     public var input: String
     /// Where the RTL outputs go (real values).
     public var output: String
-    public var clockNs = 5.0
-    public var maxRTLSize = CompilerDriver.defaultMaxRTLSize
+    /// The clock the Verilog is emitted for; nil: 5 ns. Only for a model file.
+    public var clockNs: Double?
+    /// Only for a model file; nil: ``CompilerDriver/defaultMaxRTLSize``.
+    public var maxRTLSize: Int?
     /// The Verilator build cache; nil: the per-user cache.
     public var work: String?
     /// Parallel C++ compile jobs.
@@ -20,8 +24,9 @@ public struct SimulateOptions: Sendable {
     public var quickBuild = false
     /// Verilator `--threads`.
     public var verilatorThreads = 1
-    /// The FPGA family of the Verilog's delays, and DSPs for the softmax.
-    public var rtl = RTLChoice()
+    /// The FPGA family of the Verilog's delays, and DSPs for the softmax;
+    /// nil: the defaults. Only for a model file.
+    public var rtl: RTLChoice?
 
     public init(model: ModelSource, input: String, output: String) {
         self.model = model
@@ -38,36 +43,51 @@ public struct SimulationOutcome: Sendable {
 }
 
 extension CompilerDriver {
-    /// Emits the pipelined RTL, builds and runs it on the events, writes the
-    /// outputs and compares every output code and the latency with the reference.
+    /// The clock `simulate model.json` emits the Verilog for unless told otherwise.
+    public static let defaultSimulationClockNs = 5.0
+
+    /// Emits the pipelined RTL (or, given a compiled folder, reads its
+    /// `rtl/`), builds and runs it on the events, writes the outputs and
+    /// compares every output code and the latency with the reference.
     public static func simulate(_ options: SimulateOptions, console: Console = .standard) async throws(DriverError) -> SimulationOutcome {
-        try BackendOptions.checkClock(options.clockNs)
-        let family = try options.rtl.parsedFamily()
+        if try DesignFolder.holdsDesign(options.model.path, command: "simulate") { return try await simulateFolder(options, console: console) }
+        let clockNs = options.clockNs ?? defaultSimulationClockNs
+        try BackendOptions.checkClock(clockNs)
+        let rtl = options.rtl ?? RTLChoice()
+        let family = try rtl.parsedFamily()
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
-        try checkRTLSize(loaded, limit: options.maxRTLSize)
+        try checkRTLSize(loaded, limit: options.maxRTLSize ?? defaultMaxRTLSize)
         let events = try readEvents(path: options.input, for: loaded.model)
         let simulation: VerilatorSimulation
-        let result: VerilatorSimulation.Result
         do {
-            simulation = try VerilatorSimulation(model: loaded.model, clockNs: options.clockNs, family: family,
-                                                 dspMultipliers: options.rtl.softmaxDSP, cacheDirectory: options.work, jobs: options.jobs,
+            simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, family: family,
+                                                 dspMultipliers: rtl.softmaxDSP, cacheDirectory: options.work, jobs: options.jobs,
                                                  profile: options.quickBuild ? .quickBuild : .fastSimulation, threads: options.verilatorThreads)
-            result = try await simulation.run(events)
         } catch {
             throw DriverError(error)
         }
-        do { try EventFile.write(result.realOutputs(loaded.model), to: options.output) } catch { throw .refused(error) }
+        return try await run(simulation, on: events, output: options.output, latencyFrom: "emitter")
+    }
+
+    /// Runs a prepared simulation, writes its outputs and compares them and
+    /// the latency with the reference; `latencyFrom` names who reported the
+    /// expected latency (the emitter, or a folder's design.json).
+    static func run(_ simulation: VerilatorSimulation, on events: EventTable, output: String,
+                    latencyFrom source: String) async throws(DriverError) -> SimulationOutcome {
+        let result: VerilatorSimulation.Result
+        do { result = try await simulation.run(events) } catch { throw DriverError(error) }
+        do { try EventFile.write(result.realOutputs(simulation.model), to: output) } catch { throw .refused(error) }
 
         let build = result.build.rebuilt ? String(format: "built in %.1f s", result.build.seconds) : "cached build"
         let measured = result.measuredLatency.map { "\($0)" }
             ?? result.latencyRange.map { "\($0.lowerBound)...\($0.upperBound) (varies!)" } ?? "none (no output)"
         var lines = [
             "rtl: \(result.build.directory) (\(build))",
-            "simulated \(result.events) events: latency \(measured) cycles (emitter: \(simulation.reportedLatency)), "
+            "simulated \(result.events) events: latency \(measured) cycles (\(source): \(simulation.reportedLatency)), "
                 + String(format: "%.0f events/s (the Swift reference: %.0f events/s)", result.eventsPerSecond, result.referenceEventsPerSecond),
             "bit mismatches vs the Swift reference: \(result.mismatchCount)",
-            "outputs written to \(options.output)",
+            "outputs written to \(output)",
         ]
         lines += result.mismatches.prefix(10).map { "  \($0)" }
         var mismatch: DriverError?
@@ -75,7 +95,7 @@ extension CompilerDriver {
             mismatch = .mismatch("\(result.mismatchCount) output codes differ from the reference"
                 + (result.missingEvents > 0 ? " (\(result.missingEvents) events never came out)" : ""))
         } else if result.measuredLatency != simulation.reportedLatency {
-            mismatch = .mismatch("measured latency \(measured) differs from the emitter's \(simulation.reportedLatency) cycles")
+            mismatch = .mismatch("measured latency \(measured) differs from \(source == "emitter" ? "the emitter" : source)'s \(simulation.reportedLatency) cycles")
         }
         return SimulationOutcome(lines: lines, mismatch: mismatch)
     }

@@ -71,6 +71,13 @@ public enum HLSEmitter {
         return firmware + [try csimHarness(model, options: options, templates: templates)]
     }
 
+    /// What a C simulation of a compiled project compiles: its `firmware/`
+    /// files as they are (perhaps edited by hand), and the harness emitted
+    /// for `model`, whose top function they must define.
+    public static func csimSources(_ model: LoweredModel, options: HLSOptions, firmware: [GeneratedFile]) throws -> [GeneratedFile] {
+        firmware + [try csimHarness(model, options: options, templates: try locateTemplates())]
+    }
+
     /// The C simulation harness (`csim_harness.cpp`, beside `firmware/`):
     /// reads events of real values, writes raw output codes.
     public static func csimHarness(_ model: LoweredModel, options: HLSOptions,

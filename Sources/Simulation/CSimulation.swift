@@ -27,6 +27,9 @@ public struct CSimulation: Sendable {
 
     public let model: LoweredModel
     public let options: HLSOptions
+    /// The `firmware/` files of a compiled project to compile as they are;
+    /// nil emits them from ``model``. The harness is always emitted.
+    public let firmware: [GeneratedFile]?
     /// The folder holding `ap_fixed.h`.
     public let apTypesDirectory: String
     /// Where binaries are kept; nil is the per-user cache.
@@ -35,9 +38,11 @@ public struct CSimulation: Sendable {
     /// - Parameters:
     ///   - apTypes: the ap_types folder (`--ap-types`); nil looks it up with
     ///     ``APTypes/locate(environment:)`` (`$HEPML_AP_TYPES`, then the hls4ml package).
+    ///   - firmware: a compiled project's `firmware/` files (`csim DIR`); nil
+    ///     emits them from `model` with `options`.
     ///   - cacheDirectory: where compiled binaries are kept (`--work`); nil is
     ///     `$XDG_CACHE_HOME/hepml-compile/csim` (or `~/.cache/...`).
-    public init(model: LoweredModel, options: HLSOptions = HLSOptions(), apTypes: String? = nil,
+    public init(model: LoweredModel, options: HLSOptions = HLSOptions(), firmware: [GeneratedFile]? = nil, apTypes: String? = nil,
                 cacheDirectory: String? = nil) throws(CSimError) {
         if let apTypes {
             guard APTypes.hasHeaders(apTypes) else { throw .apTypesNotFound("--ap-types \(apTypes) does not contain ap_fixed.h") }
@@ -50,6 +55,7 @@ public struct CSimulation: Sendable {
         }
         self.model = model
         self.options = options
+        self.firmware = firmware
         self.cacheDirectory = cacheDirectory
     }
 
@@ -86,7 +92,13 @@ public struct CSimulation: Sendable {
     /// Compiles the simulation (or finds it in the cache).
     public func build() async throws(CSimError) -> Build {
         let sources: [GeneratedFile]
-        do { sources = try HLSEmitter.csimSources(model, options: options) } catch {
+        do {
+            if let firmware {
+                sources = try HLSEmitter.csimSources(model, options: options, firmware: firmware)
+            } else {
+                sources = try HLSEmitter.csimSources(model, options: options)
+            }
+        } catch {
             if let e = error as? HLSError, case .template = e { throw .installation("\(error)") }
             throw .emit("\(error)")
         }

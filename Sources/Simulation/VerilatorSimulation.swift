@@ -40,7 +40,8 @@ public struct VerilatorSimulation: Sendable {
         }
     }
 
-    public let design: VerilogDesign
+    /// The Verilog and testbench to build.
+    public let sources: RTLSources
     public let model: LoweredModel
     /// Where builds are kept; nil is the per-user cache
     /// (``PrivateFolder/userCache(_:environment:)``).
@@ -58,9 +59,9 @@ public struct VerilatorSimulation: Sendable {
 
     /// - Parameter cacheDirectory: where builds are kept (`--work`); nil is
     ///   `$XDG_CACHE_HOME/hepml-compile/verilator` (or `~/.cache/...`).
-    public init(design: VerilogDesign, model: LoweredModel, cacheDirectory: String? = nil, jobs: Int = 2,
+    public init(sources: RTLSources, model: LoweredModel, cacheDirectory: String? = nil, jobs: Int = 2,
                 profile: Profile = .quickBuild, threads: Int = 1) {
-        self.design = design
+        self.sources = sources
         self.profile = profile
         self.threads = max(1, threads)
         self.model = model
@@ -80,8 +81,8 @@ public struct VerilatorSimulation: Sendable {
         self.init(design: design, model: model, cacheDirectory: cacheDirectory, jobs: jobs, profile: profile, threads: threads)
     }
 
-    /// The latency the emitter reports, in clock cycles.
-    public var reportedLatency: Int { design.latency }
+    /// The latency the generator reported, in clock cycles.
+    public var reportedLatency: Int { sources.latency }
 
     /// A built simulation executable.
     public struct Build: Sendable {
@@ -137,11 +138,11 @@ public struct VerilatorSimulation: Sendable {
     /// later builds, which roughly halves the build of a small design.
     public func build() async throws(RTLSimulationError) -> Build {
         let makeVariables = profile.makeVariables
-        let key = Self.cacheKey(design.files, flags: flags + makeVariables)
+        let key = Self.cacheKey(sources.files, flags: flags + makeVariables)
         let cache: BuildCache
         do { cache = try BuildCache(component: "verilator", chosen: cacheDirectory) } catch { throw .refused(error) }
-        let folder = cache.entry("\(design.topModule)-\(key)")
-        let executableName = "V\(design.topModule)_sim"
+        let folder = cache.entry("\(sources.topModule)-\(key)")
+        let executableName = "V\(sources.topModule)_sim"
         let executable = "\(folder)/obj_dir/\(executableName)"
         let fm = FileManager.default
         do {
@@ -157,9 +158,9 @@ public struct VerilatorSimulation: Sendable {
         let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let stagingToken = Interrupts.shared.removeOnInterrupt(staging)
         defer { Interrupts.shared.forget(stagingToken) }
-        try Self.write(design.files, to: staging)
-        let verilate = flags + ["--top-module", design.topModule, "--Mdir", "obj_dir", "-o", executableName]
-            + design.verilogFiles + [design.testbenchFile]
+        try Self.write(sources.files, to: staging)
+        let verilate = flags + ["--top-module", sources.topModule, "--Mdir", "obj_dir", "-o", executableName]
+            + sources.verilogFiles + [sources.testbenchFile]
         var seconds = 0.0
         let runtime = cache.entry("verilator-runtime-" + Self.cacheKey([], flags: makeVariables))
         do {
@@ -168,7 +169,7 @@ public struct VerilatorSimulation: Sendable {
             // Copied after verilation: make then sees them newer than the generated makefile.
             let reused = (try? cache.reusable(runtime, executable: nil)) == true
                 && Self.copyRuntime(from: runtime, to: "\(staging)/obj_dir")
-            seconds += try await ToolRunner.run("make", ["-C", "obj_dir", "-f", "V\(design.topModule).mk", "-j", "\(jobs)"] + makeVariables,
+            seconds += try await ToolRunner.run("make", ["-C", "obj_dir", "-f", "V\(sources.topModule).mk", "-j", "\(jobs)"] + makeVariables,
                                                 in: staging, log: "\(staging)/build.log",
                                                 installHint: "install make (Debian/Ubuntu: apt-get install make)").seconds
             if !reused { Self.saveRuntime(from: "\(staging)/obj_dir", to: runtime) }

@@ -9,7 +9,10 @@ struct CSimCommand: AsyncParsableCommand {
         commandName: "csim",
         abstract: "C-simulate the generated HLS project with g++ and compare every output bit with the reference.",
         discussion: """
-        Emits the HLS firmware, compiles it with a small harness (g++ -std=c++17 -O1; cached: the same \
+        Given a model file, emits the HLS firmware; given a compiled folder (hls-out/<model>, or the compiler's --out DIR), \
+        compiles the hls/firmware/ files in it as they are, against the reference of its lowered.txt, with the reuse factor \
+        of its design.json, and names on stderr any file that differs from its hepml-manifest.json (edited by hand). \
+        Compiles the firmware with a small harness (g++ -std=c++17 -O1; cached: the same \
         sources are not rebuilt), runs it on the events, writes the outputs (real values) and prints the \
         number of output codes that differ from the bit-exact Swift reference and the events per second. \
         The ap_types headers come from --ap-types, else $HEPML_AP_TYPES, else the hls4ml Python package \
@@ -27,14 +30,14 @@ struct CSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("ap-types"), help: ArgumentHelp("Folder holding ap_fixed.h (default: $HEPML_AP_TYPES, else the hls4ml package's templates/vivado/ap_types).", valueName: "dir"))
     var apTypes: String?
 
-    @Option(help: "HLS reuse factor: 1 is the latency strategy, larger the resource strategy.")
-    var reuse: Int = 1
+    @Option(help: "HLS reuse factor: 1 (the default) is the latency strategy, larger the resource strategy. Only for a model file.")
+    var reuse: Int?
 
     @Option(help: ArgumentHelp("Folder for the compiled simulations (cached by source hash); default: the per-user cache, $XDG_CACHE_HOME/hepml-compile or ~/.cache/hepml-compile; it must be yours and not writable by others.", valueName: "dir"))
     var work: String?
 
     func validate() throws {
-        guard reuse >= 1 else { throw ValidationError("--reuse must be at least 1") }
+        guard (reuse ?? 1) >= 1 else { throw ValidationError("--reuse must be at least 1") }
     }
 
     func run() async throws {

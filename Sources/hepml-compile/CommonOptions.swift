@@ -24,21 +24,28 @@ struct RTLSizeOptions: ParsableArguments {
     @Option(name: .customLong("max-rtl-size"), help: ArgumentHelp(
         "Refuse to emit Verilog for a layer estimated above this many terms (signed digits of the weights, adders, ROM words); default \(CompilerDriver.defaultMaxRTLSize), about a minute and 500 MB.",
         valueName: "terms"))
-    var maxRTLSize: Int = CompilerDriver.defaultMaxRTLSize
+    var maxRTLSize: Int?
+
+    /// The limit given, or the default.
+    var limit: Int { maxRTLSize ?? CompilerDriver.defaultMaxRTLSize }
 }
 
 /// How the Verilog is built: the FPGA family whose delays pipeline it, and
 /// whether the softmax's products may use DSP blocks.
 struct FamilyOptions: ParsableArguments {
     @Option(help: ArgumentHelp("FPGA family whose adder and LUT delays set the Verilog pipeline: "
-        + CompilerDriver.familyNames.joined(separator: " or ") + " (7-series, UltraScale+; docs/verilog-backend.md).",
+        + CompilerDriver.familyNames.joined(separator: " or ") + " (7-series, UltraScale+; docs/verilog-backend.md); default "
+        + CompilerDriver.defaultFamily + ".",
         valueName: "family"))
-    var family: String = CompilerDriver.defaultFamily
+    var family: String?
 
     @Flag(name: .customLong("softmax-dsp"), help: "Put the softmax's products on DSP blocks; by default they are built from adders and a softmax uses no DSP.")
     var dsp = false
 
-    var choice: RTLChoice { RTLChoice(family: family, softmaxDSP: dsp) }
+    var choice: RTLChoice { RTLChoice(family: family ?? CompilerDriver.defaultFamily, softmaxDSP: dsp) }
+
+    /// The choice, or nil when neither option was given.
+    var givenChoice: RTLChoice? { family == nil && !dsp ? nil : choice }
 }
 
 /// Prints lines to standard output.

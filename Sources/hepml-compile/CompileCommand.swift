@@ -41,7 +41,7 @@ struct CompileCommand: AsyncParsableCommand {
         options.clockNs = clockNs
         options.latencyCycles = latencyCycles
         options.reuse = reuse
-        options.maxRTLSize = rtlSize.maxRTLSize
+        options.maxRTLSize = rtlSize.limit
         options.testInput = testInput
         options.rtl = familyOptions.choice
         do {

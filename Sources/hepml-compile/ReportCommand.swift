@@ -69,7 +69,7 @@ struct ReportCommand: AsyncParsableCommand {
         options.labels = labels
         options.out = out
         options.clockNs = clockNs
-        options.maxRTLSize = rtlSize.maxRTLSize
+        options.maxRTLSize = rtlSize.limit
         options.rtl = familyOptions.choice
         options.part = part
         options.backgroundAcceptance = backgroundAcceptance

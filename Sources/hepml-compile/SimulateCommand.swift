@@ -8,7 +8,11 @@ struct SimulateCommand: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "Simulate the generated Verilog with Verilator and compare every output bit with the reference.",
         discussion: """
-        Emits the pipelined RTL, builds it with its C++ testbench (optimized with -O2 unless --quick-build; \
+        Given a model file, emits the pipelined RTL; given a compiled folder (hls-out/<model>, or the compiler's --out DIR), \
+        simulates the rtl/ files in it as they are, against the reference of its lowered.txt and the latency of its design.json, \
+        and names on stderr any file that differs from its hepml-manifest.json (edited by hand). \
+        --clock-ns, --family, --softmax-dsp and --max-rtl-size apply only to a model file. \
+        Builds the RTL with its C++ testbench (optimized with -O2 unless --quick-build; \
         cached: the same design is not rebuilt), streams the events one per clock through a binary file, writes the outputs (real values) and prints the measured latency, \
         the simulation speed and the number of output codes that differ from the bit-exact Swift reference. \
         Exits with 5 when any differs, 3 when Verilator is not installed.
@@ -22,8 +26,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Where to write the RTL outputs (CSV, or .npy by extension; real values, one row per event).")
     var output: String
 
-    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns (0.1 to 1000); sets the logic depth per pipeline stage.")
-    var clockNs: Double = 5.0
+    @Option(name: .customLong("clock-ns"), help: "Target clock period in ns (0.1 to 1000; default 5); sets the logic depth per pipeline stage.")
+    var clockNs: Double?
 
     @OptionGroup var rtlSize: RTLSizeOptions
 
@@ -50,7 +54,7 @@ struct SimulateCommand: AsyncParsableCommand {
         var options = SimulateOptions(model: modelOptions.source, input: input, output: output)
         options.clockNs = clockNs
         options.maxRTLSize = rtlSize.maxRTLSize
-        options.rtl = familyOptions.choice
+        options.rtl = familyOptions.givenChoice
         options.work = work
         options.jobs = jobs
         options.quickBuild = quickBuild
