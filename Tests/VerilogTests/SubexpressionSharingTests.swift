@@ -90,9 +90,9 @@ import NetlistIR
         #expect(a.rows == b.rows)
     }
 
-    @Test func aLayerOverThePairBudgetIsLeftAsItIs() {
+    @Test func aLayerOverTheKeyBudgetIsLeftAsItIs() {
         let rows = Self.rows(Self.randomMatrix(outputs: 8, inputs: 8, bits: 8, seed: 3))
-        let r = SubexpressionSharing.share(rows: rows, sources: 8, pairBudget: 10)
+        let r = SubexpressionSharing.share(rows: rows, sources: 8, keyBudget: 10)
         #expect(r.pairs.isEmpty)
         #expect(r.rows == rows)
     }
@@ -123,5 +123,63 @@ extension SubexpressionSharingTests {
         #expect(Double(adders(shared)) < 0.75 * Double(adders(plain)), "\(adders(plain)) -> \(adders(shared))")
         #expect(shared.latency == plain.latency)
         #expect(shared.modules.map(\.latency) == plain.modules.map(\.latency))
+    }
+}
+
+/// The search itself: adder bits as the cost, the same result every run,
+/// exact values on wide layers.
+@Suite struct SharingSearchTests {
+    typealias Term = SubexpressionSharing.Term
+    typealias Pair = SubexpressionSharing.Pair
+
+    static func term(_ source: Int, _ exponent: Int, negative: Bool = false) -> Term {
+        Term(source: source, exponent: exponent, negative: negative)
+    }
+
+    /// 16-bit inputs. `x0 + x1` occurs in y1, y2, y3 (three times, 17 bits:
+    /// saves 2 x 17 = 34 bits); `x0 + (x2 << 20)` only in y0 and y1 (twice,
+    /// 37 bits: saves 37). They share y1's `x0`, so only one can be taken
+    /// there: the wide pair goes first, and `x0 + x1` is then shared by the
+    /// two outputs left (y2, y3).
+    @Test func theCostIsAdderBitsNotAdders() {
+        let rows: [[Term]] = [
+            [Self.term(0, 0), Self.term(2, 20)],
+            [Self.term(0, 0), Self.term(1, 0), Self.term(2, 20)],
+            [Self.term(0, 0), Self.term(1, 0)],
+            [Self.term(0, 0), Self.term(1, 0)],
+        ]
+        let r = SubexpressionSharing.share(rows: rows, sources: 3, inputRange: .signedWord(16))
+        #expect(r.pairs == [Pair(first: 0, second: 2, shift: 20, subtract: false), Pair(first: 0, second: 1, shift: 0, subtract: false)])
+        #expect(r.rows == [[Self.term(3, 0)], [Self.term(1, 0), Self.term(3, 0)], [Self.term(4, 0)], [Self.term(4, 0)]])
+        // The same rows with narrow inputs: the count of 3 wins.
+        let narrow = SubexpressionSharing.share(rows: rows.map { $0.map { Self.term($0.source, $0.exponent == 20 ? 2 : 0) } },
+                                                sources: 3, inputRange: .signedWord(16))
+        #expect(narrow.pairs.first == Pair(first: 0, second: 1, shift: 0, subtract: false))
+    }
+
+    @Test func aRandom64By64LayerSharesTheSameWayTwice() {
+        let weights = SubexpressionSharingTests.randomMatrix(outputs: 64, inputs: 64, bits: 12, seed: 64)
+        let rows = SubexpressionSharingTests.rows(weights, shift: 1)
+        let a = SubexpressionSharing.share(rows: rows, sources: 64, inputRange: .signedWord(12))
+        let b = SubexpressionSharing.share(rows: rows, sources: 64, inputRange: .signedWord(12))
+        #expect(!a.pairs.isEmpty)
+        #expect(a.pairs == b.pairs)
+        #expect(a.rows == b.rows)
+    }
+
+    @Test(arguments: [(24, 40, 8, 1), (64, 64, 10, 2), (128, 128, 16, 3)])
+    func wideLayersKeepTheirExactValues(inputs: Int, outputs: Int, bits: Int, seed: UInt64) {
+        let weights = SubexpressionSharingTests.randomMatrix(outputs: outputs, inputs: inputs, bits: bits, seed: seed)
+        let rows = SubexpressionSharingTests.rows(weights)
+        let r = SubexpressionSharing.share(rows: rows, sources: inputs, inputRange: .signedWord(16))
+        #expect(SubexpressionSharing.adders(r) < SubexpressionSharing.adders(.init(pairs: [], rows: rows)) / 2)
+        var depth = Array(repeating: 0, count: inputs)
+        for p in r.pairs { depth.append(max(depth[p.first], depth[p.second]) + 1) }
+        #expect(depth.max()! <= 3)
+        var rng = ModelZoo.Random(seed: seed)
+        for _ in 0..<10 {
+            let x = SubexpressionSharingTests.randomIntegers(inputs, bits: 16, rng: &rng)
+            #expect(SubexpressionSharing.evaluate(r.rows, pairs: r.pairs, inputs: x) == SubexpressionSharingTests.product(weights, x))
+        }
     }
 }
