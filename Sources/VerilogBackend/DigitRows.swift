@@ -84,18 +84,17 @@ struct DigitRows {
         return (added, subtracted)
     }
 
-    /// Disjoint occurrences of a pair in every output, read through the
-    /// shorter of its sources' columns.
-    func occurrences(_ p: SubexpressionSharing.Pair) -> Int {
-        let column = columns[p.first].count <= columns[p.second].count ? columns[p.first] : columns[p.second]
-        var n = 0
-        for r in column {
-            let r = Int(r)
-            guard let i = find(p.first, in: r), let j = find(p.second, in: r) else { continue }
-            let (a, s) = Self.leads(rows[r][i], rows[r][j], shift: p.shift, subtract: p.subtract, same: i == j)
-            n += a.nonzeroBitCount + s.nonzeroBitCount
-        }
-        return n
+    /// The outputs to look for a pair in: the shorter of its sources' columns.
+    func candidateRows(_ p: SubexpressionSharing.Pair) -> [Int32] {
+        columns[p.first].count <= columns[p.second].count ? columns[p.first] : columns[p.second]
+    }
+
+    /// The lead bits of the disjoint occurrences of `p` in row `r` (see
+    /// ``leads(_:_:shift:subtract:same:)``) and where its sources sit.
+    func occurrences(of p: SubexpressionSharing.Pair, in r: Int) -> (added: UInt64, subtracted: UInt64, first: Int, second: Int)? {
+        guard let i = find(p.first, in: r), let j = find(p.second, in: r) else { return nil }
+        let (added, subtracted) = Self.leads(rows[r][i], rows[r][j], shift: p.shift, subtract: p.subtract, same: i == j)
+        return added | subtracted == 0 ? nil : (added, subtracted, i, j)
     }
 
     /// Takes the bits of consumed terms out of entry `i` of row `r`.

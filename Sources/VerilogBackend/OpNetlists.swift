@@ -92,7 +92,8 @@ enum OpNetlists {
         if let pre = d.preActivationType { b.notes.append("pre-activation type \(pre)") }
         b.notes.append("activation \(d.activation.kindName), output \(out)")
         let (digitRows, roundedRows) = splitProducts(d, accumulatorShift: s)
-        let shared = sharing ? SubexpressionSharing.share(rows: digitRows, sources: x.count, inputRange: rawRange(inputType))
+        let shared = sharing ? SubexpressionSharing.share(rows: digitRows, sources: x.count, inputRange: rawRange(inputType),
+                                                                outputAdderWidth: A.width)
             : SubexpressionSharing.Result(pairs: [], rows: digitRows)
         let digitCount = digitRows.reduce(0) { $0 + $1.count }
         b.notes.append(sharing

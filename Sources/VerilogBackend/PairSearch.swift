@@ -1,9 +1,11 @@
 import NetlistIR
 
-/// The greedy search of ``SubexpressionSharing/share(rows:sources:inputRange:maxDepth:keyBudget:)``.
+/// The greedy search of ``SubexpressionSharing/share(rows:sources:inputRange:outputAdderWidth:maxDepth:keyBudget:)``.
 ///
 /// Every candidate pair sits in one ``PairQueue`` under its saving in adder
-/// bits, `(occurrences - 1) * width`. Pairs of two inputs are counted once
+/// bits: each occurrence takes one adder out of its output's tree, which is
+/// `outputAdderWidth` wide (the accumulator: the trees wrap to it), and the
+/// shared adder costs its own width, so `n * outputAdderWidth - width`. Pairs of two inputs are counted once
 /// at the start, in a dense table, and kept exact as terms are consumed
 /// (each consumed input term takes its pairs with the rest of its output off
 /// the table). A pair with a shared source can only occur in the outputs
@@ -22,6 +24,7 @@ struct PairSearch {
     /// Exponent bits: every term's exponent is `lowestExponent ..< lowestExponent + span`.
     private let span: Int
     private let maxDepth: Int
+    private let outputAdderWidth: Int
     /// Occurrences of each pair of two inputs (overlapping ones included),
     /// at ``inputPairIndex(_:_:_:_:_:_:)``.
     private var inputPairs: [Int32]
@@ -30,6 +33,14 @@ struct PairSearch {
     private var depth: [Int]
     private var ranges: [(lo: Int128, hi: Int128)]
     private(set) var pairs: [Pair] = []
+    /// Each output's Kraft sum, the sum of `2^depth` over its terms: a
+    /// balanced adder tree over them is `ceil(log2 kraft)` adders deep, as
+    /// ``NetlistIR/Netlist/sum(_:wrap:name:)`` builds it. Sharing two
+    /// equally deep terms keeps it; any other pair raises it, and may do so
+    /// only up to `capacity`, the smallest power of two at or above the
+    /// output's term count: the tree stays as deep as without sharing.
+    private var kraft: [Int]
+    private let capacity: [Int]
     /// Scratch for ``discover(_:)``: outputs of the new source each source occurs in.
     private var seen: [Int32]
 
@@ -37,7 +48,7 @@ struct PairSearch {
     /// or twice at one exponent in an output, exponents over 64 bits apart,
     /// a value range that could pass 120 bits, or a table of input pairs
     /// with more than `keyBudget` entries (its memory is 4 bytes each).
-    init?(rows: [[Term]], sources: Int, inputRange: Interval, maxDepth: Int, keyBudget: Int) {
+    init?(rows: [[Term]], sources: Int, inputRange: Interval, outputAdderWidth: Int, maxDepth: Int, keyBudget: Int) {
         let all = rows.joined()
         guard maxDepth >= 1, sources < 1 << 24, let lo = all.map(\.exponent).min(), let hi = all.map(\.exponent).max(),
               all.allSatisfy({ (0..<sources).contains($0.source) }),
@@ -45,8 +56,11 @@ struct PairSearch {
         span = hi - lo + 1
         guard sources * sources * span * 2 <= keyBudget, inputRange.width + maxDepth * (span + 1) <= 120 else { return nil }
         self.digits = digits
+        kraft = rows.map(\.count)
+        capacity = rows.map { $0.count <= 1 ? 1 : 1 << (Int.bitWidth - ($0.count - 1).leadingZeroBitCount) }
         self.inputs = sources
         self.maxDepth = maxDepth
+        self.outputAdderWidth = outputAdderWidth
         depth = Array(repeating: 0, count: sources)
         ranges = Array(repeating: (inputRange.lo, inputRange.hi), count: sources)
         seen = Array(repeating: 0, count: sources)
@@ -55,7 +69,8 @@ struct PairSearch {
         for (index, count) in inputPairs.enumerated() where count >= 2 {
             let p = Pair(first: index / (sources * span * 2), second: index / (span * 2) % sources,
                          shift: index / 2 % span, subtract: index & 1 == 1)
-            entries.append(.init(score: score(p, occurrences: Int(count)), key: Self.key(p)))
+            let saving = score(p, occurrences: Int(count))
+            if saving > 0 { entries.append(.init(score: saving, key: Self.key(p))) }
         }
         queue = PairQueue(entries)
     }
@@ -87,13 +102,13 @@ struct PairSearch {
         return ((a * inputs + b) * span + eb - ea) * 2 + (n1 != n2 ? 1 : 0)
     }
 
-    /// Adder bits saved by sharing `p` where it occurs `n` times: one adder
-    /// of its width instead of `n`.
+    /// Adder bits saved by sharing `p` where it occurs `n` times: `n` adders
+    /// of the output trees for one of its own width.
     private func score(_ p: Pair, occurrences n: Int) -> Int {
         let (a, b) = (ranges[p.first], ranges[p.second])
         let (lo, hi) = p.subtract ? (a.lo - (b.hi << p.shift), a.hi - (b.lo << p.shift))
                                   : (a.lo + (b.lo << p.shift), a.hi + (b.hi << p.shift))
-        return (n - 1) * Self.width(lo, hi)
+        return n * outputAdderWidth - Self.width(lo, hi)
     }
 
     /// ``NetlistIR/Interval/width`` by counting leading zeros.
@@ -115,32 +130,58 @@ struct PairSearch {
         while let top = queue.pop() {
             let p = Self.pair(top.key)
             let ofInputs = p.first < inputs && p.second < inputs
-            var n = ofInputs ? Int(inputPairs[inputPairIndex(p.first, 0, false, p.second, p.shift, p.subtract)]) : digits.occurrences(p)
+            var n = ofInputs ? Int(inputPairs[inputPairIndex(p.first, 0, false, p.second, p.shift, p.subtract)]) : occurrences(p)
             guard n >= 2 else { continue }
             let current = score(p, occurrences: n)
             assert(current <= top.score, "a pair's count rose")
             if current < top.score {
-                queue.push(score: current, key: top.key)
+                if current > 0 { queue.push(score: current, key: top.key) }
                 continue
             }
             if ofInputs && p.first == p.second {
-                n = digits.occurrences(p)  // the table counts overlapping occurrences
+                n = occurrences(p)  // the table counts overlapping occurrences
                 guard n >= 2 else { continue }
             }
             share(p)
         }
     }
 
+    /// How much one occurrence of `p` adds to its output's Kraft sum.
+    private func kraftRise(_ p: Pair) -> Int {
+        let (a, b) = (depth[p.first], depth[p.second])
+        return (1 << (max(a, b) + 1)) - (1 << a) - (1 << b)
+    }
+
+    /// The occurrences of `p` in row `r` that may be shared there: all of
+    /// them when its sources are equally deep, else the lowest as many as
+    /// keep the output's tree as shallow as without sharing.
+    private func taken(_ p: Pair, in r: Int) -> (added: UInt64, subtracted: UInt64, first: Int, second: Int)? {
+        guard var o = digits.occurrences(of: p, in: r) else { return nil }
+        let rise = kraftRise(p)
+        guard rise > 0 else { return o }
+        let allowed = (capacity[r] - kraft[r]) / rise
+        var drop = o.added | o.subtracted
+        for _ in 0..<allowed where drop != 0 { drop &= drop - 1 }
+        o.added &= ~drop
+        o.subtracted &= ~drop
+        return o.added | o.subtracted == 0 ? nil : o
+    }
+
+    /// The occurrences of `p` that ``share(_:)`` would take.
+    private func occurrences(_ p: Pair) -> Int {
+        digits.candidateRows(p).reduce(0) { n, r in
+            n + ((taken(p, in: Int(r))).map { ($0.added | $0.subtracted).nonzeroBitCount } ?? 0)
+        }
+    }
+
     /// Makes `p` a new source and every disjoint occurrence one term.
     private mutating func share(_ p: Pair) {
         let source = inputs + pairs.count
-        let column = digits.columns[p.first].count <= digits.columns[p.second].count ? digits.columns[p.first] : digits.columns[p.second]
         var placed: [(row: Int32, positive: UInt64, negative: UInt64)] = []
-        for r32 in column {
+        for r32 in digits.candidateRows(p) {
             let r = Int(r32)
-            guard let i = digits.find(p.first, in: r), let j = digits.find(p.second, in: r) else { continue }
-            let (added, subtracted) = DigitRows.leads(digits[r, i], digits[r, j], shift: p.shift, subtract: p.subtract, same: i == j)
-            guard added | subtracted != 0 else { continue }
+            guard let (added, subtracted, i, j) = taken(p, in: r) else { continue }
+            kraft[r] += kraftRise(p) * (added | subtracted).nonzeroBitCount
             let partner = p.subtract ? (positive: subtracted << p.shift, negative: added << p.shift)
                                      : (positive: added << p.shift, negative: subtracted << p.shift)
             digits.remove(positive: added, negative: subtracted, at: i, in: r)
@@ -245,7 +286,8 @@ extension PairSearch {
                 // The lower exponent leads; at one exponent, the older source.
                 let p = d > 0 ? Pair(first: source, second: x, shift: d, subtract: subtract)
                               : Pair(first: x, second: source, shift: -d, subtract: subtract)
-                queue.push(score: score(p, occurrences: Int(counts[index])), key: Self.key(p))
+                let saving = score(p, occurrences: Int(counts[index]))
+                if saving > 0 { queue.push(score: saving, key: Self.key(p)) }
             }
             used.removeAll(keepingCapacity: true)
         }

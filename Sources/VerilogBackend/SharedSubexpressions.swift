@@ -8,13 +8,15 @@ import NetlistIR
 /// sources and distance also occur together elsewhere, say `x3 - (x7 << 2)`
 /// at any common shift, are computed once as a new source and every such
 /// pair becomes a single term. The cost is adder bits, not adders: a pair
-/// occurring `n` times saves `n - 1` adders of its own width (the width of
-/// `x_a ± (x_b << d)` from the value ranges of its sources), and the pair
-/// that saves the most bits is shared first (ties to the smallest pair), the
-/// greedy of the "most common pair" multiple-constant-multiplication
-/// heuristics weighted by width, as in da4ml. ``PairSearch`` keeps every
-/// candidate in a queue with lazy invalidation, so a step costs only the
-/// outputs it rewrites.
+/// occurring `n` times takes `n` adders out of the output trees, each as
+/// wide as the accumulator they wrap to, and costs one adder of its own
+/// width (that of `x_a ± (x_b << d)` from the value ranges of its sources);
+/// the pair that saves the most bits is shared first (ties to the smallest
+/// pair), and a pair that saves none is not shared. This is the greedy of
+/// the "most common pair" multiple-constant-multiplication heuristics
+/// weighted by width, as in da4ml. ``PairSearch`` keeps every candidate in
+/// a queue with lazy invalidation, so a step costs only the outputs it
+/// rewrites.
 ///
 /// Pure integer rewriting: the value of every output is unchanged exactly,
 /// which ``evaluate(_:pairs:inputs:)`` lets a test check on any inputs.
@@ -46,22 +48,25 @@ enum SubexpressionSharing {
         var rows: [[Term]]
     }
 
-    /// Shares pairs while one occurs twice. `inputRange` is the integer range
-    /// of every input source (the raw codes of the layer's input type); a
-    /// shared source's range follows from its pair. A shared source is at
-    /// most `maxDepth` adders deep (pairs of pairs of pairs), so that sharing
-    /// does not lengthen the pipeline: on the shipped tagger, depth 3 keeps
-    /// every module's latency.
+    /// Shares pairs while one saves adder bits. `inputRange` is the integer
+    /// range of every input source (the raw codes of the layer's input
+    /// type); a shared source's range follows from its pair.
+    /// `outputAdderWidth` is the width the output trees' adders wrap to.
+    /// Two bounds keep the pipeline as short as without sharing: a shared
+    /// source is at most `maxDepth` adders deep (pairs of pairs of pairs),
+    /// and no output's balanced adder tree becomes deeper than the tree of
+    /// its unshared terms (see ``PairSearch``). On the shipped tagger and
+    /// the zoo models every module keeps its latency.
     ///
     /// Memory is bounded by `keyBudget`: the count of every pair of two
     /// inputs is a table of `sources² × (exponent span) × 2` 32-bit entries
     /// (2.2 M, 9 MB, for a 256-input layer of 16-bit weights); above the
     /// budget (default 2^25 entries, 128 MB) the rows are returned unchanged,
     /// as they are when the search does not apply (see ``PairSearch``).
-    static func share(rows: [[Term]], sources: Int, inputRange: Interval = .signedWord(16), maxDepth: Int = 3,
-                      keyBudget: Int = 1 << 25) -> Result {
-        guard var search = PairSearch(rows: rows, sources: sources, inputRange: inputRange, maxDepth: maxDepth,
-                                      keyBudget: keyBudget) else { return Result(pairs: [], rows: rows) }
+    static func share(rows: [[Term]], sources: Int, inputRange: Interval = .signedWord(16), outputAdderWidth: Int = 32,
+                      maxDepth: Int = 3, keyBudget: Int = 1 << 25) -> Result {
+        guard var search = PairSearch(rows: rows, sources: sources, inputRange: inputRange, outputAdderWidth: outputAdderWidth,
+                                      maxDepth: maxDepth, keyBudget: keyBudget) else { return Result(pairs: [], rows: rows) }
         search.run()
         return search.result
     }

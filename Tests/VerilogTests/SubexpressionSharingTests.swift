@@ -136,25 +136,30 @@ extension SubexpressionSharingTests {
         Term(source: source, exponent: exponent, negative: negative)
     }
 
-    /// 16-bit inputs. `x0 + x1` occurs in y1, y2, y3 (three times, 17 bits:
-    /// saves 2 x 17 = 34 bits); `x0 + (x2 << 20)` only in y0 and y1 (twice,
-    /// 37 bits: saves 37). They share y1's `x0`, so only one can be taken
-    /// there: the wide pair goes first, and `x0 + x1` is then shared by the
-    /// two outputs left (y2, y3).
+    /// 16-bit inputs, 32-bit output adders. `x0 + (x1 << 6)` (y0, y1) and
+    /// `x0 + x2` (y1, y2) both occur twice and share y1's `x0`, so only one
+    /// can be taken there. Each saves two 32-bit output adders, but the
+    /// first costs a 23-bit adder and the second a 17-bit one: the second
+    /// is shared, although a count with ties to the smallest pair would
+    /// take the first.
     @Test func theCostIsAdderBitsNotAdders() {
         let rows: [[Term]] = [
-            [Self.term(0, 0), Self.term(2, 20)],
-            [Self.term(0, 0), Self.term(1, 0), Self.term(2, 20)],
-            [Self.term(0, 0), Self.term(1, 0)],
-            [Self.term(0, 0), Self.term(1, 0)],
+            [Self.term(0, 0), Self.term(1, 6)],
+            [Self.term(0, 0), Self.term(1, 6), Self.term(2, 0)],
+            [Self.term(0, 0), Self.term(2, 0)],
         ]
-        let r = SubexpressionSharing.share(rows: rows, sources: 3, inputRange: .signedWord(16))
-        #expect(r.pairs == [Pair(first: 0, second: 2, shift: 20, subtract: false), Pair(first: 0, second: 1, shift: 0, subtract: false)])
-        #expect(r.rows == [[Self.term(3, 0)], [Self.term(1, 0), Self.term(3, 0)], [Self.term(4, 0)], [Self.term(4, 0)]])
-        // The same rows with narrow inputs: the count of 3 wins.
-        let narrow = SubexpressionSharing.share(rows: rows.map { $0.map { Self.term($0.source, $0.exponent == 20 ? 2 : 0) } },
-                                                sources: 3, inputRange: .signedWord(16))
-        #expect(narrow.pairs.first == Pair(first: 0, second: 1, shift: 0, subtract: false))
+        let r = SubexpressionSharing.share(rows: rows, sources: 3, inputRange: .signedWord(16), outputAdderWidth: 32)
+        #expect(r.pairs == [Pair(first: 0, second: 2, shift: 0, subtract: false)])
+        #expect(r.rows == [rows[0], [Self.term(3, 0), Self.term(1, 6)], [Self.term(3, 0)]])
+    }
+
+    /// `x0 + (x1 << 20)` is the most frequent pair (the only one), but its
+    /// 37-bit adder costs more than the two 16-bit output adders it saves.
+    @Test func aPairWiderThanTheAddersItSavesIsNotShared() {
+        let rows: [[Term]] = Array(repeating: [Self.term(0, 0), Self.term(1, 20)], count: 2)
+        #expect(SubexpressionSharing.share(rows: rows, sources: 2, inputRange: .signedWord(16), outputAdderWidth: 16).pairs.isEmpty)
+        #expect(SubexpressionSharing.share(rows: rows, sources: 2, inputRange: .signedWord(16), outputAdderWidth: 32).pairs
+                == [Pair(first: 0, second: 1, shift: 20, subtract: false)])
     }
 
     @Test func aRandom64By64LayerSharesTheSameWayTwice() {
@@ -167,7 +172,7 @@ extension SubexpressionSharingTests {
         #expect(a.rows == b.rows)
     }
 
-    @Test(arguments: [(24, 40, 8, 1), (64, 64, 10, 2), (128, 128, 16, 3)])
+    @Test(arguments: [(24, 40, 12, 1), (64, 64, 10, 2), (128, 128, 8, 3)])
     func wideLayersKeepTheirExactValues(inputs: Int, outputs: Int, bits: Int, seed: UInt64) {
         let weights = SubexpressionSharingTests.randomMatrix(outputs: outputs, inputs: inputs, bits: bits, seed: seed)
         let rows = SubexpressionSharingTests.rows(weights)
