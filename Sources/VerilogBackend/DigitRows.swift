@@ -16,11 +16,15 @@ struct DigitRows {
     }
 
     /// Each output's entries, ascending by source; a consumed source stays
-    /// as an empty entry until the row is compacted.
+    /// as an empty entry, so that an entry never moves.
     private(set) var rows: [[Entry]]
     /// The outputs that read each source, ascending (some may since have
-    /// consumed it).
+    /// consumed it), and where it sits in each.
     private(set) var columns: [[Int32]]
+    private(set) var places: [[Int32]]
+    /// Where input `s` sits in output `r`: `inputPlaces[r * inputs + s]`, or -1.
+    private var inputPlaces: [Int32]
+    private let inputs: Int
     let lowestExponent: Int
 
     /// Nil when a row holds a source at one exponent twice, or the exponents
@@ -30,6 +34,9 @@ struct DigitRows {
         lowestExponent = exponents.min() ?? 0
         guard (exponents.max() ?? 0) - lowestExponent < 64 else { return nil }
         columns = Array(repeating: [], count: sources)
+        places = Array(repeating: [], count: sources)
+        inputPlaces = Array(repeating: -1, count: terms.count * sources)
+        inputs = sources
         rows = []
         var masks = Array(repeating: (positive: UInt64(0), negative: UInt64(0)), count: sources)
         for (r, row) in terms.enumerated() {
@@ -42,8 +49,10 @@ struct DigitRows {
             }
             used.sort()
             rows.append(used.map { Entry(source: Int32($0), positive: masks[$0].positive, negative: masks[$0].negative) })
-            for s in used {
+            for (i, s) in used.enumerated() {
                 columns[s].append(Int32(r))
+                places[s].append(Int32(i))
+                inputPlaces[r * sources + s] = Int32(i)
                 masks[s] = (0, 0)
             }
         }
@@ -51,13 +60,18 @@ struct DigitRows {
 
     /// Where `source` sits in row `r`, if it is there (binary search).
     func find(_ source: Int, in r: Int) -> Int? {
-        let row = rows[r]
-        var lo = 0, hi = row.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if Int(row[mid].source) < source { lo = mid + 1 } else { hi = mid }
+        if source < inputs {
+            let i = Int(inputPlaces[r * inputs + source])
+            return i >= 0 && !rows[r][i].isEmpty ? i : nil
         }
-        return lo < row.count && Int(row[lo].source) == source && !row[lo].isEmpty ? lo : nil
+        return rows[r].withUnsafeBufferPointer { row in
+            var lo = 0, hi = row.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if Int(row[mid].source) < source { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < row.count && Int(row[lo].source) == source && !row[lo].isEmpty ? lo : nil
+        }
     }
 
     subscript(r: Int, i: Int) -> Entry { rows[r][i] }
@@ -84,15 +98,22 @@ struct DigitRows {
         return (added, subtracted)
     }
 
-    /// The outputs to look for a pair in: the shorter of its sources' columns.
-    func candidateRows(_ p: SubexpressionSharing.Pair) -> [Int32] {
-        columns[p.first].count <= columns[p.second].count ? columns[p.first] : columns[p.second]
+    /// Where to look for a pair: the outputs of the shorter of its sources'
+    /// columns, with that source's place in each, and whether it is the first.
+    func candidates(_ p: SubexpressionSharing.Pair) -> (rows: [Int32], places: [Int32], first: Bool) {
+        columns[p.first].count <= columns[p.second].count ? (columns[p.first], places[p.first], true)
+            : (columns[p.second], places[p.second], false)
     }
 
     /// The lead bits of the disjoint occurrences of `p` in row `r` (see
-    /// ``leads(_:_:shift:subtract:same:)``) and where its sources sit.
-    func occurrences(of p: SubexpressionSharing.Pair, in r: Int) -> (added: UInt64, subtracted: UInt64, first: Int, second: Int)? {
-        guard let i = find(p.first, in: r), let j = find(p.second, in: r) else { return nil }
+    /// ``leads(_:_:shift:subtract:same:)``) and where its sources sit, given
+    /// where one of them sits (`known`, the first when `knownIsFirst`).
+    func occurrences(of p: SubexpressionSharing.Pair, in r: Int, known: Int, knownIsFirst: Bool)
+        -> (added: UInt64, subtracted: UInt64, first: Int, second: Int)? {
+        guard !rows[r][known].isEmpty else { return nil }
+        let other = p.first == p.second ? known : find(knownIsFirst ? p.second : p.first, in: r)
+        guard let other else { return nil }
+        let (i, j) = knownIsFirst ? (known, other) : (other, known)
         let (added, subtracted) = Self.leads(rows[r][i], rows[r][j], shift: p.shift, subtract: p.subtract, same: i == j)
         return added | subtracted == 0 ? nil : (added, subtracted, i, j)
     }
@@ -107,10 +128,9 @@ struct DigitRows {
     /// its bits in each.
     mutating func append(source: Int, in newRows: [(row: Int32, positive: UInt64, negative: UInt64)]) {
         columns.append(newRows.map(\.row))
+        places.append(newRows.map { Int32(rows[Int($0.row)].count) })
         for (r, positive, negative) in newRows {
-            let r = Int(r)
-            if rows[r].count >= 8, rows[r].count(where: \.isEmpty) * 2 > rows[r].count { rows[r].removeAll(where: \.isEmpty) }
-            rows[r].append(Entry(source: Int32(source), positive: positive, negative: negative))
+            rows[Int(r)].append(Entry(source: Int32(source), positive: positive, negative: negative))
         }
     }
 

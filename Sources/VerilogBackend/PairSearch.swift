@@ -5,8 +5,9 @@ import NetlistIR
 /// Every candidate pair sits in one ``PairQueue`` under its saving in adder
 /// bits: each occurrence takes one adder out of its output's tree, which is
 /// `outputAdderWidth` wide (the accumulator: the trees wrap to it), and the
-/// shared adder costs its own width, so `n * outputAdderWidth - width`. Pairs of two inputs are counted once
-/// at the start, in a dense table, and kept exact as terms are consumed
+/// shared adder costs its own width, so `n * outputAdderWidth - width`.
+/// Pairs of two inputs are counted once at the start, in a dense table
+/// (the one pass over all pairs of terms), and kept exact as terms are consumed
 /// (each consumed input term takes its pairs with the rest of its output off
 /// the table). A pair with a shared source can only occur in the outputs
 /// that source was made in, and no term ever appears after the start except
@@ -70,7 +71,7 @@ struct PairSearch {
             let p = Pair(first: index / (sources * span * 2), second: index / (span * 2) % sources,
                          shift: index / 2 % span, subtract: index & 1 == 1)
             let saving = score(p, occurrences: Int(count))
-            if saving > 0 { entries.append(.init(score: saving, key: Self.key(p))) }
+            if saving > 0 { entries.append(.init(score: saving, key: PairQueue.key(p))) }
         }
         queue = PairQueue(entries)
     }
@@ -118,26 +119,20 @@ struct PairSearch {
         return magnitude + 1
     }
 
-    static func key(_ p: Pair) -> UInt64 {
-        UInt64(p.first) << 40 | UInt64(p.second) << 16 | UInt64(p.shift) << 1 | (p.subtract ? 1 : 0)
-    }
-
-    static func pair(_ key: UInt64) -> Pair {
-        Pair(first: Int(key >> 40), second: Int((key >> 16) & 0xFF_FFFF), shift: Int((key >> 1) & 0x7FFF), subtract: key & 1 == 1)
-    }
-
     mutating func run() {
         while let top = queue.pop() {
-            let p = Self.pair(top.key)
+            let p = PairQueue.pair(top.key)
             let ofInputs = p.first < inputs && p.second < inputs
             var n = ofInputs ? Int(inputPairs[inputPairIndex(p.first, 0, false, p.second, p.shift, p.subtract)]) : occurrences(p)
             guard n >= 2 else { continue }
             let current = score(p, occurrences: n)
             assert(current <= top.score, "a pair's count rose")
-            if current < top.score {
+            // A fallen score that still beats the next entry is the best.
+            if current < top.score, let next = queue.top, current < next.score || (current == next.score && next.key < top.key) {
                 if current > 0 { queue.push(score: current, key: top.key) }
                 continue
             }
+            guard current > 0 else { continue }
             if ofInputs && p.first == p.second {
                 n = occurrences(p)  // the table counts overlapping occurrences
                 guard n >= 2 else { continue }
@@ -155,8 +150,8 @@ struct PairSearch {
     /// The occurrences of `p` in row `r` that may be shared there: all of
     /// them when its sources are equally deep, else the lowest as many as
     /// keep the output's tree as shallow as without sharing.
-    private func taken(_ p: Pair, in r: Int) -> (added: UInt64, subtracted: UInt64, first: Int, second: Int)? {
-        guard var o = digits.occurrences(of: p, in: r) else { return nil }
+    private func taken(_ p: Pair, in r: Int, known: Int, knownIsFirst: Bool) -> (added: UInt64, subtracted: UInt64, first: Int, second: Int)? {
+        guard var o = digits.occurrences(of: p, in: r, known: known, knownIsFirst: knownIsFirst) else { return nil }
         let rise = kraftRise(p)
         guard rise > 0 else { return o }
         let allowed = (capacity[r] - kraft[r]) / rise
@@ -169,18 +164,22 @@ struct PairSearch {
 
     /// The occurrences of `p` that ``share(_:)`` would take.
     private func occurrences(_ p: Pair) -> Int {
-        digits.candidateRows(p).reduce(0) { n, r in
-            n + ((taken(p, in: Int(r))).map { ($0.added | $0.subtracted).nonzeroBitCount } ?? 0)
+        let c = digits.candidates(p)
+        var n = 0
+        for (r, i) in zip(c.rows, c.places) {
+            n += taken(p, in: Int(r), known: Int(i), knownIsFirst: c.first).map { ($0.added | $0.subtracted).nonzeroBitCount } ?? 0
         }
+        return n
     }
 
     /// Makes `p` a new source and every disjoint occurrence one term.
     private mutating func share(_ p: Pair) {
         let source = inputs + pairs.count
         var placed: [(row: Int32, positive: UInt64, negative: UInt64)] = []
-        for r32 in digits.candidateRows(p) {
+        let c = digits.candidates(p)
+        for (r32, known) in zip(c.rows, c.places) {
             let r = Int(r32)
-            guard let (added, subtracted, i, j) = taken(p, in: r) else { continue }
+            guard let (added, subtracted, i, j) = taken(p, in: r, known: Int(known), knownIsFirst: c.first) else { continue }
             kraft[r] += kraftRise(p) * (added | subtracted).nonzeroBitCount
             let partner = p.subtract ? (positive: subtracted << p.shift, negative: added << p.shift)
                                      : (positive: added << p.shift, negative: subtracted << p.shift)
@@ -260,8 +259,10 @@ extension PairSearch {
         for x in touched {
             defer { seen[x] = 0 }
             guard seen[x] >= 2, max(depth[source], depth[x]) + 1 <= maxDepth else { continue }
+            let rise = kraftRise(Pair(first: x, second: source, shift: 0, subtract: false))
             for r in rows {
-                guard let j = digits.find(x, in: r) else { continue }
+                // An output whose tree has no room for the pair is no occurrence.
+                guard rise == 0 || kraft[r] + rise <= capacity[r], let j = digits.find(x, in: r) else { continue }
                 let mine = digits[r, digits.rows[r].count - 1], theirs = digits[r, j]
                 var m = mine.positive | mine.negative
                 while m != 0 {
@@ -287,7 +288,7 @@ extension PairSearch {
                 let p = d > 0 ? Pair(first: source, second: x, shift: d, subtract: subtract)
                               : Pair(first: x, second: source, shift: -d, subtract: subtract)
                 let saving = score(p, occurrences: Int(counts[index]))
-                if saving > 0 { queue.push(score: saving, key: Self.key(p)) }
+                if saving > 0 { queue.push(score: saving, key: PairQueue.key(p)) }
             }
             used.removeAll(keepingCapacity: true)
         }
