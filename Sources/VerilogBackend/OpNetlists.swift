@@ -92,7 +92,8 @@ enum OpNetlists {
         if let pre = d.preActivationType { b.notes.append("pre-activation type \(pre)") }
         b.notes.append("activation \(d.activation.kindName), output \(out)")
         let (digitRows, roundedRows) = splitProducts(d, accumulatorShift: s)
-        let shared = sharing ? SubexpressionSharing.share(rows: digitRows, sources: x.count)
+        let shared = sharing ? SubexpressionSharing.share(rows: digitRows, sources: x.count, inputRange: rawRange(inputType),
+                                                                outputAdderWidth: A.width)
             : SubexpressionSharing.Result(pairs: [], rows: digitRows)
         let digitCount = digitRows.reduce(0) { $0 + $1.count }
         b.notes.append(sharing
@@ -149,6 +150,11 @@ enum OpNetlists {
         } catch {
             throw .unsupported(op: op, "a product rounded to \(fractionBits) fraction bits needs \(width) bits: \(error)")
         }
+    }
+
+    /// The integers a wire of `type` holds: what sharing sizes its adders by.
+    static func rawRange(_ type: FixedType) -> Interval {
+        Interval(Int128(type.minRaw), Int128(type.maxRaw))
     }
 
     /// Each row's products that are exact in the accumulator, as signed

@@ -90,9 +90,9 @@ import NetlistIR
         #expect(a.rows == b.rows)
     }
 
-    @Test func aLayerOverThePairBudgetIsLeftAsItIs() {
+    @Test func aLayerOverTheKeyBudgetIsLeftAsItIs() {
         let rows = Self.rows(Self.randomMatrix(outputs: 8, inputs: 8, bits: 8, seed: 3))
-        let r = SubexpressionSharing.share(rows: rows, sources: 8, pairBudget: 10)
+        let r = SubexpressionSharing.share(rows: rows, sources: 8, keyBudget: 10)
         #expect(r.pairs.isEmpty)
         #expect(r.rows == rows)
     }
@@ -123,5 +123,68 @@ extension SubexpressionSharingTests {
         #expect(Double(adders(shared)) < 0.75 * Double(adders(plain)), "\(adders(plain)) -> \(adders(shared))")
         #expect(shared.latency == plain.latency)
         #expect(shared.modules.map(\.cycles) == plain.modules.map(\.cycles))
+    }
+}
+
+/// The search itself: adder bits as the cost, the same result every run,
+/// exact values on wide layers.
+@Suite struct SharingSearchTests {
+    typealias Term = SubexpressionSharing.Term
+    typealias Pair = SubexpressionSharing.Pair
+
+    static func term(_ source: Int, _ exponent: Int, negative: Bool = false) -> Term {
+        Term(source: source, exponent: exponent, negative: negative)
+    }
+
+    /// 16-bit inputs, 32-bit output adders. `x0 + (x1 << 6)` (y0, y1) and
+    /// `x0 + x2` (y1, y2) both occur twice and share y1's `x0`, so only one
+    /// can be taken there. Each saves two 32-bit output adders, but the
+    /// first costs a 23-bit adder and the second a 17-bit one: the second
+    /// is shared, although a count with ties to the smallest pair would
+    /// take the first.
+    @Test func theCostIsAdderBitsNotAdders() {
+        let rows: [[Term]] = [
+            [Self.term(0, 0), Self.term(1, 6)],
+            [Self.term(0, 0), Self.term(1, 6), Self.term(2, 0)],
+            [Self.term(0, 0), Self.term(2, 0)],
+        ]
+        let r = SubexpressionSharing.share(rows: rows, sources: 3, inputRange: .signedWord(16), outputAdderWidth: 32)
+        #expect(r.pairs == [Pair(first: 0, second: 2, shift: 0, subtract: false)])
+        #expect(r.rows == [rows[0], [Self.term(3, 0), Self.term(1, 6)], [Self.term(3, 0)]])
+    }
+
+    /// `x0 + (x1 << 20)` is the most frequent pair (the only one), but its
+    /// 37-bit adder costs more than the two 16-bit output adders it saves.
+    @Test func aPairWiderThanTheAddersItSavesIsNotShared() {
+        let rows: [[Term]] = Array(repeating: [Self.term(0, 0), Self.term(1, 20)], count: 2)
+        #expect(SubexpressionSharing.share(rows: rows, sources: 2, inputRange: .signedWord(16), outputAdderWidth: 16).pairs.isEmpty)
+        #expect(SubexpressionSharing.share(rows: rows, sources: 2, inputRange: .signedWord(16), outputAdderWidth: 32).pairs
+                == [Pair(first: 0, second: 1, shift: 20, subtract: false)])
+    }
+
+    @Test func aRandom64By64LayerSharesTheSameWayTwice() {
+        let weights = SubexpressionSharingTests.randomMatrix(outputs: 64, inputs: 64, bits: 12, seed: 64)
+        let rows = SubexpressionSharingTests.rows(weights, shift: 1)
+        let a = SubexpressionSharing.share(rows: rows, sources: 64, inputRange: .signedWord(12))
+        let b = SubexpressionSharing.share(rows: rows, sources: 64, inputRange: .signedWord(12))
+        #expect(!a.pairs.isEmpty)
+        #expect(a.pairs == b.pairs)
+        #expect(a.rows == b.rows)
+    }
+
+    @Test(arguments: [(24, 40, 12, 1), (64, 64, 10, 2), (128, 128, 8, 3)])
+    func wideLayersKeepTheirExactValues(inputs: Int, outputs: Int, bits: Int, seed: UInt64) {
+        let weights = SubexpressionSharingTests.randomMatrix(outputs: outputs, inputs: inputs, bits: bits, seed: seed)
+        let rows = SubexpressionSharingTests.rows(weights)
+        let r = SubexpressionSharing.share(rows: rows, sources: inputs, inputRange: .signedWord(16))
+        #expect(SubexpressionSharing.adders(r) < SubexpressionSharing.adders(.init(pairs: [], rows: rows)) / 2)
+        var depth = Array(repeating: 0, count: inputs)
+        for p in r.pairs { depth.append(max(depth[p.first], depth[p.second]) + 1) }
+        #expect(depth.max()! <= 3)
+        var rng = ModelZoo.Random(seed: seed)
+        for _ in 0..<10 {
+            let x = SubexpressionSharingTests.randomIntegers(inputs, bits: 16, rng: &rng)
+            #expect(SubexpressionSharing.evaluate(r.rows, pairs: r.pairs, inputs: x) == SubexpressionSharingTests.product(weights, x))
+        }
     }
 }
