@@ -26,12 +26,22 @@ public struct ResourceCounts: Codable, Sendable, Equatable {
     }
 }
 
+/// Where a module's counts come from.
+public enum ResourceSource: String, Codable, Sendable, Equatable {
+    /// yosys synthesis of the module.
+    case yosys
+    /// ``AnalyticResourceEstimate``.
+    case estimate
+}
+
 /// Counts for one module (one lowered op, or the top's own logic).
 public struct ModuleResources: Codable, Sendable, Equatable {
     public var module: String
     /// The lowered op the module implements (nil: top-level glue).
     public var op: String?
     public var counts: ResourceCounts
+    /// Nil in reports written before it existed.
+    public var source: ResourceSource? = nil
 }
 
 /// An FPGA device's capacity.

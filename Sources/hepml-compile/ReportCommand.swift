@@ -24,8 +24,9 @@ struct ReportCommand: AsyncParsableCommand {
         efficiency at a fixed background acceptance (single-output anomaly score: 0 = background, k = signal k).
 
         Latency and per-op stages come from the generated Verilog; --simulate-rtl measures them in Verilator and \
-        counts bit mismatches. Resources come from yosys synth_xilinx when yosys is installed, else from an \
-        analytic estimate, labelled as such. See docs/reports.md.
+        counts bit mismatches. Resources are an analytic estimate of the emitted netlist, labelled as such; \
+        --synthesize runs yosys synth_xilinx on each op module (in parallel, cached, within --synthesis-budget). \
+        See docs/reports.md.
         """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -59,7 +60,13 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .customLong("signal-names"), help: "Comma-separated names of signal labels 1, 2, ... of an anomaly score.")
     var signalNames: String?
 
-    @Flag(name: .customLong("no-synthesis"), help: "Skip yosys even if it is installed (use the analytic estimate).")
+    @Flag(name: .customLong("synthesize"), help: "Synthesize each op module with yosys (in parallel, cached) instead of estimating.")
+    var synthesizeModules = false
+
+    @Option(name: .customLong("synthesis-budget"), help: "Seconds for --synthesize; modules not done by then keep their estimate.")
+    var synthesisBudget: Double = 600
+
+    @Flag(name: .customLong("no-synthesis"), help: "Use the analytic estimate (the default; kept for scripts).")
     var noSynthesis = false
 
     @Flag(name: .customLong("simulate-rtl"), help: "Simulate the Verilog in Verilator: bit mismatches and measured latency.")
@@ -84,6 +91,7 @@ struct ReportCommand: AsyncParsableCommand {
         try rtlSize.checkOption()
         guard backgroundAcceptance > 0, backgroundAcceptance <= 1 else { throw .option("--background-acceptance must be in (0, 1]") }
         if let rateHz, !(rateHz > 0 && rateHz <= 40e6) { throw .option("--rate-hz must be in (0, 40e6]") }
+        guard synthesisBudget > 0 else { throw .option("--synthesis-budget must be positive") }
         guard let fpga = FPGAPart.named(part) else {
             throw .option("--part: unknown part '\(part)'; known: " + FPGAPart.known.map(\.name).joined(separator: ", "))
         }
@@ -115,8 +123,8 @@ struct ReportCommand: AsyncParsableCommand {
         if csim || verify { try await cSimulate(loaded.model, events, into: &simulation, progress: progress) }
 
         var resources: ResourceReport?
-        if let design, !noSynthesis, ToolRunner.locate("yosys") != nil {
-            resources = await synthesize(design, part: fpga, progress: progress, notes: &notes)
+        if let design, synthesizeModules, !noSynthesis {
+            resources = try await synthesize(design, loaded.model, simulation, part: fpga)
         }
 
         var physics = PhysicsImpactAnalysis.Options(backgroundAcceptance: backgroundAcceptance, rateBudgetHz: rateHz)
@@ -202,33 +210,17 @@ struct ReportCommand: AsyncParsableCommand {
         }
     }
 
-    /// Yosys counts, or nil (with a note) so that the report falls back to the estimate.
-    func synthesize(_ design: VerilogDesign, part: FPGAPart, progress: ProgressReporter, notes: inout [String]) async -> ResourceReport? {
-        let scratch: ScratchFolder
-        do { scratch = try ScratchFolder("report-yosys") } catch {
-            notes.append("synthesis skipped: \(error)")
-            return nil
+    /// Yosys counts per op module, the estimate where yosys did not finish.
+    func synthesize(_ design: VerilogDesign, _ model: LoweredModel, _ simulation: SimulationResults,
+                    part: FPGAPart) async throws(DriverError) -> ResourceReport {
+        let estimate = AnalyticResourceEstimate.estimate(model, clockNs: clockNs, stages: simulation.stages,
+                                                         delayRegisterBits: simulation.delayRegisterBits, part: part)
+        let units = design.modules.compactMap { m in
+            design.files.first { $0.path == m.module + ".v" }.map { SynthesisUnit(module: m.module, op: m.op, verilog: $0.contents) }
         }
-        defer { scratch.remove() }
-        let dir = scratch.path
-        do {
-            for f in design.files where design.verilogFiles.contains(f.path) {
-                try Data(f.contents.utf8).write(to: URL(fileURLWithPath: dir + "/" + f.path))
-            }
-        } catch {
-            notes.append("synthesis skipped: cannot write the Verilog to \(dir): \(error.localizedDescription)")
-            return nil
-        }
-        do {
-            let (stat, _) = try await YosysSynthesis.run(files: design.verilogFiles, top: design.topModule, family: part.yosysFamily,
-                                                         workDirectory: dir, progress: progress)
-            return YosysSynthesis.report(stat, top: design.topModule, family: part.yosysFamily,
-                                         opModules: design.modules.map { ($0.module, $0.op) }, part: part)
-        } catch {
-            FileHandle.standardError.write(Data("hepml-compile: warning: yosys synthesis failed, using the analytic estimate: \(error)\n".utf8))
-            notes.append("yosys synthesis failed (\(error)); analytic estimate shown")
-            return nil
-        }
+        let options = ModuleSynthesisOptions(family: part.yosysFamily, budgetSeconds: synthesisBudget,
+                                             progress: ProgressReporter.forTerminal())
+        do { return try await ModuleSynthesis.run(units, estimate: estimate, options: options).report } catch { throw .tool(error) }
     }
 
     func map(_ error: ReportError, labels: String?) -> DriverError {
