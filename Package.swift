@@ -93,7 +93,7 @@ let package = Package(
         ]),
         // Bit-accuracy, latency and resource reports.
         .target(name: "Reports", dependencies: [
-            "ModelIR", "FixedPoint", "Reference", "Metrics", "Templates", "TensorIO", "Toolchain", "FileSafety",
+            "ModelIR", "FixedPoint", "NetlistIR", "Reference", "Metrics", "Templates", "TensorIO", "Toolchain", "FileSafety",
         ]),
         // The compile pipeline and output writer used by the CLI.
         .target(name: "Driver", dependencies: [
@@ -140,6 +140,7 @@ let package = Package(
         ], exclude: ["CSVCorpus", "HostileCorpus"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Passes", "ModelIR", "FixedPoint", "Reference", "ModelZoo", "Metrics", "Templates", "TensorIO", "Toolchain",
+            "VerilogBackend", "NetlistIR", "ModelFormat",
         ]),
     ]
 )

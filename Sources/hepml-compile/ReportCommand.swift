@@ -122,9 +122,9 @@ struct ReportCommand: AsyncParsableCommand {
 
         if csim || verify { try await cSimulate(loaded.model, events, into: &simulation, progress: progress) }
 
-        var resources: ResourceReport?
-        if let design, synthesizeModules, !noSynthesis {
-            resources = try await synthesize(design, loaded.model, simulation, part: fpga)
+        var resources = design.flatMap { estimate($0, loaded.model, part: fpga) }
+        if let design, let estimate = resources, synthesizeModules, !noSynthesis {
+            resources = try await synthesize(design, estimate: estimate, part: fpga)
         }
 
         var physics = PhysicsImpactAnalysis.Options(backgroundAcceptance: backgroundAcceptance, rateBudgetHz: rateHz)
@@ -210,11 +210,16 @@ struct ReportCommand: AsyncParsableCommand {
         }
     }
 
+    /// The analytic estimate of each op module's netlist (nil: the report
+    /// falls back to the estimate from the lowered IR).
+    func estimate(_ design: VerilogDesign, _ model: LoweredModel, part: FPGAPart) -> ResourceReport? {
+        guard let netlists = try? NetlistModel(model, options: VerilogOptions(clockNs: clockNs)) else { return nil }
+        let costs = zip(design.modules, netlists.ops).map { ModuleCost(module: $0.module, op: $0.op, cost: NetlistCost($1.netlist)) }
+        return AnalyticResourceEstimate.estimate(costs, delayRegisterBits: design.delayRegisterBits, part: part)
+    }
+
     /// Yosys counts per op module, the estimate where yosys did not finish.
-    func synthesize(_ design: VerilogDesign, _ model: LoweredModel, _ simulation: SimulationResults,
-                    part: FPGAPart) async throws(DriverError) -> ResourceReport {
-        let estimate = AnalyticResourceEstimate.estimate(model, clockNs: clockNs, stages: simulation.stages,
-                                                         delayRegisterBits: simulation.delayRegisterBits, part: part)
+    func synthesize(_ design: VerilogDesign, estimate: ResourceReport, part: FPGAPart) async throws(DriverError) -> ResourceReport {
         let units = design.modules.compactMap { m in
             design.files.first { $0.path == m.module + ".v" }.map { SynthesisUnit(module: m.module, op: m.op, verilog: $0.contents) }
         }
