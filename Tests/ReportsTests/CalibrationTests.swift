@@ -38,11 +38,12 @@ import VerilogBackend
     }
 
     /// The estimate is within 10% of yosys on LUT and FF for the zoo models
-    /// yosys maps in seconds (the tagger's and autoencoder's modules take
-    /// minutes; their ratios are in docs/reports.md). Per-module results
+    /// yosys maps in seconds: dense layers with rounding, saturation and
+    /// ReLU, and a ROM (branchy takes about a minute of CPU, the tagger's and
+    /// autoencoder's modules minutes each; their ratios are in docs/reports.md). Per-module results
     /// are cached, so a second run costs no synthesis.
     @Test(.enabled(if: ToolRunner.locate("yosys") != nil, "yosys is not installed (scripts/setup.sh installs it)"),
-          arguments: ["one_layer", "sigmoid_model", "branchy"])
+          arguments: ["one_layer", "sigmoid_model"])
     func estimateIsWithinTenPercentOfYosys(model name: String) async throws {
         let d = try Self.design(name)
         let costs = zip(d.units, d.costs).map { ModuleCost(module: $0.module, op: $0.op ?? $0.module, cost: $1) }
