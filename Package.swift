@@ -98,7 +98,7 @@ let package = Package(
         // Bit-accuracy, latency and resource reports, computed from values
         // (a backend's DesignSummary, simulation counts); only yosys is run here.
         .target(name: "Reports", dependencies: [
-            "ModelIR", "FixedPoint", "Reference", "Metrics", "Templates", "TensorIO", "Toolchain",
+            "ModelIR", "FixedPoint", "NetlistIR", "Reference", "Metrics", "Templates", "TensorIO", "Toolchain", "FileSafety",
         ]),
         // What each command does, one file per command: load, compile, write,
         // predict, simulate, report, train, physics, import/export; typed
@@ -147,6 +147,7 @@ let package = Package(
         ], exclude: ["CSVCorpus", "HostileCorpus"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Passes", "ModelIR", "FixedPoint", "Reference", "ModelZoo", "Metrics", "Templates", "TensorIO", "Toolchain",
+            "VerilogBackend", "NetlistIR", "ModelFormat",
         ]),
     ]
 )

@@ -68,33 +68,24 @@ struct ReportSteps {
         }
     }
 
-    /// Yosys counts, or nil (with a note) so that the report falls back to the estimate.
-    func synthesize(_ design: VerilogDesign, part: FPGAPart, notes: inout [String]) async -> ResourceReport? {
-        let scratch: ScratchFolder
-        do { scratch = try ScratchFolder("report-yosys") } catch {
-            notes.append("synthesis skipped: \(error)")
-            return nil
+    /// The analytic estimate of each op module's netlist (nil: the report
+    /// falls back to the estimate from the lowered IR).
+    func estimate(_ design: VerilogDesign, _ model: LoweredModel, part: FPGAPart) -> ResourceReport? {
+        guard let netlists = try? NetlistModel(model, options: verilog) else { return nil }
+        let costs = zip(design.modules, netlists.ops).map { ModuleCost(module: $0.module, op: $0.op, cost: NetlistCost($1.netlist)) }
+        return AnalyticResourceEstimate.estimate(costs, delayRegisterBits: design.delayRegisterBits, part: part)
+    }
+
+    /// Yosys counts per op module (in parallel, cached, within `budgetSeconds`);
+    /// the estimate where yosys did not finish.
+    func synthesize(_ design: VerilogDesign, estimate: ResourceReport, part: FPGAPart,
+                    budgetSeconds: Double) async throws(DriverError) -> ResourceReport {
+        let units = design.modules.compactMap { m in
+            design.files.first { $0.path == m.module + ".v" }.map { SynthesisUnit(module: m.module, op: m.op, verilog: $0.contents) }
         }
-        defer { scratch.remove() }
-        let dir = scratch.path
-        do {
-            for f in design.files where design.verilogFiles.contains(f.path) {
-                try Data(f.contents.utf8).write(to: URL(fileURLWithPath: dir + "/" + f.path))
-            }
-        } catch {
-            notes.append("synthesis skipped: cannot write the Verilog to \(dir): \(error.localizedDescription)")
-            return nil
-        }
-        do {
-            let (stat, _) = try await YosysSynthesis.run(files: design.verilogFiles, top: design.topModule, family: part.yosysFamily,
-                                                         workDirectory: dir, progress: progress)
-            return YosysSynthesis.report(stat, top: design.topModule, family: part.yosysFamily,
-                                         opModules: design.modules.map { ($0.module, $0.op) }, part: part)
-        } catch {
-            console.warn("yosys synthesis failed, using the analytic estimate: \(error)")
-            notes.append("yosys synthesis failed (\(error)); analytic estimate shown")
-            return nil
-        }
+        let options = ModuleSynthesisOptions(family: part.yosysFamily, budgetSeconds: budgetSeconds,
+                                             progress: ProgressReporter.forTerminal())
+        do { return try await ModuleSynthesis.run(units, estimate: estimate, options: options).report } catch { throw .tool(error) }
     }
 
     /// Each file is written whole (``OutputFile``); other files in the folder are left alone.

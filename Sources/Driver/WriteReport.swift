@@ -28,6 +28,10 @@ public struct ReportOptions: Sendable {
     public var signalNames: String?
     /// Skip yosys even if it is installed.
     public var noSynthesis = false
+    /// Synthesize each op module with yosys instead of estimating.
+    public var synthesize = false
+    /// Seconds for ``synthesize``; modules not done by then keep their estimate.
+    public var synthesisBudget = 600.0
     /// Simulate the Verilog in Verilator.
     public var simulateRTL = false
     /// C-simulate the HLS project.
@@ -58,6 +62,7 @@ extension CompilerDriver {
         try checkMaxRTLSize(options.maxRTLSize)
         guard options.backgroundAcceptance > 0, options.backgroundAcceptance <= 1 else { throw .option("--background-acceptance must be in (0, 1]") }
         if let rateHz = options.rateHz, !(rateHz > 0 && rateHz <= 40e6) { throw .option("--rate-hz must be in (0, 40e6]") }
+        guard options.synthesisBudget > 0 else { throw .option("--synthesis-budget must be positive") }
         guard let fpga = FPGAPart.named(options.part) else {
             throw .option("--part: unknown part '\(options.part)'; known: " + FPGAPart.known.map(\.name).joined(separator: ", "))
         }
@@ -84,9 +89,9 @@ extension CompilerDriver {
 
         if options.csim || options.verify { try await steps.cSimulate(loaded.model, events, into: &simulation) }
 
-        var resources: ResourceReport?
-        if let design, !options.noSynthesis, ToolRunner.locate("yosys") != nil {
-            resources = await steps.synthesize(design, part: fpga, notes: &notes)
+        var resources = design.flatMap { steps.estimate($0, loaded.model, part: fpga) }
+        if let design, let estimate = resources, options.synthesize, !options.noSynthesis {
+            resources = try await steps.synthesize(design, estimate: estimate, part: fpga, budgetSeconds: options.synthesisBudget)
         }
 
         var physics = PhysicsImpactAnalysis.Options(backgroundAcceptance: options.backgroundAcceptance, rateBudgetHz: options.rateHz)

@@ -110,7 +110,7 @@ public enum HTMLReport {
                 "lut": ReportFormat.integer(res.total.lut), "ff": ReportFormat.integer(res.total.ff),
                 "dsp": ReportFormat.integer(res.total.dsp), "carry": ReportFormat.integer(res.total.carry),
                 "modules": res.modules.map { m -> [String: Any] in
-                    ["module": m.module, "op": m.op ?? "", "lut": ReportFormat.integer(m.counts.lut), "ff": ReportFormat.integer(m.counts.ff),
+                    ["module": m.module, "op": m.op ?? "", "source": m.source?.rawValue ?? "", "lut": ReportFormat.integer(m.counts.lut), "ff": ReportFormat.integer(m.counts.ff),
                      "dsp": m.counts.dsp, "carry": ReportFormat.integer(m.counts.carry)]
                 },
                 "notes": res.notes, "resourceSVG": ReportCharts.resourceBars(res),

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Progress of long steps (synthesis, simulations) on stderr: a line when a
 /// step starts, a line with the elapsed time every `interval` seconds while it
@@ -43,6 +48,12 @@ public final class ProgressReporter: Sendable {
             ticker.cancel()
             reporter.write("[report] \(name): \(success ? "done" : "failed") after \(ProgressReporter.format(elapsed))")
         }
+    }
+
+    /// A reporter on standard error when it is a terminal; nil in a pipe or
+    /// a log file, where per-module lines would only be noise.
+    public static func forTerminal() -> ProgressReporter? {
+        isatty(STDERR_FILENO) == 1 ? ProgressReporter() : nil
     }
 
     public func start(_ name: String) -> Step {

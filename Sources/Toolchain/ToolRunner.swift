@@ -20,6 +20,11 @@ public enum ToolError: Error, Sendable, CustomStringConvertible {
     case failed(tool: String, exitCode: Int32, log: String, firstLines: String)
     /// The tool could not be started or was killed.
     case launch(tool: String, reason: String)
+    /// The tool ran longer than its time limit and was killed (with every
+    /// process it started); what it wrote so far is in `log`.
+    case timedOut(tool: String, seconds: Double, log: String)
+    /// The tool succeeded but its output could not be read.
+    case unreadableOutput(tool: String, reason: String, log: String)
 
     public var description: String {
         switch self {
@@ -29,6 +34,10 @@ public enum ToolError: Error, Sendable, CustomStringConvertible {
             return "\(tool) failed (exit code \(code)); full log: \(log)\n\(first)"
         case let .launch(tool, reason):
             return "\(tool) could not run: \(reason)"
+        case let .timedOut(tool, seconds, log):
+            return "\(tool) was stopped after its time limit of \(String(format: "%.0f", seconds)) s; log: \(log)"
+        case let .unreadableOutput(tool, reason, log):
+            return "\(tool) ran, but its output could not be read: \(reason); full log: \(log)"
         }
     }
 }
@@ -59,35 +68,35 @@ public enum ToolRunner {
     /// Runs `tool` and waits. Output and error are captured (up to 64 MiB each)
     /// and, when `log` is given, also written there. A non-zero exit is a
     /// ``ToolError/failed`` carrying the first lines that say "error".
+    /// With `timeLimit` (seconds), a run that lasts longer is killed with its
+    /// whole process group and is a ``ToolError/timedOut``; so is a run whose
+    /// task is cancelled.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil,
-                           log: String? = nil, installHint: String) async throws(ToolError) -> ToolResult {
+                           log: String? = nil, installHint: String, timeLimit: Double? = nil) async throws(ToolError) -> ToolResult {
         guard let path = locate(tool) else { throw .notInstalled(tool: tool, hint: installHint) }
         let start = Date()
-        let outcome: ExecutionRecord
         // A process group of its own: an interrupt stops the tool and all
-        // it started (make's compilers), and nothing outlives us.
+        // it started (make's compilers), and nothing outlives us. Cancelling
+        // the task (the time limit) kills that group too.
         var options = PlatformOptions()
         options.processGroupID = 0
+        options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(200))]
+        let platform = options
+        let outcomeOrTimeout: ExecutionRecord?
         do {
-            let result = try await Subprocess.run(
-                .path(FilePath(path)), arguments: Arguments(arguments),
-                workingDirectory: directory.map { FilePath($0) }, platformOptions: options,
-                input: .none, output: .string(limit: 64 << 20), error: .string(limit: 64 << 20)
-            ) { execution in
-                Interrupts.shared.add(processGroup: execution.processIdentifier.value)
+            outcomeOrTimeout = try await withTimeLimit(timeLimit) {
+                try await execute(path, arguments, directory: directory, options: platform)
             }
-            Interrupts.shared.remove(processGroup: result.processIdentifier.value)
-            Interrupts.shared.pauseIfStopping()
-            let code: Int32
-            switch result.terminationStatus {
-            case .exited(let c): code = c
-            case .signaled(let s): code = 128 + s
-            }
-            outcome = ExecutionRecord(code: code, out: result.standardOutput, err: result.standardError)
         } catch {
             throw .launch(tool: tool, reason: "\(error)")
         }
+        guard let finished = outcomeOrTimeout, !Task.isCancelled else {
+            let seconds = Date().timeIntervalSince(start)
+            if let log { try? OutputFile.write("$ \(tool) \(arguments.joined(separator: " "))\n(killed after \(seconds) s)\n", to: log) }
+            throw .timedOut(tool: tool, seconds: timeLimit ?? seconds, log: log ?? "(not kept)")
+        }
+        let outcome = finished
         let seconds = Date().timeIntervalSince(start)
         if let log {
             let text = "$ \(tool) \(arguments.joined(separator: " "))\n\(outcome.out)\n\(outcome.err)"
@@ -100,7 +109,46 @@ public enum ToolRunner {
         return ToolResult(exitCode: 0, standardOutput: outcome.out, standardError: outcome.err, seconds: seconds)
     }
 
-    struct ExecutionRecord { var code: Int32; var out: String; var err: String }
+    /// `body`'s value, or nil when `seconds` pass first (`body` is then
+    /// cancelled, which kills its process group) or the task is cancelled.
+    static func withTimeLimit(_ seconds: Double?,
+                              _ body: @escaping @Sendable () async throws -> ExecutionRecord) async throws -> ExecutionRecord? {
+        try await withThrowingTaskGroup(of: ExecutionRecord?.self) { group in
+            group.addTask { try await body() }
+            if let seconds {
+                group.addTask {
+                    try? await Task.sleep(nanoseconds: UInt64(max(0, min(seconds, 1e9)) * 1e9))
+                    return nil
+                }
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            // A cancelled run still returns (killed) or throws CancellationError.
+            try? await group.waitForAll()
+            return first
+        }
+    }
+
+    static func execute(_ path: String, _ arguments: [String], directory: String?,
+                        options: PlatformOptions) async throws -> ExecutionRecord {
+        let result = try await Subprocess.run(
+            .path(FilePath(path)), arguments: Arguments(arguments),
+            workingDirectory: directory.map { FilePath($0) }, platformOptions: options,
+            input: .none, output: .string(limit: 64 << 20), error: .string(limit: 64 << 20)
+        ) { execution in
+            Interrupts.shared.add(processGroup: execution.processIdentifier.value)
+        }
+        Interrupts.shared.remove(processGroup: result.processIdentifier.value)
+        Interrupts.shared.pauseIfStopping()
+        let code: Int32
+        switch result.terminationStatus {
+        case .exited(let c): code = c
+        case .signaled(let s): code = 128 + s
+        }
+        return ExecutionRecord(code: code, out: result.standardOutput, err: result.standardError)
+    }
+
+    struct ExecutionRecord: Sendable { var code: Int32; var out: String; var err: String }
 
     /// Up to 12 lines mentioning an error, else the last 12 lines.
     public static func firstErrorLines(_ text: String) -> String {

@@ -15,8 +15,9 @@ struct ReportCommand: AsyncParsableCommand {
         efficiency at a fixed background acceptance (single-output anomaly score: 0 = background, k = signal k).
 
         Latency and per-op stages come from the generated Verilog; --simulate-rtl measures them in Verilator and \
-        counts bit mismatches. Resources come from yosys synth_xilinx when yosys is installed, else from an \
-        analytic estimate, labelled as such. See docs/reports.md.
+        counts bit mismatches. Resources are an analytic estimate of the emitted netlist, labelled as such; \
+        --synthesize runs yosys synth_xilinx on each op module (in parallel, cached, within --synthesis-budget). \
+        See docs/reports.md.
         """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -52,7 +53,13 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .customLong("signal-names"), help: "Comma-separated names of signal labels 1, 2, ... of an anomaly score.")
     var signalNames: String?
 
-    @Flag(name: .customLong("no-synthesis"), help: "Skip yosys even if it is installed (use the analytic estimate).")
+    @Flag(name: .customLong("synthesize"), help: "Synthesize each op module with yosys (in parallel, cached) instead of estimating.")
+    var synthesizeModules = false
+
+    @Option(name: .customLong("synthesis-budget"), help: "Seconds for --synthesize; modules not done by then keep their estimate.")
+    var synthesisBudget: Double = 600
+
+    @Flag(name: .customLong("no-synthesis"), help: "Use the analytic estimate (the default; kept for scripts).")
     var noSynthesis = false
 
     @Flag(name: .customLong("simulate-rtl"), help: "Simulate the Verilog in Verilator: bit mismatches and measured latency.")
@@ -77,6 +84,8 @@ struct ReportCommand: AsyncParsableCommand {
         options.classNames = classNames
         options.signalNames = signalNames
         options.noSynthesis = noSynthesis
+        options.synthesize = synthesizeModules
+        options.synthesisBudget = synthesisBudget
         options.simulateRTL = simulateRTL
         options.csim = csim
         options.verify = verify

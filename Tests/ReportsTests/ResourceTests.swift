@@ -66,57 +66,6 @@ import Testing
         #expect(r.notes.first?.hasPrefix("analytic estimate from the emitted Verilog netlist and the lowered IR, not synthesized") == true)
         #expect(AnalyticResourceEstimate.estimate(m, clockNs: 5, part: nil).notes.first?.hasPrefix("analytic estimate from the lowered IR, not synthesized") == true)
     }
-
-    static let statJSON = """
-    {
-       "creator": "Yosys 0.23 (git sha1 7ce5011c24b)",
-       "invocation": "stat -json ",
-       "modules": {
-          "\\\\sub": { "num_cells": 20, "num_cells_by_type": { "CARRY4": 3, "FDRE": 9, "LUT2": 8 } },
-          "\\\\top": { "num_cells": 19, "num_cells_by_type": { "BUFG": 1, "DSP48E2": 1, "FDRE": 16, "sub": 1, "SRL16E": 2, "RAMB18E2": 1 } }
-       },
-          "design": { "num_cells": 39, "num_cells_by_type": { "BUFG": 1, "CARRY4": 3, "DSP48E2": 1, "FDRE": 25, "LUT2": 8, "SRL16E": 2, "RAMB18E2": 1 } }
-    }
-    """
-
-    @Test func yosysStatJSONIsParsedIntoCounts() throws {
-        let stat = try YosysStat.parse(json: "some log line\n" + Self.statJSON)
-        #expect(Set(stat.modules.keys) == ["sub", "top"])
-        #expect(YosysStat.counts(stat.modules["sub"]!) == ResourceCounts(lut: 8, ff: 9, dsp: 0, carry: 3))
-        #expect(YosysStat.counts(stat.design) == ResourceCounts(lut: 10, ff: 25, dsp: 1, carry: 3, bram: 0.5))
-        let r = YosysSynthesis.report(stat, top: "top", family: "xcup", opModules: [("sub", "fc1")], part: FPGAPart.named("xcvu13p"))
-        #expect(!r.isEstimate)
-        #expect(r.modules.map(\.module) == ["sub", "top (top)"])
-        #expect(r.modules[0].op == "fc1")
-        #expect(r.total.lut == 10)
-        #expect(throws: ReportError.self) { try YosysStat.parse(json: "ERROR: no design") }
-    }
-
-    @Test func yosysScriptSynthesizesWithoutIOBuffersAndWritesStatistics() {
-        let s = YosysSynthesis.script(files: ["a.v", "b.v"], top: "tagger", family: "xcup", statFile: "/tmp/s.json")
-        #expect(s == "read_verilog -sv a.v; read_verilog -sv b.v; synth_xilinx -family xcup -top tagger -noiopad; tee -q -o /tmp/s.json stat -json")
-    }
-
-    @Test(.enabled(if: ToolRunner.locate("yosys") != nil))
-    func yosysSynthesizesASmallAdder() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hepml-yosys-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try """
-        module add8(input clk, input [7:0] a, input [7:0] b, output reg [8:0] y);
-          always @(posedge clk) y <= a + b;
-        endmodule
-        """.write(toFile: dir + "/add8.v", atomically: true, encoding: .utf8)
-        let lines = LineCollector()
-        let (stat, _) = try await YosysSynthesis.run(files: [dir + "/add8.v"], top: "add8", family: "xc7", workDirectory: dir,
-                                                     progress: ProgressReporter(interval: 60, write: { lines.add($0) }))
-        let c = YosysStat.counts(stat.design)
-        #expect(c.ff == 9)
-        #expect(c.carry >= 2)
-        #expect(c.lut >= 8)
-        #expect(lines.all.first?.contains("synthesizing 1 Verilog files with yosys") == true)
-        #expect(lines.all.last?.contains("done after") == true)
-    }
 }
 
 /// Collects progress lines from any thread.

@@ -1,0 +1,145 @@
+import NetlistIR
+
+/// The logic of one op module's netlist, by kind of node, in the units the
+/// resource estimate prices (``AnalyticResourceEstimate``). Read from the
+/// typed nodes, never from the printed Verilog.
+public struct NetlistCost: Codable, Sendable, Equatable {
+    /// Adders and subtractors (negations included).
+    public var adders = 0
+    /// Their result bits that are read (``neededBits(_:)``) above the
+    /// aligned operand's shift: the low bits of `(a << k) + b` are `b`'s
+    /// own, wires with no logic.
+    public var adderBits = 0
+    /// Carry-chain segments: per adder, its logic bits in chunks of 4 (CARRY4) or 8 (CARRY8).
+    public var carry4 = 0
+    public var carry8 = 0
+    /// Rounding increments of quantizations (the rounded value's bits).
+    public var roundingBits = 0
+    /// Saturating quantizations: output bits, and the dropped high bits whose test decides overflow.
+    public var saturatedBits = 0
+    public var overflowTestBits = 0
+    /// `max(x, 0)` and `test < 0 ? a : b`: one mux per bit.
+    public var muxBits = 0
+    /// `max(a, b)`: a comparator and a mux per bit.
+    public var maximumBits = 0
+    /// ROM reads (a table read by 5 nodes counts 5 times).
+    public var romReads: [ROMRead] = []
+    /// Variable products small enough for LUTs: the summed partial-product bits.
+    public var productBits = 0
+    /// Variable products on DSP slices.
+    public var dspProducts = 0
+    /// Register bits that are read.
+    public var registerBits = 0
+
+    public init() {}
+
+    /// Variable products with an operand wider than this go to a DSP.
+    public static let dspOperandBits = 10
+
+    public init(_ n: Netlist) {
+        func chunks(_ bits: Int, _ size: Int) -> Int { (bits + size - 1) / size }
+        func addCarry(_ bits: Int) {
+            carry4 += chunks(bits, 4)
+            carry8 += chunks(bits, 8)
+        }
+        let need = Self.neededBits(n)
+        for (i, node) in n.nodes.enumerated() where need[i] > 0 {
+            switch node.operation {
+            case let .add(_, shiftA, _, shiftB, _):
+                let bits = need[i] - max(shiftA, shiftB)
+                if bits > 0 {
+                    adders += 1
+                    adderBits += bits
+                    addCarry(bits)
+                }
+            case .negate:
+                adders += 1
+                adderBits += need[i]
+                addCarry(need[i])
+            case .register:
+                registerBits += need[i]
+            case let .lookup(table, _):
+                romReads.append(ROMRead(words: n.tables[table].values.count, bits: need[i]))
+            case let .multiply(a, b):
+                let wa = n[a].width, wb = n[b].width
+                if max(wa, wb) > Self.dspOperandBits { dspProducts += 1 } else { productBits += wa * wb }
+            case .relu, .select:
+                muxBits += need[i]
+            case .maximum:
+                maximumBits += node.width
+            case let .quantize(a, type):
+                let plan = QuantizePlan(source: n[a].interval, scale: n[a].scale, type: type)
+                if plan.roundsUp {
+                    let bits = plan.overflowChecked ? plan.rounded.width : min(plan.rounded.width, need[i])
+                    roundingBits += bits
+                    addCarry(bits)
+                }
+                if plan.overflowChecked {
+                    saturatedBits += need[i]
+                    overflowTestBits += max(plan.rounded.width - node.width, 0)
+                }
+            case .input, .constant, .wrap, .view, .offsetBinary:
+                break
+            }
+        }
+    }
+
+    /// Per node, how many of its low bits anything reads (0: dead). Carries
+    /// run upwards only, so the low `k` bits of a sum need only the low
+    /// bits of its operands; a test of the sign (relu, max, select,
+    /// saturation, a ROM index) needs every bit. Synthesis removes the rest:
+    /// the high bits of an accumulator whose result wraps, register bits
+    /// that quantization drops.
+    static func neededBits(_ n: Netlist) -> [Int] {
+        var need = [Int](repeating: 0, count: n.nodes.count)
+        for o in n.outputs { need[o.index] = n[o].width }
+        func use(_ id: NodeID, _ bits: Int) {
+            need[id.index] = max(need[id.index], min(max(bits, 0), n[id].width))
+        }
+        for i in n.nodes.indices.reversed() where need[i] > 0 {
+            let k = need[i]
+            switch n.nodes[i].operation {
+            case let .add(a, shiftA, b, shiftB, _):
+                use(a, k - shiftA)
+                use(b, k - shiftB)
+            case let .negate(a), let .wrap(a, _), let .view(a), let .offsetBinary(a, _), let .register(a):
+                use(a, k)
+            case let .multiply(a, b):
+                use(a, k)
+                use(b, k)
+            case let .quantize(a, type):
+                let plan = QuantizePlan(source: n[a].interval, scale: n[a].scale, type: type)
+                use(a, plan.overflowChecked ? n[a].width : k + plan.dropped)
+            case let .relu(a):
+                use(a, n[a].width)
+            case let .maximum(a, b):
+                use(a, n[a].width)
+                use(b, n[b].width)
+            case let .select(test, negative, otherwise):
+                use(test, n[test].width)
+                use(negative, k)
+                use(otherwise, k)
+            case let .lookup(_, index):
+                use(index, n[index].width)
+            case .input, .constant:
+                break
+            }
+        }
+        return need
+    }
+
+    public static func + (a: NetlistCost, b: NetlistCost) -> NetlistCost {
+        var c = a
+        c.adders += b.adders; c.adderBits += b.adderBits; c.carry4 += b.carry4; c.carry8 += b.carry8
+        c.roundingBits += b.roundingBits; c.saturatedBits += b.saturatedBits; c.overflowTestBits += b.overflowTestBits
+        c.muxBits += b.muxBits; c.maximumBits += b.maximumBits; c.romReads += b.romReads
+        c.productBits += b.productBits; c.dspProducts += b.dspProducts; c.registerBits += b.registerBits
+        return c
+    }
+}
+
+/// One read of a table: its words and the bits of the word that are used.
+public struct ROMRead: Codable, Sendable, Equatable {
+    public var words: Int
+    public var bits: Int
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// One op module for the estimate: its name, op and netlist cost.
+public struct ModuleCost: Sendable, Equatable {
+    public var module: String
+    public var op: String
+    public var cost: NetlistCost
+
+    public init(module: String, op: String, cost: NetlistCost) {
+        self.module = module
+        self.op = op
+        self.cost = cost
+    }
+}
+
+extension AnalyticResourceEstimate {
+    /// The estimate from the emitted netlists, the report's default: each
+    /// kind of node priced with the formulas fitted to yosys `synth_xilinx`
+    /// per module (docs/reports.md, "Calibration"). The top module's delay
+    /// lines are counted as flip-flops.
+    public static func estimate(_ modules: [ModuleCost], delayRegisterBits: Int, part: FPGAPart?) -> ResourceReport {
+        let family = part?.yosysFamily ?? "xcup"
+        var rows = modules.map {
+            ModuleResources(module: $0.module, op: $0.op, counts: counts($0.cost, family: family), source: .estimate)
+        }
+        if delayRegisterBits > 0 {
+            rows.append(ModuleResources(module: "top (delay lines)", op: nil, counts: ResourceCounts(ff: delayRegisterBits), source: .estimate))
+        }
+        let total = rows.reduce(ResourceCounts()) { $0 + $1.counts }
+        return ResourceReport(method: "analytic estimate", isEstimate: true, total: total, modules: rows, part: part, notes: [
+            "analytic estimate from the emitted Verilog netlist, not synthesized (run with --synthesize for yosys counts)",
+            "calibrated per node kind against yosys synth_xilinx per module: within 10% on LUT and FF for the zoo and shipped models",
+        ])
+    }
+
+    /// The calibrated price of a netlist. Carries are CARRY4 whatever the
+    /// family: yosys 0.23 maps UltraScale+ adders to CARRY4 too.
+    public static func counts(_ c: NetlistCost, family: String) -> ResourceCounts {
+        typealias K = Calibration
+        var lut = K.adderBit * Double(c.adderBits) + K.roundingBit * Double(c.roundingBits)
+            + K.saturatedBit * Double(c.saturatedBits) + K.overflowTestBit * Double(c.overflowTestBits)
+            + K.muxBit * Double(c.muxBits) + K.maximumBit * Double(c.maximumBits) + K.productBit * Double(c.productBits)
+        var bram = 0.0
+        for read in c.romReads {
+            if read.words >= K.blockROMWords {
+                // One RAMB18 (1024 x 18) per read and slice of it.
+                bram += 0.5 * Double(((read.words + 1023) / 1024) * ((read.bits + 17) / 18))
+            } else {
+                let chunks = Double((read.words + 63) / 64)
+                lut += Double(read.bits) * max(chunks, K.romChunkSquared * chunks * chunks)
+            }
+        }
+        let ff = K.registerBit * Double(c.registerBits)
+        return ResourceCounts(lut: Int(lut.rounded()), ff: Int(ff.rounded()), dsp: c.dspProducts,
+                              carry: Int((K.carry4 * Double(c.carry4)).rounded()), bram: bram)
+    }
+
+    /// The price of each ``NetlistCost`` field, fitted to yosys 0.23
+    /// `synth_xilinx -family xcup` run per module on the zoo and shipped
+    /// models (docs/reports.md, "Calibration"): every model's LUT and FF
+    /// totals within 8% of yosys.
+    public enum Calibration {
+        /// An adder bit: 1 LUT, less what yosys folds into neighbouring LUTs.
+        public static let adderBit = 0.84
+        /// A bit of a rounding increment (with its condition logic).
+        public static let roundingBit = 1.25
+        /// An output bit of a saturating assignment: its mux.
+        public static let saturatedBit = 1.0
+        /// A dropped high bit that the overflow test examines.
+        public static let overflowTestBit = 4.0
+        /// relu / select bits: mostly merged into the saturation mux.
+        public static let muxBit = 0.25
+        /// `max(a, b)`: a comparator and a mux per bit.
+        public static let maximumBit = 2.0
+        /// LUTs of a product bit pair on LUTs.
+        public static let productBit = 0.5
+        /// A ROM of `c` 64-word chunks costs max(c, 0.42 c^2) LUTs per bit
+        /// (yosys: 6.7 per bit at 256 words, 30 at 512) ...
+        public static let romChunkSquared = 0.42
+        /// ... until it has this many words: then yosys infers block RAM.
+        public static let blockROMWords = 1024
+        /// Register bits that are read: yosys merges or drops about 5%.
+        public static let registerBit = 0.95
+        /// CARRY4 per started 4 bits of an adder: yosys maps about 80%.
+        public static let carry4 = 0.8
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import ModelFormat
+import ModelIR
+import ModelZoo
+import NetlistIR
+import Passes
+import Testing
+import Toolchain
+import VerilogBackend
+@testable import Reports
+
+/// The analytic estimate against yosys, module by module.
+@Suite struct CalibrationTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func lowered(_ name: String) throws -> LoweredModel {
+        if name.hasPrefix("examples/") {
+            return try Pipeline.lower(ModelDecoder.load(path: repoRoot.appendingPathComponent("\(name)/model.json").path))
+        }
+        return try Pipeline.lower(ModelZoo.all.first { $0.name == name }!.make())
+    }
+
+    struct Design {
+        var units: [SynthesisUnit]
+        var costs: [NetlistCost]
+        var kinds: [String]
+    }
+
+    static func design(_ name: String) throws -> Design {
+        let model = try lowered(name)
+        let options = VerilogOptions()
+        let design = try VerilogEmitter.emit(model, options: options)
+        let netlists = try NetlistModel(model, options: options)
+        let units = design.modules.map { m in
+            SynthesisUnit(module: m.module, op: m.op, verilog: design.files.first { $0.path == m.module + ".v" }!.contents)
+        }
+        return Design(units: units, costs: netlists.ops.map { NetlistCost($0.netlist) }, kinds: design.modules.map(\.kind))
+    }
+
+    /// The estimate is within 10% of yosys on LUT and FF for the zoo models
+    /// yosys maps in seconds: dense layers with rounding, saturation and
+    /// ReLU, and a ROM (branchy takes about a minute of CPU, the tagger's and
+    /// autoencoder's modules minutes each; their ratios are in docs/reports.md). Per-module results
+    /// are cached, so a second run costs no synthesis.
+    @Test(.enabled(if: ToolRunner.locate("yosys") != nil, "yosys is not installed (scripts/setup.sh installs it)"),
+          arguments: ["one_layer", "sigmoid_model"])
+    func estimateIsWithinTenPercentOfYosys(model name: String) async throws {
+        let d = try Self.design(name)
+        let costs = zip(d.units, d.costs).map { ModuleCost(module: $0.module, op: $0.op ?? $0.module, cost: $1) }
+        let estimate = AnalyticResourceEstimate.estimate(costs, delayRegisterBits: 0, part: FPGAPart.named("xcvu13p"))
+        let r = try await ModuleSynthesis.run(d.units, estimate: estimate, options: ModuleSynthesisOptions(family: "xcup", budgetSeconds: 600))
+        #expect(r.modules.allSatisfy { $0.counts != nil }, "\(r.report.notes)")
+        let e = estimate.total, y = r.report.total
+        let lut = Double(e.lut) / Double(y.lut), ff = Double(e.ff) / Double(y.ff)
+        print("\(name): estimate/yosys LUT \(e.lut)/\(y.lut) = \(lut), FF \(e.ff)/\(y.ff) = \(ff)")
+        #expect(abs(lut - 1) <= 0.10)
+        #expect(abs(ff - 1) <= 0.10)
+    }
+
+    /// Data for fitting: HEPML_CALIBRATION=model1,model2 prints one CSV row per module.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["HEPML_CALIBRATION"] != nil))
+    func printCalibrationData() async throws {
+        let names = ProcessInfo.processInfo.environment["HEPML_CALIBRATION"]!.split(separator: ",").map(String.init)
+        let family = ProcessInfo.processInfo.environment["HEPML_CALIBRATION_FAMILY"] ?? "xcup"
+        for name in names {
+            let d = try Self.design(name)
+            let empty = ResourceReport(method: "analytic estimate", isEstimate: true, total: ResourceCounts(), modules:
+                d.units.map { ModuleResources(module: $0.module, op: $0.op, counts: ResourceCounts()) }, part: nil)
+            let r = try await ModuleSynthesis.run(d.units, estimate: empty, options: ModuleSynthesisOptions(family: family, budgetSeconds: 3600))
+            let costs = zip(d.units, d.costs).map { ModuleCost(module: $0.module, op: $0.op ?? $0.module, cost: $1) }
+            let e = AnalyticResourceEstimate.estimate(costs, delayRegisterBits: 0, part: FPGAPart.named("xcvu13p")).total
+            print("TOTAL\t\(name)\tLUT\t\(e.lut)\t\(r.report.total.lut)\tFF\t\(e.ff)\t\(r.report.total.ff)\tCARRY\t\(e.carry)\t\(r.report.total.carry)")
+            for (i, row) in r.report.modules.enumerated() {
+                let c = d.costs[i]
+                let enc = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
+                print("CAL\t\(name)\t\(row.module)\t\(d.kinds[i])\t\(row.source?.rawValue ?? "-")\t\(row.counts.lut)\t\(row.counts.ff)\t\(row.counts.carry)\t\(row.counts.dsp)\t\(enc)")
+            }
+        }
+    }
+}

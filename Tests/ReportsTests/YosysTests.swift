@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import Toolchain
+@testable import Reports
+
+/// The one yosys runner (Toolchain) and the per-module synthesis built on it.
+@Suite struct YosysTests {
+    static let statJSON = """
+    {
+       "creator": "Yosys 0.23 (git sha1 7ce5011c24b)",
+       "invocation": "stat -json ",
+       "modules": {
+          "\\\\sub": { "num_cells": 20, "num_cells_by_type": { "CARRY4": 3, "FDRE": 9, "LUT2": 8 } },
+          "\\\\top": { "num_cells": 19, "num_cells_by_type": { "BUFG": 1, "DSP48E2": 1, "FDRE": 16, "sub": 1, "SRL16E": 2, "RAMB18E2": 1 } }
+       },
+          "design": { "num_cells": 39, "num_cells_by_type": { "BUFG": 1, "CARRY4": 3, "DSP48E2": 1, "FDRE": 25, "LUT2": 8, "SRL16E": 2, "RAMB18E2": 1 } }
+    }
+    """
+
+    @Test func statJSONIsParsedAndCellsAreClassifiedOnce() throws {
+        let stat = try #require(YosysStatistics.parse(json: "some log line\n" + Self.statJSON))
+        #expect(Set(stat.modules.keys) == ["sub", "top"])
+        #expect(PrimitiveCounts(cells: stat.modules["sub"]!) == PrimitiveCounts(lut: 8, ff: 9, carry: 3))
+        #expect(stat.counts == PrimitiveCounts(lut: 10, ff: 25, carry: 3, dsp: 1, bram: 0.5))
+        #expect(PrimitiveCounts(cells: ["LUT6": 2, "CARRY8": 1, "RAMB36E1": 1, "MUXF7": 5, "$_SDFF_PP0_": 3, "FDCE": 1])
+                == PrimitiveCounts(lut: 2, ff: 4, carry: 1, bram: 1))
+        #expect(YosysStatistics.parse(json: "ERROR: no design") == nil)
+    }
+
+    @Test func scriptSynthesizesWithoutIOBuffersAndWritesStatistics() {
+        #expect(Yosys.script(files: ["a.v", "b.v"], top: "tagger", flow: .xilinx(family: "xcup"))
+                == "read_verilog -sv a.v; read_verilog -sv b.v; synth_xilinx -family xcup -top tagger -noiopad; tee -q -o stat.json stat -json")
+        #expect(Yosys.script(files: ["a.v"], top: "t", flow: .generic) == "read_verilog -sv a.v; synth -flatten -top t; tee -q -o stat.json stat -json")
+    }
+
+    @Test func aToolOverItsTimeLimitIsKilledAndNamed() async throws {
+        let start = Date()
+        await #expect {
+            try await ToolRunner.run("sleep", ["30"], installHint: "coreutils", timeLimit: 0.5)
+        } throws: { error in
+            guard case .timedOut(let tool, _, _) = error as? ToolError else { return false }
+            return tool == "sleep"
+        }
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    static let adder = """
+    module add8(input clk, input [7:0] a, input [7:0] b, output reg [8:0] y);
+      always @(posedge clk) y <= a + b;
+    endmodule
+    """
+
+    @Test(.enabled(if: ToolRunner.locate("yosys") != nil, "yosys is not installed (scripts/setup.sh installs it)"))
+    func yosysSynthesizesASmallAdder() async throws {
+        let r = try await Yosys.run([("add8.v", Self.adder)], top: "add8", flow: .xilinx(family: "xc7"))
+        #expect(r.statistics.counts.ff == 9)
+        #expect(r.statistics.counts.carry >= 2)
+        #expect(r.statistics.counts.lut >= 8)
+    }
+
+    @Test(.enabled(if: ToolRunner.locate("yosys") != nil, "yosys is not installed (scripts/setup.sh installs it)"))
+    func modulesAreSynthesizedSeparatelyCachedAndKeepTheEstimateOverBudget() async throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("hepml-yosys-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let sub = Self.adder.replacingOccurrences(of: "add8", with: "sub8").replacingOccurrences(of: "a + b", with: "a - b")
+        let units = [SynthesisUnit(module: "add8", op: "add", verilog: Self.adder), SynthesisUnit(module: "sub8", op: "sub", verilog: sub)]
+        let estimate = ResourceReport(method: "analytic estimate", isEstimate: true, total: ResourceCounts(lut: 40, ff: 38), modules: [
+            ModuleResources(module: "add8", op: "add", counts: ResourceCounts(lut: 20, ff: 9), source: .estimate),
+            ModuleResources(module: "sub8", op: "sub", counts: ResourceCounts(lut: 20, ff: 9), source: .estimate),
+            ModuleResources(module: "top (delay lines)", op: nil, counts: ResourceCounts(ff: 20), source: .estimate),
+        ], part: nil)
+        let lines = LineCollector()
+        let options = ModuleSynthesisOptions(family: "xc7", budgetSeconds: 120, cacheFolder: cache,
+                                             progress: ProgressReporter(interval: 60, write: { lines.add($0) }))
+        let first = try await ModuleSynthesis.run(units, estimate: estimate, options: options)
+        #expect(first.modules.allSatisfy { if case .synthesized = $0.outcome { true } else { false } })
+        #expect(first.report.modules.map(\.source) == [.yosys, .yosys, .estimate])
+        #expect(first.report.modules[0].counts.ff == 9)
+        #expect(first.report.total.ff == 9 + 9 + 20)
+        #expect(!first.report.isEstimate)
+        #expect(lines.all.contains { $0.contains("of add8") && $0.contains("done after") })
+
+        let again = try await ModuleSynthesis.run(units, estimate: estimate, options: options)
+        #expect(again.modules.allSatisfy { $0.outcome == .cached })
+        #expect(again.report == first.report)
+
+        // A budget too short for yosys to start: killed, named, estimated.
+        let edited = units.map { SynthesisUnit(module: $0.module, op: $0.op, verilog: $0.verilog + "\n// edited\n") }
+        var short = options
+        short.budgetSeconds = 0.05
+        let over = try await ModuleSynthesis.run(edited, estimate: estimate, options: short)
+        #expect(over.modules.allSatisfy { $0.outcome == .overBudget })
+        #expect(over.report.isEstimate)
+        #expect(over.report.modules.map(\.counts) == estimate.modules.map(\.counts))
+        #expect(over.report.notes.contains { $0.contains("over the synthesis budget") && $0.contains("add8") && $0.contains("sub8") })
+    }
+}
