@@ -34,7 +34,7 @@ modules_of() {
     case "$1" in
         ModelDecoderFuzz|FixedTypeFuzz) echo InputFiles FixedPoint ModelIR ModelFormat Passes ;;
         CSVReaderFuzz) echo CPosix FileSafety InputFiles TensorIO ;;
-        TrainConfigFuzz) echo CPosix CKernels FileSafety InputFiles FixedPoint ModelIR ModelFormat Passes TensorIO Reference Metrics Datasets Training ;;
+        TrainConfigFuzz) echo CPosix CKernels FileSafety InputFiles FixedPoint ModelIR ModelFormat Passes TensorIO Reference Metrics SeededRandomness Datasets Training ;;
         *) echo "fuzz.sh: unknown target $1" >&2; exit 2 ;;
     esac
 }
@@ -84,7 +84,7 @@ for target in "${targets[@]}"; do
     done
 done
 # Dependency order: every module after the ones it imports.
-for module in CPosix CKernels FileSafety InputFiles FixedPoint ModelIR ModelFormat Passes TensorIO Reference Metrics Datasets Training; do
+for module in CPosix CKernels FileSafety InputFiles FixedPoint ModelIR ModelFormat Passes TensorIO Reference Metrics SeededRandomness Datasets Training; do
     if [[ " ${needed[*]} " == *" $module "* ]]; then build_module "$module"; fi
 done
 
