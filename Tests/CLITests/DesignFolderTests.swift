@@ -55,16 +55,19 @@ import Testing
         #expect(!r.err.contains("differ"), "\(r.err)")
     }
 
-    /// Turns the product subtraction of the hand model's adder tree into an
-    /// addition: the RTL computes another function.
+    /// Turns the first addition of the hand model's adder tree into a
+    /// subtraction: the RTL computes another function.
     @Test func anAdderEditedByHandGivesMismatchesAndIsNamed() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let folder = try Self.compiledHand(in: dir)
         let file = folder.appendingPathComponent("rtl/hand_fc.v")
         let verilog = try String(contentsOf: file, encoding: .utf8)
-        try #require(verilog.contains(" - y0_acc_s1;"), "the fixture's adder tree changed: pick another line to edit")
-        try verilog.replacingOccurrences(of: " - y0_acc_s1;", with: " + y0_acc_s1;").write(to: file, atomically: true, encoding: .utf8)
+        var lines = verilog.components(separatedBy: "\n")
+        let k = try #require(lines.firstIndex { $0.contains("wire") && $0.contains("_acc_s") && $0.contains(" + ") },
+                             "no addition in the fixture's adder tree")
+        lines[k] = lines[k].replacingOccurrences(of: " + ", with: " - ")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         let before = Self.snapshot(folder)
         let r = try CLI.run(["simulate", folder.path, "--input", Self.handInputs, "--output", dir.appendingPathComponent("y.csv").path,
                              "--quick-build", "--work", dir.appendingPathComponent("cache").path])

@@ -34,7 +34,7 @@ import Glibc
         env["TMPDIR"] = root.appendingPathComponent("tmp").path
         env["XDG_CACHE_HOME"] = root.appendingPathComponent("cache").path
         let arguments = tool == "yosys"
-            ? ["report", CLI.handModel, "--input", CLI.handInputs, "--out", root.appendingPathComponent("report").path]
+            ? ["report", CLI.handModel, "--input", CLI.handInputs, "--out", root.appendingPathComponent("report").path, "--synthesize"]
             : ["simulate", CLI.handModel, "--input", CLI.handInputs, "--output", root.appendingPathComponent("y.csv").path]
         let child = try CLI.Child(arguments, environment: env)
         let deadline = Date().addingTimeInterval(60)
