@@ -33,19 +33,18 @@ import Toolchain
         #expect(Yosys.script(files: ["a.v"], top: "t", flow: .generic) == "read_verilog -sv a.v; synth -flatten -top t; tee -q -o stat.json stat -json")
     }
 
-    /// Killed before it would end. Alone this takes 0.5 s; in the full
-    /// suite on 2 loaded cores the time limit's timer, a task of the shared
-    /// concurrency pool, fired up to 60 s late (a known defect: the timer
-    /// should not need a pool thread), hence a bound that only says it fired.
+    /// A run over its limit is a `.timedOut` error naming the tool. How soon
+    /// it is killed is checked in a process of its own
+    /// (`SynthesisBudgetTests`): here, among the suite's blocking tests on 2
+    /// cores, the limit's timer (a task of the shared pool) can wait minutes
+    /// for a thread.
     @Test func aToolOverItsTimeLimitIsKilledAndNamed() async throws {
-        let start = Date()
         await #expect {
-            try await ToolRunner.run("sleep", ["120"], installHint: "coreutils", timeLimit: 0.5)
+            try await ToolRunner.run("sleep", ["20"], installHint: "coreutils", timeLimit: 0.5)
         } throws: { error in
             guard case .timedOut(let tool, _, _) = error as? ToolError else { return false }
             return tool == "sleep"
         }
-        #expect(Date().timeIntervalSince(start) < 110)
     }
 
     static let adder = """
