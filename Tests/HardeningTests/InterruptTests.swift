@@ -46,7 +46,10 @@ import Glibc
         let r = try child.wait(timeout: 30)
         #expect(r.code == 128 + signal, "exit \(r.code): \(r.err)")
         #expect(r.err.contains("stopped by"), "\(r.err)")
-        usleep(100_000)
+        // Killed before hepml-compile exits; on a loaded machine the kernel
+        // may take a moment to finish them, so wait up to 5 s, not forever.
+        let gone = Date().addingTimeInterval(5)
+        while started.contains(where: Self.running), Date() < gone { usleep(50_000) }
         for pid in started { #expect(!Self.running(pid), "tool process \(pid) outlived hepml-compile") }
         for pid in started where Self.running(pid) { kill(pid, SIGKILL) }
         #expect(try fm.contentsOfDirectory(atPath: root.appendingPathComponent("tmp").path).isEmpty, "scratch folders left in TMPDIR")
