@@ -81,9 +81,21 @@ public enum VerilogPrinter {
         case .input, .constant, .register:
             return []
         case let .add(a, ka, b, kb, subtract):
-            return assign("\(E.aligned(wire(a), width: w, shift: ka)) \(subtract ? "-" : "+") \(E.aligned(wire(b), width: w, shift: kb))")
+            let op = subtract ? "-" : "+"
+            guard readsAnUnshiftedSum(a, ka, n) || readsAnUnshiftedSum(b, kb, n) else {
+                return assign("\(E.aligned(wire(a), width: w, shift: ka)) \(op) \(E.aligned(wire(b), width: w, shift: kb))")
+            }
+            // One zero bit below both operands, dropped from the result: the
+            // same sum, printed so that synthesis keeps it one carry-chain
+            // adder (see ``readsAnUnshiftedSum(_:_:_:)``).
+            let padded = "\(node.name)__\(paddedSumSuffix)"
+            return ["wire [\(w):0] \(padded) = \(E.aligned(wire(a), width: w + 1, shift: ka + 1)) \(op) \(E.aligned(wire(b), width: w + 1, shift: kb + 1));\(comment)",
+                    "wire [\(w - 1):0] \(node.name) = \(padded)[\(w):1];"]
         case let .negate(a):
-            return assign("\(w)'d0 - \(E.aligned(wire(a), width: w))")
+            guard readsAnUnshiftedSum(a, 0, n) else { return assign("\(w)'d0 - \(E.aligned(wire(a), width: w))") }
+            let padded = "\(node.name)__\(paddedSumSuffix)"
+            return ["wire [\(w):0] \(padded) = \(w + 1)'d0 - \(E.aligned(wire(a), width: w + 1, shift: 1));\(comment)",
+                    "wire [\(w - 1):0] \(node.name) = \(padded)[\(w):1];"]
         case let .wrap(a, _), let .view(a):
             return assign(E.aligned(wire(a), width: w))
         case let .quantize(a, type):
@@ -106,6 +118,29 @@ public enum VerilogPrinter {
             return assign("\(n.tables[table].name)(\(E.aligned(wire(index), width: n.tables[table].indexBits)))")
         case let .multiply(a, b):
             return assign("\(E.aligned(wire(a), width: w)) * \(E.aligned(wire(b), width: w))")
+        }
+    }
+
+    /// The helper wire of a padded adder or negation: `<node>__lsb`.
+    public static let paddedSumSuffix = "lsb"
+
+    /// Whether an adder operand read with shift `k` is another adder's (or a
+    /// negation's) result unshifted, through any views and wraps. Yosys's
+    /// `alumacc` merges a sum whose operand is exactly another sum of the
+    /// same width, read nowhere else, into one multi-operand `$macc`, and
+    /// `maccmap` builds that as a carry-save tree of LUT full adders: about
+    /// twice the LUTs of the carry-chain adders the netlist describes (and
+    /// not the delay the pipeline was cut for). An operand with a zero bit
+    /// appended is not that signal, so such adders are printed padded.
+    static func readsAnUnshiftedSum(_ id: NodeID, _ k: Int, _ n: Netlist) -> Bool {
+        guard k == 0 else { return false }
+        var id = id
+        while true {
+            switch n[id].operation {
+            case .add, .negate: return true
+            case let .view(a), let .wrap(a, _): id = a
+            default: return false
+            }
         }
     }
 

@@ -90,6 +90,10 @@ public enum Yosys {
         /// `hierarchy -check; proc; flatten; check -assert`: elaboration only,
         /// the part of synthesis that rejects bad RTL, in seconds.
         case elaborate
+        /// Elaboration, then yosys's word-level arithmetic extraction
+        /// (`wreduce; alumacc`, as `synth` runs them): shows whether each
+        /// adder stays one `$alu` or was merged into a multi-operand `$macc`.
+        case arithmetic
     }
 
     /// The outcome of one run.
@@ -109,6 +113,8 @@ public enum Yosys {
         case .xilinx(let family): synth = "synth_xilinx -family \(family) -top \(top) -noiopad"
         case .generic: synth = "synth -flatten -top \(top)"
         case .elaborate: synth = "hierarchy -check -top \(top); proc; flatten; opt_clean; check -assert"
+        case .arithmetic:
+            synth = "hierarchy -check -top \(top); proc; flatten; opt_expr; opt_clean; wreduce; peepopt; opt_clean; alumacc"
         }
         return "\(reads); \(synth); tee -q -o \(statFile) stat -json"
     }

@@ -52,7 +52,7 @@ enum VerilogNames {
     }
 
     /// The names an op module declares: ports, wires (a quantize node's
-    /// helper wires `<node>__*` included), pipeline registers, ROM functions
+    /// helper wires and a padded adder's `<node>__lsb` included), pipeline registers, ROM functions
     /// and their input.
     static func declared(in netlist: Netlist) -> Set<String> {
         var names: Set<String> = ["clk", "y", "index"]
@@ -60,8 +60,13 @@ enum VerilogNames {
         names.formUnion(netlist.tables.map(\.name))
         for node in netlist.nodes {
             names.insert(node.name)
-            if case .quantize = node.operation {
+            switch node.operation {
+            case .quantize:
                 for helper in QuantizeHelperWires.suffixes { names.insert("\(node.name)__\(helper)") }
+            case .add, .negate:
+                names.insert("\(node.name)__\(VerilogPrinter.paddedSumSuffix)")
+            default:
+                break
             }
         }
         return names

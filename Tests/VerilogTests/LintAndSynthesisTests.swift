@@ -36,6 +36,21 @@ import VerilogBackend
         print("\(name): yosys elaboration \(report.statistics.design.values.reduce(0, +)) cells, \(String(format: "%.1f", report.seconds)) s")
     }
 
+    /// Every adder of the netlist reaches yosys as a two-operand `$alu`
+    /// (a carry chain): none is merged into a multi-operand `$macc`, which
+    /// `maccmap` would build as a LUT carry-save tree. Without the padding of
+    /// chained sums (VerilogPrinter.readsAnUnshiftedSum) the tagger has 83.
+    /// (Models with variable products are left out: each `$mul` is a `$macc`.)
+    @Test(arguments: ["tagger", "one_layer", "sigmoid_model"])
+    func addersStayCarryChainAdders(model name: String) async throws {
+        let model = try RTLTest.lower(ModelZoo.all.first { $0.name == name }!.make())
+        let design = try VerilogEmitter.emit(model, options: VerilogOptions())
+        let report = try await Yosys.run(sources(design), top: design.topModule, flow: .arithmetic)
+        let cells = report.statistics.design
+        #expect(cells["$macc", default: 0] == 0, "\(cells)")
+        #expect(cells["$alu", default: 0] > 0, "\(cells)")
+    }
+
     func sources(_ design: VerilogDesign) -> [(path: String, contents: String)] {
         design.files.filter { design.verilogFiles.contains($0.path) }.map { ($0.path, $0.contents) }
     }
