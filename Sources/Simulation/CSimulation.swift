@@ -136,12 +136,7 @@ public struct CSimulation: Sendable {
     /// Builds (or reuses) the simulation, runs it on `events` and compares
     /// every raw output code with the Swift reference.
     public func run(_ events: EventTable) async throws(CSimError) -> Report {
-        guard events.columns == model.inputWidth else {
-            throw .input("events have \(events.columns) columns, the model takes \(model.inputWidth) inputs")
-        }
-        if let bad = events.values.firstIndex(where: { !$0.isFinite }) {
-            throw .input("event \(bad / max(events.columns, 1)) holds \(events.values[bad]); only finite numbers have a fixed-point value")
-        }
+        if let problem = events.inputProblem(width: model.inputWidth) { throw .input(problem) }
         let build = try await build()
         let fm = FileManager.default
         let scratch: ScratchFolder

@@ -212,12 +212,7 @@ public struct VerilatorSimulation: Sendable {
     /// Simulates real-valued events: each is converted to raw input codes
     /// with the input types' Q and O modes, as the reference does.
     public func run(_ events: EventTable, validGap: Int = 0) async throws(RTLSimulationError) -> Result {
-        guard events.columns == model.inputWidth else {
-            throw .input("events have \(events.columns) columns, the model takes \(model.inputWidth) inputs")
-        }
-        if let bad = events.values.firstIndex(where: { !$0.isFinite }) {
-            throw .input("event \(bad / max(events.columns, 1)) holds \(events.values[bad]); only finite numbers have a fixed-point value")
-        }
+        if let problem = events.inputProblem(width: model.inputWidth) { throw .input(problem) }
         let evaluator = FixedPointEvaluator(model)
         var codes: [Int64] = []
         codes.reserveCapacity(events.values.count)
