@@ -67,11 +67,13 @@ public struct StagedBuild: Sendable {
         }
     }
 
-    /// The ``ContentHash`` of `tool` (in order) and of the files sorted by
-    /// path (each path, then its contents): the order the files are given
-    /// in does not matter, any change to a path, a byte or a flag does.
+    /// The ``ContentHash`` of `tool` (in order, after their count, so that a
+    /// flag cannot pass for a file) and of the files sorted by path (each
+    /// path, then its contents): the order the files are given in does not
+    /// matter, any change to a path, a byte or a flag does.
     public static func key(files: [(path: String, contents: String)], tool: [String]) -> String {
         var hash = ContentHash()
+        hash.add("\(tool.count) tool values")
         tool.forEach { hash.add($0) }
         for f in files.sorted(by: { $0.path < $1.path }) {
             hash.add(f.path)
