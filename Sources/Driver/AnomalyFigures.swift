@@ -87,10 +87,7 @@ struct AnomalyFigures {
 
     func scores(_ path: String, _ study: AnomalyScores, _ progress: ProgressMeter) throws(DriverError) -> (float: [Double], fixed: [Double]) {
         do {
-            let reader = try EventFile.reader(path: path, threads: options.threads)
-            guard reader.columns == study.fixed.model.inputWidth else {
-                throw TensorIOError(file: path, message: "events have \(reader.columns) values but the model takes \(study.fixed.model.inputWidth)")
-            }
+            let reader = try EventFile.reader(path: path, expectedColumns: study.fixed.model.inputWidth, threads: options.threads)
             return try study.file(reader) { progress.update(done: $0, total: reader.totalRows) }
         } catch {
             throw .option("\(error)")

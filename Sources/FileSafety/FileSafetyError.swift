@@ -8,6 +8,13 @@ public enum FileSafetyError: Error, Sendable, Equatable, CustomStringConvertible
     /// A file-system call failed.
     case io(path: String, reason: String)
 
+    /// Why, without the path (for a message that names the path its own way).
+    public var reason: String {
+        switch self {
+        case let .refused(_, reason), let .io(_, reason): return reason
+        }
+    }
+
     public var description: String {
         switch self {
         case let .refused(path, reason): return "refusing \(Self.quoted(path)): \(reason)"

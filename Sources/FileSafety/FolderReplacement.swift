@@ -64,9 +64,8 @@ public enum FolderReplacement {
             throw .io(path: destination, reason: "cannot write: \(failure)")
         }
         if existing == nil {
-            if hepml_rename_noreplace(staging, dest) == 0 { return }
-            let failure = errno
-            if failure == ENOSYS || failure == EINVAL, FileKind.of(dest) == nil, rename(staging, dest) == 0 { return }
+            let failure = moveWithoutReplacing(staging, to: dest)
+            if failure == 0 { return }
             removeTree(staging)
             throw failure == EEXIST
                 ? .refused(path: destination, reason: "it appeared while the design was being written; run again")
@@ -99,11 +98,10 @@ public enum FolderReplacement {
 
     /// A fresh private folder beside the destination.
     static func makeStaging(parent: String, name: String, for destination: String) throws(FileSafetyError) -> String {
-        var template = Array("\(parent)/.\(name).tmp-\(getpid())-XXXXXX".utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+        guard let staging = PrivateFolder.makeUnique("\(parent)/.\(name).tmp-\(getpid())-") else {
             throw .io(path: destination, reason: "cannot write: \(POSIX.lastError)")
         }
-        return String(cString: template)
+        return staging
     }
 
     /// Writes the manifest first, so that a staging folder left by an
@@ -113,19 +111,25 @@ public enum FolderReplacement {
         let manifest = FolderManifest(files: files)
         let umaskValue = umask(0)
         umask(umaskValue)
-        do {
-            try Data(manifest.text.utf8).write(to: URL(fileURLWithPath: staging + "/" + FolderManifest.fileName))
-            for file in files {
-                let url = URL(fileURLWithPath: staging + "/" + file.path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(file.contents.utf8).write(to: url)
-            }
-        } catch {
-            return reason(error)
+        do { try GeneratedFiles.write([(FolderManifest.fileName, manifest.text)] + files, into: staging) } catch {
+            if case .io(_, let reason) = error { return reason }
+            return error.description
         }
         // mkdtemp made it 0700; the output gets the usual folder mode.
         chmod(staging, 0o777 & ~umaskValue)
         return nil
+    }
+
+    /// Renames `source` to `destination` only if nothing is there yet
+    /// (`renameat2 RENAME_NOREPLACE`; where the file system lacks it, a
+    /// plain rename after checking). 0 on success, else the `errno`
+    /// (`EEXIST` when the destination exists).
+    static func moveWithoutReplacing(_ source: String, to destination: String) -> Int32 {
+        if hepml_rename_noreplace(source, destination) == 0 { return 0 }
+        let failure = errno
+        guard failure == ENOSYS || failure == EINVAL else { return failure }
+        if FileKind.of(destination) != nil { return EEXIST }
+        return rename(source, destination) == 0 ? 0 : errno
     }
 
     /// Removes folders a killed run left beside `name`: a staging folder, or

@@ -16,10 +16,20 @@ public enum PrivateFolder {
         var base = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
         while base.count > 1, base.hasSuffix("/") { base.removeLast() }
         let safeLabel = String(label.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
-        var template = Array("\(base)/hepml-\(safeLabel)-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard made != nil else { throw .io(path: base, reason: "cannot create a private scratch folder: \(POSIX.lastError)") }
-        return String(cString: template)
+        guard let made = makeUnique("\(base)/hepml-\(safeLabel)-") else {
+            throw .io(path: base, reason: "cannot create a private scratch folder: \(POSIX.lastError)")
+        }
+        return made
+    }
+
+    /// A new folder of mode 0700 whose path is `prefix` followed by six
+    /// random characters (`mkdtemp`): it cannot have existed before, so
+    /// nothing in it was put there by anyone else. Nil (with `errno` set)
+    /// when it cannot be made.
+    static func makeUnique(_ prefix: String) -> String? {
+        var template = Array((prefix + "XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { return nil }
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The per-user cache folder for `component` (say `verilator`):

@@ -9,12 +9,7 @@ import SeededRandomness
 /// reference's outputs as exact decimals of their raw codes).
 public enum HLSTestVectors {
     static func files(_ model: LoweredModel, events: EventTable) throws(HLSError) -> [GeneratedFile] {
-        guard events.columns == model.inputWidth else {
-            throw .testInputs("events have \(events.columns) columns, the model takes \(model.inputWidth) inputs")
-        }
-        if let bad = events.values.firstIndex(where: { !$0.isFinite }) {
-            throw .testInputs("event \(bad / max(events.columns, 1)) holds \(events.values[bad]); only finite numbers have a fixed-point value")
-        }
+        if let problem = events.inputProblem(width: model.inputWidth) { throw .testInputs(problem) }
         let outputTypes = model.outputs.flatMap { id in Array(repeating: model[id].type, count: model[id].size) }
         let evaluator = FixedPointEvaluator(model)
         var inputText = "", outputText = ""

@@ -102,63 +102,41 @@ public struct CSimulation: Sendable {
             if let e = error as? HLSError, case .template = e { throw .installation("\(error)") }
             throw .emit("\(error)")
         }
-        let function = HLSEmitter.topFunction(model)
-        let key = Self.cacheKey(sources, flags: Self.compilerFlags, apTypes: apTypesDirectory)
-        let cache: BuildCache
-        do { cache = try BuildCache(component: "csim", chosen: cacheDirectory) } catch { throw .refused(error) }
-        let folder = cache.entry("\(function)-\(key)")
-        let binary = (folder as NSString).appendingPathComponent("csim")
-        let fm = FileManager.default
+        let staged: StagedBuild
         do {
-            if try cache.reusable(folder, executable: binary) { return Build(binary: binary, seconds: 0, cached: true) }
+            staged = try StagedBuild(name: HLSEmitter.topFunction(model), files: sources.map { ($0.path, $0.contents) },
+                                     tool: Self.compilerFlags + [apTypesDirectory], product: "csim",
+                                     cache: BuildCache(component: "csim", chosen: cacheDirectory))
+            if try staged.isCached() { return Build(binary: staged.product!, seconds: 0, cached: true) }
         } catch { throw .refused(error) }
 
-        // Build in a private folder, then move it into place: a concurrent
-        // build of the same sources never sees half a folder.
-        let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        let stagingToken = Interrupts.shared.removeOnInterrupt(staging)
-        defer { Interrupts.shared.forget(stagingToken) }
-        do {
-            try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            for file in sources {
-                let path = (staging as NSString).appendingPathComponent(file.path)
-                try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path))
-            }
-        } catch {
-            try? fm.removeItem(atPath: staging)
-            throw .io("cannot write the C simulation sources to \(staging): \(error.localizedDescription)")
+        let staging: StagedBuild.Staging
+        do { staging = try staged.stage() } catch {
+            guard case .io(let path, let reason) = error else { throw .refused(error) }
+            throw .io("cannot write the C simulation sources to \(path): \(reason)")
         }
-        let arguments = Self.compilerFlags + ["-isystem", apTypesDirectory, "-I", staging,
-                                              "-o", (staging as NSString).appendingPathComponent("csim"),
-                                              (staging as NSString).appendingPathComponent("csim_harness.cpp")]
+        let arguments = Self.compilerFlags + ["-isystem", apTypesDirectory, "-I", staging.path,
+                                              "-o", staging.path + "/csim", staging.path + "/csim_harness.cpp"]
         let result: ToolResult
         do {
-            result = try await ToolRunner.run("g++", arguments, log: (staging as NSString).appendingPathComponent("build.log"),
+            result = try await ToolRunner.run("g++", arguments, log: staging.path + "/build.log",
                                               installHint: "install g++ (Debian: apt-get install g++) to run the HLS C simulation")
         } catch {
-            if case .failed = error {} else { try? fm.removeItem(atPath: staging) }
+            // A failed build stays on disk: its log is named in the error message.
+            if case .failed = error { staging.keep() } else { staging.discard() }
             throw .tool(error)
         }
-        do {
-            try fm.moveItem(atPath: staging, toPath: folder)
-        } catch {
-            // Another build of the same sources won the race: use its binary.
-            try? fm.removeItem(atPath: staging)
-            guard fm.isExecutableFile(atPath: binary) else { throw .io("cannot move the C simulation build to \(folder): \(error.localizedDescription)") }
+        do { try staging.commit() } catch {
+            guard case .io(let path, let reason) = error else { throw .refused(error) }
+            throw .io("cannot move the C simulation build to \(path): \(reason)")
         }
-        return Build(binary: binary, seconds: result.seconds, cached: false)
+        return Build(binary: staged.product!, seconds: result.seconds, cached: false)
     }
 
     /// Builds (or reuses) the simulation, runs it on `events` and compares
     /// every raw output code with the Swift reference.
     public func run(_ events: EventTable) async throws(CSimError) -> Report {
-        guard events.columns == model.inputWidth else {
-            throw .input("events have \(events.columns) columns, the model takes \(model.inputWidth) inputs")
-        }
-        if let bad = events.values.firstIndex(where: { !$0.isFinite }) {
-            throw .input("event \(bad / max(events.columns, 1)) holds \(events.values[bad]); only finite numbers have a fixed-point value")
-        }
+        if let problem = events.inputProblem(width: model.inputWidth) { throw .input(problem) }
         let build = try await build()
         let fm = FileManager.default
         let scratch: ScratchFolder
@@ -254,15 +232,6 @@ public struct CSimulation: Sendable {
             if fields.count == 4, fields[2] == "seconds", let s = Double(fields[3]) { return s }
         }
         return nil
-    }
-
-    /// ``ContentHash`` of everything that determines the binary.
-    static func cacheKey(_ sources: [GeneratedFile], flags: [String], apTypes: String) -> String {
-        var hash = ContentHash()
-        flags.forEach { hash.add($0) }
-        hash.add(apTypes)
-        for f in sources.sorted(by: { $0.path < $1.path }) { hash.add(f.path); hash.add(f.contents) }
-        return hash.hex
     }
 }
 

@@ -20,7 +20,9 @@ public enum RTLChecks {
         let scratch = try scratch("lint")
         defer { scratch.remove() }
         let directory = scratch.path
-        try VerilatorSimulation.write(design.files, to: directory)
+        do { try GeneratedFiles.write(design.files.map { ($0.path, $0.contents) }, into: directory) } catch {
+            throw .io("cannot write the design to \(directory): \(error.reason)")
+        }
         let log = "\(directory)/lint.log"
         do {
             let result = try await ToolRunner.run("verilator", ["--lint-only", "-Wall", "--top-module", design.topModule] + design.verilogFiles,

@@ -1,26 +1,9 @@
-import FileSafety
 import Foundation
-import ModelIR
 
-/// The files a Verilator simulation reads and writes: the design on disk,
-/// the testbench's binary input and output (little-endian int64 codes:
-/// no text to format or parse for millions of events), and the build cache key.
+/// What a Verilator simulation's testbench reads and writes: binary input
+/// and output (little-endian int64 codes: no text to format or parse for
+/// millions of events).
 extension VerilatorSimulation {
-    /// Writes generated files under `directory`.
-    static func write(_ files: [GeneratedFile], to directory: String) throws(RTLSimulationError) {
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            for file in files {
-                let path = (directory as NSString).appendingPathComponent(file.path)
-                try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path))
-            }
-        } catch {
-            throw .io("cannot write the design to \(directory): \(error.localizedDescription)")
-        }
-    }
-
     /// Raw input codes, event after event, as the testbench reads them:
     /// little-endian int64.
     static func inputBytes(_ codes: [Int64]) -> Data {
@@ -64,13 +47,5 @@ extension VerilatorSimulation {
             }
         }
         return result
-    }
-
-    /// ``ContentHash`` of everything that determines the executable.
-    static func cacheKey(_ files: [GeneratedFile], flags: [String]) -> String {
-        var hash = ContentHash()
-        flags.forEach { hash.add($0) }
-        for f in files.sorted(by: { $0.path < $1.path }) { hash.add(f.path); hash.add(f.contents) }
-        return hash.hex
     }
 }

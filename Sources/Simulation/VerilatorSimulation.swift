@@ -138,55 +138,48 @@ public struct VerilatorSimulation: Sendable {
     /// later builds, which roughly halves the build of a small design.
     public func build() async throws(RTLSimulationError) -> Build {
         let makeVariables = profile.makeVariables
-        let key = Self.cacheKey(sources.files, flags: flags + makeVariables)
-        let cache: BuildCache
-        do { cache = try BuildCache(component: "verilator", chosen: cacheDirectory) } catch { throw .refused(error) }
-        let folder = cache.entry("\(sources.topModule)-\(key)")
         let executableName = "V\(sources.topModule)_sim"
-        let executable = "\(folder)/obj_dir/\(executableName)"
-        let fm = FileManager.default
+        let staged: StagedBuild, runtime: StagedBuild
         do {
-            if try cache.reusable(folder, executable: executable) {
-                return Build(executable: executable, directory: folder, seconds: 0, rebuilt: false)
+            let cache = try BuildCache(component: "verilator", chosen: cacheDirectory)
+            staged = try StagedBuild(name: sources.topModule, files: sources.files.map { ($0.path, $0.contents) },
+                                     tool: flags + makeVariables, product: "obj_dir/\(executableName)", cache: cache)
+            if try staged.isCached() {
+                return Build(executable: staged.product!, directory: staged.folder, seconds: 0, rebuilt: false)
             }
+            runtime = try StagedBuild(name: "verilator-runtime", files: [], tool: makeVariables, product: nil, cache: cache)
         } catch { throw .refused(error) }
         guard ToolRunner.locate("verilator") != nil else {
             throw .tool(.notInstalled(tool: "verilator", hint: Self.installHint))
         }
-        // Build in a private folder, then move it into place: a concurrent
-        // build of the same design never sees half a folder.
-        let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        let stagingToken = Interrupts.shared.removeOnInterrupt(staging)
-        defer { Interrupts.shared.forget(stagingToken) }
-        try Self.write(sources.files, to: staging)
+        let staging: StagedBuild.Staging
+        do { staging = try staged.stage() } catch {
+            guard case .io(let path, let reason) = error else { throw .refused(error) }
+            throw .io("cannot write the design to \(path): \(reason)")
+        }
         let verilate = flags + ["--top-module", sources.topModule, "--Mdir", "obj_dir", "-o", executableName]
             + sources.verilogFiles + [sources.testbenchFile]
         var seconds = 0.0
-        let runtime = cache.entry("verilator-runtime-" + Self.cacheKey([], flags: makeVariables))
         do {
-            seconds += try await ToolRunner.run("verilator", verilate, in: staging, log: "\(staging)/verilate.log",
+            seconds += try await ToolRunner.run("verilator", verilate, in: staging.path, log: "\(staging.path)/verilate.log",
                                                 installHint: Self.installHint).seconds
             // Copied after verilation: make then sees them newer than the generated makefile.
-            let reused = (try? cache.reusable(runtime, executable: nil)) == true
-                && Self.copyRuntime(from: runtime, to: "\(staging)/obj_dir")
+            let reused = (try? runtime.isCached()) == true
+                && Self.copyRuntime(from: runtime.folder, to: "\(staging.path)/obj_dir")
             seconds += try await ToolRunner.run("make", ["-C", "obj_dir", "-f", "V\(sources.topModule).mk", "-j", "\(jobs)"] + makeVariables,
-                                                in: staging, log: "\(staging)/build.log",
+                                                in: staging.path, log: "\(staging.path)/build.log",
                                                 installHint: "install make (Debian/Ubuntu: apt-get install make)").seconds
-            if !reused { Self.saveRuntime(from: "\(staging)/obj_dir", to: runtime) }
+            if !reused { Self.saveRuntime(from: "\(staging.path)/obj_dir", to: runtime) }
         } catch {
             // A failed build stays on disk: its log is named in the error message.
-            if case .failed = error {} else { try? fm.removeItem(atPath: staging) }
+            if case .failed = error { staging.keep() } else { staging.discard() }
             throw .tool(error)
         }
-        do {
-            try fm.moveItem(atPath: staging, toPath: folder)
-        } catch {
-            try? fm.removeItem(atPath: staging)
-            guard fm.isExecutableFile(atPath: executable) else {
-                throw .io("cannot move the Verilator build to \(folder): \(error.localizedDescription)")
-            }
+        do { try staging.commit() } catch {
+            guard case .io(let path, let reason) = error else { throw .refused(error) }
+            throw .io("cannot move the Verilator build to \(path): \(reason)")
         }
-        return Build(executable: executable, directory: folder, seconds: seconds, rebuilt: true)
+        return Build(executable: staged.product!, directory: staged.folder, seconds: seconds, rebuilt: true)
     }
 
     /// Verilator's design-independent runtime objects.
@@ -207,24 +200,19 @@ public struct VerilatorSimulation: Sendable {
     }
 
     /// Keeps a fresh build's runtime objects for later builds (best effort).
-    static func saveRuntime(from objDir: String, to runtime: String) {
+    static func saveRuntime(from objDir: String, to runtime: StagedBuild) {
         let fm = FileManager.default
-        let staging = runtime + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         guard let names = try? fm.contentsOfDirectory(atPath: objDir).filter(isRuntimeObject), !names.isEmpty,
-              (try? fm.createDirectory(atPath: staging, withIntermediateDirectories: true)) != nil else { return }
-        for name in names { try? fm.copyItem(atPath: "\(objDir)/\(name)", toPath: "\(staging)/\(name)") }
-        if (try? fm.moveItem(atPath: staging, toPath: runtime)) == nil { try? fm.removeItem(atPath: staging) }
+              let staging = try? runtime.stage() else { return }
+        for name in names { try? fm.copyItem(atPath: "\(objDir)/\(name)", toPath: "\(staging.path)/\(name)") }
+        // A failed commit removes the staging folder; another run may have saved the same objects.
+        try? staging.commit()
     }
 
     /// Simulates real-valued events: each is converted to raw input codes
     /// with the input types' Q and O modes, as the reference does.
     public func run(_ events: EventTable, validGap: Int = 0) async throws(RTLSimulationError) -> Result {
-        guard events.columns == model.inputWidth else {
-            throw .input("events have \(events.columns) columns, the model takes \(model.inputWidth) inputs")
-        }
-        if let bad = events.values.firstIndex(where: { !$0.isFinite }) {
-            throw .input("event \(bad / max(events.columns, 1)) holds \(events.values[bad]); only finite numbers have a fixed-point value")
-        }
+        if let problem = events.inputProblem(width: model.inputWidth) { throw .input(problem) }
         let evaluator = FixedPointEvaluator(model)
         var codes: [Int64] = []
         codes.reserveCapacity(events.values.count)

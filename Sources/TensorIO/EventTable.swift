@@ -23,6 +23,17 @@ public struct EventTable: Sendable, Equatable {
 
     /// All events as arrays.
     public var rowArrays: [[Double]] { (0..<rows).map { Array(self[row: $0]) } }
+
+    /// Why these events cannot be the inputs of a model that takes `width`
+    /// values per event, or nil: the column count must be `width`, and every
+    /// value finite (a NaN or an infinity has no fixed-point value). The
+    /// one check behind every consumer of an event table in memory (C and
+    /// RTL simulation, HLS test vectors), so that they say the same.
+    public func inputProblem(width: Int) -> String? {
+        guard columns == width else { return "events have \(columns) columns, the model takes \(width) inputs" }
+        guard let bad = values.firstIndex(where: { !$0.isFinite }) else { return nil }
+        return "event \(bad / max(columns, 1)) holds \(values[bad]); only finite numbers have a fixed-point value"
+    }
 }
 
 /// Why an event file could not be read.

@@ -69,29 +69,35 @@ public enum ToolRunner {
     /// and, when `log` is given, also written there. A non-zero exit is a
     /// ``ToolError/failed`` carrying the first lines that say "error".
     /// With `timeLimit` (seconds), a run that lasts longer is killed with its
-    /// whole process group and is a ``ToolError/timedOut``; so is a run whose
+    /// whole process group (on time, however busy Swift's thread pool is:
+    /// ``ToolDeadline``) and is a ``ToolError/timedOut``; so is a run whose
     /// task is cancelled.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil,
                            log: String? = nil, installHint: String, timeLimit: Double? = nil) async throws(ToolError) -> ToolResult {
         guard let path = locate(tool) else { throw .notInstalled(tool: tool, hint: installHint) }
         let start = Date()
-        // A process group of its own: an interrupt stops the tool and all
-        // it started (make's compilers), and nothing outlives us. Cancelling
-        // the task (the time limit) kills that group too.
+        // A process group of its own: an interrupt or the time limit stops
+        // the tool and all it started (make's compilers, yosys's ABC), and
+        // nothing outlives us. Cancelling the task kills that group too.
         var options = PlatformOptions()
         options.processGroupID = 0
         options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(200))]
         let platform = options
-        let outcomeOrTimeout: ExecutionRecord?
+        // The limit's timer is a Dispatch timer on a queue of its own, and it
+        // kills the process group itself: a task of Swift's shared pool would
+        // wait for a free thread, which under load (the suite's blocking
+        // tests, parallel syntheses on 2 cores) came a minute late.
+        let deadline = timeLimit.map { ToolDeadline(seconds: $0) }
+        defer { deadline?.cancel() }
+        let record: ExecutionRecord?
         do {
-            outcomeOrTimeout = try await withTimeLimit(timeLimit) {
-                try await execute(path, arguments, directory: directory, options: platform)
-            }
+            record = try await execute(path, arguments, directory: directory, options: platform) { deadline?.started(processGroup: $0) }
         } catch {
-            throw .launch(tool: tool, reason: "\(error)")
+            if deadline?.hasFired == true || Task.isCancelled { record = nil } else { throw .launch(tool: tool, reason: "\(error)") }
         }
-        guard let finished = outcomeOrTimeout, !Task.isCancelled else {
+        deadline?.cancel()
+        guard let finished = record, deadline?.hasFired != true, !Task.isCancelled else {
             let seconds = Date().timeIntervalSince(start)
             if let log { try? OutputFile.write("$ \(tool) \(arguments.joined(separator: " "))\n(killed after \(seconds) s)\n", to: log) }
             throw .timedOut(tool: tool, seconds: timeLimit ?? seconds, log: log ?? "(not kept)")
@@ -109,34 +115,17 @@ public enum ToolRunner {
         return ToolResult(exitCode: 0, standardOutput: outcome.out, standardError: outcome.err, seconds: seconds)
     }
 
-    /// `body`'s value, or nil when `seconds` pass first (`body` is then
-    /// cancelled, which kills its process group) or the task is cancelled.
-    static func withTimeLimit(_ seconds: Double?,
-                              _ body: @escaping @Sendable () async throws -> ExecutionRecord) async throws -> ExecutionRecord? {
-        try await withThrowingTaskGroup(of: ExecutionRecord?.self) { group in
-            group.addTask { try await body() }
-            if let seconds {
-                group.addTask {
-                    try? await Task.sleep(nanoseconds: UInt64(max(0, min(seconds, 1e9)) * 1e9))
-                    return nil
-                }
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            // A cancelled run still returns (killed) or throws CancellationError.
-            try? await group.waitForAll()
-            return first
-        }
-    }
-
-    static func execute(_ path: String, _ arguments: [String], directory: String?,
-                        options: PlatformOptions) async throws -> ExecutionRecord {
+    /// Runs `path` to its end; `started` gets its process group (its pid)
+    /// as soon as it runs.
+    static func execute(_ path: String, _ arguments: [String], directory: String?, options: PlatformOptions,
+                        started: @escaping @Sendable (pid_t) -> Void) async throws -> ExecutionRecord {
         let result = try await Subprocess.run(
             .path(FilePath(path)), arguments: Arguments(arguments),
             workingDirectory: directory.map { FilePath($0) }, platformOptions: options,
             input: .none, output: .string(limit: 64 << 20), error: .string(limit: 64 << 20)
         ) { execution in
             Interrupts.shared.add(processGroup: execution.processIdentifier.value)
+            started(execution.processIdentifier.value)
         }
         Interrupts.shared.remove(processGroup: result.processIdentifier.value)
         Interrupts.shared.pauseIfStopping()
@@ -155,5 +144,57 @@ public enum ToolRunner {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         let errors = lines.filter { $0.range(of: "error", options: .caseInsensitive) != nil }
         return (errors.isEmpty ? Array(lines.suffix(12)) : Array(errors.prefix(12))).joined(separator: "\n")
+    }
+}
+
+/// The time limit of one tool run. Its timer runs on a Dispatch queue of its
+/// own, not on Swift's cooperative pool, and when it fires it sends SIGKILL
+/// to the run's process group directly; the task awaiting the run then sees
+/// the tool end. So the limit holds however long the pool's threads are
+/// busy (they may all be, with blocking work on a 2-core machine).
+final class ToolDeadline: @unchecked Sendable {
+    private let lock = NSLock()
+    private let timer: DispatchSourceTimer
+    private var processGroup: pid_t?
+    private var fired = false
+    private var over = false
+
+    /// Starts the clock: `seconds` from now (clamped to 0 ... 10^9).
+    init(seconds: Double) {
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "hepml-compile.tool-deadline"))
+        timer.schedule(deadline: .now() + max(0, min(seconds, 1e9)), leeway: .milliseconds(10))
+        timer.setEventHandler { [weak self] in self?.expire() }
+        timer.resume()
+    }
+
+    /// Whether the limit was reached (the group, if it had started, was killed).
+    var hasFired: Bool { lock.withLock { fired } }
+
+    /// The run's process group exists: it is killed at once if the limit has passed.
+    func started(processGroup group: pid_t) {
+        let late = lock.withLock { () -> Bool in
+            guard !over else { return false }
+            processGroup = group
+            return fired
+        }
+        if late { kill(-group, SIGKILL) }
+    }
+
+    /// The run is over: the timer is stopped and the group is never signalled.
+    func cancel() {
+        lock.withLock {
+            over = true
+            processGroup = nil
+        }
+        timer.cancel()
+    }
+
+    private func expire() {
+        let group = lock.withLock { () -> pid_t? in
+            guard !over else { return nil }
+            fired = true
+            return processGroup
+        }
+        if let group { kill(-group, SIGKILL) }
     }
 }

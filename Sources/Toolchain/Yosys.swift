@@ -139,10 +139,8 @@ public enum Yosys {
         if let bad = sources.map(\.path).first(where: { $0.contains(where: \.isWhitespace) || $0.hasPrefix("/") }) {
             throw .launch(tool: "yosys", reason: "the source path '\(bad)' must be relative and without spaces")
         }
-        do {
-            for s in sources { try OutputFile.write(s.contents, to: folder + "/" + s.path) }
-        } catch {
-            throw .launch(tool: "yosys", reason: "cannot write the Verilog to \(folder): \(error)")
+        do { try GeneratedFiles.write(sources, into: folder) } catch {
+            throw .launch(tool: "yosys", reason: "cannot write the Verilog to \(folder): \(error.reason)")
         }
         let result = try await ToolRunner.run("yosys", ["-q", "-p", script(files: sources.map(\.path), top: top, flow: flow)],
                                               in: folder, log: log, installHint: installHint, timeLimit: timeLimit)

@@ -33,11 +33,7 @@ import Toolchain
         #expect(Yosys.script(files: ["a.v"], top: "t", flow: .generic) == "read_verilog -sv a.v; synth -flatten -top t; tee -q -o stat.json stat -json")
     }
 
-    /// A run over its limit is a `.timedOut` error naming the tool. How soon
-    /// it is killed is checked in a process of its own
-    /// (`SynthesisBudgetTests`): here, among the suite's blocking tests on 2
-    /// cores, the limit's timer (a task of the shared pool) can wait minutes
-    /// for a thread.
+    /// A run over its limit is a `.timedOut` error naming the tool.
     @Test func aToolOverItsTimeLimitIsKilledAndNamed() async throws {
         await #expect {
             try await ToolRunner.run("sleep", ["20"], installHint: "coreutils", timeLimit: 0.5)
@@ -45,6 +41,62 @@ import Toolchain
             guard case .timedOut(let tool, _, _) = error as? ToolError else { return false }
             return tool == "sleep"
         }
+    }
+
+    /// The limit's timer does not need a thread of Swift's cooperative
+    /// pool: with every pool thread blocked (this test's own included), the
+    /// tool is still killed about when its limit passes. (A timer task on
+    /// the pool fired only when the blocking ended.)
+    @Test func theTimeLimitKillsTheToolWhileEveryPoolThreadIsBlocked() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hepml-deadline-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let pidFile = folder + "/pid"
+        let run = Task {
+            try await ToolRunner.run("/bin/sh", ["-c", "echo $$ > \(pidFile); exec sleep 60"], installHint: "a POSIX shell", timeLimit: 1)
+        }
+        var found: Int32?
+        for _ in 0..<600 where found == nil {
+            found = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if found == nil { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        let pid = try #require(found, "the tool never started")
+        let launched = Date()
+
+        // Block the pool: one blocker per other pool thread, and this thread.
+        let blocked = DispatchSemaphore(value: 0)
+        let others = max(ProcessInfo.processInfo.activeProcessorCount - 1, 0)
+        for _ in 0..<others {
+            Task.detached {
+                blocked.signal()
+                Self.block(seconds: 6)
+            }
+        }
+        for _ in 0..<others { _ = blocked.wait(timeout: .now() + 6) }
+        var killedAfter: Double?
+        while killedAfter == nil, Date().timeIntervalSince(launched) < 6 {
+            if !Self.isRunning(pid) { killedAfter = Date().timeIntervalSince(launched) }
+            usleep(20_000)
+        }
+        let seconds = try #require(killedAfter, "the tool was still running 6 s after it started, with a 1 s limit")
+        #expect(seconds < 5, "killed \(seconds) s after it started, with a 1 s limit")
+        await #expect {
+            try await run.value
+        } throws: { error in
+            guard case .timedOut(let tool, let limit, _) = error as? ToolError else { return false }
+            return tool == "/bin/sh" && limit == 1
+        }
+    }
+
+    /// Holds the calling thread (a pool thread, in a task) without yielding it.
+    static func block(seconds: Double) { Thread.sleep(forTimeInterval: seconds) }
+
+    /// Whether `pid` is a live process (not gone, not a zombie awaiting its parent).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].split(separator: " ").first
+        return state != "Z" && state != "X"
     }
 
     static let adder = """
