@@ -37,25 +37,20 @@ public enum HLSEmitter {
         let project = try HLSProject(model, options: options)
         let f = project.function
         var files: [GeneratedFile] = []
-        files.append(GeneratedFile(path: "firmware/\(f).h", contents: try render(templates, "hls/firmware/top.h", topHeaderContext(project))))
-        files.append(GeneratedFile(path: "firmware/\(f).cpp", contents: try render(templates, "hls/firmware/top.cpp", topContext(project))))
-        files.append(GeneratedFile(path: "firmware/parameters.h", contents: try render(templates, "hls/firmware/parameters.h", parametersContext(project))))
+        files.append(GeneratedFile(path: "firmware/\(f).h", contents: try render(templates, "hls/firmware/top.h", HLSContexts.topHeader(project))))
+        files.append(GeneratedFile(path: "firmware/\(f).cpp", contents: try render(templates, "hls/firmware/top.cpp", HLSContexts.top(project))))
+        files.append(GeneratedFile(path: "firmware/parameters.h", contents: try render(templates, "hls/firmware/parameters.h", HLSContexts.parameters(project))))
         for placed in project.layers {
             guard let header = placed.layer.header else { continue }
-            let context = weightsContext(placed.layer, header: header, guard: placed.headerGuard)
+            let context = HLSContexts.weights(placed.layer, guard: placed.headerGuard)
             files.append(GeneratedFile(path: "firmware/weights/\(header).h", contents: try render(templates, "hls/firmware/weights.h", context)))
         }
         for header in libraryHeaders {
             files.append(GeneratedFile(path: "firmware/nnet_utils/\(header)", contents: try text(templates, "hls/nnet_utils/\(header)")))
         }
-        files.append(GeneratedFile(path: "build_prj.tcl", contents: try render(templates, "hls/build_prj.tcl", [
-            "function": f, "part": options.part, "clockNs": HLSTestVectors.number(options.clockNs),
-        ])))
-        files.append(GeneratedFile(path: "\(f)_test.cpp", contents: try render(templates, "hls/testbench.cpp", harnessContext(project))))
-        files.append(GeneratedFile(path: "README.md", contents: try render(templates, "hls/README.md", [
-            "function": f, "model": model.name, "strategy": options.strategy, "reuseFactor": options.reuseFactor,
-            "part": options.part, "clockNs": HLSTestVectors.number(options.clockNs),
-        ])))
+        files.append(GeneratedFile(path: "build_prj.tcl", contents: try render(templates, "hls/build_prj.tcl", HLSContexts.buildScript(project))))
+        files.append(GeneratedFile(path: "\(f)_test.cpp", contents: try render(templates, "hls/testbench.cpp", HLSContexts.harness(project))))
+        files.append(GeneratedFile(path: "README.md", contents: try render(templates, "hls/README.md", HLSContexts.readme(project))))
         let events = testInputs ?? HLSTestVectors.sample(model, events: defaultTestEvents)
         files += try HLSTestVectors.files(model, events: events)
         return files
@@ -83,77 +78,13 @@ public enum HLSEmitter {
     public static func csimHarness(_ model: LoweredModel, options: HLSOptions,
                                    templates: TemplateLibrary) throws(HLSError) -> GeneratedFile {
         let project = try HLSProject(model, options: options)
-        return GeneratedFile(path: "csim_harness.cpp", contents: try render(templates, "hls/csim_harness.cpp", harnessContext(project)))
+        return GeneratedFile(path: "csim_harness.cpp", contents: try render(templates, "hls/csim_harness.cpp", HLSContexts.harness(project)))
     }
 
     /// The name of the top function, also the stem of `firmware/<name>.cpp`.
     public static func topFunction(_ model: LoweredModel) -> String { HLSNames(model).function }
 
-    // MARK: - Template contexts
-
-    static func topHeaderContext(_ p: HLSProject) -> [String: Any] {
-        ["function": p.function, "source": "model \(p.model.name)", "guard": p.headerGuard,
-         "ports": portList(p)]
-    }
-
-    static func portList(_ p: HLSProject) -> [[String: Any]] {
-        let declarations = p.portDeclarations
-        return declarations.enumerated().map { ["declaration": $1, "last": $0 == declarations.count - 1] }
-    }
-
-    static func topContext(_ p: HLSProject) -> [String: Any] {
-        let layers: [[String: Any]] = p.layers.map { placed in
-            ["summary": placed.layer.summary,
-             "locals": placed.locals.map { ["type": $0.type, "name": $0.name, "size": $0.size] as [String: Any] },
-             "calls": placed.layer.calls]
-        }
-        var copies: [[String: Any]] = []
-        if !p.outputCopies.isEmpty {
-            copies.append(["summary": "outputs that later layers also read, or that repeat a tensor", "calls": p.outputCopies])
-        }
-        return ["function": p.function, "source": "model \(p.model.name)", "strategy": p.options.strategy,
-                "reuseFactor": p.options.reuseFactor, "ports": portList(p),
-                "weightHeaders": p.layers.compactMap { $0.layer.header.map { $0 + ".h" } },
-                "inputPorts": p.inputs.map(\.name), "outputPorts": p.outputs.map(\.name),
-                "allPorts": p.ports.map(\.name).joined(separator: ","),
-                "layers": layers, "outputCopies": copies]
-    }
-
-    static func parametersContext(_ p: HLSProject) -> [String: Any] {
-        let sizes = p.ports.map { ["name": $0.sizeMacro, "value": $0.size] as [String: Any] }
-        let tensorTypes = p.model.tensors.indices.map { i -> [String: Any] in
-            let t = p.model.tensors[i]
-            return ["name": p.tensorTypes[i], "type": t.type.description, "comment": "\(t.name)[\(t.size)]"]
-        }
-        let layers = p.layers.map { placed -> [String: Any] in
-            let l = placed.layer
-            var context: [String: Any] = [
-                "summary": l.summary,
-                "typedefs": l.typedefs.map { ["name": $0.name, "type": $0.type, "comment": $0.comment] },
-                "definitions": l.definitions,
-            ]
-            if let c = l.config { context["config"] = ["name": c.name, "base": c.base, "members": c.members] as [String: Any] }
-            return context
-        }
-        return ["function": p.function, "source": "model \(p.model.name)", "guard": p.parametersGuard,
-                "sizes": sizes, "tensorTypes": tensorTypes, "layers": layers]
-    }
-
-    static func weightsContext(_ l: HLSLayer, header: String, guard: String) -> [String: Any] {
-        ["summary": l.summary, "layer": l.op.name, "guard": `guard`,
-         "arrays": l.arrays.map { ["comment": $0.comment, "typeName": $0.typeName, "name": $0.name, "size": $0.size, "lines": $0.lines] as [String: Any] }]
-    }
-
-    /// The testbench and the C simulation harness share their holes.
-    static func harnessContext(_ p: HLSProject) -> [String: Any] {
-        func port(_ q: HLSProject.Port) -> [String: Any] {
-            ["type": q.typeName, "name": q.name, "size": q.sizeMacro, "offset": q.offset]
-        }
-        return ["function": p.function, "inputWidth": p.model.inputWidth, "outputWidth": p.model.outputWidth,
-                "inputs": p.inputs.map(port), "outputs": p.outputs.map(port), "arguments": p.callArguments]
-    }
-
-    static func render(_ t: TemplateLibrary, _ path: String, _ context: [String: Any]) throws(HLSError) -> String {
+    static func render(_ t: TemplateLibrary, _ path: String, _ context: some TemplateContext) throws(HLSError) -> String {
         do { return try t.render(path, context) } catch { throw .template(error.description) }
     }
 

@@ -84,6 +84,9 @@ public struct LoweredOp: Sendable, Equatable {
 public enum LoweredKind: Sendable, Equatable {
     /// See ``DenseOp``.
     case dense(DenseOp)
+    /// See ``ScaleOp``: a per-element weight and bias (a batchnorm that did
+    /// not fold, or a dense layer whose weight matrix is diagonal).
+    case scale(ScaleOp)
     /// `out[i] = Q_out(act(x[i]))` for ReLU, LeakyReLU or identity.
     case activation(PointwiseActivation)
     /// `out[i] = table[index(x[i])]`; see ``TableOp``.
@@ -106,6 +109,7 @@ public enum LoweredKind: Sendable, Equatable {
     public var kindName: String {
         switch self {
         case .dense: return "dense"
+        case .scale: return "scale"
         case .activation(let a): return a.kindName
         case .table(let t): return t.function.rawValue
         case .softmax: return "softmax"
@@ -115,6 +119,20 @@ public enum LoweredKind: Sendable, Equatable {
         case .concatenate: return "concatenate"
         case .sum: return "sum"
         case .quantize: return "quantize"
+        }
+    }
+}
+
+extension LoweredKind {
+    /// The dense op that computes this op's arithmetic: the op itself for
+    /// `dense`, ``ScaleOp/dense`` for `scale`, nil for every other kind. For
+    /// consumers that treat both as sums of constant products (cost
+    /// estimates, overflow counts, netlists).
+    public var denseForm: DenseOp? {
+        switch self {
+        case .dense(let d): return d
+        case .scale(let s): return s.dense
+        default: return nil
         }
     }
 }
@@ -172,6 +190,67 @@ public struct DenseOp: Sendable, Equatable {
 
     /// Number of multiplications (nonzero terms).
     public var termCount: Int { rows.reduce(0) { $0 + $1.count } }
+}
+
+/// What a dense op and a scale op share: a wrapping accumulator that sums
+/// a bias and constant products, then an optional pre-activation
+/// quantization and a pointwise activation (``FuseActivations`` sets both).
+public protocol AccumulatingOp: Sendable, Equatable {
+    var weightType: FixedType { get }
+    var biasType: FixedType { get }
+    var accumulatorType: FixedType { get }
+    /// Per output, the raw bias in `biasType`.
+    var bias: [Int64] { get }
+    var preActivationType: FixedType? { get set }
+    var activation: PointwiseActivation { get set }
+}
+
+extension DenseOp: AccumulatingOp {}
+
+/// A per-element scale and shift on integers: element `i` of the output
+/// reads only element `i` of the input. With `A` the accumulator type:
+/// ```
+/// acc_i = Q_A(bias_i) + Q_A(weights_i * x[i])    (mod 2^W_A)
+/// pre_i = preActivation.map { Q_pre(acc_i) } ?? acc_i
+/// out_i = Q_out(activation(pre_i))
+/// ```
+/// exactly ``DenseOp`` with the single term `(i, weights_i)` in row `i`
+/// (see ``dense``). A zero weight stays in `weights`: each element has
+/// exactly one weight, and `Q_A(0 * x) = 0` adds nothing.
+public struct ScaleOp: AccumulatingOp {
+    public var weightType: FixedType
+    public var biasType: FixedType
+    public var accumulatorType: FixedType
+    /// Per element, the raw weight in `weightType`.
+    public var weights: [Int64]
+    /// Per element, the raw bias in `biasType`.
+    public var bias: [Int64]
+    /// As ``DenseOp/preActivationType``.
+    public var preActivationType: FixedType?
+    public var activation: PointwiseActivation
+
+    public init(weightType: FixedType, biasType: FixedType, accumulatorType: FixedType,
+                weights: [Int64], bias: [Int64], preActivationType: FixedType? = nil,
+                activation: PointwiseActivation = .linear) {
+        self.weightType = weightType
+        self.biasType = biasType
+        self.accumulatorType = accumulatorType
+        self.weights = weights
+        self.bias = bias
+        self.preActivationType = preActivationType
+        self.activation = activation
+    }
+
+    /// The same arithmetic as a dense op: row `i` is the term
+    /// `(i, weights_i)`, left out when the weight is zero (it adds an exact zero).
+    public var dense: DenseOp {
+        DenseOp(weightType: weightType, biasType: biasType, accumulatorType: accumulatorType,
+                rows: weights.enumerated().map { $0.element == 0 ? [] : [WeightTerm(input: $0.offset, weight: $0.element)] },
+                bias: bias, preActivationType: preActivationType, activation: activation)
+    }
+
+    /// Number of multiplications (nonzero weights).
+    public var termCount: Int { weights.reduce(0) { $0 + ($1 == 0 ? 0 : 1) } }
 }
 
 /// One product of a dense row: input element `input` times the raw weight.

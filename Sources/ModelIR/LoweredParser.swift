@@ -79,6 +79,11 @@ public enum LoweredParser {
             let kind: LoweredKind
             switch w[2] {
             case "dense": kind = .dense(try dense(n))
+            case "scale":
+                let a = try accumulation(n)
+                kind = .scale(ScaleOp(weightType: a.weight, biasType: a.bias, accumulatorType: a.accumulator,
+                                      weights: try integers("weights", n), bias: a.values,
+                                      preActivationType: a.pre, activation: a.activation))
             case "activation":
                 let d = try detail("act", n)
                 guard d.words.count == 2 else { throw fail(d.number, "expected 'act <activation>'") }
@@ -113,15 +118,9 @@ public enum LoweredParser {
         }
 
         mutating func dense(_ n: Int) throws(LoweredParseError) -> DenseOp {
-            let t = try detail("types", n)
-            let x = t.words
-            guard x.count == 11, x[1] == "weight", x[3] == "bias", x[5] == "acc", x[7] == "pre", x[9] == "act" else {
-                throw fail(t.number, "expected 'types weight <t> bias <t> acc <t> pre <t>|- act <activation>'")
-            }
-            let pre: FixedType? = x[8] == "-" ? nil : try type(x[8], t.number)
-            var d = DenseOp(weightType: try type(x[2], t.number), biasType: try type(x[4], t.number),
-                            accumulatorType: try type(x[6], t.number), rows: [], bias: try integers("bias", n),
-                            preActivationType: pre, activation: try activation(x[10], t.number))
+            let a = try accumulation(n)
+            var d = DenseOp(weightType: a.weight, biasType: a.bias, accumulatorType: a.accumulator, rows: [], bias: a.values,
+                            preActivationType: a.pre, activation: a.activation)
             while peekIsDetail(), lines[index].hasPrefix("  row") {
                 let r = try detail("row", n)
                 var row: [WeightTerm] = []
@@ -135,6 +134,19 @@ public enum LoweredParser {
                 d.rows.append(row)
             }
             return d
+        }
+
+        /// The `types` and `bias` lines of a dense or scale op.
+        mutating func accumulation(_ n: Int) throws(LoweredParseError)
+            -> (weight: FixedType, bias: FixedType, accumulator: FixedType, pre: FixedType?, activation: PointwiseActivation, values: [Int64]) {
+            let t = try detail("types", n)
+            let x = t.words
+            guard x.count == 11, x[1] == "weight", x[3] == "bias", x[5] == "acc", x[7] == "pre", x[9] == "act" else {
+                throw fail(t.number, "expected 'types weight <t> bias <t> acc <t> pre <t>|- act <activation>'")
+            }
+            let pre: FixedType? = x[8] == "-" ? nil : try type(x[8], t.number)
+            return (try type(x[2], t.number), try type(x[4], t.number), try type(x[6], t.number), pre,
+                    try activation(x[10], t.number), try integers("bias", n))
         }
 
         mutating func detail(_ keyword: String, _ opLine: Int) throws(LoweredParseError) -> (number: Int, words: [Substring]) {

@@ -14,6 +14,10 @@ import FixedPoint
 ///   types weight ap_fixed<8,1> bias ap_fixed<8,3> acc ap_fixed<24,10> pre - act relu
 ///   bias 3 -5 0 ...                                  raw codes, one per output
 ///   row 0:12 3:-7 ...                               input:weight, one line per output
+/// op bn scale %2 -> %3                               a per-element scale: the same types and bias lines,
+///   types weight ... bias ... acc ... pre - act linear
+///   bias 1 -2 ...
+///   weights 5 0 -3 ...                               then one raw weight per element
 /// op act relu %1 -> %2                               an activation op
 /// op t table %2 -> %3   with  table sigmoid <indexBits> <rangeLog2> / values ...
 /// op s softmax %3 -> %4 with  softmax exp <type> <bits> <range> sum <type> inverse <type> <bits> <range>
@@ -35,9 +39,11 @@ public enum LoweredPrinter {
             out += "\n"
             switch op.kind {
             case .dense(let d):
-                out += "  types weight \(d.weightType) bias \(d.biasType) acc \(d.accumulatorType) pre \(d.preActivationType.map { "\($0)" } ?? "-") act \(activation(d.activation))\n"
-                out += "  bias" + d.bias.map { " \($0)" }.joined() + "\n"
+                out += accumulation(d)
                 for row in d.rows { out += "  row" + row.map { " \($0.input):\($0.weight)" }.joined() + "\n" }
+            case .scale(let s):
+                out += accumulation(s)
+                out += "  weights" + s.weights.map { " \($0)" }.joined() + "\n"
             case .activation(let a):
                 out += "  act \(activation(a))\n"
             case .table(let t):
@@ -55,9 +61,16 @@ public enum LoweredPrinter {
         return out
     }
 
+    /// The `types` and `bias` lines of a dense or scale op.
+    static func accumulation(_ a: some AccumulatingOp) -> String {
+        "  types weight \(a.weightType) bias \(a.biasType) acc \(a.accumulatorType) pre \(a.preActivationType.map { "\($0)" } ?? "-") act \(activation(a.activation))\n"
+            + "  bias" + a.bias.map { " \($0)" }.joined() + "\n"
+    }
+
     static func kindToken(_ k: LoweredKind) -> String {
         switch k {
         case .dense: return "dense"
+        case .scale: return "scale"
         case .activation: return "activation"
         case .table: return "table"
         case .softmax: return "softmax"

@@ -136,9 +136,40 @@ public enum ModelZoo {
                      nodes: nodes, outputs: ["head", "total"])
     }
 
+    /// Per-element scales: a batchnorm on the model input (nothing to fold
+    /// into) with one zero scale, its result left open and read by a ReLU; a
+    /// batchnorm after a LeakyReLU with a declared result, a rounding
+    /// accumulator and a ReLU after it; and a dense layer with a diagonal
+    /// weight matrix at the end. All three lower to scale ops, the first two
+    /// with their activations fused.
+    public static func scales(seed: UInt64 = 7) -> Graph {
+        var rng = Random(seed: seed)
+        func bn(_ name: String, _ input: String, _ n: Int, zeroAt: Int? = nil, precision: LayerPrecision) -> Node {
+            Node(name: name, op: .batchNorm(BatchNorm(
+                gamma: (0..<n).map { $0 == zeroAt ? 0 : rng.uniform(0.4, 1.6) * (rng.uniform(0, 1) < 0.25 ? -1 : 1) },
+                beta: (0..<n).map { _ in rng.uniform(-0.5, 0.5) }, mean: (0..<n).map { _ in rng.uniform(-0.3, 0.3) },
+                variance: (0..<n).map { _ in rng.uniform(0.5, 2) }, epsilon: 0.001)), inputs: [input], precision: precision)
+        }
+        var nodes: [Node] = []
+        nodes.append(bn("bn_in", "x", 8, zeroAt: 5, precision: LayerPrecision(weight: .fixed(10, 3), bias: .fixed(10, 3))))
+        nodes.append(Node(name: "r0", op: .activation(.relu), inputs: ["bn_in"], precision: LayerPrecision(result: .ufixed(12, 5, .rnd, .sat))))
+        nodes.append(dense("d1", input: "r0", inputs: 8, units: 6, rng: &rng,
+                           precision: LayerPrecision(weight: .fixed(8, 2), result: .fixed(14, 6, .rnd, .sat))))
+        nodes.append(Node(name: "l1", op: .activation(.leakyReLU(alpha: 0.25)), inputs: ["d1"], precision: LayerPrecision(result: .fixed(12, 5))))
+        nodes.append(bn("bn_mid", "l1", 6, precision: LayerPrecision(weight: .fixed(8, 2, .rnd), bias: .fixed(8, 3),
+                                                                     accumulator: .fixed(16, 7, .rnd), result: .fixed(12, 5, .rndConv, .sat))))
+        nodes.append(Node(name: "r2", op: .activation(.relu), inputs: ["bn_mid"], precision: LayerPrecision(result: .ufixed(10, 4, .rnd, .sat))))
+        nodes.append(dense("d2", input: "r2", inputs: 6, units: 3, rng: &rng, precision: LayerPrecision(weight: .fixed(8, 2))))
+        nodes.append(Node(name: "diag", op: .dense(Dense(weights: [[0.75, 0, 0], [0, -1.25, 0], [0, 0, 0.5]], bias: [0.125, 0, -0.25])),
+                          inputs: ["d2"], precision: LayerPrecision(weight: .fixed(6, 2), bias: .fixed(6, 2), result: .fixed(14, 6, .rnd, .sat))))
+        return Graph(name: "scales", inputs: [GraphInput(name: "x", shape: [8], type: .fixed(12, 4, .rnd, .sat))],
+                     nodes: nodes, outputs: ["diag"])
+    }
+
     /// Every synthetic model, by name (for CLI demos, tests and benches).
     public static let all: [(name: String, make: @Sendable () -> Graph)] = [
         ("one_layer", { oneLayer() }), ("tagger", { tagger() }), ("tagger_softmax", { tagger(softmax: true) }),
         ("autoencoder", { autoencoder() }), ("sigmoid_model", { sigmoid() }), ("branchy", { branchy() }),
+        ("scales", { scales() }),
     ]
 }

@@ -1,13 +1,14 @@
+import FixedPoint
 import ModelIR
 
-/// Merges a ReLU/LeakyReLU/linear activation into the dense op that feeds it,
-/// so that the backends emit one stage instead of two. Exact: the dense
-/// op's own result type becomes the fused op's pre-activation quantization,
-/// dropped when it is the accumulator type itself (a no-op).
+/// Merges a ReLU/LeakyReLU/linear activation into the dense or scale op
+/// that feeds it, so that the backends emit one stage instead of two. Exact:
+/// the producer's own result type becomes the fused op's pre-activation
+/// quantization, dropped when it is the accumulator type itself (a no-op).
 ///
-/// Precondition: the dense output is read only by the activation and is not a
-/// model output. Postcondition: the activation op is gone; the fused op
-/// writes the activation's output tensor and keeps the dense op's name.
+/// Precondition: the producer's output is read only by the activation and is
+/// not a model output. Postcondition: the activation op is gone; the fused op
+/// writes the activation's output tensor and keeps the producer's name.
 public enum FuseActivations {
     public static func run(_ model: LoweredModel) -> (LoweredModel, [String]) {
         var m = model
@@ -16,22 +17,41 @@ public enum FuseActivations {
         while i < m.ops.count {
             let act = m.ops[i]
             guard case .activation(let activation) = act.kind,
-                  let denseIndex = m.ops.firstIndex(where: { $0.output == act.inputs[0] }),
-                  case .dense(var dense) = m.ops[denseIndex].kind,
-                  dense.activation == .linear, dense.preActivationType == nil,
+                  let producerIndex = m.ops.firstIndex(where: { $0.output == act.inputs[0] }),
                   readers(of: act.inputs[0], in: m) == 1,
                   !m.outputs.contains(act.inputs[0])
             else { i += 1; continue }
-            let denseOp = m.ops[denseIndex]
-            let intermediate = m[denseOp.output].type
-            dense.preActivationType = intermediate == dense.accumulatorType ? nil : intermediate
-            dense.activation = activation
-            m.ops[denseIndex] = LoweredOp(name: denseOp.name, sourceLayers: denseOp.sourceLayers + act.sourceLayers,
-                                          kind: .dense(dense), inputs: denseOp.inputs, output: act.output)
+            let producer = m.ops[producerIndex]
+            let intermediate = m[producer.output].type
+            let fusedKind: LoweredKind
+            switch producer.kind {
+            case .dense(let d):
+                guard let fused = fuse(activation, into: d, through: intermediate) else { i += 1; continue }
+                fusedKind = .dense(fused)
+            case .scale(let s):
+                guard let fused = fuse(activation, into: s, through: intermediate) else { i += 1; continue }
+                fusedKind = .scale(fused)
+            default:
+                i += 1
+                continue
+            }
+            m.ops[producerIndex] = LoweredOp(name: producer.name, sourceLayers: producer.sourceLayers + act.sourceLayers,
+                                             kind: fusedKind, inputs: producer.inputs, output: act.output)
             m.ops.remove(at: i)
-            log.append("FuseActivations: fused \(activation.kindName) '\(act.name)' into dense '\(denseOp.name)'")
+            log.append("FuseActivations: fused \(activation.kindName) '\(act.name)' into \(producer.kind.kindName) '\(producer.name)'")
         }
         return (removeUnusedTensors(m), log)
+    }
+
+    /// `op` followed by `activation`, with `intermediate` (the type of the
+    /// tensor between them) as the pre-activation quantization; nil when
+    /// `op` already has an activation or a pre-activation type.
+    static func fuse<Op: AccumulatingOp>(_ activation: PointwiseActivation, into op: Op, through intermediate: FixedType) -> Op? {
+        guard op.activation == .linear, op.preActivationType == nil else { return nil }
+        var fused = op
+        fused.preActivationType = intermediate == op.accumulatorType ? nil : intermediate
+        fused.activation = activation
+        return fused
     }
 
     static func readers(of tensor: TensorID, in m: LoweredModel) -> Int {

@@ -7,6 +7,10 @@ import ModelIR
 /// types' Q and O modes (recording every parameter that overflows its type,
 /// see ``ParameterOverflow``), and builds the activation tables.
 ///
+/// A batchnorm (one that ``FoldBatchNorm`` left) and a dense layer whose
+/// weight matrix is diagonal become a per-element ``ScaleOp``; every other
+/// dense layer a ``DenseOp``.
+///
 /// Precondition: a decoded graph (names unique, inputs defined earlier,
 /// shapes consistent). Postcondition: a model that passes ``Verify``, with one
 /// op per graph node (zero weights still present, nothing fused).
@@ -75,18 +79,6 @@ public struct Lower {
                                               layer: node.name, field: "precision.result")
     }
 
-    /// A dense result feeding only a ReLU/LeakyReLU/linear activation is kept
-    /// exact, so that fusing the two quantizes once.
-    func feedsOnlyPointwiseActivation(_ node: Node) -> Bool {
-        let readers = graph.consumers(of: node.name)
-        guard readers.count == 1, !graph.outputs.contains(node.name),
-              case .activation(let a) = readers[0].op else { return false }
-        switch a {
-        case .relu, .leakyReLU, .linear: return true
-        default: return false
-        }
-    }
-
     mutating func emit(_ node: Node, _ kind: LoweredKind, inputs: [TensorID], size: Int, type: FixedType,
                        ranges elementRanges: [ValueRange]) {
         let out = addTensor(node.name, size: size, type: type, ranges: elementRanges.map { $0.quantized(to: type) })
@@ -103,11 +95,12 @@ public struct Lower {
         switch node.op {
         case .dense(let dense):
             let rows = dense.weights.map { row in row.enumerated().map { ($0.offset, $0.element) } }
-            try lowerLinear(node, input: x, rows: rows, bias: dense.bias, names: ("weights", "bias"))
+            try lowerLinear(node, input: x, rows: rows, bias: dense.bias, names: ("weights", "bias"),
+                            perElement: Self.isDiagonal(dense))
         case .batchNorm(let bn):
             let (scale, shift) = bn.scaleAndShift
             try lowerLinear(node, input: x, rows: scale.enumerated().map { [($0.offset, $0.element)] }, bias: shift,
-                            names: ("scale", "shift"))
+                            names: ("scale", "shift"), perElement: true)
         case .activation(let activation):
             try lowerActivation(node, activation, input: x, type: xType, ranges: xRanges)
         case .add, .subtract, .multiply:
@@ -140,10 +133,22 @@ public struct Lower {
         }
     }
 
+    /// A square weight matrix whose off-diagonal weights are all exactly zero:
+    /// output `j` reads only input `j`, which a scale op states.
+    static func isDiagonal(_ d: Dense) -> Bool {
+        guard d.units == d.inputCount else { return false }
+        for (j, row) in d.weights.enumerated() {
+            for (k, w) in row.enumerated() where k != j && w != 0 { return false }
+        }
+        return true
+    }
+
     /// Dense and unfolded batchnorm: `rows[j]` lists `(input index, float weight)`;
     /// `names` are the parameter tensors' names for ``ParameterOverflow``.
+    /// `perElement`: output `j` reads only input `j` (every other weight is
+    /// zero), so the op is a ``ScaleOp`` rather than a ``DenseOp``.
     mutating func lowerLinear(_ node: Node, input x: TensorID, rows: [[(Int, Double)]], bias: [Double],
-                              names: (weights: String, bias: String)) throws(LoweringError) {
+                              names: (weights: String, bias: String), perElement: Bool) throws(LoweringError) {
         let xType = tensors[x.index].type
         let xRanges = ranges[x.index]
         let weightType = node.precision.weight ?? graph.defaults.weight ?? base
@@ -184,14 +189,22 @@ public struct Lower {
         let resultType: FixedType
         if let declared = declaredResult(node) {
             resultType = declared
-        } else if feedsOnlyPointwiseActivation(node) {
+        } else if PrecisionInference.keepsExactType(readers: graph.consumers(of: node.name).map(\.op),
+                                                    isModelOutput: graph.outputs.contains(node.name)) {
             resultType = accumulatorType
         } else {
             resultType = try self.resultType(node, range: union)
         }
-        let op = DenseOp(weightType: weightType, biasType: biasType, accumulatorType: accumulatorType,
-                         rows: quantizedRows, bias: quantizedBias)
-        emit(node, .dense(op), inputs: [x], size: rows.count, type: resultType,
+        let kind: LoweredKind
+        if perElement {
+            let weights = quantizedRows.enumerated().map { j, row in row.first { $0.input == j }?.weight ?? 0 }
+            kind = .scale(ScaleOp(weightType: weightType, biasType: biasType, accumulatorType: accumulatorType,
+                                  weights: weights, bias: quantizedBias))
+        } else {
+            kind = .dense(DenseOp(weightType: weightType, biasType: biasType, accumulatorType: accumulatorType,
+                                  rows: quantizedRows, bias: quantizedBias))
+        }
+        emit(node, kind, inputs: [x], size: rows.count, type: resultType,
              ranges: sumRanges.map { $0.quantized(to: accumulatorType) })
     }
 

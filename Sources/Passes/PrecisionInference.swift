@@ -33,6 +33,22 @@ public enum PrecisionInference {
         }
     }
 
+    /// Whether an undeclared intermediate result keeps its exact type (the
+    /// accumulator type of a dense or scale layer) instead of the default
+    /// result type: yes when it is not a model output and its one reader is
+    /// an element-wise piecewise-linear activation (ReLU, LeakyReLU, linear).
+    /// Such an activation computes its result exactly from the exact value,
+    /// so the activation's own result type is the only rounding between the
+    /// sum and the next declared type; a rounded intermediate would add a
+    /// second one that no declared type asks for.
+    public static func keepsExactType(readers: [Op], isModelOutput: Bool) -> Bool {
+        guard readers.count == 1, !isModelOutput, case .activation(let a) = readers[0] else { return false }
+        switch a {
+        case .relu, .leakyReLU, .linear: return true
+        case .sigmoid, .tanh, .softmax: return false
+        }
+    }
+
     /// The type that holds every value of each of `types` (for concatenate).
     public static func join(_ types: [FixedType], layer: String) throws(LoweringError) -> FixedType {
         let signed = types.contains { $0.isSigned }

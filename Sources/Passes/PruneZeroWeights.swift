@@ -3,6 +3,8 @@ import ModelIR
 /// Removes dense terms whose quantized weight is exactly zero (they add an
 /// exact zero, so the result is unchanged). Weights that quantize to zero
 /// count too: pruning happens after quantization, on the lowered IR.
+/// A scale op keeps its zero weights: it has exactly one weight per element,
+/// and its backends skip a zero product themselves (``ScaleOp/dense``).
 public enum PruneZeroWeights {
     public static func run(_ model: LoweredModel) -> (LoweredModel, [String]) {
         var m = model

@@ -31,13 +31,20 @@ public enum Verify {
             case .dense(let d):
                 guard ins.count == 1 else { throw fail(op.name, "dense takes one input") }
                 guard d.rows.count == out.size, d.bias.count == out.size else { throw fail(op.name, "row/bias count differs from the output size") }
-                guard d.accumulatorType.overflow == .wrap, d.accumulatorType.saturationBits == 0 else {
-                    throw fail(op.name, "the accumulator must wrap")
-                }
+                guard wraps(d.accumulatorType) else { throw fail(op.name, "the accumulator must wrap") }
                 for row in d.rows {
                     for t in row where t.input < 0 || t.input >= ins[0].size || t.weight < d.weightType.minRaw || t.weight > d.weightType.maxRaw {
                         throw fail(op.name, "weight term \(t) out of range")
                     }
+                }
+            case .scale(let s):
+                guard ins.count == 1, ins[0].size == out.size else { throw fail(op.name, "element-wise op changes the size") }
+                guard s.weights.count == out.size, s.bias.count == out.size else {
+                    throw fail(op.name, "weight/bias count differs from the output size")
+                }
+                guard wraps(s.accumulatorType) else { throw fail(op.name, "the accumulator must wrap") }
+                for (i, w) in s.weights.enumerated() where w < s.weightType.minRaw || w > s.weightType.maxRaw {
+                    throw fail(op.name, "weight \(w) of element \(i) out of range")
                 }
             case .activation, .table, .softmax, .quantize:
                 guard ins.count == 1, ins[0].size == out.size else { throw fail(op.name, "element-wise op changes the size") }
@@ -57,4 +64,8 @@ public enum Verify {
         }
         for o in m.outputs where !defined.contains(o) { throw fail(nil, "output \(o) is never written") }
     }
+
+    /// The accumulator of a dense or scale op wraps (no saturation), so the
+    /// order of its additions never changes the result.
+    static func wraps(_ a: FixedType) -> Bool { a.overflow == .wrap && a.saturationBits == 0 }
 }

@@ -99,6 +99,11 @@ struct ExportBuilder {
         switch op.kind {
         case .dense(let d):
             (v, r) = try exportDense(op, d, layer: layer)
+        case .scale(let s):
+            // As its diagonal weight matrix: a MatMul weight carries its own
+            // Quant type, and QONNX readers take it as a layer, while Mul by
+            // a constant is read as a scale factor on the tensor's type.
+            (v, r) = try exportDense(op, s.dense, layer: layer)
         case .activation(let a):
             (v, r) = try pointwise(a, x, ranges: xr, prefix: op.name, layer: layer)
         case .table(let t):

@@ -40,6 +40,9 @@ struct BatchStep: Sendable {
         switch op.kind {
         case .dense(let d):
             kernel = .dense(BatchDense(d, inputType: t, inputCount: inputSizes[0], output: outputType))
+        case .scale(let s):
+            // Its one-term-per-row dense form: the same arithmetic, term lists of one.
+            kernel = .dense(BatchDense(s.dense, inputType: t, inputCount: inputSizes[0], output: outputType))
         case .activation(let a):
             kernel = .activation(PointwiseBatch(a, input: t, fraction: fx, output: outputType))
         case .table(let table):

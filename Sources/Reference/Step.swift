@@ -21,11 +21,9 @@ struct Step: Sendable {
         self.inputSizes = op.inputs.map { model[$0].size }
         self.outputOffset = offsets[op.output.index]
         self.outputSize = model[op.output].size
-        if case .dense(let d) = op.kind {
-            dense = DensePlan(d, inputType: inputTypes[0], inputCount: inputSizes[0])
-        } else {
-            dense = nil
-        }
+        // A scale op runs as its one-term-per-row dense form: the same arithmetic.
+        let inputType = model[op.inputs[0]].type, inputCount = model[op.inputs[0]].size
+        dense = op.kind.denseForm.map { DensePlan($0, inputType: inputType, inputCount: inputCount) }
     }
 
     func run(_ b: UnsafeMutableBufferPointer<Int64>) {
@@ -34,7 +32,7 @@ struct Step: Sendable {
         let y = UnsafeMutableBufferPointer(rebasing: b[outputOffset..<(outputOffset + outputSize)])
         let fx = inputTypes[0].fractionBits
         switch op.kind {
-        case .dense:
+        case .dense, .scale:
             dense!.evaluate(UnsafeBufferPointer(x), into: y, output: out)
         case .activation(let a):
             for i in x.indices { y[i] = Pointwise.apply(a, x[i], fractionBits: fx, output: out) }

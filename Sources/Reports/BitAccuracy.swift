@@ -148,9 +148,9 @@ public enum BitAccuracyAnalysis {
         return result
     }
 
-    /// `dense+relu` for a fused op, else the kind's name.
+    /// `dense+relu` or `scale+relu` for a fused op, else the kind's name.
     public static func kindLabel(_ kind: LoweredKind) -> String {
-        if case .dense(let d) = kind, d.activation != .linear { return "dense+\(d.activation.kindName)" }
+        if let d = kind.denseForm, d.activation != .linear { return "\(kind.kindName)+\(d.activation.kindName)" }
         return kind.kindName
     }
 

@@ -83,7 +83,8 @@ public enum OverflowCheck {
             if outcomes.contains(.wrapped) { counts.wrapped += 1 }
         }
         switch op.kind {
-        case .dense(let d):
+        case .dense, .scale:
+            let d = op.kind.denseForm!
             for j in d.rows.indices { record(dense(d, row: j, x: x, inputType: tx, output: out)) }
         case .activation(let a):
             for v in x {

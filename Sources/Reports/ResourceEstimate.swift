@@ -43,7 +43,7 @@ public enum AnalyticResourceEstimate {
         var fromNetlist = false
         for op in model.ops {
             var c = logic(op, model)
-            if case .dense = op.kind, let s = stageByOp[op.name], let bits = s.adderBits {
+            if op.kind.denseForm != nil, let s = stageByOp[op.name], let bits = s.adderBits {
                 // The emitted adders themselves (shared subexpressions included).
                 c = denseFromNetlist(adders: s.adders, adderBits: bits, output: model[op.output])
                 fromNetlist = true
@@ -99,7 +99,8 @@ public enum AnalyticResourceEstimate {
         let out = m[op.output]
         let xin = m[op.inputs[0]]
         switch op.kind {
-        case .dense(let d):
+        case .dense, .scale:
+            let d = op.kind.denseForm!
             // A constant multiplication with k CSD digits is k - 1 adders of
             // about the product's width; summing a row's n nonzero products
             // and the bias takes n - 1 (+1) adders of the accumulator's width.
@@ -145,7 +146,7 @@ public enum AnalyticResourceEstimate {
     static func registers(_ op: LoweredOp, _ m: LoweredModel, addersPerStage: Int) -> Int {
         let out = m[op.output]
         let outputBits = out.size * out.type.width
-        guard case .dense(let d) = op.kind else {
+        guard let d = op.kind.denseForm else {
             if case .concatenate = op.kind { return 0 }
             return outputBits
         }

@@ -86,10 +86,22 @@ public struct TemplateLibrary: Sendable {
         return text
     }
 
+    /// Renders a template with a typed context: the struct's stored
+    /// properties are the template's holes (sections read arrays, optionals
+    /// and nested structs of the same kind), so that an emitter cannot leave
+    /// a hole out without a compile error.
+    public func render(_ path: String, _ context: some TemplateContext, html: Bool = false) throws(TemplateError) -> String {
+        try render(path, context as Any, html: html)
+    }
+
     /// Renders a template with `context` (dictionaries, arrays, strings,
     /// numbers, booleans). Values are inserted as they are (no HTML escaping)
     /// unless `html` is true.
     public func render(_ path: String, _ context: [String: Any], html: Bool = false) throws(TemplateError) -> String {
+        try render(path, context as Any, html: html)
+    }
+
+    func render(_ path: String, _ context: Any, html: Bool) throws(TemplateError) -> String {
         let source = try text(path)
         do {
             let template = try MustacheTemplate(string: (html ? "{{% CONTENT_TYPE:HTML}}" : "{{% CONTENT_TYPE:TEXT}}") + source)
@@ -99,6 +111,11 @@ public struct TemplateLibrary: Sendable {
         }
     }
 }
+
+/// A template's holes as a value: a struct whose stored properties are
+/// named like the holes (Mustache finds them by reflection). Strings,
+/// numbers, booleans, arrays, optionals and nested structs only.
+public protocol TemplateContext: Sendable {}
 
 /// A missing or malformed template.
 public enum TemplateError: Error, Sendable, CustomStringConvertible {

@@ -39,6 +39,10 @@ enum OpNetlists {
         switch op.kind {
         case .dense(let d):
             outs = try dense(d, x, inputType: model[op.inputs[0]].type, out: outType, sharing: sharing, &b)
+        case .scale(let s):
+            // A dense with one term per row (none where the weight is zero).
+            b.notes.append("per-element scale: output i reads only input i")
+            outs = try dense(s.dense, x, inputType: model[op.inputs[0]].type, out: outType, sharing: sharing, &b)
         case .activation(let a):
             for (i, v) in x.enumerated() {
                 b.netlist.section("// y[\(i)] = \(a.kindName)(x[\(i)])")

@@ -34,7 +34,8 @@ public struct RTLSize: Sendable, Equatable {
     static func terms(of op: LoweredOp, in model: LoweredModel) -> Int {
         let n = model[op.output].size
         switch op.kind {
-        case .dense(let d):
+        case .dense, .scale:
+            let d = op.kind.denseForm!
             var total = 0
             for (row, bias) in zip(d.rows, d.bias) {
                 for term in row { total += SignedDigits.csd(Int128(term.weight)).count }

@@ -29,6 +29,7 @@ struct CSimulationTests {
         Case(name: "sigmoid_model", model: { Zoo.sigmoid }),
         Case(name: "tagger_softmax", model: { Zoo.taggerSoftmax }),
         Case(name: "branchy", model: { Zoo.branchy }),
+        Case(name: "scales", model: { Zoo.scales }),
         Case(name: "modes", model: { Zoo.modes }),
         Case(name: "wide", model: { Zoo.wide }),
     ]

@@ -79,10 +79,89 @@ struct HLSEmitterTests {
         }
     }
 
-    @Test("the generated project passes g++ -std=c++17 -Wall -Wextra -fsyntax-only", arguments: ["modes", "branchy_rf2"])
+    @Test("a scale op is nnet::normalize with its weights, biases and fused activation")
+    func scaleOps() throws {
+        let files = try HLSEmitter.emit(Zoo.scales, options: HLSOptions(), testInputs: nil)
+        let top = try #require(files.first { $0.path == "firmware/scales.cpp" }).contents
+        let parameters = try #require(files.first { $0.path == "firmware/parameters.h" }).contents
+        let weights = try #require(files.first { $0.path == "firmware/weights/bn_in.h" }).contents
+        #expect(top.contains("// bn_in: per-element scale and bias on 8 elements, relu (from bn_in + r0)"))
+        #expect(top.contains("nnet::normalize<x_t, r0_t, config_bn_in>(x, r0, bn_in_scale, bn_in_biases);"))
+        #expect(top.contains("nnet::normalize<d2_t, diag_t, config_diag>(d2, diag, diag_scale, diag_biases);"))
+        #expect(!top.contains("nnet::dense_latency<d2_t, diag_t"))
+        // bn_mid keeps its declared result as the type before the ReLU.
+        #expect(parameters.contains("""
+            struct config_bn_mid : nnet::batchnorm_config {
+                static const unsigned n_in = 6;
+                static const unsigned reuse_factor = 1;
+                typedef bn_mid_weight_t scale_t;
+                typedef bn_mid_bias_t bias_t;
+                typedef bn_mid_accum_t accum_t;
+                typedef bn_mid_pre_t pre_t;
+                typedef nnet::relu activation;
+            };
+            """))
+        #expect(parameters.contains("typedef ap_fixed<12,5,AP_RND_CONV,AP_SAT> bn_mid_pre_t; // bn_mid result before its activation"))
+        // The diagonal layer's scales 0.75, -1.25, 0.5 in ap_fixed<6,2>, one per element.
+        let diag = try #require(files.first { $0.path == "firmware/weights/diag.h" }).contents
+        #expect(diag.contains("static const diag_weight_t diag_scale[3] = {\n    0.75, -1.25, 0.5,\n};"))
+        // bn_in's sixth scale is the zero its gamma gave.
+        guard case .scale(let s) = Zoo.scales.ops[0].kind else { Issue.record("bn_in is not a scale op"); return }
+        #expect(weights.contains("bn_in_scale[8]") && s.weights[5] == 0)
+    }
+
+    /// Every hole of every template in templates/hls is a property of the
+    /// context struct the emitter renders it with, so no hole renders empty.
+    @Test("every template hole is a property of its typed context", arguments: ["modes", "scales", "wide"])
+    func templateHoles(_ name: String) throws {
+        let model = ["modes": Zoo.modes, "scales": Zoo.scales, "wide": Zoo.wide][name]!
+        let p = try HLSProject(model, options: HLSOptions())
+        let templates = try HLSEmitter.locateTemplates()
+        let layer = try #require(p.layers.first { $0.layer.header != nil })
+        let cases: [(String, Any)] = [
+            ("hls/firmware/top.h", HLSContexts.topHeader(p)), ("hls/firmware/top.cpp", HLSContexts.top(p)),
+            ("hls/firmware/parameters.h", HLSContexts.parameters(p)),
+            ("hls/firmware/weights.h", HLSContexts.weights(layer.layer, guard: layer.headerGuard)),
+            ("hls/build_prj.tcl", HLSContexts.buildScript(p)), ("hls/README.md", HLSContexts.readme(p)),
+            ("hls/testbench.cpp", HLSContexts.harness(p)), ("hls/csim_harness.cpp", HLSContexts.harness(p)),
+        ]
+        for (path, context) in cases {
+            let holes = Self.holes(try templates.text(path))
+            let properties = Self.propertyNames(context)
+            #expect(!holes.isEmpty)
+            #expect(holes.subtracting(properties).isEmpty, "\(path): \(holes.subtracting(properties).sorted()) are not properties")
+        }
+    }
+
+    /// Names in `{{name}}`, `{{#name}}`, `{{^name}}` (not `{{.}}`, closings or pragmas).
+    static func holes(_ text: String) -> Set<String> {
+        var names = Set<String>()
+        var rest = text[...]
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            var tag = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            rest = rest[close.upperBound...]
+            if tag.hasPrefix("#") || tag.hasPrefix("^") { tag.removeFirst() }
+            if tag.isEmpty || tag == "." || tag.hasPrefix("/") || tag.hasPrefix("%") || tag.hasPrefix("!") { continue }
+            names.insert(tag)
+        }
+        return names
+    }
+
+    /// Every stored property name reachable from `value`, through arrays,
+    /// optionals and nested structs.
+    static func propertyNames(_ value: Any) -> Set<String> {
+        var names = Set<String>()
+        for child in Mirror(reflecting: value).children {
+            if let label = child.label { names.insert(label) }
+            names.formUnion(propertyNames(child.value))
+        }
+        return names
+    }
+
+    @Test("the generated project passes g++ -std=c++17 -Wall -Wextra -fsyntax-only", arguments: ["modes", "branchy_rf2", "scales"])
     func syntax(_ name: String) async throws {
-        // Between them, the two use every layer function and both dense strategies.
-        let model = ["modes": Zoo.modes, "branchy_rf2": Zoo.branchy][name]!
+        // Between them, they use every layer function and both dense strategies.
+        let model = ["modes": Zoo.modes, "branchy_rf2": Zoo.branchy, "scales": Zoo.scales][name]!
         let files = try HLSEmitter.emit(model, options: HLSOptions(reuseFactor: name.hasSuffix("rf2") ? 2 : 1), testInputs: nil)
         let folder = ProjectFiles.temporaryFolder("syntax-\(name)")
         try ProjectFiles.write(files, to: folder)

@@ -16,6 +16,7 @@ enum Zoo {
     static let autoencoder = lowered(ModelZoo.autoencoder())
     static let sigmoid = lowered(ModelZoo.sigmoid())
     static let branchy = lowered(ModelZoo.branchy())
+    static let scales = lowered(ModelZoo.scales())
     static let modes = lowered(modesGraph())
 
     /// Hand-built: 60-bit weights and biases whose codes have more significant

@@ -36,6 +36,10 @@ import Testing
         ("hepml-lowered 1\nmodel m\ntensor %0 x 2 ap_fixed<8,3>\nop r frobnicate %0 -> %0\n", 4, "unknown op kind 'frobnicate'"),
         ("hepml-lowered 1\nmodel m\ntensor %0 x 2 ap_fixed<8,3>\nop d dense %0 -> %0\n", 4, "expected a 'types' line after the op"),
         ("hepml-lowered 1\nmodel m\ntensor %0 x 2 ap_fixed<8,3>\nop a activation %0 -> %0\n  act swish\n", 5, "unknown activation 'swish'"),
+        ("hepml-lowered 1\nmodel m\ntensor %0 x 2 ap_fixed<8,3>\nop s scale %0 -> %0\n  types weight ap_fixed<8,3> bias ap_fixed<8,3> acc ap_fixed<20,8> pre - act linear\n  bias 1 2\n",
+         4, "expected a 'weights' line after the op"),
+        ("hepml-lowered 1\nmodel m\ntensor %0 x 2 ap_fixed<8,3>\nop s scale %0 -> %0\n  types weight ap_fixed<8,3> bias ap_fixed<8,3> acc ap_fixed<20,8> pre - act linear\n  bias 1 2\n  weights 1 x\n",
+         7, "'x' is not an integer"),
     ])
     func badTextNamesItsLine(text: String, line: Int, message: String) {
         do {

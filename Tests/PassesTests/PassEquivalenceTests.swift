@@ -45,6 +45,24 @@ import Testing
         #expect(m.ops[0].sourceLayers == ["fc1", "act1"])
     }
 
+    /// An unfolded batchnorm and a diagonal dense layer lower to scale ops
+    /// with the quantized weights of the diagonal; a ReLU after a scale fuses
+    /// into it. (ReferenceAgreesWithSpecTests checks their arithmetic.)
+    @Test func unfoldedBatchNormsAndDiagonalDenseLayersAreScaleOps() throws {
+        let g = ModelZoo.scales()
+        let m = try Pipeline.lower(g)
+        #expect(m.ops.map { "\($0.name):\($0.kind.kindName)" } == ["bn_in:scale", "d1:dense", "bn_mid:scale", "d2:dense", "diag:scale"])
+        guard case .scale(let first) = m.ops[0].kind, case .scale(let mid) = m.ops[2].kind, case .scale(let diag) = m.ops[4].kind else {
+            Issue.record("not scale ops"); return
+        }
+        #expect(m.ops[0].sourceLayers == ["bn_in", "r0"])
+        #expect(first.activation == .relu && first.preActivationType == nil)   // exact until the ReLU
+        #expect(first.weights.count == 8 && first.weights[5] == 0)             // gamma 0: a zero weight stays
+        #expect(mid.activation == .relu && mid.preActivationType == .fixed(12, 5, .rndConv, .sat))
+        #expect(diag.weights == [12, -20, 8])                                  // 0.75, -1.25, 0.5 in ap_fixed<6,2>
+        #expect(diag.bias == [2, 0, -4])
+    }
+
     @Test func foldingBatchNormKeepsTheFloatFunction() throws {
         let g = ModelZoo.branchy()
         let (folded, log) = FoldBatchNorm.run(g)

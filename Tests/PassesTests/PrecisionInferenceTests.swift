@@ -50,6 +50,38 @@ import Testing
         #expect(out.fractionBits == PrecisionDefaults.builtIn.fractionBits)
     }
 
+    /// The rule for undeclared intermediates: exact when the one reader is a
+    /// piecewise-linear activation and the tensor is not a model output.
+    @Test func onlyAPiecewiseLinearSoleReaderKeepsTheExactType() {
+        let relu = Op.activation(.relu), leaky = Op.activation(.leakyReLU(alpha: 0.1)), linear = Op.activation(.linear)
+        for reader in [relu, leaky, linear] {
+            #expect(PrecisionInference.keepsExactType(readers: [reader], isModelOutput: false))
+            #expect(!PrecisionInference.keepsExactType(readers: [reader], isModelOutput: true))
+            #expect(!PrecisionInference.keepsExactType(readers: [reader, relu], isModelOutput: false))
+        }
+        for reader in [Op.activation(.sigmoid(TableSettings(size: 64, range: 4))), .activation(.tanh(TableSettings(size: 64, range: 4))),
+                       .activation(.softmax(SoftmaxTableSettings())), .add, .sum] {
+            #expect(!PrecisionInference.keepsExactType(readers: [reader], isModelOutput: false))
+        }
+        #expect(!PrecisionInference.keepsExactType(readers: [], isModelOutput: false))
+    }
+
+    /// Lower applies it: an undeclared dense result read by a ReLU has the
+    /// accumulator's type; the same result also read elsewhere gets the default.
+    @Test func lowerKeepsTheExactTypeOnlyBeforeASoleActivation() throws {
+        let g = ModelZoo.mlp(name: "m", sizes: [4, 3, 2], seed: 5, inputType: .fixed(8, 3))
+        let m = try lowerOnly(g)
+        guard case .dense(let d) = m.ops[0].kind else { Issue.record("not dense"); return }
+        #expect(m[m.ops[0].output].type == d.accumulatorType)
+        var shared = g
+        shared.nodes.append(Node(name: "s", op: .sum, inputs: ["fc1"]))
+        shared.outputs.append("s")
+        let n = try lowerOnly(shared)
+        let fc1 = n[n.ops[0].output].type
+        #expect(fc1 != d.accumulatorType)
+        #expect(fc1.fractionBits == PrecisionDefaults.builtIn.fractionBits)
+    }
+
     @Test func tooWideInferenceIsALayerError() throws {
         // 64 inputs of 40-bit values times 30-bit weights cannot be summed exactly in 64 bits.
         let g = ModelZoo.mlp(name: "wide", sizes: [64, 2], seed: 1, inputType: .fixed(40, 20),

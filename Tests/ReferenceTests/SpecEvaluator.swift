@@ -30,6 +30,15 @@ struct SpecEvaluator {
                     if let pre = d.preActivationType { v = exact(pre.quantize(v), pre) }
                     y.append(activate(d.activation, v, out))
                 }
+            case .scale(let s):
+                let a = s.accumulatorType
+                for i in x.indices {
+                    let bias = a.quantize(exact(s.bias[i], s.biasType))
+                    let product = a.quantize(exact(s.weights[i], s.weightType) * exact(x[i], xt))
+                    var v = exact(a.quantize(exact(bias, a) + exact(product, a)), a)   // the addition wraps in A
+                    if let pre = s.preActivationType { v = exact(pre.quantize(v), pre) }
+                    y.append(activate(s.activation, v, out))
+                }
             case .activation(let act):
                 y = x.map { activate(act, exact($0, xt), out) }
             case .table(let tab):

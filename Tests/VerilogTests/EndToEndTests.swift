@@ -46,6 +46,12 @@ import VerilogBackend
         try await expectBitExact(ModelZoo.branchy())
     }
 
+    /// Scale ops: a zero weight, fused ReLUs (one after a declared result),
+    /// a rounding accumulator, and a diagonal dense layer.
+    @Test func scaleOpsMatchTheReference() async throws {
+        try await expectBitExact(ModelZoo.scales())
+    }
+
     /// Without subexpression sharing every signed digit has its own adder:
     /// the other way to build the same sums, and it must agree as well.
     @Test func taggerWithoutSharingMatchesTheReference() async throws {

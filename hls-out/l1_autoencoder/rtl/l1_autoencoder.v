@@ -29,7 +29,7 @@ module l1_autoencoder (
     end
     assign out_valid = valid_pipe[12];
 
-    // op 'scale' (dense; layers scale): cycle 0 -> 0
+    // op 'scale' (scale; layers scale): cycle 0 -> 0
     wire [1025:0] t_scale; // 57 x ap_fixed<18,8,AP_RND,AP_SAT>
     l1_autoencoder_scale u_scale (
         .x(t_x),

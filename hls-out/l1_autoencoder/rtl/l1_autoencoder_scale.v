@@ -1,5 +1,6 @@
-// Module l1_autoencoder_scale: dense op 'scale' (model layers: scale)
+// Module l1_autoencoder_scale: scale op 'scale' (model layers: scale)
 //   y = tensor 'scale', 57 x ap_fixed<18,8,AP_RND,AP_SAT>
+//   per-element scale: output i reads only input i
 //   acc ap_fixed<32,11> (wraps), weights ap_fixed<8,1,AP_RND,AP_SAT>, bias ap_fixed<12,-9,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 8
 //   activation linear, output ap_fixed<18,8,AP_RND,AP_SAT>

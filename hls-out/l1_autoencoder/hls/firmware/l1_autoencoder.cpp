@@ -19,7 +19,7 @@ void l1_autoencoder(
     #pragma HLS INTERFACE ap_vld port=x,score
     #pragma HLS PIPELINE II=1
 
-    // scale: batchnorm on 57 elements, linear
+    // scale: per-element scale and bias on 57 elements, linear
     scale_t scale[57];
     #pragma HLS ARRAY_PARTITION variable=scale complete dim=0
     nnet::normalize<x_t, scale_t, config_scale>(x, scale, scale_scale, scale_biases);

@@ -30,7 +30,7 @@ typedef ap_fixed<18,5,AP_RND,AP_SAT> difference_t; // difference[57]
 typedef ap_ufixed<18,7,AP_RND,AP_SAT> squared_t; // squared[57]
 typedef ap_ufixed<18,7,AP_RND,AP_SAT> score_t; // score[1]
 
-// scale: batchnorm on 57 elements, linear
+// scale: per-element scale and bias on 57 elements, linear
 typedef ap_fixed<8,1,AP_RND,AP_SAT> scale_weight_t; // weights of scale
 typedef ap_fixed<12,-9,AP_RND,AP_SAT> scale_bias_t; // biases of scale
 typedef ap_fixed<32,11> scale_accum_t; // accumulator of scale (wraps)

@@ -1,9 +1,10 @@
 // hepml-compile HLS layer library: batch normalization.
 //
-// A batchnorm that could not be folded into a dense layer arrives lowered as
-// a dense layer with one term per output: out_i = Q_out(act(Q_pre(acc_i))) with
+// The lowered IR's scale op (a batchnorm that could not be folded into a dense
+// layer, or a dense layer with a diagonal weight matrix):
+// out_i = Q_out(act(Q_pre(acc_i))) with
 //   acc_i = Q_A(bias_i) + Q_A(scale_i * x_i)        (A wraps)
-// One multiplier per element (none where the scale was pruned to zero).
+// One multiplier per element (a zero scale multiplies to zero).
 #ifndef NNET_BATCHNORM_H_
 #define NNET_BATCHNORM_H_
 
