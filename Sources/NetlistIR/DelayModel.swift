@@ -70,7 +70,7 @@ public struct DelayModel: Sendable, Equatable {
     public func picoseconds(_ node: Node, in netlist: Netlist) -> Int {
         switch node.operation {
         case .input, .constant, .wrap, .view, .offsetBinary, .register: return 0
-        case .add, .negate: return adder(width: node.width)
+        case .add, .negate: return adder(width: node.width - node.operation.passThroughBits)
         case .relu, .select: return lutLevel
         case let .maximum(a, b):
             return adder(width: max(netlist[a].width, netlist[b].width)) + lutLevel

@@ -52,6 +52,17 @@ public enum Operation: Hashable, Sendable {
     /// `a`, one clock cycle later.
     case register(NodeID)
 
+    /// The low result bits of an add that are one operand's own bits, with
+    /// no logic: `(a << k) + b` and `b - (a << k)` (`k > 0`) end in `b`'s
+    /// low `k` bits. Its carry chain covers only the bits above them. Zero
+    /// for every other operation, and for `(a << k) - b`, whose low bits
+    /// are `-b`'s (a borrow runs through them).
+    public var passThroughBits: Int {
+        guard case let .add(_, ka, _, kb, subtract) = self, min(ka, kb) == 0 else { return 0 }
+        if subtract && kb == 0 { return 0 }
+        return max(ka, kb)
+    }
+
     /// The nodes this one reads.
     public var operands: [NodeID] {
         switch self {

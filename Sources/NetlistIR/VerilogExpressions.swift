@@ -43,6 +43,26 @@ struct VerilogExpressions {
         return concatenation(parts)
     }
 
+    /// A `width`-bit expression of the wire's value divided by `2^from`
+    /// (its bits above `from`, sign- or zero-extended), times `2^shift`.
+    static func high(_ w: Wire, from: Int, width: Int, shift k: Int = 0) -> String {
+        let kept = w.width - from
+        var parts: [String] = []
+        if kept <= 0 {
+            let all = width - k
+            parts.append(w.signed ? (all == 1 ? signBit(w) : "{\(all){\(signBit(w))}}") : "\(all)'b0")
+        } else if kept >= width - k {
+            // Cut to its low bits (arithmetic modulo 2^width).
+            parts.append(bits(w, from + width - k - 1, from))
+        } else {
+            let ext = width - k - kept
+            parts.append(w.signed ? (ext == 1 ? signBit(w) : "{\(ext){\(signBit(w))}}") : "\(ext)'b0")
+            parts.append(bits(w, w.width - 1, from))
+        }
+        if k > 0 { parts.append("\(k)'b0") }
+        return concatenation(parts)
+    }
+
     /// `{a, b}`, or the single part.
     static func concatenation(_ parts: [String]) -> String {
         parts.count == 1 ? parts[0] : "{" + parts.joined(separator: ", ") + "}"

@@ -81,18 +81,9 @@ public enum VerilogPrinter {
         case .input, .constant, .register:
             return []
         case let .add(a, ka, b, kb, subtract):
-            let op = subtract ? "-" : "+"
-            guard readsAnUnshiftedSum(a, ka, n) || readsAnUnshiftedSum(b, kb, n) else {
-                return assign("\(E.aligned(wire(a), width: w, shift: ka)) \(op) \(E.aligned(wire(b), width: w, shift: kb))")
-            }
-            // One zero bit below both operands, dropped from the result: the
-            // same sum, printed so that synthesis keeps it one carry-chain
-            // adder (see ``readsAnUnshiftedSum(_:_:_:)``).
-            let padded = "\(node.name)__\(paddedSumSuffix)"
-            return ["wire [\(w):0] \(padded) = \(E.aligned(wire(a), width: w + 1, shift: ka + 1)) \(op) \(E.aligned(wire(b), width: w + 1, shift: kb + 1));\(comment)",
-                    "wire [\(w - 1):0] \(node.name) = \(padded)[\(w):1];"]
+            return sum(node, a, ka, b, kb, subtract: subtract, n, wire)
         case let .negate(a):
-            guard readsAnUnshiftedSum(a, 0, n) else { return assign("\(w)'d0 - \(E.aligned(wire(a), width: w))") }
+            // Padded like every adder (see ``sum``).
             let padded = "\(node.name)__\(paddedSumSuffix)"
             return ["wire [\(w):0] \(padded) = \(w + 1)'d0 - \(E.aligned(wire(a), width: w + 1, shift: 1));\(comment)",
                     "wire [\(w - 1):0] \(node.name) = \(padded)[\(w):1];"]
@@ -121,28 +112,42 @@ public enum VerilogPrinter {
         }
     }
 
-    /// The helper wire of a padded adder or negation: `<node>__lsb`.
-    public static let paddedSumSuffix = "lsb"
-
-    /// Whether an adder operand read with shift `k` is another adder's (or a
-    /// negation's) result unshifted, through any views and wraps. Yosys's
-    /// `alumacc` merges a sum whose operand is exactly another sum of the
-    /// same width, read nowhere else, into one multi-operand `$macc`, and
-    /// `maccmap` builds that as a carry-save tree of LUT full adders: about
-    /// twice the LUTs of the carry-chain adders the netlist describes (and
-    /// not the delay the pipeline was cut for). An operand with a zero bit
-    /// appended is not that signal, so such adders are printed padded.
-    static func readsAnUnshiftedSum(_ id: NodeID, _ k: Int, _ n: Netlist) -> Bool {
-        guard k == 0 else { return false }
-        var id = id
-        while true {
-            switch n[id].operation {
-            case .add, .negate: return true
-            case let .view(a), let .wrap(a, _): id = a
-            default: return false
-            }
+    /// An add node, printed as the one carry-chain adder the netlist and
+    /// the delay model describe:
+    ///
+    ///     wire [13:0] s__lsb = {{2{a[15]}}, a[15:5], 1'b0} + {b, 1'b0};
+    ///     wire [17:0] s = {s__lsb[13:1], a[4:0]};
+    ///
+    /// The low bits that are one operand's own (``Operation/passThroughBits``)
+    /// are wired around the adder, so its carry chain is only as long as the
+    /// bits it computes. And every adder has a zero bit below both operands,
+    /// dropped from its result: no reader sees an adder's whole output
+    /// signal. Yosys's `alumacc` (run by every `synth*` script) merges an
+    /// addition whose operand is exactly another addition's whole output
+    /// (same width, read nowhere else) into one multi-operand `$macc`, which
+    /// `maccmap` builds as a carry-save tree of LUT full adders: about twice
+    /// the LUTs of the carry chains, and not the circuit the pipeline was cut
+    /// for. The constant bit costs no logic after synthesis.
+    static func sum(_ node: Node, _ a: NodeID, _ ka: Int, _ b: NodeID, _ kb: Int, subtract: Bool, _ n: Netlist,
+                    _ wire: (NodeID) -> Wire) -> [String] {
+        let w = node.width
+        let p = node.operation.passThroughBits
+        let comment = node.comment.map { " // \($0)" } ?? ""
+        let width = w - p
+        // Each operand at the adder's scale 2^p with the zero bit appended:
+        // the low one's bits above p, the shifted one with p less shift.
+        func operand(_ x: NodeID, _ k: Int) -> String {
+            k >= p ? E.aligned(wire(x), width: width + 1, shift: k - p + 1) : E.high(wire(x), from: p, width: width + 1, shift: 1)
         }
+        let padded = "\(node.name)__\(paddedSumSuffix)"
+        let high = "\(padded)[\(width):1]"
+        let result = p > 0 ? "{\(high), \(E.aligned(wire(ka == 0 ? a : b), width: p))}" : high
+        return ["wire [\(width):0] \(padded) = \(operand(a, ka)) \(subtract ? "-" : "+") \(operand(b, kb));\(comment)",
+                "wire [\(w - 1):0] \(node.name) = \(result);"]
     }
+
+    /// The helper wire of every adder and negation: `<node>__lsb`.
+    public static let paddedSumSuffix = "lsb"
 
     /// The Verilog functions holding the netlist's tables, one case per word,
     /// each word at the width of the nodes that read it.

@@ -38,8 +38,8 @@ import VerilogBackend
 
     /// Every adder of the netlist reaches yosys as a two-operand `$alu`
     /// (a carry chain): none is merged into a multi-operand `$macc`, which
-    /// `maccmap` would build as a LUT carry-save tree. Without the padding of
-    /// chained sums (VerilogPrinter.readsAnUnshiftedSum) the tagger has 83.
+    /// `maccmap` would build as a LUT carry-save tree. Without the zero bit
+    /// below every adder's operands (VerilogPrinter.sum) the tagger has 83.
     /// (Models with variable products are left out: each `$mul` is a `$macc`.)
     @Test(arguments: ["tagger", "one_layer", "sigmoid_model"])
     func addersStayCarryChainAdders(model name: String) async throws {

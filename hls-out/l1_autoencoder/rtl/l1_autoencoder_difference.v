@@ -133,343 +133,400 @@ module l1_autoencoder_difference (
 
     // ---- stage 0 ----
     // y[0] = x0[0] - x1[0] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y0_sum = {x0_0[17], x0_0, 3'b0} - {{4{x1_0[17]}}, x1_0};
+    wire [22:0] y0_sum__lsb = {x0_0[17], x0_0, 4'b0} - {{4{x1_0[17]}}, x1_0, 1'b0};
+    wire [21:0] y0_sum = y0_sum__lsb[22:1];
     wire [0:0] y0__over = ($signed(y0_sum) > $signed(22'h1ffff));
     wire [0:0] y0__under = ($signed(y0_sum) <= $signed(22'h3dffff));
     wire [17:0] y0__wrap = y0_sum[17:0];
     wire [17:0] y0 = y0__over ? 18'h1ffff : y0__under ? 18'h20000 : y0__wrap;
     // y[1] = x0[1] - x1[1] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y1_sum = {x0_1[17], x0_1, 3'b0} - {{4{x1_1[17]}}, x1_1};
+    wire [22:0] y1_sum__lsb = {x0_1[17], x0_1, 4'b0} - {{4{x1_1[17]}}, x1_1, 1'b0};
+    wire [21:0] y1_sum = y1_sum__lsb[22:1];
     wire [0:0] y1__over = ($signed(y1_sum) > $signed(22'h1ffff));
     wire [0:0] y1__under = ($signed(y1_sum) <= $signed(22'h3dffff));
     wire [17:0] y1__wrap = y1_sum[17:0];
     wire [17:0] y1 = y1__over ? 18'h1ffff : y1__under ? 18'h20000 : y1__wrap;
     // y[2] = x0[2] - x1[2] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y2_sum = {x0_2[17], x0_2, 3'b0} - {{4{x1_2[17]}}, x1_2};
+    wire [22:0] y2_sum__lsb = {x0_2[17], x0_2, 4'b0} - {{4{x1_2[17]}}, x1_2, 1'b0};
+    wire [21:0] y2_sum = y2_sum__lsb[22:1];
     wire [0:0] y2__over = ($signed(y2_sum) > $signed(22'h1ffff));
     wire [0:0] y2__under = ($signed(y2_sum) <= $signed(22'h3dffff));
     wire [17:0] y2__wrap = y2_sum[17:0];
     wire [17:0] y2 = y2__over ? 18'h1ffff : y2__under ? 18'h20000 : y2__wrap;
     // y[3] = x0[3] - x1[3] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y3_sum = {x0_3[17], x0_3, 3'b0} - {{4{x1_3[17]}}, x1_3};
+    wire [22:0] y3_sum__lsb = {x0_3[17], x0_3, 4'b0} - {{4{x1_3[17]}}, x1_3, 1'b0};
+    wire [21:0] y3_sum = y3_sum__lsb[22:1];
     wire [0:0] y3__over = ($signed(y3_sum) > $signed(22'h1ffff));
     wire [0:0] y3__under = ($signed(y3_sum) <= $signed(22'h3dffff));
     wire [17:0] y3__wrap = y3_sum[17:0];
     wire [17:0] y3 = y3__over ? 18'h1ffff : y3__under ? 18'h20000 : y3__wrap;
     // y[4] = x0[4] - x1[4] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y4_sum = {x0_4[17], x0_4, 3'b0} - {{4{x1_4[17]}}, x1_4};
+    wire [22:0] y4_sum__lsb = {x0_4[17], x0_4, 4'b0} - {{4{x1_4[17]}}, x1_4, 1'b0};
+    wire [21:0] y4_sum = y4_sum__lsb[22:1];
     wire [0:0] y4__over = ($signed(y4_sum) > $signed(22'h1ffff));
     wire [0:0] y4__under = ($signed(y4_sum) <= $signed(22'h3dffff));
     wire [17:0] y4__wrap = y4_sum[17:0];
     wire [17:0] y4 = y4__over ? 18'h1ffff : y4__under ? 18'h20000 : y4__wrap;
     // y[5] = x0[5] - x1[5] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y5_sum = {x0_5[17], x0_5, 3'b0} - {{4{x1_5[17]}}, x1_5};
+    wire [22:0] y5_sum__lsb = {x0_5[17], x0_5, 4'b0} - {{4{x1_5[17]}}, x1_5, 1'b0};
+    wire [21:0] y5_sum = y5_sum__lsb[22:1];
     wire [0:0] y5__over = ($signed(y5_sum) > $signed(22'h1ffff));
     wire [0:0] y5__under = ($signed(y5_sum) <= $signed(22'h3dffff));
     wire [17:0] y5__wrap = y5_sum[17:0];
     wire [17:0] y5 = y5__over ? 18'h1ffff : y5__under ? 18'h20000 : y5__wrap;
     // y[6] = x0[6] - x1[6] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y6_sum = {x0_6[17], x0_6, 3'b0} - {{4{x1_6[17]}}, x1_6};
+    wire [22:0] y6_sum__lsb = {x0_6[17], x0_6, 4'b0} - {{4{x1_6[17]}}, x1_6, 1'b0};
+    wire [21:0] y6_sum = y6_sum__lsb[22:1];
     wire [0:0] y6__over = ($signed(y6_sum) > $signed(22'h1ffff));
     wire [0:0] y6__under = ($signed(y6_sum) <= $signed(22'h3dffff));
     wire [17:0] y6__wrap = y6_sum[17:0];
     wire [17:0] y6 = y6__over ? 18'h1ffff : y6__under ? 18'h20000 : y6__wrap;
     // y[7] = x0[7] - x1[7] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y7_sum = {x0_7[17], x0_7, 3'b0} - {{4{x1_7[17]}}, x1_7};
+    wire [22:0] y7_sum__lsb = {x0_7[17], x0_7, 4'b0} - {{4{x1_7[17]}}, x1_7, 1'b0};
+    wire [21:0] y7_sum = y7_sum__lsb[22:1];
     wire [0:0] y7__over = ($signed(y7_sum) > $signed(22'h1ffff));
     wire [0:0] y7__under = ($signed(y7_sum) <= $signed(22'h3dffff));
     wire [17:0] y7__wrap = y7_sum[17:0];
     wire [17:0] y7 = y7__over ? 18'h1ffff : y7__under ? 18'h20000 : y7__wrap;
     // y[8] = x0[8] - x1[8] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y8_sum = {x0_8[17], x0_8, 3'b0} - {{4{x1_8[17]}}, x1_8};
+    wire [22:0] y8_sum__lsb = {x0_8[17], x0_8, 4'b0} - {{4{x1_8[17]}}, x1_8, 1'b0};
+    wire [21:0] y8_sum = y8_sum__lsb[22:1];
     wire [0:0] y8__over = ($signed(y8_sum) > $signed(22'h1ffff));
     wire [0:0] y8__under = ($signed(y8_sum) <= $signed(22'h3dffff));
     wire [17:0] y8__wrap = y8_sum[17:0];
     wire [17:0] y8 = y8__over ? 18'h1ffff : y8__under ? 18'h20000 : y8__wrap;
     // y[9] = x0[9] - x1[9] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y9_sum = {x0_9[17], x0_9, 3'b0} - {{4{x1_9[17]}}, x1_9};
+    wire [22:0] y9_sum__lsb = {x0_9[17], x0_9, 4'b0} - {{4{x1_9[17]}}, x1_9, 1'b0};
+    wire [21:0] y9_sum = y9_sum__lsb[22:1];
     wire [0:0] y9__over = ($signed(y9_sum) > $signed(22'h1ffff));
     wire [0:0] y9__under = ($signed(y9_sum) <= $signed(22'h3dffff));
     wire [17:0] y9__wrap = y9_sum[17:0];
     wire [17:0] y9 = y9__over ? 18'h1ffff : y9__under ? 18'h20000 : y9__wrap;
     // y[10] = x0[10] - x1[10] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y10_sum = {x0_10[17], x0_10, 3'b0} - {{4{x1_10[17]}}, x1_10};
+    wire [22:0] y10_sum__lsb = {x0_10[17], x0_10, 4'b0} - {{4{x1_10[17]}}, x1_10, 1'b0};
+    wire [21:0] y10_sum = y10_sum__lsb[22:1];
     wire [0:0] y10__over = ($signed(y10_sum) > $signed(22'h1ffff));
     wire [0:0] y10__under = ($signed(y10_sum) <= $signed(22'h3dffff));
     wire [17:0] y10__wrap = y10_sum[17:0];
     wire [17:0] y10 = y10__over ? 18'h1ffff : y10__under ? 18'h20000 : y10__wrap;
     // y[11] = x0[11] - x1[11] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y11_sum = {x0_11[17], x0_11, 3'b0} - {{4{x1_11[17]}}, x1_11};
+    wire [22:0] y11_sum__lsb = {x0_11[17], x0_11, 4'b0} - {{4{x1_11[17]}}, x1_11, 1'b0};
+    wire [21:0] y11_sum = y11_sum__lsb[22:1];
     wire [0:0] y11__over = ($signed(y11_sum) > $signed(22'h1ffff));
     wire [0:0] y11__under = ($signed(y11_sum) <= $signed(22'h3dffff));
     wire [17:0] y11__wrap = y11_sum[17:0];
     wire [17:0] y11 = y11__over ? 18'h1ffff : y11__under ? 18'h20000 : y11__wrap;
     // y[12] = x0[12] - x1[12] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y12_sum = {x0_12[17], x0_12, 3'b0} - {{4{x1_12[17]}}, x1_12};
+    wire [22:0] y12_sum__lsb = {x0_12[17], x0_12, 4'b0} - {{4{x1_12[17]}}, x1_12, 1'b0};
+    wire [21:0] y12_sum = y12_sum__lsb[22:1];
     wire [0:0] y12__over = ($signed(y12_sum) > $signed(22'h1ffff));
     wire [0:0] y12__under = ($signed(y12_sum) <= $signed(22'h3dffff));
     wire [17:0] y12__wrap = y12_sum[17:0];
     wire [17:0] y12 = y12__over ? 18'h1ffff : y12__under ? 18'h20000 : y12__wrap;
     // y[13] = x0[13] - x1[13] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y13_sum = {x0_13[17], x0_13, 3'b0} - {{4{x1_13[17]}}, x1_13};
+    wire [22:0] y13_sum__lsb = {x0_13[17], x0_13, 4'b0} - {{4{x1_13[17]}}, x1_13, 1'b0};
+    wire [21:0] y13_sum = y13_sum__lsb[22:1];
     wire [0:0] y13__over = ($signed(y13_sum) > $signed(22'h1ffff));
     wire [0:0] y13__under = ($signed(y13_sum) <= $signed(22'h3dffff));
     wire [17:0] y13__wrap = y13_sum[17:0];
     wire [17:0] y13 = y13__over ? 18'h1ffff : y13__under ? 18'h20000 : y13__wrap;
     // y[14] = x0[14] - x1[14] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y14_sum = {x0_14[17], x0_14, 3'b0} - {{4{x1_14[17]}}, x1_14};
+    wire [22:0] y14_sum__lsb = {x0_14[17], x0_14, 4'b0} - {{4{x1_14[17]}}, x1_14, 1'b0};
+    wire [21:0] y14_sum = y14_sum__lsb[22:1];
     wire [0:0] y14__over = ($signed(y14_sum) > $signed(22'h1ffff));
     wire [0:0] y14__under = ($signed(y14_sum) <= $signed(22'h3dffff));
     wire [17:0] y14__wrap = y14_sum[17:0];
     wire [17:0] y14 = y14__over ? 18'h1ffff : y14__under ? 18'h20000 : y14__wrap;
     // y[15] = x0[15] - x1[15] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y15_sum = {x0_15[17], x0_15, 3'b0} - {{4{x1_15[17]}}, x1_15};
+    wire [22:0] y15_sum__lsb = {x0_15[17], x0_15, 4'b0} - {{4{x1_15[17]}}, x1_15, 1'b0};
+    wire [21:0] y15_sum = y15_sum__lsb[22:1];
     wire [0:0] y15__over = ($signed(y15_sum) > $signed(22'h1ffff));
     wire [0:0] y15__under = ($signed(y15_sum) <= $signed(22'h3dffff));
     wire [17:0] y15__wrap = y15_sum[17:0];
     wire [17:0] y15 = y15__over ? 18'h1ffff : y15__under ? 18'h20000 : y15__wrap;
     // y[16] = x0[16] - x1[16] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y16_sum = {x0_16[17], x0_16, 3'b0} - {{4{x1_16[17]}}, x1_16};
+    wire [22:0] y16_sum__lsb = {x0_16[17], x0_16, 4'b0} - {{4{x1_16[17]}}, x1_16, 1'b0};
+    wire [21:0] y16_sum = y16_sum__lsb[22:1];
     wire [0:0] y16__over = ($signed(y16_sum) > $signed(22'h1ffff));
     wire [0:0] y16__under = ($signed(y16_sum) <= $signed(22'h3dffff));
     wire [17:0] y16__wrap = y16_sum[17:0];
     wire [17:0] y16 = y16__over ? 18'h1ffff : y16__under ? 18'h20000 : y16__wrap;
     // y[17] = x0[17] - x1[17] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y17_sum = {x0_17[17], x0_17, 3'b0} - {{4{x1_17[17]}}, x1_17};
+    wire [22:0] y17_sum__lsb = {x0_17[17], x0_17, 4'b0} - {{4{x1_17[17]}}, x1_17, 1'b0};
+    wire [21:0] y17_sum = y17_sum__lsb[22:1];
     wire [0:0] y17__over = ($signed(y17_sum) > $signed(22'h1ffff));
     wire [0:0] y17__under = ($signed(y17_sum) <= $signed(22'h3dffff));
     wire [17:0] y17__wrap = y17_sum[17:0];
     wire [17:0] y17 = y17__over ? 18'h1ffff : y17__under ? 18'h20000 : y17__wrap;
     // y[18] = x0[18] - x1[18] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y18_sum = {x0_18[17], x0_18, 3'b0} - {{4{x1_18[17]}}, x1_18};
+    wire [22:0] y18_sum__lsb = {x0_18[17], x0_18, 4'b0} - {{4{x1_18[17]}}, x1_18, 1'b0};
+    wire [21:0] y18_sum = y18_sum__lsb[22:1];
     wire [0:0] y18__over = ($signed(y18_sum) > $signed(22'h1ffff));
     wire [0:0] y18__under = ($signed(y18_sum) <= $signed(22'h3dffff));
     wire [17:0] y18__wrap = y18_sum[17:0];
     wire [17:0] y18 = y18__over ? 18'h1ffff : y18__under ? 18'h20000 : y18__wrap;
     // y[19] = x0[19] - x1[19] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y19_sum = {x0_19[17], x0_19, 3'b0} - {{4{x1_19[17]}}, x1_19};
+    wire [22:0] y19_sum__lsb = {x0_19[17], x0_19, 4'b0} - {{4{x1_19[17]}}, x1_19, 1'b0};
+    wire [21:0] y19_sum = y19_sum__lsb[22:1];
     wire [0:0] y19__over = ($signed(y19_sum) > $signed(22'h1ffff));
     wire [0:0] y19__under = ($signed(y19_sum) <= $signed(22'h3dffff));
     wire [17:0] y19__wrap = y19_sum[17:0];
     wire [17:0] y19 = y19__over ? 18'h1ffff : y19__under ? 18'h20000 : y19__wrap;
     // y[20] = x0[20] - x1[20] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y20_sum = {x0_20[17], x0_20, 3'b0} - {{4{x1_20[17]}}, x1_20};
+    wire [22:0] y20_sum__lsb = {x0_20[17], x0_20, 4'b0} - {{4{x1_20[17]}}, x1_20, 1'b0};
+    wire [21:0] y20_sum = y20_sum__lsb[22:1];
     wire [0:0] y20__over = ($signed(y20_sum) > $signed(22'h1ffff));
     wire [0:0] y20__under = ($signed(y20_sum) <= $signed(22'h3dffff));
     wire [17:0] y20__wrap = y20_sum[17:0];
     wire [17:0] y20 = y20__over ? 18'h1ffff : y20__under ? 18'h20000 : y20__wrap;
     // y[21] = x0[21] - x1[21] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y21_sum = {x0_21[17], x0_21, 3'b0} - {{4{x1_21[17]}}, x1_21};
+    wire [22:0] y21_sum__lsb = {x0_21[17], x0_21, 4'b0} - {{4{x1_21[17]}}, x1_21, 1'b0};
+    wire [21:0] y21_sum = y21_sum__lsb[22:1];
     wire [0:0] y21__over = ($signed(y21_sum) > $signed(22'h1ffff));
     wire [0:0] y21__under = ($signed(y21_sum) <= $signed(22'h3dffff));
     wire [17:0] y21__wrap = y21_sum[17:0];
     wire [17:0] y21 = y21__over ? 18'h1ffff : y21__under ? 18'h20000 : y21__wrap;
     // y[22] = x0[22] - x1[22] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y22_sum = {x0_22[17], x0_22, 3'b0} - {{4{x1_22[17]}}, x1_22};
+    wire [22:0] y22_sum__lsb = {x0_22[17], x0_22, 4'b0} - {{4{x1_22[17]}}, x1_22, 1'b0};
+    wire [21:0] y22_sum = y22_sum__lsb[22:1];
     wire [0:0] y22__over = ($signed(y22_sum) > $signed(22'h1ffff));
     wire [0:0] y22__under = ($signed(y22_sum) <= $signed(22'h3dffff));
     wire [17:0] y22__wrap = y22_sum[17:0];
     wire [17:0] y22 = y22__over ? 18'h1ffff : y22__under ? 18'h20000 : y22__wrap;
     // y[23] = x0[23] - x1[23] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y23_sum = {x0_23[17], x0_23, 3'b0} - {{4{x1_23[17]}}, x1_23};
+    wire [22:0] y23_sum__lsb = {x0_23[17], x0_23, 4'b0} - {{4{x1_23[17]}}, x1_23, 1'b0};
+    wire [21:0] y23_sum = y23_sum__lsb[22:1];
     wire [0:0] y23__over = ($signed(y23_sum) > $signed(22'h1ffff));
     wire [0:0] y23__under = ($signed(y23_sum) <= $signed(22'h3dffff));
     wire [17:0] y23__wrap = y23_sum[17:0];
     wire [17:0] y23 = y23__over ? 18'h1ffff : y23__under ? 18'h20000 : y23__wrap;
     // y[24] = x0[24] - x1[24] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y24_sum = {x0_24[17], x0_24, 3'b0} - {{4{x1_24[17]}}, x1_24};
+    wire [22:0] y24_sum__lsb = {x0_24[17], x0_24, 4'b0} - {{4{x1_24[17]}}, x1_24, 1'b0};
+    wire [21:0] y24_sum = y24_sum__lsb[22:1];
     wire [0:0] y24__over = ($signed(y24_sum) > $signed(22'h1ffff));
     wire [0:0] y24__under = ($signed(y24_sum) <= $signed(22'h3dffff));
     wire [17:0] y24__wrap = y24_sum[17:0];
     wire [17:0] y24 = y24__over ? 18'h1ffff : y24__under ? 18'h20000 : y24__wrap;
     // y[25] = x0[25] - x1[25] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y25_sum = {x0_25[17], x0_25, 3'b0} - {{4{x1_25[17]}}, x1_25};
+    wire [22:0] y25_sum__lsb = {x0_25[17], x0_25, 4'b0} - {{4{x1_25[17]}}, x1_25, 1'b0};
+    wire [21:0] y25_sum = y25_sum__lsb[22:1];
     wire [0:0] y25__over = ($signed(y25_sum) > $signed(22'h1ffff));
     wire [0:0] y25__under = ($signed(y25_sum) <= $signed(22'h3dffff));
     wire [17:0] y25__wrap = y25_sum[17:0];
     wire [17:0] y25 = y25__over ? 18'h1ffff : y25__under ? 18'h20000 : y25__wrap;
     // y[26] = x0[26] - x1[26] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y26_sum = {x0_26[17], x0_26, 3'b0} - {{4{x1_26[17]}}, x1_26};
+    wire [22:0] y26_sum__lsb = {x0_26[17], x0_26, 4'b0} - {{4{x1_26[17]}}, x1_26, 1'b0};
+    wire [21:0] y26_sum = y26_sum__lsb[22:1];
     wire [0:0] y26__over = ($signed(y26_sum) > $signed(22'h1ffff));
     wire [0:0] y26__under = ($signed(y26_sum) <= $signed(22'h3dffff));
     wire [17:0] y26__wrap = y26_sum[17:0];
     wire [17:0] y26 = y26__over ? 18'h1ffff : y26__under ? 18'h20000 : y26__wrap;
     // y[27] = x0[27] - x1[27] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y27_sum = {x0_27[17], x0_27, 3'b0} - {{4{x1_27[17]}}, x1_27};
+    wire [22:0] y27_sum__lsb = {x0_27[17], x0_27, 4'b0} - {{4{x1_27[17]}}, x1_27, 1'b0};
+    wire [21:0] y27_sum = y27_sum__lsb[22:1];
     wire [0:0] y27__over = ($signed(y27_sum) > $signed(22'h1ffff));
     wire [0:0] y27__under = ($signed(y27_sum) <= $signed(22'h3dffff));
     wire [17:0] y27__wrap = y27_sum[17:0];
     wire [17:0] y27 = y27__over ? 18'h1ffff : y27__under ? 18'h20000 : y27__wrap;
     // y[28] = x0[28] - x1[28] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y28_sum = {x0_28[17], x0_28, 3'b0} - {{4{x1_28[17]}}, x1_28};
+    wire [22:0] y28_sum__lsb = {x0_28[17], x0_28, 4'b0} - {{4{x1_28[17]}}, x1_28, 1'b0};
+    wire [21:0] y28_sum = y28_sum__lsb[22:1];
     wire [0:0] y28__over = ($signed(y28_sum) > $signed(22'h1ffff));
     wire [0:0] y28__under = ($signed(y28_sum) <= $signed(22'h3dffff));
     wire [17:0] y28__wrap = y28_sum[17:0];
     wire [17:0] y28 = y28__over ? 18'h1ffff : y28__under ? 18'h20000 : y28__wrap;
     // y[29] = x0[29] - x1[29] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y29_sum = {x0_29[17], x0_29, 3'b0} - {{4{x1_29[17]}}, x1_29};
+    wire [22:0] y29_sum__lsb = {x0_29[17], x0_29, 4'b0} - {{4{x1_29[17]}}, x1_29, 1'b0};
+    wire [21:0] y29_sum = y29_sum__lsb[22:1];
     wire [0:0] y29__over = ($signed(y29_sum) > $signed(22'h1ffff));
     wire [0:0] y29__under = ($signed(y29_sum) <= $signed(22'h3dffff));
     wire [17:0] y29__wrap = y29_sum[17:0];
     wire [17:0] y29 = y29__over ? 18'h1ffff : y29__under ? 18'h20000 : y29__wrap;
     // y[30] = x0[30] - x1[30] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y30_sum = {x0_30[17], x0_30, 3'b0} - {{4{x1_30[17]}}, x1_30};
+    wire [22:0] y30_sum__lsb = {x0_30[17], x0_30, 4'b0} - {{4{x1_30[17]}}, x1_30, 1'b0};
+    wire [21:0] y30_sum = y30_sum__lsb[22:1];
     wire [0:0] y30__over = ($signed(y30_sum) > $signed(22'h1ffff));
     wire [0:0] y30__under = ($signed(y30_sum) <= $signed(22'h3dffff));
     wire [17:0] y30__wrap = y30_sum[17:0];
     wire [17:0] y30 = y30__over ? 18'h1ffff : y30__under ? 18'h20000 : y30__wrap;
     // y[31] = x0[31] - x1[31] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y31_sum = {x0_31[17], x0_31, 3'b0} - {{4{x1_31[17]}}, x1_31};
+    wire [22:0] y31_sum__lsb = {x0_31[17], x0_31, 4'b0} - {{4{x1_31[17]}}, x1_31, 1'b0};
+    wire [21:0] y31_sum = y31_sum__lsb[22:1];
     wire [0:0] y31__over = ($signed(y31_sum) > $signed(22'h1ffff));
     wire [0:0] y31__under = ($signed(y31_sum) <= $signed(22'h3dffff));
     wire [17:0] y31__wrap = y31_sum[17:0];
     wire [17:0] y31 = y31__over ? 18'h1ffff : y31__under ? 18'h20000 : y31__wrap;
     // y[32] = x0[32] - x1[32] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y32_sum = {x0_32[17], x0_32, 3'b0} - {{4{x1_32[17]}}, x1_32};
+    wire [22:0] y32_sum__lsb = {x0_32[17], x0_32, 4'b0} - {{4{x1_32[17]}}, x1_32, 1'b0};
+    wire [21:0] y32_sum = y32_sum__lsb[22:1];
     wire [0:0] y32__over = ($signed(y32_sum) > $signed(22'h1ffff));
     wire [0:0] y32__under = ($signed(y32_sum) <= $signed(22'h3dffff));
     wire [17:0] y32__wrap = y32_sum[17:0];
     wire [17:0] y32 = y32__over ? 18'h1ffff : y32__under ? 18'h20000 : y32__wrap;
     // y[33] = x0[33] - x1[33] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y33_sum = {x0_33[17], x0_33, 3'b0} - {{4{x1_33[17]}}, x1_33};
+    wire [22:0] y33_sum__lsb = {x0_33[17], x0_33, 4'b0} - {{4{x1_33[17]}}, x1_33, 1'b0};
+    wire [21:0] y33_sum = y33_sum__lsb[22:1];
     wire [0:0] y33__over = ($signed(y33_sum) > $signed(22'h1ffff));
     wire [0:0] y33__under = ($signed(y33_sum) <= $signed(22'h3dffff));
     wire [17:0] y33__wrap = y33_sum[17:0];
     wire [17:0] y33 = y33__over ? 18'h1ffff : y33__under ? 18'h20000 : y33__wrap;
     // y[34] = x0[34] - x1[34] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y34_sum = {x0_34[17], x0_34, 3'b0} - {{4{x1_34[17]}}, x1_34};
+    wire [22:0] y34_sum__lsb = {x0_34[17], x0_34, 4'b0} - {{4{x1_34[17]}}, x1_34, 1'b0};
+    wire [21:0] y34_sum = y34_sum__lsb[22:1];
     wire [0:0] y34__over = ($signed(y34_sum) > $signed(22'h1ffff));
     wire [0:0] y34__under = ($signed(y34_sum) <= $signed(22'h3dffff));
     wire [17:0] y34__wrap = y34_sum[17:0];
     wire [17:0] y34 = y34__over ? 18'h1ffff : y34__under ? 18'h20000 : y34__wrap;
     // y[35] = x0[35] - x1[35] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y35_sum = {x0_35[17], x0_35, 3'b0} - {{4{x1_35[17]}}, x1_35};
+    wire [22:0] y35_sum__lsb = {x0_35[17], x0_35, 4'b0} - {{4{x1_35[17]}}, x1_35, 1'b0};
+    wire [21:0] y35_sum = y35_sum__lsb[22:1];
     wire [0:0] y35__over = ($signed(y35_sum) > $signed(22'h1ffff));
     wire [0:0] y35__under = ($signed(y35_sum) <= $signed(22'h3dffff));
     wire [17:0] y35__wrap = y35_sum[17:0];
     wire [17:0] y35 = y35__over ? 18'h1ffff : y35__under ? 18'h20000 : y35__wrap;
     // y[36] = x0[36] - x1[36] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y36_sum = {x0_36[17], x0_36, 3'b0} - {{4{x1_36[17]}}, x1_36};
+    wire [22:0] y36_sum__lsb = {x0_36[17], x0_36, 4'b0} - {{4{x1_36[17]}}, x1_36, 1'b0};
+    wire [21:0] y36_sum = y36_sum__lsb[22:1];
     wire [0:0] y36__over = ($signed(y36_sum) > $signed(22'h1ffff));
     wire [0:0] y36__under = ($signed(y36_sum) <= $signed(22'h3dffff));
     wire [17:0] y36__wrap = y36_sum[17:0];
     wire [17:0] y36 = y36__over ? 18'h1ffff : y36__under ? 18'h20000 : y36__wrap;
     // y[37] = x0[37] - x1[37] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y37_sum = {x0_37[17], x0_37, 3'b0} - {{4{x1_37[17]}}, x1_37};
+    wire [22:0] y37_sum__lsb = {x0_37[17], x0_37, 4'b0} - {{4{x1_37[17]}}, x1_37, 1'b0};
+    wire [21:0] y37_sum = y37_sum__lsb[22:1];
     wire [0:0] y37__over = ($signed(y37_sum) > $signed(22'h1ffff));
     wire [0:0] y37__under = ($signed(y37_sum) <= $signed(22'h3dffff));
     wire [17:0] y37__wrap = y37_sum[17:0];
     wire [17:0] y37 = y37__over ? 18'h1ffff : y37__under ? 18'h20000 : y37__wrap;
     // y[38] = x0[38] - x1[38] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y38_sum = {x0_38[17], x0_38, 3'b0} - {{4{x1_38[17]}}, x1_38};
+    wire [22:0] y38_sum__lsb = {x0_38[17], x0_38, 4'b0} - {{4{x1_38[17]}}, x1_38, 1'b0};
+    wire [21:0] y38_sum = y38_sum__lsb[22:1];
     wire [0:0] y38__over = ($signed(y38_sum) > $signed(22'h1ffff));
     wire [0:0] y38__under = ($signed(y38_sum) <= $signed(22'h3dffff));
     wire [17:0] y38__wrap = y38_sum[17:0];
     wire [17:0] y38 = y38__over ? 18'h1ffff : y38__under ? 18'h20000 : y38__wrap;
     // y[39] = x0[39] - x1[39] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y39_sum = {x0_39[17], x0_39, 3'b0} - {{4{x1_39[17]}}, x1_39};
+    wire [22:0] y39_sum__lsb = {x0_39[17], x0_39, 4'b0} - {{4{x1_39[17]}}, x1_39, 1'b0};
+    wire [21:0] y39_sum = y39_sum__lsb[22:1];
     wire [0:0] y39__over = ($signed(y39_sum) > $signed(22'h1ffff));
     wire [0:0] y39__under = ($signed(y39_sum) <= $signed(22'h3dffff));
     wire [17:0] y39__wrap = y39_sum[17:0];
     wire [17:0] y39 = y39__over ? 18'h1ffff : y39__under ? 18'h20000 : y39__wrap;
     // y[40] = x0[40] - x1[40] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y40_sum = {x0_40[17], x0_40, 3'b0} - {{4{x1_40[17]}}, x1_40};
+    wire [22:0] y40_sum__lsb = {x0_40[17], x0_40, 4'b0} - {{4{x1_40[17]}}, x1_40, 1'b0};
+    wire [21:0] y40_sum = y40_sum__lsb[22:1];
     wire [0:0] y40__over = ($signed(y40_sum) > $signed(22'h1ffff));
     wire [0:0] y40__under = ($signed(y40_sum) <= $signed(22'h3dffff));
     wire [17:0] y40__wrap = y40_sum[17:0];
     wire [17:0] y40 = y40__over ? 18'h1ffff : y40__under ? 18'h20000 : y40__wrap;
     // y[41] = x0[41] - x1[41] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y41_sum = {x0_41[17], x0_41, 3'b0} - {{4{x1_41[17]}}, x1_41};
+    wire [22:0] y41_sum__lsb = {x0_41[17], x0_41, 4'b0} - {{4{x1_41[17]}}, x1_41, 1'b0};
+    wire [21:0] y41_sum = y41_sum__lsb[22:1];
     wire [0:0] y41__over = ($signed(y41_sum) > $signed(22'h1ffff));
     wire [0:0] y41__under = ($signed(y41_sum) <= $signed(22'h3dffff));
     wire [17:0] y41__wrap = y41_sum[17:0];
     wire [17:0] y41 = y41__over ? 18'h1ffff : y41__under ? 18'h20000 : y41__wrap;
     // y[42] = x0[42] - x1[42] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y42_sum = {x0_42[17], x0_42, 3'b0} - {{4{x1_42[17]}}, x1_42};
+    wire [22:0] y42_sum__lsb = {x0_42[17], x0_42, 4'b0} - {{4{x1_42[17]}}, x1_42, 1'b0};
+    wire [21:0] y42_sum = y42_sum__lsb[22:1];
     wire [0:0] y42__over = ($signed(y42_sum) > $signed(22'h1ffff));
     wire [0:0] y42__under = ($signed(y42_sum) <= $signed(22'h3dffff));
     wire [17:0] y42__wrap = y42_sum[17:0];
     wire [17:0] y42 = y42__over ? 18'h1ffff : y42__under ? 18'h20000 : y42__wrap;
     // y[43] = x0[43] - x1[43] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y43_sum = {x0_43[17], x0_43, 3'b0} - {{4{x1_43[17]}}, x1_43};
+    wire [22:0] y43_sum__lsb = {x0_43[17], x0_43, 4'b0} - {{4{x1_43[17]}}, x1_43, 1'b0};
+    wire [21:0] y43_sum = y43_sum__lsb[22:1];
     wire [0:0] y43__over = ($signed(y43_sum) > $signed(22'h1ffff));
     wire [0:0] y43__under = ($signed(y43_sum) <= $signed(22'h3dffff));
     wire [17:0] y43__wrap = y43_sum[17:0];
     wire [17:0] y43 = y43__over ? 18'h1ffff : y43__under ? 18'h20000 : y43__wrap;
     // y[44] = x0[44] - x1[44] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y44_sum = {x0_44[17], x0_44, 3'b0} - {{4{x1_44[17]}}, x1_44};
+    wire [22:0] y44_sum__lsb = {x0_44[17], x0_44, 4'b0} - {{4{x1_44[17]}}, x1_44, 1'b0};
+    wire [21:0] y44_sum = y44_sum__lsb[22:1];
     wire [0:0] y44__over = ($signed(y44_sum) > $signed(22'h1ffff));
     wire [0:0] y44__under = ($signed(y44_sum) <= $signed(22'h3dffff));
     wire [17:0] y44__wrap = y44_sum[17:0];
     wire [17:0] y44 = y44__over ? 18'h1ffff : y44__under ? 18'h20000 : y44__wrap;
     // y[45] = x0[45] - x1[45] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y45_sum = {x0_45[17], x0_45, 3'b0} - {{4{x1_45[17]}}, x1_45};
+    wire [22:0] y45_sum__lsb = {x0_45[17], x0_45, 4'b0} - {{4{x1_45[17]}}, x1_45, 1'b0};
+    wire [21:0] y45_sum = y45_sum__lsb[22:1];
     wire [0:0] y45__over = ($signed(y45_sum) > $signed(22'h1ffff));
     wire [0:0] y45__under = ($signed(y45_sum) <= $signed(22'h3dffff));
     wire [17:0] y45__wrap = y45_sum[17:0];
     wire [17:0] y45 = y45__over ? 18'h1ffff : y45__under ? 18'h20000 : y45__wrap;
     // y[46] = x0[46] - x1[46] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y46_sum = {x0_46[17], x0_46, 3'b0} - {{4{x1_46[17]}}, x1_46};
+    wire [22:0] y46_sum__lsb = {x0_46[17], x0_46, 4'b0} - {{4{x1_46[17]}}, x1_46, 1'b0};
+    wire [21:0] y46_sum = y46_sum__lsb[22:1];
     wire [0:0] y46__over = ($signed(y46_sum) > $signed(22'h1ffff));
     wire [0:0] y46__under = ($signed(y46_sum) <= $signed(22'h3dffff));
     wire [17:0] y46__wrap = y46_sum[17:0];
     wire [17:0] y46 = y46__over ? 18'h1ffff : y46__under ? 18'h20000 : y46__wrap;
     // y[47] = x0[47] - x1[47] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y47_sum = {x0_47[17], x0_47, 3'b0} - {{4{x1_47[17]}}, x1_47};
+    wire [22:0] y47_sum__lsb = {x0_47[17], x0_47, 4'b0} - {{4{x1_47[17]}}, x1_47, 1'b0};
+    wire [21:0] y47_sum = y47_sum__lsb[22:1];
     wire [0:0] y47__over = ($signed(y47_sum) > $signed(22'h1ffff));
     wire [0:0] y47__under = ($signed(y47_sum) <= $signed(22'h3dffff));
     wire [17:0] y47__wrap = y47_sum[17:0];
     wire [17:0] y47 = y47__over ? 18'h1ffff : y47__under ? 18'h20000 : y47__wrap;
     // y[48] = x0[48] - x1[48] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y48_sum = {x0_48[17], x0_48, 3'b0} - {{4{x1_48[17]}}, x1_48};
+    wire [22:0] y48_sum__lsb = {x0_48[17], x0_48, 4'b0} - {{4{x1_48[17]}}, x1_48, 1'b0};
+    wire [21:0] y48_sum = y48_sum__lsb[22:1];
     wire [0:0] y48__over = ($signed(y48_sum) > $signed(22'h1ffff));
     wire [0:0] y48__under = ($signed(y48_sum) <= $signed(22'h3dffff));
     wire [17:0] y48__wrap = y48_sum[17:0];
     wire [17:0] y48 = y48__over ? 18'h1ffff : y48__under ? 18'h20000 : y48__wrap;
     // y[49] = x0[49] - x1[49] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y49_sum = {x0_49[17], x0_49, 3'b0} - {{4{x1_49[17]}}, x1_49};
+    wire [22:0] y49_sum__lsb = {x0_49[17], x0_49, 4'b0} - {{4{x1_49[17]}}, x1_49, 1'b0};
+    wire [21:0] y49_sum = y49_sum__lsb[22:1];
     wire [0:0] y49__over = ($signed(y49_sum) > $signed(22'h1ffff));
     wire [0:0] y49__under = ($signed(y49_sum) <= $signed(22'h3dffff));
     wire [17:0] y49__wrap = y49_sum[17:0];
     wire [17:0] y49 = y49__over ? 18'h1ffff : y49__under ? 18'h20000 : y49__wrap;
     // y[50] = x0[50] - x1[50] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y50_sum = {x0_50[17], x0_50, 3'b0} - {{4{x1_50[17]}}, x1_50};
+    wire [22:0] y50_sum__lsb = {x0_50[17], x0_50, 4'b0} - {{4{x1_50[17]}}, x1_50, 1'b0};
+    wire [21:0] y50_sum = y50_sum__lsb[22:1];
     wire [0:0] y50__over = ($signed(y50_sum) > $signed(22'h1ffff));
     wire [0:0] y50__under = ($signed(y50_sum) <= $signed(22'h3dffff));
     wire [17:0] y50__wrap = y50_sum[17:0];
     wire [17:0] y50 = y50__over ? 18'h1ffff : y50__under ? 18'h20000 : y50__wrap;
     // y[51] = x0[51] - x1[51] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y51_sum = {x0_51[17], x0_51, 3'b0} - {{4{x1_51[17]}}, x1_51};
+    wire [22:0] y51_sum__lsb = {x0_51[17], x0_51, 4'b0} - {{4{x1_51[17]}}, x1_51, 1'b0};
+    wire [21:0] y51_sum = y51_sum__lsb[22:1];
     wire [0:0] y51__over = ($signed(y51_sum) > $signed(22'h1ffff));
     wire [0:0] y51__under = ($signed(y51_sum) <= $signed(22'h3dffff));
     wire [17:0] y51__wrap = y51_sum[17:0];
     wire [17:0] y51 = y51__over ? 18'h1ffff : y51__under ? 18'h20000 : y51__wrap;
     // y[52] = x0[52] - x1[52] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y52_sum = {x0_52[17], x0_52, 3'b0} - {{4{x1_52[17]}}, x1_52};
+    wire [22:0] y52_sum__lsb = {x0_52[17], x0_52, 4'b0} - {{4{x1_52[17]}}, x1_52, 1'b0};
+    wire [21:0] y52_sum = y52_sum__lsb[22:1];
     wire [0:0] y52__over = ($signed(y52_sum) > $signed(22'h1ffff));
     wire [0:0] y52__under = ($signed(y52_sum) <= $signed(22'h3dffff));
     wire [17:0] y52__wrap = y52_sum[17:0];
     wire [17:0] y52 = y52__over ? 18'h1ffff : y52__under ? 18'h20000 : y52__wrap;
     // y[53] = x0[53] - x1[53] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y53_sum = {x0_53[17], x0_53, 3'b0} - {{4{x1_53[17]}}, x1_53};
+    wire [22:0] y53_sum__lsb = {x0_53[17], x0_53, 4'b0} - {{4{x1_53[17]}}, x1_53, 1'b0};
+    wire [21:0] y53_sum = y53_sum__lsb[22:1];
     wire [0:0] y53__over = ($signed(y53_sum) > $signed(22'h1ffff));
     wire [0:0] y53__under = ($signed(y53_sum) <= $signed(22'h3dffff));
     wire [17:0] y53__wrap = y53_sum[17:0];
     wire [17:0] y53 = y53__over ? 18'h1ffff : y53__under ? 18'h20000 : y53__wrap;
     // y[54] = x0[54] - x1[54] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y54_sum = {x0_54[17], x0_54, 3'b0} - {{4{x1_54[17]}}, x1_54};
+    wire [22:0] y54_sum__lsb = {x0_54[17], x0_54, 4'b0} - {{4{x1_54[17]}}, x1_54, 1'b0};
+    wire [21:0] y54_sum = y54_sum__lsb[22:1];
     wire [0:0] y54__over = ($signed(y54_sum) > $signed(22'h1ffff));
     wire [0:0] y54__under = ($signed(y54_sum) <= $signed(22'h3dffff));
     wire [17:0] y54__wrap = y54_sum[17:0];
     wire [17:0] y54 = y54__over ? 18'h1ffff : y54__under ? 18'h20000 : y54__wrap;
     // y[55] = x0[55] - x1[55] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y55_sum = {x0_55[17], x0_55, 3'b0} - {{4{x1_55[17]}}, x1_55};
+    wire [22:0] y55_sum__lsb = {x0_55[17], x0_55, 4'b0} - {{4{x1_55[17]}}, x1_55, 1'b0};
+    wire [21:0] y55_sum = y55_sum__lsb[22:1];
     wire [0:0] y55__over = ($signed(y55_sum) > $signed(22'h1ffff));
     wire [0:0] y55__under = ($signed(y55_sum) <= $signed(22'h3dffff));
     wire [17:0] y55__wrap = y55_sum[17:0];
     wire [17:0] y55 = y55__over ? 18'h1ffff : y55__under ? 18'h20000 : y55__wrap;
     // y[56] = x0[56] - x1[56] (exact), then assigned to ap_fixed<18,5,AP_RND,AP_SAT>
-    wire [21:0] y56_sum = {x0_56[17], x0_56, 3'b0} - {{4{x1_56[17]}}, x1_56};
+    wire [22:0] y56_sum__lsb = {x0_56[17], x0_56, 4'b0} - {{4{x1_56[17]}}, x1_56, 1'b0};
+    wire [21:0] y56_sum = y56_sum__lsb[22:1];
     wire [0:0] y56__over = ($signed(y56_sum) > $signed(22'h1ffff));
     wire [0:0] y56__under = ($signed(y56_sum) <= $signed(22'h3dffff));
     wire [17:0] y56__wrap = y56_sum[17:0];
