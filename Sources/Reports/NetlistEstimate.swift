@@ -1,27 +1,19 @@
 import Foundation
+import ModelIR
+import NetlistIR
 
-/// One op module for the estimate: its name, op and netlist cost.
-public struct ModuleCost: Sendable, Equatable {
-    public var module: String
-    public var op: String
-    public var cost: NetlistCost
-
-    public init(module: String, op: String, cost: NetlistCost) {
-        self.module = module
-        self.op = op
-        self.cost = cost
-    }
-}
-
-extension AnalyticResourceEstimate {
-    /// The estimate from the emitted netlists, the report's default: each
-    /// kind of node priced with the formulas fitted to yosys `synth_xilinx`
-    /// per module (docs/reports.md, "Calibration"). The top module's delay
-    /// lines are counted as flip-flops.
-    public static func estimate(_ modules: [ModuleCost], delayRegisterBits: Int, part: FPGAPart?) -> ResourceReport {
+/// The report's one resource estimate, from the emitted netlists: each
+/// ``NetlistCost`` field priced with the formulas fitted to yosys
+/// `synth_xilinx` per module (docs/reports.md, "Calibration"). The Verilog
+/// design carries each module's cost (`VerilogDesign.costs`), so nothing is
+/// rebuilt to estimate it; the top module's delay lines count as flip-flops.
+public enum NetlistEstimate {
+    /// `costs[i]` is the netlist of the module `stages[i]` names.
+    public static func estimate(stages: [StageInfo], costs: [NetlistCost], delayRegisterBits: Int, part: FPGAPart?) -> ResourceReport {
+        precondition(stages.count == costs.count, "one netlist cost per module")
         let family = part?.yosysFamily ?? "xcup"
-        var rows = modules.map {
-            ModuleResources(module: $0.module, op: $0.op, counts: counts($0.cost, family: family), source: .estimate)
+        var rows = zip(stages, costs).map {
+            ModuleResources(module: $0.module, op: $0.op, counts: counts($1, family: family), source: .estimate)
         }
         if delayRegisterBits > 0 {
             rows.append(ModuleResources(module: "top (delay lines)", op: nil, counts: ResourceCounts(ff: delayRegisterBits), source: .estimate))

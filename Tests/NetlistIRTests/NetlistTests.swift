@@ -78,7 +78,7 @@ import Testing
         var alone = Netlist()
         let pa = alone.addPort("a", type: ta, size: 1)[0], pb = alone.addPort("b", type: tb, size: 1)[0]
         alone.outputs = [alone.logicProduct(pa, pb, name: "lp")]
-        #expect(NetlistStatistics(alone).multipliers == 0)
+        #expect(NetlistCost(alone).multipliers == 0)
     }
 
     @Test func aConstantProductIsItsSignedDigits() {
@@ -86,9 +86,33 @@ import Testing
         let x = n.addPort("x", type: Self.s6, size: 1)[0]
         let p = n.constantProduct(x, -93, name: "p")
         n.outputs = [p]
-        let stats = NetlistStatistics(n)
-        #expect(stats.adders == SignedDigits.csd(-93).count - 1)
+        #expect(NetlistCost(n).adders == SignedDigits.csd(-93).count - 1)
         for a in Self.s6.minRaw...Self.s6.maxRaw { #expect(Interpreter(n).evaluate([[a]]) == [-93 * a]) }
+    }
+
+    /// Only bits something reads are counted: the low bits of `(a << k) + b`
+    /// are `b`'s own wires, the bits above a wrap are never built, and a
+    /// sign test reads every bit.
+    @Test func theCostCountsOnlyTheBitsThatAreRead() {
+        var n = Netlist()
+        let x = n.addPort("x", type: Self.s6, size: 2)
+        let s = n.add(x[0], shift: 2, x[1], name: "s")    // [-160, 155]: 9 bits, the low 2 are x1's
+        #expect(n[s].width == 9)
+        n.outputs = [s]
+        #expect(NetlistCost(n).adders == 1)
+        #expect(NetlistCost(n).adderBits == 9 - 2)
+        let w = n.wrap(s, bits: 5, name: "w")
+        n.outputs = [w]
+        #expect(NetlistCost(n).adderBits == 5 - 2)
+        // Wrapped to the shift's 2 bits: the adder is wiring.
+        let low = n.wrap(s, bits: 2, name: "low")
+        n.outputs = [low]
+        #expect(NetlistCost(n).adders == 0)
+        // max(s, 0) tests the sign: all 9 bits again, plus a mux per bit.
+        let r = n.relu(s, name: "r")
+        n.outputs = [r]
+        #expect(NetlistCost(n).adderBits == 9 - 2)
+        #expect(NetlistCost(n).muxBits == n[r].width)
     }
 
     @Test func aQuantizeThatCannotOverflowHasTheRoundedRange() throws {
@@ -118,7 +142,7 @@ import Testing
         // bits) take a stage each; the last stage's output is registered.
         let (piped, latency) = Pipeline.run(n, budget: DelayModel.xc7.adder(width: 12), delay: .xc7)
         #expect(latency == 3)
-        #expect(NetlistStatistics(piped).registerBits > 0)
+        #expect(NetlistCost(piped).registerBits > 0)
         let values: [Int64] = [3, -7, 12, 31, -32, 0, 5, -1]
         #expect(Interpreter(piped).evaluate([values]) == [values.reduce(0, +)])
         #expect(VerilogPrinter.body(piped, outputPort: "y") == VerilogPrinter.body(piped, outputPort: "y"))

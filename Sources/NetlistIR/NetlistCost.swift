@@ -1,8 +1,9 @@
-import NetlistIR
-
-/// The logic of one op module's netlist, by kind of node, in the units the
-/// resource estimate prices (``AnalyticResourceEstimate``). Read from the
-/// typed nodes, never from the printed Verilog.
+/// The hardware of one op module's netlist, by kind of node: the one count
+/// read from a netlist. Module headers, the design's ``StageInfo`` rows and
+/// the resource estimate (Reports' `NetlistEstimate`, which prices each
+/// field) all take it from here, never from the printed Verilog. Only the
+/// bits something reads are counted (``neededBits(_:)``), as synthesis
+/// removes the rest.
 public struct NetlistCost: Codable, Sendable, Equatable {
     /// Adders and subtractors (negations included).
     public var adders = 0
@@ -24,7 +25,8 @@ public struct NetlistCost: Codable, Sendable, Equatable {
     public var maximumBits = 0
     /// ROM reads (a table read by 5 nodes counts 5 times).
     public var romReads: [ROMRead] = []
-    /// Variable products small enough for LUTs: the summed partial-product bits.
+    /// Variable products small enough for LUTs, and their summed partial-product bits.
+    public var lutProducts = 0
     public var productBits = 0
     /// Variable products on DSP slices.
     public var dspProducts = 0
@@ -62,7 +64,12 @@ public struct NetlistCost: Codable, Sendable, Equatable {
                 romReads.append(ROMRead(words: n.tables[table].values.count, bits: need[i]))
             case let .multiply(a, b):
                 let wa = n[a].width, wb = n[b].width
-                if max(wa, wb) > Self.dspOperandBits { dspProducts += 1 } else { productBits += wa * wb }
+                if max(wa, wb) > Self.dspOperandBits {
+                    dspProducts += 1
+                } else {
+                    lutProducts += 1
+                    productBits += wa * wb
+                }
             case .relu, .select:
                 muxBits += need[i]
             case .maximum:
@@ -128,12 +135,17 @@ public struct NetlistCost: Codable, Sendable, Equatable {
         return need
     }
 
+    /// Words of every ROM read (a table read by 5 nodes counts 5 times).
+    public var romWords: Int { romReads.reduce(0) { $0 + $1.words } }
+    /// Variable products, on LUTs or DSPs.
+    public var multipliers: Int { lutProducts + dspProducts }
+
     public static func + (a: NetlistCost, b: NetlistCost) -> NetlistCost {
         var c = a
         c.adders += b.adders; c.adderBits += b.adderBits; c.carry4 += b.carry4; c.carry8 += b.carry8
         c.roundingBits += b.roundingBits; c.saturatedBits += b.saturatedBits; c.overflowTestBits += b.overflowTestBits
         c.muxBits += b.muxBits; c.maximumBits += b.maximumBits; c.romReads += b.romReads
-        c.productBits += b.productBits; c.dspProducts += b.dspProducts; c.registerBits += b.registerBits
+        c.lutProducts += b.lutProducts; c.productBits += b.productBits; c.dspProducts += b.dspProducts; c.registerBits += b.registerBits
         return c
     }
 }
