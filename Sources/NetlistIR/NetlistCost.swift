@@ -30,7 +30,8 @@ public struct NetlistCost: Codable, Sendable, Equatable {
     public var productBits = 0
     /// Variable products on DSP slices.
     public var dspProducts = 0
-    /// Register bits that are read.
+    /// Register bits that are read, less the registers that only hold a
+    /// LUT ROM's address (``ROMRead/registeredAddress``).
     public var registerBits = 0
 
     public init() {}
@@ -45,6 +46,7 @@ public struct NetlistCost: Codable, Sendable, Equatable {
             carry8 += chunks(bits, 8)
         }
         let need = Self.neededBits(n)
+        let addressOnly = Self.addressRegisters(n, need: need)
         for (i, node) in n.nodes.enumerated() where need[i] > 0 {
             switch node.operation {
             case let .add(_, shiftA, _, shiftB, _):
@@ -59,9 +61,10 @@ public struct NetlistCost: Codable, Sendable, Equatable {
                 adderBits += need[i]
                 addCarry(need[i])
             case .register:
-                registerBits += need[i]
-            case let .lookup(table, _):
-                romReads.append(ROMRead(words: n.tables[table].values.count, bits: need[i]))
+                if !addressOnly.contains(i) { registerBits += need[i] }
+            case let .lookup(table, index):
+                let registered = Self.registerBehindWiring(index, n).map { addressOnly.contains($0.index) } ?? false
+                romReads.append(ROMRead(words: n.tables[table].values.count, bits: need[i], registeredAddress: registered))
             case let .multiply(a, b):
                 let wa = n[a].width, wb = n[b].width
                 if max(wa, wb) > Self.dspOperandBits {
@@ -140,6 +143,40 @@ public struct NetlistCost: Codable, Sendable, Equatable {
     /// Variable products, on LUTs or DSPs.
     public var multipliers: Int { lutProducts + dspProducts }
 
+    /// Registers whose every reader is a ROM's address (through wiring): a
+    /// synchronous ROM to synthesis, which keeps the word in flip-flops
+    /// instead (yosys `memory_dff`), so they are priced with the ROM read.
+    static func addressRegisters(_ n: Netlist, need: [Int]) -> Set<Int> {
+        // Per node: read only as (wiring of) a ROM address; nodes nothing reads stay true.
+        var onlyAddress = [Bool](repeating: true, count: n.nodes.count)
+        for o in n.outputs { onlyAddress[o.index] = false }
+        for i in n.nodes.indices.reversed() where need[i] > 0 {
+            let operation = n.nodes[i].operation
+            switch operation {
+            case .lookup:
+                break
+            case .view, .offsetBinary:
+                if !onlyAddress[i] { for a in operation.operands { onlyAddress[a.index] = false } }
+            default:
+                for a in operation.operands { onlyAddress[a.index] = false }
+            }
+        }
+        var registers = Set<Int>()
+        for (i, node) in n.nodes.enumerated() where need[i] > 0 && onlyAddress[i] {
+            if case .register = node.operation { registers.insert(i) }
+        }
+        return registers
+    }
+
+    /// The register whose bits `id` carries unchanged (through views and offset binary), if any.
+    static func registerBehindWiring(_ id: NodeID, _ n: Netlist) -> NodeID? {
+        switch n[id].operation {
+        case let .view(a), let .offsetBinary(a, _): return registerBehindWiring(a, n)
+        case .register: return id
+        default: return nil
+        }
+    }
+
     public static func + (a: NetlistCost, b: NetlistCost) -> NetlistCost {
         var c = a
         c.adders += b.adders; c.adderBits += b.adderBits; c.carry4 += b.carry4; c.carry8 += b.carry8
@@ -154,4 +191,12 @@ public struct NetlistCost: Codable, Sendable, Equatable {
 public struct ROMRead: Codable, Sendable, Equatable {
     public var words: Int
     public var bits: Int
+    /// The address comes straight from a register that nothing else reads.
+    public var registeredAddress: Bool
+
+    public init(words: Int, bits: Int, registeredAddress: Bool = false) {
+        self.words = words
+        self.bits = bits
+        self.registeredAddress = registeredAddress
+    }
 }

@@ -33,16 +33,18 @@ public enum NetlistEstimate {
             + K.saturatedBit * Double(c.saturatedBits) + K.overflowTestBit * Double(c.overflowTestBits)
             + K.muxBit * Double(c.muxBits) + K.maximumBit * Double(c.maximumBits) + K.productBit * Double(c.productBits)
         var bram = 0.0
+        var ff = K.registerBit * Double(c.registerBits)
         for read in c.romReads {
             if read.words >= K.blockROMWords {
-                // One RAMB18 (1024 x 18) per read and slice of it.
+                // One RAMB18 (1024 x 18) per read and slice of it; a registered address is its own.
                 bram += 0.5 * Double(((read.words + 1023) / 1024) * ((read.bits + 17) / 18))
             } else {
                 let chunks = Double((read.words + 63) / 64)
                 lut += Double(read.bits) * max(chunks, K.romChunkSquared * chunks * chunks)
+                // A registered address becomes a registered word (yosys memory_dff).
+                if read.registeredAddress { ff += K.romWordRegisterBit * Double(read.bits) }
             }
         }
-        let ff = K.registerBit * Double(c.registerBits)
         return ResourceCounts(lut: Int(lut.rounded()), ff: Int(ff.rounded()), dsp: c.dspProducts,
                               carry: Int((K.carry4 * Double(c.carry4)).rounded()), bram: bram)
     }
@@ -73,6 +75,8 @@ public enum NetlistEstimate {
         public static let blockROMWords = 1024
         /// Register bits that are read: yosys merges or drops about 5%.
         public static let registerBit = 0.95
+        /// A word bit of a LUT ROM whose address is registered.
+        public static let romWordRegisterBit = 1.0
         /// CARRY4 per started 4 bits of an adder: yosys maps about 80%.
         public static let carry4 = 0.8
     }

@@ -65,16 +65,21 @@ import VerilogBackend
         }
     }
 
-    /// Data for fitting: HEPML_CALIBRATION=model1,model2 prints one CSV row per module.
+    /// Data for fitting: HEPML_CALIBRATION=model1,model2 prints one tab-separated
+    /// row per module (`CAL`, model, module, kind, source, yosys LUT, FF,
+    /// CARRY, DSP, the module's ``NetlistCost`` as JSON) and a `TOTAL` row
+    /// per model; `bench/verilog/fit-calibration.py` fits the prices to them.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["HEPML_CALIBRATION"] != nil))
     func printCalibrationData() async throws {
         let names = ProcessInfo.processInfo.environment["HEPML_CALIBRATION"]!.split(separator: ",").map(String.init)
         let family = ProcessInfo.processInfo.environment["HEPML_CALIBRATION_FAMILY"] ?? "xcup"
+        // A tiny HEPML_CALIBRATION_BUDGET prints the costs alone (rows "estimate"), to join with earlier yosys rows.
+        let budget = ProcessInfo.processInfo.environment["HEPML_CALIBRATION_BUDGET"].flatMap(Double.init) ?? 3600
         for name in names {
             let d = try Self.design(name)
             let empty = ResourceReport(method: "analytic estimate", isEstimate: true, total: ResourceCounts(), modules:
                 d.units.map { ModuleResources(module: $0.module, op: $0.op, counts: ResourceCounts()) }, part: nil)
-            let r = try await ModuleSynthesis.run(d.units, estimate: empty, options: ModuleSynthesisOptions(family: family, budgetSeconds: 3600))
+            let r = try await ModuleSynthesis.run(d.units, estimate: empty, options: ModuleSynthesisOptions(family: family, budgetSeconds: budget))
             let e = d.estimate.total
             print("TOTAL\t\(name)\tLUT\t\(e.lut)\t\(r.report.total.lut)\tFF\t\(e.ff)\t\(r.report.total.ff)\tCARRY\t\(e.carry)\t\(r.report.total.carry)")
             for (i, row) in r.report.modules.enumerated() {
