@@ -30,9 +30,11 @@ public struct NetlistCost: Codable, Sendable, Equatable {
     public var productBits = 0
     /// Variable products on DSP slices.
     public var dspProducts = 0
-    /// Register bits that are read, less the registers that only hold a
-    /// LUT ROM's address (``ROMRead/registeredAddress``).
+    /// Register bits that are read.
     public var registerBits = 0
+    /// Those of them in registers that hold only ROM addresses
+    /// (``ROMRead/registeredAddress``): synthesis moves them into the ROM.
+    public var addressRegisterBits = 0
 
     public init() {}
 
@@ -61,7 +63,8 @@ public struct NetlistCost: Codable, Sendable, Equatable {
                 adderBits += need[i]
                 addCarry(need[i])
             case .register:
-                if !addressOnly.contains(i) { registerBits += need[i] }
+                registerBits += need[i]
+                if addressOnly.contains(i) { addressRegisterBits += need[i] }
             case let .lookup(table, index):
                 let registered = Self.registerBehindWiring(index, n).map { addressOnly.contains($0.index) } ?? false
                 romReads.append(ROMRead(words: n.tables[table].values.count, bits: need[i], registeredAddress: registered))
@@ -144,8 +147,9 @@ public struct NetlistCost: Codable, Sendable, Equatable {
     public var multipliers: Int { lutProducts + dspProducts }
 
     /// Registers whose every reader is a ROM's address (through wiring): a
-    /// synchronous ROM to synthesis, which keeps the word in flip-flops
-    /// instead (yosys `memory_dff`), so they are priced with the ROM read.
+    /// synchronous ROM to synthesis, which moves the register into the ROM
+    /// (yosys `memory_dff`: a LUT ROM keeps the word in flip-flops instead,
+    /// a block RAM its own address register).
     static func addressRegisters(_ n: Netlist, need: [Int]) -> Set<Int> {
         // Per node: read only as (wiring of) a ROM address; nodes nothing reads stay true.
         var onlyAddress = [Bool](repeating: true, count: n.nodes.count)
@@ -183,6 +187,7 @@ public struct NetlistCost: Codable, Sendable, Equatable {
         c.roundingBits += b.roundingBits; c.saturatedBits += b.saturatedBits; c.overflowTestBits += b.overflowTestBits
         c.muxBits += b.muxBits; c.maximumBits += b.maximumBits; c.romReads += b.romReads
         c.lutProducts += b.lutProducts; c.productBits += b.productBits; c.dspProducts += b.dspProducts; c.registerBits += b.registerBits
+        c.addressRegisterBits += b.addressRegisterBits
         return c
     }
 }

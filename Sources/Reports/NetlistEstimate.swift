@@ -33,7 +33,8 @@ public enum NetlistEstimate {
             + K.saturatedBit * Double(c.saturatedBits) + K.overflowTestBit * Double(c.overflowTestBits)
             + K.muxBit * Double(c.muxBits) + K.maximumBit * Double(c.maximumBits) + K.productBit * Double(c.productBits)
         var bram = 0.0
-        var ff = K.registerBit * Double(c.registerBits)
+        // Address registers move into their ROM (below).
+        var ff = K.registerBit * Double(c.registerBits - c.addressRegisterBits)
         for read in c.romReads {
             if read.words >= K.blockROMWords {
                 // One RAMB18 (1024 x 18) per read and slice of it; a registered address is its own.

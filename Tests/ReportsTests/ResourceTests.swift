@@ -41,7 +41,8 @@ import VerilogBackend
         // reads: its flip-flops are priced as the words' bits, as yosys maps them.
         let out = try #require(design.costs.last)
         let wordBits = out.romReads.reduce(0) { $0 + $1.bits }
-        #expect(out.registerBits == 0 && wordBits > 0 && out.romReads.allSatisfy(\.registeredAddress))
+        #expect(out.registerBits == out.addressRegisterBits && out.registerBits > 0)
+        #expect(wordBits > 0 && out.romReads.allSatisfy(\.registeredAddress))
         #expect(r.modules[design.costs.count - 1].counts.ff
                 == Int((NetlistEstimate.Calibration.romWordRegisterBit * Double(wordBits)).rounded()))
         #expect(r.total.lut > 0 && r.total.ff > 10)
