@@ -1,5 +1,5 @@
 import FixedPoint
-import NetlistIR
+@testable import NetlistIR
 import Testing
 
 /// Intervals, scales and widths of hand-built netlists, and the interpreter
@@ -113,6 +113,25 @@ import Testing
         n.outputs = [r]
         #expect(NetlistCost(n).adderBits == 9 - 2)
         #expect(NetlistCost(n).muxBits == n[r].width)
+    }
+
+    /// A register read only as a ROM's address is counted apart (synthesis
+    /// moves it into the ROM); read by anything else it is an ordinary one.
+    @Test func aRegisterThatOnlyHoldsARomAddressIsCountedApart() {
+        var n = Netlist()
+        let x = n.addPort("x", type: Self.s6, size: 1)[0]
+        let r = n.register(x, name: "r")
+        let table = n.addTable(Table(name: "t", values: (0..<64).map { Int64($0 * 3) }, indexBits: 6, comment: ""))
+        let y = n.lookup(table, index: n.offsetBinary(r, bits: 6, name: "i"), scale: -3, name: "y")
+        n.outputs = [y]
+        var c = NetlistCost(n)
+        #expect(c.registerBits == 6 && c.addressRegisterBits == 6)
+        #expect(c.romReads == [ROMRead(words: 64, bits: n[y].width, registeredAddress: true)])
+        let s = n.add(r, y, name: "s")
+        n.outputs = [s]
+        c = NetlistCost(n)
+        #expect(c.registerBits == 6 && c.addressRegisterBits == 0)
+        #expect(c.romReads.map(\.registeredAddress) == [false])
     }
 
     @Test func aQuantizeThatCannotOverflowHasTheRoundedRange() throws {
