@@ -30,7 +30,9 @@ public struct NetlistCost: Codable, Sendable, Equatable {
     public var productBits = 0
     /// Variable products on DSP slices.
     public var dspProducts = 0
-    /// Register bits that are read.
+    /// Register bits that are read (between the lowest and highest bit
+    /// read: ``neededBits(_:)``, ``lowestReadBits(_:need:)``), registers of
+    /// the same wires counted once.
     public var registerBits = 0
     /// Those of them in registers that hold only ROM addresses
     /// (``ROMRead/registeredAddress``): synthesis moves them into the ROM.
@@ -48,7 +50,11 @@ public struct NetlistCost: Codable, Sendable, Equatable {
             carry8 += chunks(bits, 8)
         }
         let need = Self.neededBits(n)
+        // A register's bits below the lowest read one, or known to be zero, hold nothing.
+        let zeros = Self.zeroLowBits(n)
+        let low = zip(Self.lowestReadBits(n, need: need), zeros).map { max($0, $1) }
         let addressOnly = Self.addressRegisters(n, need: need)
+        var registerSpans: [Int: (low: Int, high: Int)] = [:]
         for (i, node) in n.nodes.enumerated() where need[i] > 0 {
             switch node.operation {
             case let .add(_, shiftA, _, shiftB, _):
@@ -62,9 +68,17 @@ public struct NetlistCost: Codable, Sendable, Equatable {
                 adders += 1
                 adderBits += need[i]
                 addCarry(need[i])
-            case .register:
-                registerBits += need[i]
-                if addressOnly.contains(i) { addressRegisterBits += need[i] }
+            case let .register(a):
+                let bits = max(need[i] - min(low[i], need[i]), 0)
+                if addressOnly.contains(i) {
+                    registerBits += bits
+                    addressRegisterBits += bits
+                } else {
+                    // Registers of the same wires hold the same bits: one set of flip-flops.
+                    let source = Self.wiringSource(a, n).index
+                    let held = (low: min(low[i], need[i]), high: need[i])
+                    registerSpans[source] = registerSpans[source].map { (min($0.low, held.low), max($0.high, held.high)) } ?? held
+                }
             case let .lookup(table, index):
                 let registered = Self.registerBehindWiring(index, n).map { addressOnly.contains($0.index) } ?? false
                 romReads.append(ROMRead(words: n.tables[table].values.count, bits: need[i], registeredAddress: registered))
@@ -95,6 +109,7 @@ public struct NetlistCost: Codable, Sendable, Equatable {
                 break
             }
         }
+        registerBits += registerSpans.values.reduce(0) { $0 + max($1.high - $1.low, 0) }
     }
 
     /// Per node, how many of its low bits anything reads (0: dead). Carries
@@ -139,6 +154,69 @@ public struct NetlistCost: Codable, Sendable, Equatable {
             }
         }
         return need
+    }
+
+    /// Per node, the lowest bit anything reads (`Int.max`: none). Wiring
+    /// and registers pass it on; a quantization reads its dropped bits only
+    /// as far down as its rounding condition looks (none when it truncates,
+    /// the half bit alone for AP_RND, all of them with a sticky bit); any
+    /// other node reads its operands from bit 0 (a carry starts there).
+    /// A register's bits below it hold nothing anyone reads.
+    static func lowestReadBits(_ n: Netlist, need: [Int]) -> [Int] {
+        var low = [Int](repeating: Int.max, count: n.nodes.count)
+        for o in n.outputs { low[o.index] = 0 }
+        for i in n.nodes.indices.reversed() where need[i] > 0 && low[i] != Int.max {
+            let operation = n.nodes[i].operation
+            switch operation {
+            case let .register(a), let .view(a), let .wrap(a, _):
+                low[a.index] = min(low[a.index], low[i])
+            case let .quantize(a, type):
+                let plan = QuantizePlan(source: n[a].interval, scale: n[a].scale, type: type)
+                var first = 0
+                if plan.dropped > 0 {
+                    let reads = plan.roundUp.map { $0.reads(.sticky) ? 0 : $0.reads(.half) ? plan.dropped - 1 : plan.dropped }
+                    first = reads ?? plan.dropped
+                }
+                low[a.index] = min(low[a.index], first)
+            default:
+                for a in operation.operands { low[a.index] = 0 }
+            }
+        }
+        return low
+    }
+
+    /// Per node, how many of its low bits are always zero: the bits a
+    /// quantization to more fraction bits appends, carried through wiring,
+    /// registers, sums of such values and muxes between them (constants
+    /// have theirs folded into the scale already).
+    static func zeroLowBits(_ n: Netlist) -> [Int] {
+        var zeros = [Int](repeating: 0, count: n.nodes.count)
+        for (i, node) in n.nodes.enumerated() {
+            func z(_ id: NodeID) -> Int { zeros[id.index] }
+            switch node.operation {
+            case let .quantize(a, type):
+                let plan = QuantizePlan(source: n[a].interval, scale: n[a].scale, type: type)
+                if plan.dropped <= 0 && !plan.overflowChecked { zeros[i] = z(a) - plan.dropped }
+            case let .view(a), let .wrap(a, _), let .register(a), let .relu(a), let .negate(a):
+                zeros[i] = z(a)
+            case let .add(a, shiftA, b, shiftB, _):
+                zeros[i] = min(z(a) + shiftA, z(b) + shiftB)
+            case let .maximum(a, b), let .select(_, a, b):
+                zeros[i] = min(z(a), z(b))
+            default:
+                break
+            }
+            zeros[i] = min(zeros[i], node.width)
+        }
+        return zeros
+    }
+
+    /// The node whose bits `id` carries unchanged (through views and wraps).
+    static func wiringSource(_ id: NodeID, _ n: Netlist) -> NodeID {
+        switch n[id].operation {
+        case let .view(a), let .wrap(a, _): return wiringSource(a, n)
+        default: return id
+        }
     }
 
     /// Words of every ROM read (a table read by 5 nodes counts 5 times).

@@ -57,12 +57,9 @@ import VerilogBackend
         let lut = Double(e.lut) / Double(y.lut), ff = Double(e.ff) / Double(y.ff)
         print("\(name): estimate/yosys LUT \(e.lut)/\(y.lut) = \(lut), FF \(e.ff)/\(y.ff) = \(ff)")
         #expect(abs(lut - 1) <= 0.10)
-        // The FF prices were fitted on the pipeline of 3 adders a stage; the
-        // delay-model pipeline cuts elsewhere (one_layer 101/91 FF,
-        // sigmoid_model 61/128: yosys keeps more around the ROM). Re-fit pending.
-        withKnownIssue("FF prices predate the delay-model pipeline") {
-            #expect(abs(ff - 1) <= 0.10)
-        }
+        // The FF prices, fitted on the delay-model pipeline (one_layer 88/91,
+        // sigmoid_model 128/128: its ROM's registered address becomes the word's flip-flops).
+        #expect(abs(ff - 1) <= 0.10)
     }
 
     /// Data for fitting: HEPML_CALIBRATION=model1,model2 prints one tab-separated
