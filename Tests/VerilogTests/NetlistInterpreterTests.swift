@@ -88,6 +88,7 @@ import VerilogBackend
             #expect(stage.romWords == cost.romWords && stage.multipliers == cost.multipliers)
             let text = try #require(design.files.first { $0.path == stage.module + ".v" }).contents
             #expect(text.contains("//   \(cost.adders) adders (\(cost.adderBits) adder bits)"), "\(stage.module)")
+            #expect(text.contains(", \(cost.registerBits) register bits in use"), "\(stage.module)")
         }
     }
 }
