@@ -68,12 +68,10 @@ struct ReportSteps {
         }
     }
 
-    /// The analytic estimate of each op module's netlist (nil: the report
-    /// falls back to the estimate from the lowered IR).
-    func estimate(_ design: VerilogDesign, _ model: LoweredModel, part: FPGAPart) -> ResourceReport? {
-        guard let netlists = try? NetlistModel(model, options: verilog) else { return nil }
-        let costs = zip(design.modules, netlists.ops).map { ModuleCost(module: $0.module, op: $0.op, cost: NetlistCost($1.netlist)) }
-        return AnalyticResourceEstimate.estimate(costs, delayRegisterBits: design.delayRegisterBits, part: part)
+    /// The estimate of the design's op modules, from the netlist costs the
+    /// emitter counted (nothing is rebuilt).
+    static func estimate(_ design: VerilogDesign, part: FPGAPart) -> ResourceReport {
+        NetlistEstimate.estimate(stages: design.modules, costs: design.costs, delayRegisterBits: design.delayRegisterBits, part: part)
     }
 
     /// Yosys counts per op module (in parallel, cached, within `budgetSeconds`);

@@ -89,7 +89,7 @@ extension CompilerDriver {
 
         if options.csim || options.verify { try await steps.cSimulate(loaded.model, events, into: &simulation) }
 
-        var resources = design.flatMap { steps.estimate($0, loaded.model, part: fpga) }
+        var resources = design.map { ReportSteps.estimate($0, part: fpga) }
         if let design, let estimate = resources, options.synthesize, !options.noSynthesis {
             resources = try await steps.synthesize(design, estimate: estimate, part: fpga, budgetSeconds: options.synthesisBudget)
         }
@@ -98,7 +98,7 @@ extension CompilerDriver {
         physics.classNames = options.classNames.map(names)
         physics.signalNames = options.signalNames.map(names)
         let input = ReportInput(graph: loaded.graph, model: loaded.model, events: events, labels: labelTable, clockNs: options.clockNs,
-                                simulation: simulation, resources: resources, part: fpga, physics: physics)
+                                simulation: simulation, resources: resources, physics: physics)
         var report: ModelReport
         do {
             let count = rest.totalRows.map { " on \($0) events" } ?? ""
@@ -110,7 +110,8 @@ extension CompilerDriver {
         } catch {
             throw .io("\(error)")
         }
-        report.resources?.notes += notes
+        // Only without a design: the estimate has nothing to count.
+        for note in notes { console.warn("\(note); the report has no resources section") }
 
         let files: [(name: String, contents: String)]
         do {

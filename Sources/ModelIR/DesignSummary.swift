@@ -39,7 +39,7 @@ public struct StageInfo: Codable, Sendable, Equatable {
     public var adderBits: Int?
     public var multipliers: Int
     public var romWords: Int
-    /// Pipeline register bits inside the module.
+    /// Pipeline register bits inside the module that hold a read, possibly nonzero bit (NetlistCost).
     public var registerBits: Int
 
     public init(module: String, op: String, kind: String, sourceLayers: [String], startCycle: Int, cycles: Int,

@@ -4,7 +4,7 @@ import FixedPoint
 /// each with its exact interval and power-of-two scale, from which every
 /// width follows. Built by the methods below (which derive the intervals),
 /// evaluated by ``Interpreter``, pipelined by ``Pipeline`` and printed by
-/// ``VerilogPrinter``; hardware counts come from ``NetlistStatistics``.
+/// ``VerilogPrinter``; hardware counts come from ``NetlistCost``.
 public struct Netlist: Sendable {
     /// Input ports: name and the type of their elements (element `i` at
     /// bits `[i*W +: W]`).

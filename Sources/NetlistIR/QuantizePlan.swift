@@ -52,6 +52,15 @@ public indirect enum RoundingCondition: Sendable, Equatable {
     case or(RoundingCondition, RoundingCondition)
     case not(RoundingCondition)
 
+    /// Whether the condition looks at `leaf` (`.half`, `.sticky`, ...).
+    func reads(_ leaf: RoundingCondition) -> Bool {
+        switch self {
+        case let .and(a, b), let .or(a, b): return a.reads(leaf) || b.reads(leaf)
+        case let .not(a): return a.reads(leaf)
+        default: return self == leaf
+        }
+    }
+
     /// The condition of `mode`, simplified for a source that has no sticky
     /// bits (one bit dropped) or is never negative; nil when it never holds.
     static func of(_ mode: QuantizationMode, hasSticky: Bool, canBeNegative: Bool) -> RoundingCondition? {

@@ -31,15 +31,15 @@ public struct ReportInput: Sendable {
     public var labels: EventTable?
     public var clockNs: Double
     public var simulation: SimulationResults
-    /// Synthesis counts when yosys ran; nil makes the report use the analytic estimate.
+    /// The resources section: ``NetlistEstimate/estimate(stages:costs:delayRegisterBits:part:)``
+    /// of the design's netlists, or yosys counts (``ModuleSynthesis``); nil
+    /// when there is no design to count (the report then has no resources section).
     public var resources: ResourceReport?
-    public var part: FPGAPart?
     public var physics: PhysicsImpactAnalysis.Options
     public var accuracy: BitAccuracyAnalysis.Options
 
     public init(graph: Graph, model: LoweredModel, events: EventTable, labels: EventTable? = nil, clockNs: Double = 5,
                 simulation: SimulationResults = SimulationResults(), resources: ResourceReport? = nil,
-                part: FPGAPart? = FPGAPart.named("xcvu13p"),
                 physics: PhysicsImpactAnalysis.Options = .init(), accuracy: BitAccuracyAnalysis.Options = .init()) {
         self.graph = graph
         self.model = model
@@ -48,7 +48,6 @@ public struct ReportInput: Sendable {
         self.clockNs = clockNs
         self.simulation = simulation
         self.resources = resources
-        self.part = part
         self.physics = physics
         self.accuracy = accuracy
     }
@@ -83,15 +82,12 @@ extension ModelReport {
             }
             physics = try PhysicsImpactAnalysis.run(float: float, fixed: fixed, labels: labels, options: input.physics)
         }
-        let resources = input.resources ?? AnalyticResourceEstimate.estimate(
-            input.model, clockNs: input.clockNs, stages: input.simulation.stages,
-            delayRegisterBits: input.simulation.delayRegisterBits, part: input.part)
         return ModelReport(formatVersion: formatVersion, model: input.model.name, events: accuracy.events,
                            inputs: input.model.inputWidth, outputs: input.model.outputWidth,
                            agreement: ImplementationAgreement(referenceEvents: accuracy.events, simulation: input.simulation),
                            bitAccuracy: accuracy, physics: physics,
                            latency: LatencyReport(clockNs: input.clockNs, simulation: input.simulation),
-                           resources: resources)
+                           resources: input.resources)
     }
 
     static func encoder() -> JSONEncoder {

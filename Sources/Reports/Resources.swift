@@ -30,7 +30,7 @@ public struct ResourceCounts: Codable, Sendable, Equatable {
 public enum ResourceSource: String, Codable, Sendable, Equatable {
     /// yosys synthesis of the module.
     case yosys
-    /// ``AnalyticResourceEstimate``.
+    /// ``NetlistEstimate``.
     case estimate
 }
 

@@ -93,13 +93,15 @@ extension ModelReport {
         } else {
             out.append("Latency: \(latency.source)")
         }
+        out.append("")
         if let r = resources {
-            out.append("")
             let label = !r.isEstimate ? r.method : r.method == "analytic estimate" ? "ESTIMATE, not synthesized" : "partly ESTIMATED: \(r.method)"
             out.append("Resources (\(label)): LUT \(ReportFormat.integer(r.total.lut)), FF \(ReportFormat.integer(r.total.ff)), DSP \(r.total.dsp), CARRY \(ReportFormat.integer(r.total.carry))")
             if let p = r.part {
                 out.append("  of \(p.part.name): LUT \(ReportFormat.percent(p.lutFraction)), FF \(ReportFormat.percent(p.ffFraction)), DSP \(ReportFormat.percent(p.dspFraction))")
             }
+        } else {
+            out.append("Resources: not counted (no Verilog design)")
         }
         return out.joined(separator: "\n") + "\n"
     }

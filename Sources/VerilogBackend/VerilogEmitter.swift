@@ -77,6 +77,9 @@ public struct VerilogDesign: Sendable {
     public var testbenchFile: String
     /// One entry per op module, in op order (``StageInfo/cycles`` is the module's latency).
     public var modules: [StageInfo]
+    /// The logic of each op module's netlist, in op order (beside ``modules``):
+    /// what the resource estimate prices, counted once when the design is emitted.
+    public var costs: [NetlistCost]
     public var inputLayout: [VerilogPortField]
     public var outputLayout: [VerilogPortField]
     /// The family whose delays set the pipeline, and the picoseconds of
@@ -161,9 +164,9 @@ public enum VerilogEmitter {
         let budget = options.effectiveStageBudget
         // Netlists first: the module names depend on what each declares (VerilogNames).
         let netlists = try NetlistModel(model, options: options)
-        let topModule = try TopModule(model: model, ops: zip(model.ops, netlists.ops).map { ($0, $1.latency, $1.netlist.ports.map(\.name)) },
-                                      options: options)
-        let top = VerilogNames.top(model.name, declared: topModule.declaredNames)
+        let schedule = try TopSchedule(model: model, opLatencies: netlists.ops.map(\.latency))
+        let topPrinter = TopPrinter(model: model, schedule: schedule, ports: netlists.ops.map { $0.netlist.ports.map(\.name) })
+        let top = VerilogNames.top(model.name, declared: topPrinter.declaredNames)
         var taken: Set<String> = [top.lowercased()]
         let moduleNames = zip(model.ops, netlists.ops).map { op, built in
             VerilogNames.opModule(top: top, op: op.name, declared: VerilogNames.declared(in: built.netlist), taken: &taken)
@@ -171,29 +174,38 @@ public enum VerilogEmitter {
 
         var files: [GeneratedFile] = []
         var modules: [StageInfo] = []
+        var costs: [NetlistCost] = []
         for (i, (op, built)) in zip(model.ops, netlists.ops).enumerated() {
-            let text = try renderOpModule(op, moduleName: moduleNames[i], netlist: built.netlist, notes: built.notes, latency: built.latency,
-                                          model: model, budget: budget, templates: templates)
+            let cost = NetlistCost(built.netlist)
+            let text = try renderOpModule(op, moduleName: moduleNames[i], netlist: built.netlist, cost: cost, notes: built.notes,
+                                          latency: built.latency, model: model, budget: budget, templates: templates)
             files.append(GeneratedFile(path: "\(moduleNames[i]).v", contents: text))
-            let stats = NetlistStatistics(built.netlist)
+            costs.append(cost)
             modules.append(StageInfo(
                 module: moduleNames[i], op: op.name, kind: op.kind.kindName, sourceLayers: op.sourceLayers,
-                startCycle: topModule.startCycles[i], cycles: built.latency, adders: stats.adders, adderBits: stats.adderBits,
-                multipliers: stats.multipliers, romWords: stats.romWords, registerBits: stats.registerBits))
+                startCycle: schedule.startCycles[i], cycles: built.latency, adders: cost.adders, adderBits: cost.adderBits,
+                multipliers: cost.multipliers, romWords: cost.romWords, registerBits: cost.registerBits))
         }
         let inputLayout = layout(model.inputs.map { model[$0] })
         let outputLayout = layout(model.outputs.map { model[$0] })
-        let topFile = GeneratedFile(path: "\(top).v", contents: try topModule.render(templates, top: top, modules: moduleNames,
-                                                                                  inputLayout: inputLayout, outputLayout: outputLayout))
+        let topFile = GeneratedFile(path: "\(top).v", contents: try topPrinter.render(templates, top: top, modules: moduleNames, options: options,
+                                                                                   inputLayout: inputLayout, outputLayout: outputLayout))
         files.append(topFile)
         let verilogFiles = files.map(\.path)
-        let tb = try Testbench.render(top: top, latency: topModule.latency, inputs: inputLayout, outputs: outputLayout, templates: templates)
+        let tb = try Testbench.render(top: top, latency: schedule.latency, inputs: inputLayout, outputs: outputLayout, templates: templates)
         let tbPath = "\(top)_tb.cpp"
         files.append(GeneratedFile(path: tbPath, contents: tb))
-        return VerilogDesign(topModule: top, latency: topModule.latency, files: files, verilogFiles: verilogFiles,
-                             testbenchFile: tbPath, modules: modules, inputLayout: inputLayout, outputLayout: outputLayout,
+        return VerilogDesign(topModule: top, latency: schedule.latency, files: files, verilogFiles: verilogFiles,
+                             testbenchFile: tbPath, modules: modules, costs: costs, inputLayout: inputLayout, outputLayout: outputLayout,
                              family: options.family, stageBudget: options.effectiveStageBudget, clockNs: options.impliedClockNs,
-                             delayRegisterBits: topModule.delayRegisterBits)
+                             delayRegisterBits: schedule.delayRegisterBits)
+    }
+
+    /// The module header's count line: the logic that is read (``NetlistCost``).
+    static func headerCounts(_ c: NetlistCost) -> String {
+        "\(c.adders) adders (\(c.adderBits) adder bits)" + (c.roundingBits > 0 ? ", \(c.roundingBits) rounding bits" : "")
+            + ", \(c.registerBits) register bits in use" + (c.romWords > 0 ? ", \(c.romWords) ROM words" : "")
+            + (c.multipliers > 0 ? ", \(c.multipliers) multipliers" : "")
     }
 
     static func layout(_ tensors: [TensorInfo]) -> [VerilogPortField] {
@@ -208,7 +220,7 @@ public enum VerilogEmitter {
         return fields
     }
 
-    static func renderOpModule(_ op: LoweredOp, moduleName: String, netlist: Netlist, notes: [String], latency: Int,
+    static func renderOpModule(_ op: LoweredOp, moduleName: String, netlist: Netlist, cost: NetlistCost, notes: [String], latency: Int,
                                model: LoweredModel, budget: Int, templates: TemplateLibrary) throws(VerilogError) -> String {
         var ports: [String] = []
         if latency > 0 { ports.append("    input  wire clk") }
@@ -219,9 +231,7 @@ public enum VerilogEmitter {
         ports.append("    output wire [\(out.size * out.type.width - 1):0] y")
         var notes = notes
         notes.insert("y = tensor '\(out.name)', \(out.size) x \(out.type)", at: 0)
-        let stats = NetlistStatistics(netlist)
-        notes.append("\(stats.adders) adders (\(stats.adderBits) adder bits), \(stats.registerBits) register bits"
-                     + (stats.romWords > 0 ? ", \(stats.romWords) ROM words" : "") + (stats.multipliers > 0 ? ", \(stats.multipliers) multipliers" : ""))
+        notes.append(headerCounts(cost))
         let context: [String: Any] = [
             "module": moduleName, "kind": op.kind.kindName, "op": op.name,
             "layers": op.sourceLayers.joined(separator: ", "),

@@ -1,5 +1,5 @@
 import FixedPoint
-import NetlistIR
+@testable import NetlistIR
 import Testing
 
 /// Intervals, scales and widths of hand-built netlists, and the interpreter
@@ -78,7 +78,7 @@ import Testing
         var alone = Netlist()
         let pa = alone.addPort("a", type: ta, size: 1)[0], pb = alone.addPort("b", type: tb, size: 1)[0]
         alone.outputs = [alone.logicProduct(pa, pb, name: "lp")]
-        #expect(NetlistStatistics(alone).multipliers == 0)
+        #expect(NetlistCost(alone).multipliers == 0)
     }
 
     @Test func aConstantProductIsItsSignedDigits() {
@@ -86,9 +86,52 @@ import Testing
         let x = n.addPort("x", type: Self.s6, size: 1)[0]
         let p = n.constantProduct(x, -93, name: "p")
         n.outputs = [p]
-        let stats = NetlistStatistics(n)
-        #expect(stats.adders == SignedDigits.csd(-93).count - 1)
+        #expect(NetlistCost(n).adders == SignedDigits.csd(-93).count - 1)
         for a in Self.s6.minRaw...Self.s6.maxRaw { #expect(Interpreter(n).evaluate([[a]]) == [-93 * a]) }
+    }
+
+    /// Only bits something reads are counted: the low bits of `(a << k) + b`
+    /// are `b`'s own wires, the bits above a wrap are never built, and a
+    /// sign test reads every bit.
+    @Test func theCostCountsOnlyTheBitsThatAreRead() {
+        var n = Netlist()
+        let x = n.addPort("x", type: Self.s6, size: 2)
+        let s = n.add(x[0], shift: 2, x[1], name: "s")    // [-160, 155]: 9 bits, the low 2 are x1's
+        #expect(n[s].width == 9)
+        n.outputs = [s]
+        #expect(NetlistCost(n).adders == 1)
+        #expect(NetlistCost(n).adderBits == 9 - 2)
+        let w = n.wrap(s, bits: 5, name: "w")
+        n.outputs = [w]
+        #expect(NetlistCost(n).adderBits == 5 - 2)
+        // Wrapped to the shift's 2 bits: the adder is wiring.
+        let low = n.wrap(s, bits: 2, name: "low")
+        n.outputs = [low]
+        #expect(NetlistCost(n).adders == 0)
+        // max(s, 0) tests the sign: all 9 bits again, plus a mux per bit.
+        let r = n.relu(s, name: "r")
+        n.outputs = [r]
+        #expect(NetlistCost(n).adderBits == 9 - 2)
+        #expect(NetlistCost(n).muxBits == n[r].width)
+    }
+
+    /// A register read only as a ROM's address is counted apart (synthesis
+    /// moves it into the ROM); read by anything else it is an ordinary one.
+    @Test func aRegisterThatOnlyHoldsARomAddressIsCountedApart() {
+        var n = Netlist()
+        let x = n.addPort("x", type: Self.s6, size: 1)[0]
+        let r = n.register(x, name: "r")
+        let table = n.addTable(Table(name: "t", values: (0..<64).map { Int64($0 * 3) }, indexBits: 6, comment: ""))
+        let y = n.lookup(table, index: n.offsetBinary(r, bits: 6, name: "i"), scale: -3, name: "y")
+        n.outputs = [y]
+        var c = NetlistCost(n)
+        #expect(c.registerBits == 6 && c.addressRegisterBits == 6)
+        #expect(c.romReads == [ROMRead(words: 64, bits: n[y].width, registeredAddress: true)])
+        let s = n.add(r, y, name: "s")
+        n.outputs = [s]
+        c = NetlistCost(n)
+        #expect(c.registerBits == 6 && c.addressRegisterBits == 0)
+        #expect(c.romReads.map(\.registeredAddress) == [false])
     }
 
     @Test func aQuantizeThatCannotOverflowHasTheRoundedRange() throws {
@@ -118,7 +161,7 @@ import Testing
         // bits) take a stage each; the last stage's output is registered.
         let (piped, latency) = Pipeline.run(n, budget: DelayModel.xc7.adder(width: 12), delay: .xc7)
         #expect(latency == 3)
-        #expect(NetlistStatistics(piped).registerBits > 0)
+        #expect(NetlistCost(piped).registerBits > 0)
         let values: [Int64] = [3, -7, 12, 31, -32, 0, 5, -1]
         #expect(Interpreter(piped).evaluate([values]) == [values.reduce(0, +)])
         #expect(VerilogPrinter.body(piped, outputPort: "y") == VerilogPrinter.body(piped, outputPort: "y"))

@@ -15,8 +15,9 @@ import Testing
     static let y = labels(for: graph, events: ev)
     static let simulated = SimulationResults(csimEvents: 200, csimMismatches: 0, rtlEvents: 200, rtlMismatches: 0,
                                              latencyCycles: 9, initiationInterval: 1)
+    static let resources = netlistEstimate(model)
     static let report = try! ModelReport.build(ReportInput(graph: graph, model: model, events: ev, labels: y,
-                                                           clockNs: 4, simulation: simulated))
+                                                           clockNs: 4, simulation: simulated, resources: resources))
 
     @Test func everyLoweredTensorIsComparedWithTheFloatGraph() {
         let r = Self.report.bitAccuracy
@@ -61,7 +62,7 @@ import Testing
         let back = try ModelReport.decode(json: text)
         #expect(back == Self.report)
         let again = try ModelReport.build(ReportInput(graph: Self.graph, model: Self.model, events: Self.ev, labels: Self.y,
-                                                      clockNs: 4, simulation: Self.simulated))
+                                                      clockNs: 4, simulation: Self.simulated, resources: Self.resources))
         #expect(again.json() == text)
         // Keys are sorted: "agreement" comes before "bitAccuracy" before "events".
         let a = text.range(of: "\"agreement\"")!.lowerBound, b = text.range(of: "\"bitAccuracy\"")!.lowerBound
@@ -87,10 +88,11 @@ import Testing
         #expect(r.latency.ns == 36)
         #expect(r.latency.source.contains("measured"))
         let res = try #require(r.resources)
+        #expect(res == Self.resources)
         #expect(res.isEstimate)
         #expect(res.total.lut > 1000)
         #expect(res.part?.part.name == "xcvu13p")
-        #expect(res.modules.count == Self.model.ops.count)
+        #expect(res.modules.filter { $0.op != nil }.count == Self.model.ops.count)
     }
 
     @Test func textSummaryStatesTheFigures() {
@@ -126,6 +128,9 @@ import Testing
                                                   events: EventTable(Array(Self.ev.rowArrays.prefix(20)))))
         let html = try HTMLReport.render(r, templates: TemplateLibrary.locate())
         #expect(html.contains("Neither the HLS C simulation nor the Verilator RTL simulation was run"))
+        // No design given: no resources section, and the summary says so.
+        #expect(r.resources == nil)
+        #expect(r.textSummary().contains("Resources: not counted (no Verilog design)"))
         #expect(html.contains("No labels given"))
         #expect(r.agreement.totalMismatches == nil)
     }

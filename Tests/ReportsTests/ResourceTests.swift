@@ -1,31 +1,14 @@
 import Foundation
 import ModelIR
 import ModelZoo
+import NetlistIR
 import Passes
-import Toolchain
 import Testing
+import Toolchain
+import VerilogBackend
 @testable import Reports
 
 @Suite struct ResourceTests {
-    @Test func csdDigitsCountShiftAndAddTerms() {
-        #expect(AnalyticResourceEstimate.csdDigits(0) == 0)
-        #expect(AnalyticResourceEstimate.csdDigits(1) == 1)
-        #expect(AnalyticResourceEstimate.csdDigits(8) == 1)
-        #expect(AnalyticResourceEstimate.csdDigits(7) == 2)    // 8 - 1
-        #expect(AnalyticResourceEstimate.csdDigits(5) == 2)    // 4 + 1
-        #expect(AnalyticResourceEstimate.csdDigits(-3) == 2)   // -(4 - 1)
-        #expect(AnalyticResourceEstimate.csdDigits(0b1011011) == 4)  // 91 = 128 - 32 - 4 - 1
-        #expect(AnalyticResourceEstimate.csdDigits(Int64.min) == 1)
-    }
-
-    /// As in the emitter: no clock period traps in the conversion to Int.
-    @Test func addersPerStageIsClampedForAnyClock() {
-        #expect(AnalyticResourceEstimate.addersPerStage(clockNs: 1e20) == 65536)
-        #expect(AnalyticResourceEstimate.addersPerStage(clockNs: .nan) == 1)
-        #expect(AnalyticResourceEstimate.addersPerStage(clockNs: -5) == 1)
-        #expect(AnalyticResourceEstimate.addersPerStage(clockNs: 10) == 7)
-    }
-
     @Test func partsByNameAndFractions() throws {
         let p = try #require(FPGAPart.named("xcvu13p-flga2577-2-e"))
         #expect(p.luts == 1_728_000 && p.ffs == 3_456_000 && p.dsps == 12_288)
@@ -37,34 +20,47 @@ import Testing
         #expect(abs(u.dspFraction - 123.0 / 12_288) < 1e-15)
     }
 
-    @Test func analyticEstimateIsLabelledAndUsesTheScheduleWhenGiven() throws {
-        let m = try Pipeline.lower(ModelZoo.oneLayer())
-        let bare = AnalyticResourceEstimate.estimate(m, clockNs: 5, part: FPGAPart.named("xcvu13p"))
-        #expect(bare.isEstimate)
-        #expect(bare.method == "analytic estimate")
-        #expect(bare.total.lut > 0 && bare.total.ff > 0)
-        #expect(bare.notes.contains { $0.contains("not synthesized") })
-        let stage = StageInfo(module: "one_layer_fc1", op: m.ops[0].name, kind: "dense", sourceLayers: [], startCycle: 0,
-                              cycles: 2, registerBits: 1234)
-        let scheduled = AnalyticResourceEstimate.estimate(m, clockNs: 5, stages: [stage], delayRegisterBits: 10, part: nil)
-        #expect(scheduled.total.ff == 1234 + 10)
-        #expect(scheduled.modules[0].module == "one_layer_fc1")
-        #expect(scheduled.total.lut == bare.total.lut)
+    /// The estimate of an emitted design: one row per op module priced from
+    /// the netlist cost the design carries, a row for the top's delay lines,
+    /// labelled as an estimate everywhere.
+    @Test func theEstimateIsTheDesignsNetlistCostsPriced() throws {
+        let m = try Pipeline.lower(ModelZoo.sigmoid())
+        let design = try VerilogEmitter.emit(m, options: VerilogOptions())
+        let r = NetlistEstimate.estimate(stages: design.modules, costs: design.costs, delayRegisterBits: 10,
+                                         part: FPGAPart.named("xcvu13p"))
+        #expect(r.isEstimate && r.method == "analytic estimate")
+        #expect(r.notes.first?.hasPrefix("analytic estimate from the emitted Verilog netlist, not synthesized") == true)
+        #expect(r.modules.map(\.module) == design.modules.map(\.module) + ["top (delay lines)"])
+        #expect(r.modules.allSatisfy { $0.source == .estimate })
+        #expect(r.modules.last?.counts == ResourceCounts(ff: 10))
+        #expect(r.total == r.modules.reduce(ResourceCounts()) { $0 + $1.counts })
+        for (row, cost) in zip(r.modules, design.costs) {
+            #expect(row.counts == NetlistEstimate.counts(cost, family: "xcup"))
+        }
+        // The sigmoid's ROMs read a registered address that nothing else
+        // reads: its flip-flops are priced as the words' bits, as yosys maps them.
+        let out = try #require(design.costs.last)
+        let wordBits = out.romReads.reduce(0) { $0 + $1.bits }
+        #expect(out.registerBits == out.addressRegisterBits && out.registerBits > 0)
+        #expect(wordBits > 0 && out.romReads.allSatisfy(\.registeredAddress))
+        #expect(r.modules[design.costs.count - 1].counts.ff
+                == Int((NetlistEstimate.Calibration.romWordRegisterBit * Double(wordBits)).rounded()))
+        #expect(r.total.lut > 0 && r.total.ff > 10)
+        #expect(r.part?.part.name == "xcvu13p")
     }
 
-    /// With the emitted netlist's adders, a dense op costs one LUT per adder
-    /// bit plus one per output bit, and the estimate says where it came from.
-    @Test func denseAddersComeFromTheNetlistWhenKnown() throws {
-        let m = try Pipeline.lower(ModelZoo.oneLayer())
-        let out = m[m.ops[0].output]
-        let stage = StageInfo(module: "one_layer_fc1", op: m.ops[0].name, kind: "dense", sourceLayers: [], startCycle: 0,
-                              cycles: 2, adders: 40, adderBits: 800, registerBits: 100)
-        let r = AnalyticResourceEstimate.estimate(m, clockNs: 5, stages: [stage], part: nil)
-        #expect(r.modules[0].counts.lut == 800 + out.size * out.type.width)
-        #expect(r.modules[0].counts.carry == (800 + 4 * 40) / 8)
-        #expect(r.notes.contains { $0.contains("emitted Verilog netlist") })
-        #expect(r.notes.first?.hasPrefix("analytic estimate from the emitted Verilog netlist and the lowered IR, not synthesized") == true)
-        #expect(AnalyticResourceEstimate.estimate(m, clockNs: 5, part: nil).notes.first?.hasPrefix("analytic estimate from the lowered IR, not synthesized") == true)
+    /// Node kinds that change primitive: a ROM of 1024 words or more is
+    /// block RAM, a product with an operand wider than 10 bits a DSP.
+    @Test func largeROMsAreBlockRAMAndWideProductsDSPs() {
+        var c = NetlistCost()
+        c.romReads = [ROMRead(words: 2048, bits: 20)]
+        c.dspProducts = 2
+        let big = NetlistEstimate.counts(c, family: "xcup")
+        #expect(big.bram == 0.5 * 2 * 2)   // 2 x 1024 words, 2 x 18 bits: four RAMB18
+        #expect(big.lut == 0 && big.dsp == 2)
+        c.romReads = [ROMRead(words: 128, bits: 8)]
+        let small = NetlistEstimate.counts(c, family: "xcup")
+        #expect(small.bram == 0 && small.lut == 8 * 2)   // two 64-word chunks per bit
     }
 }
 

@@ -42,7 +42,7 @@ import Testing
     func blocksGiveTheSameReport(blockRows: Int) throws {
         let whole = ModelReportTests.report
         let input = ReportInput(graph: Self.graph, model: Self.model, events: Self.head(30), labels: Self.y,
-                                clockNs: 4, simulation: ModelReportTests.simulated)
+                                clockNs: 4, simulation: ModelReportTests.simulated, resources: ModelReportTests.resources)
         let streamed = try ModelReport.build(input, continuing: BlockReader(Self.ev, from: 30, rows: blockRows))
         #expect(streamed == whole)
         #expect(streamed.events == Self.ev.rows)

@@ -3,7 +3,9 @@ import ModelIR
 import ModelZoo
 import Passes
 import Reference
+import Reports
 import TensorIO
+import VerilogBackend
 
 /// Deterministic events uniform in ±`scale` for a graph's inputs.
 func events(for graph: Graph, count: Int, scale: Double = 3, seed: UInt64 = 7) -> EventTable {
@@ -30,4 +32,12 @@ func identityGraph(result: FixedType) -> Graph {
           nodes: [Node(name: "y", op: .dense(Dense(weights: [[1]], bias: [0])), inputs: ["x"],
                        precision: LayerPrecision(weight: .fixed(4, 2), bias: .fixed(4, 2), result: result))],
           outputs: ["y"])
+}
+
+/// The report's resources for a model as `report` gives them: the estimate
+/// of its emitted design's netlists.
+func netlistEstimate(_ model: LoweredModel) -> ResourceReport {
+    let design = try! VerilogEmitter.emit(model, options: VerilogOptions())
+    return NetlistEstimate.estimate(stages: design.modules, costs: design.costs, delayRegisterBits: design.delayRegisterBits,
+                                    part: FPGAPart.named("xcvu13p"))
 }

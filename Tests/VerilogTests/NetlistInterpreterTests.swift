@@ -53,12 +53,14 @@ import VerilogBackend
     }
 
     /// Counts come from the netlist: registers only where the pipeline put
-    /// them, adders equal to the add and negate nodes plus rounding increments.
-    @Test func statisticsCountTheNodes() throws {
+    /// them, and only their bits that are read; adders only among the add
+    /// and negate nodes.
+    @Test func costsCountTheNodesThatAreRead() throws {
         let model = try Self.lowered("one_layer")
         let netlists = try NetlistModel(model, options: VerilogOptions())
+        #expect(netlists.ops.contains { NetlistCost($0.netlist).adders > 0 })
         for built in netlists.ops {
-            let stats = NetlistStatistics(built.netlist)
+            let cost = NetlistCost(built.netlist)
             var registers = 0, adds = 0
             for node in built.netlist.nodes {
                 switch node.operation {
@@ -67,9 +69,26 @@ import VerilogBackend
                 default: break
                 }
             }
-            #expect(stats.registerBits == registers)
-            #expect(stats.adders >= adds)
-            #expect((registers > 0) == (built.latency > 0))
+            #expect(cost.registerBits <= registers)
+            #expect(cost.adders <= adds)
+            #expect((cost.registerBits > 0) == (built.latency > 0))
+        }
+    }
+
+    /// The emitted design carries each module's cost, counted once: the same
+    /// as the netlists built again, in the module rows and headers alike.
+    @Test func theDesignCarriesEachModulesCost() throws {
+        let model = try Self.lowered("sigmoid_model")
+        let design = try VerilogEmitter.emit(model, options: VerilogOptions())
+        let netlists = try NetlistModel(model, options: VerilogOptions())
+        #expect(design.costs == netlists.ops.map { NetlistCost($0.netlist) })
+        #expect(design.costs.contains { $0.romWords > 0 })
+        for (stage, cost) in zip(design.modules, design.costs) {
+            #expect(stage.adders == cost.adders && stage.adderBits == cost.adderBits && stage.registerBits == cost.registerBits)
+            #expect(stage.romWords == cost.romWords && stage.multipliers == cost.multipliers)
+            let text = try #require(design.files.first { $0.path == stage.module + ".v" }).contents
+            #expect(text.contains("//   \(cost.adders) adders (\(cost.adderBits) adder bits)"), "\(stage.module)")
+            #expect(text.contains(", \(cost.registerBits) register bits in use"), "\(stage.module)")
         }
     }
 }

@@ -2,29 +2,19 @@ import ModelIR
 import NetlistIR
 import Templates
 
-/// The top module: splits `in_data` into the model's input tensors,
-/// instantiates one module per op, aligns every op's inputs in time with
-/// delay lines, concatenates the outputs into `out_data`, and carries
-/// `in_valid` through a shift register as long as the datapath.
-///
-/// Timing: a model input is ready at cycle 0; an op starts when its last
-/// input is ready and its output is ready `latency(op)` cycles later; inputs
-/// that are ready earlier are delayed to the op's start. The design's latency
-/// is the latest output's ready cycle; earlier outputs are delayed to it.
-struct TopModule {
+/// The top module's text, a pure function of its ``TopSchedule``: splits
+/// `in_data` into the model's input tensors, instantiates one module per
+/// op, aligns every op's inputs in time with delay lines, concatenates the
+/// outputs into `out_data`, and carries `in_valid` through a shift register
+/// as long as the datapath.
+struct TopPrinter {
     let model: LoweredModel
-    let latency: Int
-    /// Per op (in model order): the cycle its inputs are read.
-    let startCycles: [Int]
-    let delayRegisterBits: Int
-    let family: DelayModel.Family
-    let stageBudget: Int
-    let clockNs: Double
+    let schedule: TopSchedule
+    /// Per op (in model order): the input port names of its module.
+    let ports: [[String]]
     /// Every name the top module declares (ports, wires, registers,
     /// instances): its own name must differ from all of them.
     let declaredNames: Set<String>
-    private let ops: [(op: LoweredOp, latency: Int, ports: [String])]
-    private let ready: [Int?]
     /// Per tensor: its wire, and its delay-line registers `[k - 1]` (k cycles late).
     private let wires: [String]
     private let delays: [[String]]
@@ -33,41 +23,12 @@ struct TopModule {
     /// The ports, and the valid pipeline, of every top module.
     static let fixedNames: Set<String> = ["clk", "rst", "in_valid", "in_data", "out_valid", "out_data", "valid_pipe"]
 
-    init(model: LoweredModel, ops: [(op: LoweredOp, latency: Int, ports: [String])],
-         options: VerilogOptions) throws(VerilogError) {
+    init(model: LoweredModel, schedule: TopSchedule, ports: [[String]]) {
         self.model = model
-        self.ops = ops
-        self.family = options.family
-        self.stageBudget = options.effectiveStageBudget
-        self.clockNs = options.impliedClockNs
-        var ready: [Int?] = Array(repeating: nil, count: model.tensors.count)
-        for id in model.inputs { ready[id.index] = 0 }
-        var starts: [Int] = []
-        for entry in ops {
-            var start = 0
-            for id in entry.op.inputs {
-                guard let r = ready[id.index] else {
-                    throw VerilogError.unsupported(op: entry.op.name, "reads tensor '\(model[id].name)' before it is written")
-                }
-                start = max(start, r)
-            }
-            starts.append(start)
-            ready[entry.op.output.index] = start + entry.latency
-        }
-        var latency = 0
-        for id in model.outputs { latency = max(latency, ready[id.index] ?? 0) }
-        self.latency = latency
-        self.startCycles = starts
-        self.ready = ready
-        // The last cycle each tensor is read in.
-        var lastRead = ready.map { $0 ?? 0 }
-        for (entry, start) in zip(ops, starts) {
-            for id in entry.op.inputs { lastRead[id.index] = max(lastRead[id.index], start) }
-        }
-        for id in model.outputs { lastRead[id.index] = max(lastRead[id.index], latency) }
-
-        // Names: every tensor's wire first, so that a tensor called `a_d1`
-        // keeps `t_a_d1` and the delay line of `a` moves aside.
+        self.schedule = schedule
+        self.ports = ports
+        // Every tensor's wire first, so that a tensor called `a_d1` keeps
+        // `t_a_d1` and the delay line of `a` moves aside.
         var used = Self.fixedNames
         func claim(_ base: String) -> String {
             var name = base
@@ -77,25 +38,20 @@ struct TopModule {
             return name
         }
         let wires = model.tensors.map { claim("t_" + VerilogNames.identifier($0.name)) }
-        var delays: [[String]] = Array(repeating: [], count: model.tensors.count)
-        var delayBits = 0
-        for i in model.tensors.indices {
-            guard let r = ready[i], lastRead[i] > r else { continue }
-            delays[i] = (1...(lastRead[i] - r)).map { claim("\(wires[i])_d\($0)") }
-            delayBits += delays[i].count * model.tensors[i].size * model.tensors[i].type.width
+        delays = model.tensors.indices.map { i in
+            schedule.delayDepths[i] == 0 ? [] : (1...schedule.delayDepths[i]).map { claim("\(wires[i])_d\($0)") }
         }
         self.wires = wires
-        self.delays = delays
-        self.instances = ops.map { claim("u_" + VerilogNames.identifier($0.op.name)) }
-        self.delayRegisterBits = delayBits
-        self.declaredNames = used
+        instances = model.ops.map { claim("u_" + VerilogNames.identifier($0.name)) }
+        declaredNames = used
     }
 
     /// The module body; `modules[i]` is the module of op `i`.
     func body(modules: [String]) -> String {
+        let latency = schedule.latency
         func bits(_ id: TensorID) -> Int { model[id].size * model[id].type.width }
         func view(_ id: TensorID, at cycle: Int) -> String {
-            let r = ready[id.index] ?? 0
+            let r = schedule.ready[id.index] ?? 0
             return cycle == r ? wires[id.index] : delays[id.index][cycle - r - 1]
         }
 
@@ -120,15 +76,15 @@ struct TopModule {
             line("    end")
             line("    assign out_valid = valid_pipe[\(latency - 1)];")
         }
-        for (i, (entry, start)) in zip(ops, startCycles).enumerated() {
-            let op = entry.op
+        for (i, op) in model.ops.enumerated() {
+            let start = schedule.startCycles[i], opLatency = schedule.opLatencies[i]
             let o = op.output
             line()
-            line("    // op '\(op.name)' (\(op.kind.kindName); layers \(op.sourceLayers.joined(separator: ", "))): cycle \(start) -> \(start + entry.latency)")
+            line("    // op '\(op.name)' (\(op.kind.kindName); layers \(op.sourceLayers.joined(separator: ", "))): cycle \(start) -> \(start + opLatency)")
             line("    wire [\(bits(o) - 1):0] \(wires[o.index]); // \(model[o].size) x \(model[o].type)")
             var connections: [String] = []
-            if entry.latency > 0 { connections.append(".clk(clk)") }
-            for (port, id) in zip(entry.ports, op.inputs) { connections.append(".\(port)(\(view(id, at: start)))") }
+            if opLatency > 0 { connections.append(".clk(clk)") }
+            for (port, id) in zip(ports[i], op.inputs) { connections.append(".\(port)(\(view(id, at: start)))") }
             connections.append(".y(\(wires[o.index]))")
             line("    \(modules[i]) \(instances[i]) (")
             line(connections.map { "        " + $0 }.joined(separator: ",\n"))
@@ -156,12 +112,12 @@ struct TopModule {
         return out
     }
 
-    func render(_ templates: TemplateLibrary, top: String, modules: [String],
+    /// The whole file: `templates/verilog/top.v` around ``body(modules:)``.
+    func render(_ templates: TemplateLibrary, top: String, modules: [String], options: VerilogOptions,
                 inputLayout: [VerilogPortField], outputLayout: [VerilogPortField]) throws(VerilogError) -> String {
         var layout: [String] = []
-        var offset = 0
         for (label, ids) in [("in_data", model.inputs), ("out_data", model.outputs)] {
-            offset = 0
+            var offset = 0
             for id in ids {
                 let t = model[id]
                 let w = t.size * t.type.width
@@ -170,8 +126,9 @@ struct TopModule {
             }
         }
         let context: [String: Any] = [
-            "module": top, "model": model.name, "opCount": "\(model.ops.count)", "latency": "\(latency)",
-            "stageBudget": DelayModel.nanoseconds(stageBudget), "family": family.rawValue, "clockNs": "\(clockNs)",
+            "module": top, "model": model.name, "opCount": "\(model.ops.count)", "latency": "\(schedule.latency)",
+            "stageBudget": DelayModel.nanoseconds(options.effectiveStageBudget), "family": options.family.rawValue,
+            "clockNs": "\(options.impliedClockNs)",
             "layout": layout.map { ["line": $0] },
             "inputMsb": "\(inputLayout.reduce(0) { $0 + $1.width } - 1)",
             "outputMsb": "\(outputLayout.reduce(0) { $0 + $1.width } - 1)",
