@@ -49,6 +49,8 @@ public final class Interrupts: @unchecked Sendable {
     /// A running tool's process group.
     public func add(processGroup: pid_t) { lock.withLock { _ = groups.insert(processGroup) } }
     public func remove(processGroup: pid_t) { lock.withLock { _ = groups.remove(processGroup) } }
+    /// Whether a running tool's process group is registered (tests wait for it).
+    public func isTracking(processGroup: pid_t) -> Bool { lock.withLock { groups.contains(processGroup) } }
 
     /// Registers a scratch folder to delete on an interrupt; returns the
     /// token that ``forget(_:)`` takes once the folder is gone or kept.

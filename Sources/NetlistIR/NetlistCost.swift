@@ -8,8 +8,8 @@ public struct NetlistCost: Codable, Sendable, Equatable {
     /// Adders and subtractors (negations included).
     public var adders = 0
     /// Their result bits that are read (``neededBits(_:)``) above the
-    /// aligned operand's shift: the low bits of `(a << k) + b` are `b`'s
-    /// own, wires with no logic.
+    /// pass-through bits (``Operation/passThroughBits``): the low bits of
+    /// `(a << k) + b` are `b`'s own, wires with no logic.
     public var adderBits = 0
     /// Carry-chain segments: per adder, its logic bits in chunks of 4 (CARRY4) or 8 (CARRY8).
     public var carry4 = 0
@@ -57,8 +57,9 @@ public struct NetlistCost: Codable, Sendable, Equatable {
         var registerSpans: [Int: (low: Int, high: Int)] = [:]
         for (i, node) in n.nodes.enumerated() where need[i] > 0 {
             switch node.operation {
-            case let .add(_, shiftA, _, shiftB, _):
-                let bits = need[i] - max(shiftA, shiftB)
+            case .add:
+                // The low bits an operand passes through are wires (the printer routes them around the adder).
+                let bits = need[i] - node.operation.passThroughBits
                 if bits > 0 {
                     adders += 1
                     adderBits += bits

@@ -151,7 +151,9 @@ public enum ToolRunner {
 /// own, not on Swift's cooperative pool, and when it fires it sends SIGKILL
 /// to the run's process group directly; the task awaiting the run then sees
 /// the tool end. So the limit holds however long the pool's threads are
-/// busy (they may all be, with blocking work on a 2-core machine).
+/// busy (they may all be, with blocking work on a 2-core machine), from the
+/// moment the run has registered the group (its body's first step after the
+/// launch); a limit that passed before that kills the group then.
 final class ToolDeadline: @unchecked Sendable {
     private let lock = NSLock()
     private let timer: DispatchSourceTimer
