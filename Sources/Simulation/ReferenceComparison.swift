@@ -30,6 +30,7 @@ public struct ComparedOutputs: Sendable {
     /// All differing output codes, plus every output code of an event that never came out.
     public var mismatchCount: Int
 
+    /// How many mismatches ``mismatches`` lists at most (all are counted).
     public static let maxListedMismatches = ReferenceComparison.maxListed
 
     /// The outputs as real values, one row per event.
