@@ -40,9 +40,9 @@ struct ReportSteps {
         do {
             let result = try await VerilatorSimulation(design: design, model: model).run(events)
             step.finish(success: true)
-            simulation.rtlEvents = result.events
-            simulation.rtlMismatches = result.mismatchCount
-            simulation.firstMismatch = result.mismatches.first?.description
+            simulation.rtlEvents = result.compared.events
+            simulation.rtlMismatches = result.compared.mismatchCount
+            simulation.firstMismatch = result.compared.mismatches.first?.description
             simulation.latencyCycles = result.measuredLatency
         } catch {
             step.finish(success: false)
@@ -59,9 +59,9 @@ struct ReportSteps {
         do {
             let result = try await CSimulation(model: model).run(events)
             step.finish(success: true)
-            simulation.csimEvents = result.events
-            simulation.csimMismatches = result.mismatchCount
-            if simulation.firstMismatch == nil { simulation.firstMismatch = result.mismatches.first?.description }
+            simulation.csimEvents = result.compared.events
+            simulation.csimMismatches = result.compared.mismatchCount
+            if simulation.firstMismatch == nil { simulation.firstMismatch = result.compared.mismatches.first?.description }
         } catch {
             step.finish(success: false)
             throw DriverError(error)

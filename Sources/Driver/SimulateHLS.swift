@@ -49,18 +49,18 @@ extension CompilerDriver {
     static func run(_ simulation: CSimulation, on events: EventTable, output: String) async throws(DriverError) -> SimulationOutcome {
         let report: CSimulation.Report
         do { report = try await simulation.run(events) } catch { throw DriverError(error) }
-        do { try EventFile.write(report.realOutputs(simulation.model), to: output) } catch { throw .refused(error) }
+        do { try EventFile.write(report.compared.realOutputs(simulation.model), to: output) } catch { throw .refused(error) }
 
         let build = report.build.cached ? "cached build" : String(format: "built in %.1f s", report.build.seconds)
         var lines = [
-            "csim: \(report.build.binary) (\(build))",
-            "simulated \(report.events) events: " + String(format: "%.0f events/s", report.eventsPerSecond),
-            "bit mismatches vs the Swift reference: \(report.mismatchCount)",
+            "csim: \(report.build.executable) (\(build))",
+            "simulated \(report.compared.events) events: " + String(format: "%.0f events/s", report.eventsPerSecond),
+            "bit mismatches vs the Swift reference: \(report.compared.mismatchCount)",
             "outputs written to \(output)",
         ]
-        lines += report.mismatches.prefix(10).map { "  \($0)" }
-        let mismatch: DriverError? = report.mismatchCount > 0
-            ? .mismatch("\(report.mismatchCount) output codes of the C simulation differ from the reference") : nil
+        lines += report.compared.mismatches.prefix(10).map { "  \($0)" }
+        let mismatch: DriverError? = report.compared.mismatchCount > 0
+            ? .mismatch("\(report.compared.mismatchCount) output codes of the C simulation differ from the reference") : nil
         return SimulationOutcome(lines: lines, mismatch: mismatch)
     }
 }

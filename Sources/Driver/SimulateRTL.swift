@@ -77,22 +77,22 @@ extension CompilerDriver {
                     latencyFrom source: String) async throws(DriverError) -> SimulationOutcome {
         let result: VerilatorSimulation.Result
         do { result = try await simulation.run(events) } catch { throw DriverError(error) }
-        do { try EventFile.write(result.realOutputs(simulation.model), to: output) } catch { throw .refused(error) }
+        do { try EventFile.write(result.compared.realOutputs(simulation.model), to: output) } catch { throw .refused(error) }
 
-        let build = result.build.rebuilt ? String(format: "built in %.1f s", result.build.seconds) : "cached build"
+        let build = result.build.cached ? "cached build" : String(format: "built in %.1f s", result.build.seconds)
         let measured = result.measuredLatency.map { "\($0)" }
             ?? result.latencyRange.map { "\($0.lowerBound)...\($0.upperBound) (varies!)" } ?? "none (no output)"
         var lines = [
-            "rtl: \(result.build.directory) (\(build))",
-            "simulated \(result.events) events: latency \(measured) cycles (\(source): \(simulation.reportedLatency)), "
+            "rtl: \(result.build.folder) (\(build))",
+            "simulated \(result.compared.events) events: latency \(measured) cycles (\(source): \(simulation.reportedLatency)), "
                 + String(format: "%.0f events/s (the Swift reference: %.0f events/s)", result.eventsPerSecond, result.referenceEventsPerSecond),
-            "bit mismatches vs the Swift reference: \(result.mismatchCount)",
+            "bit mismatches vs the Swift reference: \(result.compared.mismatchCount)",
             "outputs written to \(output)",
         ]
-        lines += result.mismatches.prefix(10).map { "  \($0)" }
+        lines += result.compared.mismatches.prefix(10).map { "  \($0)" }
         var mismatch: DriverError?
-        if result.mismatchCount > 0 || result.missingEvents > 0 {
-            mismatch = .mismatch("\(result.mismatchCount) output codes differ from the reference"
+        if result.compared.mismatchCount > 0 || result.missingEvents > 0 {
+            mismatch = .mismatch("\(result.compared.mismatchCount) output codes differ from the reference"
                 + (result.missingEvents > 0 ? " (\(result.missingEvents) events never came out)" : ""))
         } else if result.measuredLatency != simulation.reportedLatency {
             mismatch = .mismatch("measured latency \(measured) differs from \(source == "emitter" ? "the emitter" : source)'s \(simulation.reportedLatency) cycles")

@@ -59,38 +59,17 @@ public struct CSimulation: Sendable {
         self.cacheDirectory = cacheDirectory
     }
 
-    /// A compiled simulation binary.
-    public struct Build: Sendable {
-        public var binary: String
-        /// Compile time; 0 when the binary came from the cache.
-        public var seconds: Double
-        public var cached: Bool
-    }
-
-    /// One output that differs from the reference.
-    public typealias Mismatch = OutputMismatch
-
     /// The outcome of a C simulation run.
     public struct Report: Sendable {
-        public var events: Int
-        /// Raw output codes per event, from the C++.
-        public var outputs: [[Int64]]
-        /// Up to ``maxListedMismatches`` differing outputs, in event order.
-        public var mismatches: [Mismatch]
-        /// All differing outputs.
-        public var mismatchCount: Int
+        /// The raw output codes from the C++, compared with the reference.
+        public var compared: ComparedOutputs
         /// Events per second in the C++ event loop (input conversion, network, output codes).
         public var eventsPerSecond: Double
-        public var build: Build
-
-        /// The outputs as real values, one row per event.
-        public func realOutputs(_ model: LoweredModel) -> EventTable { model.outputTable(outputs) }
+        public var build: SimulationBuild
     }
 
-    public static let maxListedMismatches = ReferenceComparison.maxListed
-
     /// Compiles the simulation (or finds it in the cache).
-    public func build() async throws(CSimError) -> Build {
+    public func build() async throws(CSimError) -> SimulationBuild {
         let sources: [GeneratedFile]
         do {
             if let firmware {
@@ -107,7 +86,7 @@ public struct CSimulation: Sendable {
             staged = try StagedBuild(name: HLSEmitter.topFunction(model), files: sources.map { ($0.path, $0.contents) },
                                      tool: Self.compilerFlags + [apTypesDirectory], product: "csim",
                                      cache: BuildCache(component: "csim", chosen: cacheDirectory))
-            if try staged.isCached() { return Build(binary: staged.product!, seconds: 0, cached: true) }
+            if try staged.isCached() { return SimulationBuild(executable: staged.product!, folder: staged.folder, seconds: 0, cached: true) }
         } catch { throw .refused(error) }
 
         let staging: StagedBuild.Staging
@@ -130,7 +109,7 @@ public struct CSimulation: Sendable {
             guard case .io(let path, let reason) = error else { throw .refused(error) }
             throw .io("cannot move the C simulation build to \(path): \(reason)")
         }
-        return Build(binary: staged.product!, seconds: result.seconds, cached: false)
+        return SimulationBuild(executable: staged.product!, folder: staged.folder, seconds: result.seconds, cached: false)
     }
 
     /// Builds (or reuses) the simulation, runs it on `events` and compares
@@ -152,7 +131,7 @@ public struct CSimulation: Sendable {
         }
         let result: ToolResult
         do {
-            result = try await ToolRunner.run(build.binary, [eventsPath, codesPath], installHint: "the C simulation binary is missing; run again to rebuild it")
+            result = try await ToolRunner.run(build.executable, [eventsPath, codesPath], installHint: "the C simulation binary is missing; run again to rebuild it")
         } catch {
             throw .tool(error)
         }
@@ -165,9 +144,8 @@ public struct CSimulation: Sendable {
 
         let evaluator = FixedPointEvaluator(model)
         let inputs = (0..<events.rows).map { evaluator.quantizeInputs(events[row: $0]) }
-        let (mismatches, count, _) = ReferenceComparison.compare(model, inputs: inputs, actual: outputs, implementation: "C simulation")
-        return Report(events: events.rows, outputs: outputs, mismatches: mismatches, mismatchCount: count,
-                      eventsPerSecond: seconds > 0 ? Double(events.rows) / seconds : 0, build: build)
+        let comparison = ReferenceComparison.compare(model, inputs: inputs, actual: outputs, implementation: "C simulation")
+        return Report(compared: comparison.compared, eventsPerSecond: seconds > 0 ? Double(events.rows) / seconds : 0, build: build)
     }
 
     // MARK: - Helpers

@@ -18,6 +18,25 @@ public struct OutputMismatch: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// The raw output codes of a simulation run, compared with the Swift
+/// reference: what the C simulation and the RTL simulation both report.
+public struct ComparedOutputs: Sendable {
+    /// How many events were simulated.
+    public var events: Int
+    /// Raw output codes per event that came out, in order.
+    public var outputs: [[Int64]]
+    /// Up to ``maxListedMismatches`` differing codes, in event order.
+    public var mismatches: [OutputMismatch]
+    /// All differing output codes, plus every output code of an event that never came out.
+    public var mismatchCount: Int
+
+    /// How many mismatches ``mismatches`` lists at most (all are counted).
+    public static let maxListedMismatches = ReferenceComparison.maxListed
+
+    /// The outputs as real values, one row per event.
+    public func realOutputs(_ model: LoweredModel) -> EventTable { model.outputTable(outputs) }
+}
+
 /// The comparison both simulations end with: every raw output code against
 /// the bit-exact reference.
 enum ReferenceComparison {
@@ -28,13 +47,13 @@ enum ReferenceComparison {
     /// An event with no output counts every one of its codes as a mismatch.
     /// The reference runs batched on every core; its speed is returned too.
     static func compare(_ model: LoweredModel, inputs: [[Int64]], actual: [[Int64]],
-                        implementation: String) -> (listed: [OutputMismatch], count: Int, referenceEventsPerSecond: Double) {
+                        implementation: String) -> (compared: ComparedOutputs, referenceEventsPerSecond: Double) {
         compare(model, codes: inputs.flatMap { $0 }, events: inputs.count, actual: actual, implementation: implementation)
     }
 
     /// The same, with the inputs event after event in one array.
     static func compare(_ model: LoweredModel, codes: [Int64], events: Int, actual: [[Int64]],
-                        implementation: String) -> (listed: [OutputMismatch], count: Int, referenceEventsPerSecond: Double) {
+                        implementation: String) -> (compared: ComparedOutputs, referenceEventsPerSecond: Double) {
         let width = model.outputWidth
         let start = DispatchTime.now().uptimeNanoseconds
         let expected = FixedPointEvaluator(model).runRaw(codes: codes, events: events, threads: Parallel.defaultThreads)
@@ -54,6 +73,7 @@ enum ReferenceComparison {
                 }
             }
         }
-        return (listed, count, seconds > 0 ? Double(events) / seconds : 0)
+        return (ComparedOutputs(events: events, outputs: actual, mismatches: listed, mismatchCount: count),
+                seconds > 0 ? Double(events) / seconds : 0)
     }
 }

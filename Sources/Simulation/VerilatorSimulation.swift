@@ -84,28 +84,10 @@ public struct VerilatorSimulation: Sendable {
     /// The latency the generator reported, in clock cycles.
     public var reportedLatency: Int { sources.latency }
 
-    /// A built simulation executable.
-    public struct Build: Sendable {
-        public var executable: String
-        /// The folder holding the design's sources and `obj_dir`.
-        public var directory: String
-        /// Build time; 0 when the executable came from the cache.
-        public var seconds: Double
-        public var rebuilt: Bool
-    }
-
-    /// One output code that differs from the reference.
-    public typealias Mismatch = OutputMismatch
-
     /// The outcome of an RTL simulation.
     public struct Result: Sendable {
-        public var events: Int
-        /// Raw output codes per received event, in order.
-        public var outputs: [[Int64]]
-        /// Up to ``maxListedMismatches`` differing codes, in event order.
-        public var mismatches: [Mismatch]
-        /// All differing output codes, plus every output code of an event that never came out.
-        public var mismatchCount: Int
+        /// The raw output codes per received event, compared with the reference.
+        public var compared: ComparedOutputs
         /// Events whose output never appeared (0 when the pipeline works).
         public var missingEvents: Int
         /// Cycle of each event's input and of its output.
@@ -122,13 +104,8 @@ public struct VerilatorSimulation: Sendable {
         /// Events per second of the Swift reference on the same events (wall
         /// time, every core), measured while comparing.
         public var referenceEventsPerSecond: Double
-        public var build: Build
-
-        /// The outputs as real values, one row per event.
-        public func realOutputs(_ model: LoweredModel) -> EventTable { model.outputTable(outputs) }
+        public var build: SimulationBuild
     }
-
-    public static let maxListedMismatches = ReferenceComparison.maxListed
 
     /// Builds the executable (or finds it in the cache).
     ///
@@ -136,7 +113,7 @@ public struct VerilatorSimulation: Sendable {
     /// it. Verilator's runtime objects (`verilated.o`, ...) do not depend on
     /// the design; they are compiled once per cache folder and copied into
     /// later builds, which roughly halves the build of a small design.
-    public func build() async throws(RTLSimulationError) -> Build {
+    public func build() async throws(RTLSimulationError) -> SimulationBuild {
         let makeVariables = profile.makeVariables
         let executableName = "V\(sources.topModule)_sim"
         let staged: StagedBuild, runtime: StagedBuild
@@ -145,7 +122,7 @@ public struct VerilatorSimulation: Sendable {
             staged = try StagedBuild(name: sources.topModule, files: sources.files.map { ($0.path, $0.contents) },
                                      tool: flags + makeVariables, product: "obj_dir/\(executableName)", cache: cache)
             if try staged.isCached() {
-                return Build(executable: staged.product!, directory: staged.folder, seconds: 0, rebuilt: false)
+                return SimulationBuild(executable: staged.product!, folder: staged.folder, seconds: 0, cached: true)
             }
             runtime = try StagedBuild(name: "verilator-runtime", files: [], tool: makeVariables, product: nil, cache: cache)
         } catch { throw .refused(error) }
@@ -179,7 +156,7 @@ public struct VerilatorSimulation: Sendable {
             guard case .io(let path, let reason) = error else { throw .refused(error) }
             throw .io("cannot move the Verilator build to \(path): \(reason)")
         }
-        return Build(executable: staged.product!, directory: staged.folder, seconds: seconds, rebuilt: true)
+        return SimulationBuild(executable: staged.product!, folder: staged.folder, seconds: seconds, cached: false)
     }
 
     /// Verilator's design-independent runtime objects.
@@ -255,8 +232,7 @@ public struct VerilatorSimulation: Sendable {
         let comparison = ReferenceComparison.compare(model, codes: inputs, events: events, actual: parsed.outputs, implementation: "RTL")
         let latencies = zip(parsed.inputCycles, parsed.outputCycles).map { $1 - $0 }
         let range = latencies.isEmpty ? nil : latencies.min()!...latencies.max()!
-        return Result(events: events, outputs: parsed.outputs, mismatches: comparison.listed, mismatchCount: comparison.count,
-                      missingEvents: max(events - parsed.outputs.count, 0),
+        return Result(compared: comparison.compared, missingEvents: max(events - parsed.outputs.count, 0),
                       inputCycles: parsed.inputCycles, outputCycles: parsed.outputCycles,
                       measuredLatency: range.flatMap { $0.lowerBound == $0.upperBound ? $0.lowerBound : nil },
                       latencyRange: range, cycles: parsed.cycles,

@@ -45,12 +45,6 @@ struct CSimCommand: AsyncParsableCommand {
         options.apTypes = apTypes
         options.reuse = reuse
         options.work = work
-        do throws(DriverError) {
-            let outcome = try await CompilerDriver.cSimulate(options)
-            printLines(outcome.lines)
-            if let mismatch = outcome.mismatch { throw mismatch }
-        } catch {
-            throw fail(error)
-        }
+        try await runSimulation { () async throws(DriverError) in try await CompilerDriver.cSimulate(options) }
     }
 }

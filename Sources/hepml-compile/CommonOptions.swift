@@ -53,6 +53,19 @@ func printLines(_ lines: [String]) {
     for line in lines { print(line) }
 }
 
+/// Runs a simulation command's driver call and prints its lines; exits with
+/// the mismatch's code when an output differs (after the lines, which list
+/// the first mismatches), or with the error's code when it could not run.
+func runSimulation(_ simulate: () async throws(DriverError) -> SimulationOutcome) async throws {
+    do throws(DriverError) {
+        let outcome = try await simulate()
+        printLines(outcome.lines)
+        if let mismatch = outcome.mismatch { throw mismatch }
+    } catch {
+        throw fail(error)
+    }
+}
+
 /// Prints a line to standard error, or to standard output when that is free.
 func note(_ message: String, onStandardError: Bool) {
     (onStandardError ? FileHandle.standardError : FileHandle.standardOutput).write(Data((message + "\n").utf8))

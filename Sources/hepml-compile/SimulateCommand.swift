@@ -59,12 +59,6 @@ struct SimulateCommand: AsyncParsableCommand {
         options.jobs = jobs
         options.quickBuild = quickBuild
         options.verilatorThreads = verilatorThreads
-        do throws(DriverError) {
-            let outcome = try await CompilerDriver.simulate(options)
-            printLines(outcome.lines)
-            if let mismatch = outcome.mismatch { throw mismatch }
-        } catch {
-            throw fail(error)
-        }
+        try await runSimulation { () async throws(DriverError) in try await CompilerDriver.simulate(options) }
     }
 }

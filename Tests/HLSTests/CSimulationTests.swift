@@ -40,9 +40,9 @@ struct CSimulationTests {
         let sim = try CSimulation(model: model, options: HLSOptions(reuseFactor: c.reuseFactor))
         let events = StressEvents.make(model, events: Self.vectors, seed: 0xC51A + UInt64(c.reuseFactor))
         let report = try await sim.run(events)
-        #expect(report.events == Self.vectors)
-        #expect(report.mismatchCount == 0, "\(report.mismatches.prefix(5).map(\.description).joined(separator: "\n"))")
-        print("csim \(c.testDescription): \(report.events) events, \(report.mismatchCount) mismatches, "
+        #expect(report.compared.events == Self.vectors)
+        #expect(report.compared.mismatchCount == 0, "\(report.compared.mismatches.prefix(5).map(\.description).joined(separator: "\n"))")
+        print("csim \(c.testDescription): \(report.compared.events) events, \(report.compared.mismatchCount) mismatches, "
               + "\(Int(report.eventsPerSecond)) events/s, build \(String(format: "%.1f", report.build.seconds)) s\(report.build.cached ? " (cached)" : "")")
     }
 

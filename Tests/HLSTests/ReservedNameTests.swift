@@ -132,8 +132,8 @@ struct ReservedNameTests {
         let model = try Pipeline.lower(ModelZoo.namedLayers(names, modelName: "errno"))
         let sim = try CSimulation(model: model)
         let report = try await sim.run(StressEvents.make(model, events: 300, seed: 17))
-        #expect(report.events == 300)
-        #expect(report.mismatchCount == 0, "\(report.mismatches.prefix(3).map(\.description))")
+        #expect(report.compared.events == 300)
+        #expect(report.compared.mismatchCount == 0, "\(report.compared.mismatches.prefix(3).map(\.description))")
     }
 
     @Test("the lists cover every macro and global name the generated C++ sees on this system")

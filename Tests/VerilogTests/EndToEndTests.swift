@@ -16,9 +16,9 @@ import VerilogBackend
     func expectBitExact(_ graph: Graph, options: VerilogOptions = VerilogOptions(), count: Int = vectors) async throws {
         let model = try RTLTest.lower(graph)
         let (design, result) = try await RTLTest.simulate(model, count: count, options: options)
-        #expect(result.mismatchCount == 0, "first mismatches: \(result.mismatches.prefix(5))")
+        #expect(result.compared.mismatchCount == 0, "first mismatches: \(result.compared.mismatches.prefix(5))")
         #expect(result.missingEvents == 0)
-        #expect(result.outputs.count == count)
+        #expect(result.compared.outputs.count == count)
         #expect(result.measuredLatency == design.latency)
     }
 
@@ -75,7 +75,7 @@ import VerilogBackend
         // Inputs on consecutive cycles, outputs on consecutive cycles, one per input.
         #expect(result.inputCycles == Array(0..<count))
         #expect(result.outputCycles == Array(design.latency..<(design.latency + count)))
-        #expect(result.mismatchCount == 0)
+        #expect(result.compared.mismatchCount == 0)
     }
 
     @Test func eventsWithIdleCyclesBetweenKeepTheirLatency() async throws {
@@ -83,7 +83,7 @@ import VerilogBackend
         let (design, result) = try await RTLTest.simulate(model, count: 500, seed: 8, validGap: 2)
         #expect(result.inputCycles.prefix(3) == [0, 3, 6])
         #expect(result.measuredLatency == design.latency)
-        #expect(result.mismatchCount == 0)
-        #expect(result.outputs.count == 500)
+        #expect(result.compared.mismatchCount == 0)
+        #expect(result.compared.outputs.count == 500)
     }
 }

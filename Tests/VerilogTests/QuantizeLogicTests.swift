@@ -42,8 +42,8 @@ import VerilogBackend
         let s = model.tensors[0].type, u = model.tensors[1].type
         let inputs: [[Int64]] = (0..<1024).map { k in [s.minRaw + Int64(k), u.minRaw + Int64((k * 7) % 512)] }
         let result = try await VerilatorSimulation(design: design, model: model).run(raw: inputs)
-        #expect(result.mismatchCount == 0)
-        for m in result.mismatches.prefix(10) {
+        #expect(result.compared.mismatchCount == 0)
+        for m in result.compared.mismatches.prefix(10) {
             let op = model.ops[m.output]
             Issue.record("\(op.name): \(m)")
         }

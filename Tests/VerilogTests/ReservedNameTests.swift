@@ -97,7 +97,7 @@ struct ReservedNameTests {
         let top = try #require(design.files.first { $0.path == "do_top.v" }?.contents)
         #expect(top.contains("wire [23:0] t_reg_d1;"))
         #expect(top.contains("reg [23:0] t_reg_d1_2;"))
-        #expect(result.mismatchCount == 0)
+        #expect(result.compared.mismatchCount == 0)
     }
 
     @Test("names that Verilator or the other modules would misread are changed, others kept")

@@ -50,8 +50,8 @@ enum RTLTest {
         let design = try VerilogEmitter.emit(model, options: options)
         let sim = VerilatorSimulation(design: design, model: model)
         let result = try await sim.run(raw: inputs(model, count: count, seed: seed), validGap: validGap)
-        print("\(model.name): \(count) vectors, \(result.mismatchCount) mismatches, latency reported \(design.latency) measured \(result.measuredLatency.map(String.init) ?? "varies"), build \(String(format: "%.1f", result.build.seconds)) s (rebuilt: \(result.build.rebuilt)), \(Int(result.eventsPerSecond)) events/s")
-        for m in result.mismatches.prefix(5) { print("  \(m)") }
+        print("\(model.name): \(count) vectors, \(result.compared.mismatchCount) mismatches, latency reported \(design.latency) measured \(result.measuredLatency.map(String.init) ?? "varies"), build \(String(format: "%.1f", result.build.seconds)) s (rebuilt: \(!result.build.cached)), \(Int(result.eventsPerSecond)) events/s")
+        for m in result.compared.mismatches.prefix(5) { print("  \(m)") }
         return (design, result)
     }
 }
