@@ -97,7 +97,10 @@ public enum ToolRunner {
             if deadline?.hasFired == true || Task.isCancelled { record = nil } else { throw .launch(tool: tool, reason: "\(error)") }
         }
         deadline?.cancel()
-        guard let finished = record, deadline?.hasFired != true, !Task.isCancelled else {
+        // A tool that ended on its own is not a timeout, even if the timer
+        // fired before this task resumed (a starved pool can take that long).
+        let killedByTheLimit = deadline?.hasFired == true && record?.killed == true
+        guard let finished = record, !killedByTheLimit, !Task.isCancelled else {
             let seconds = Date().timeIntervalSince(start)
             if let log { try? OutputFile.write("$ \(tool) \(arguments.joined(separator: " "))\n(killed after \(seconds) s)\n", to: log) }
             throw .timedOut(tool: tool, seconds: timeLimit ?? seconds, log: log ?? "(not kept)")
@@ -130,14 +133,16 @@ public enum ToolRunner {
         Interrupts.shared.remove(processGroup: result.processIdentifier.value)
         Interrupts.shared.pauseIfStopping()
         let code: Int32
+        let killed: Bool
         switch result.terminationStatus {
-        case .exited(let c): code = c
-        case .signaled(let s): code = 128 + s
+        case .exited(let c): code = c; killed = false
+        case .signaled(let s): code = 128 + s; killed = s == SIGKILL
         }
-        return ExecutionRecord(code: code, out: result.standardOutput, err: result.standardError)
+        return ExecutionRecord(code: code, killed: killed, out: result.standardOutput, err: result.standardError)
     }
 
-    struct ExecutionRecord: Sendable { var code: Int32; var out: String; var err: String }
+    /// How a run ended: its exit code (128 + N for signal N), whether SIGKILL ended it, and its output.
+    struct ExecutionRecord: Sendable { var code: Int32; var killed: Bool; var out: String; var err: String }
 
     /// Up to 12 lines mentioning an error, else the last 12 lines.
     public static func firstErrorLines(_ text: String) -> String {
