@@ -71,7 +71,8 @@ public enum ToolRunner {
     /// With `timeLimit` (seconds), a run that lasts longer is killed with its
     /// whole process group (on time, however busy Swift's thread pool is:
     /// ``ToolDeadline``) and is a ``ToolError/timedOut``; so is a run whose
-    /// task is cancelled.
+    /// task is cancelled. A run that ended on its own is never a timeout,
+    /// even when its task resumes after the limit.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil,
                            log: String? = nil, installHint: String, timeLimit: Double? = nil) async throws(ToolError) -> ToolResult {
