@@ -26,14 +26,7 @@ struct VerilogExpressions {
         let full = w.width + k
         var parts: [String] = []
         if width >= full {
-            let ext = width - full
-            if ext > 0 {
-                if w.signed {
-                    parts.append(ext == 1 ? signBit(w) : "{\(ext){\(signBit(w))}}")
-                } else {
-                    parts.append("\(ext)'b0")
-                }
-            }
+            if width > full { parts.append(padding(w, bits: width - full)) }
             parts.append(w.name)
         } else {
             if width <= k { return "\(width)'b0" }
@@ -49,18 +42,21 @@ struct VerilogExpressions {
         let kept = w.width - from
         var parts: [String] = []
         if kept <= 0 {
-            let all = width - k
-            parts.append(w.signed ? (all == 1 ? signBit(w) : "{\(all){\(signBit(w))}}") : "\(all)'b0")
+            parts.append(padding(w, bits: width - k))
         } else if kept >= width - k {
             // Cut to its low bits (arithmetic modulo 2^width).
             parts.append(bits(w, from + width - k - 1, from))
         } else {
-            let ext = width - k - kept
-            parts.append(w.signed ? (ext == 1 ? signBit(w) : "{\(ext){\(signBit(w))}}") : "\(ext)'b0")
+            parts.append(padding(w, bits: width - k - kept))
             parts.append(bits(w, w.width - 1, from))
         }
         if k > 0 { parts.append("\(k)'b0") }
         return concatenation(parts)
+    }
+
+    /// `bits` copies of the wire's sign bit, or zeros for an unsigned wire.
+    static func padding(_ w: Wire, bits n: Int) -> String {
+        w.signed ? (n == 1 ? signBit(w) : "{\(n){\(signBit(w))}}") : "\(n)'b0"
     }
 
     /// `{a, b}`, or the single part.
