@@ -84,9 +84,7 @@ public enum VerilogPrinter {
             return sum(node, a, ka, b, kb, subtract: subtract, n, wire)
         case let .negate(a):
             // Padded like every adder (see ``sum``).
-            let padded = "\(node.name)__\(paddedSumSuffix)"
-            return ["wire [\(w):0] \(padded) = \(w + 1)'d0 - \(E.aligned(wire(a), width: w + 1, shift: 1));\(comment)",
-                    "wire [\(w - 1):0] \(node.name) = \(padded)[\(w):1];"]
+            return padded(node, width: w, "\(w + 1)'d0 - \(E.aligned(wire(a), width: w + 1, shift: 1))", low: nil)
         case let .wrap(a, _), let .view(a):
             return assign(E.aligned(wire(a), width: w))
         case let .quantize(a, type):
@@ -130,20 +128,27 @@ public enum VerilogPrinter {
     /// for. The constant bit costs no logic after synthesis.
     static func sum(_ node: Node, _ a: NodeID, _ ka: Int, _ b: NodeID, _ kb: Int, subtract: Bool, _ n: Netlist,
                     _ wire: (NodeID) -> Wire) -> [String] {
-        let w = node.width
         let p = node.operation.passThroughBits
-        let comment = node.comment.map { " // \($0)" } ?? ""
-        let width = w - p
+        let width = node.width - p
         // Each operand at the adder's scale 2^p with the zero bit appended:
         // the low one's bits above p, the shifted one with p less shift.
         func operand(_ x: NodeID, _ k: Int) -> String {
             k >= p ? E.aligned(wire(x), width: width + 1, shift: k - p + 1) : E.high(wire(x), from: p, width: width + 1, shift: 1)
         }
-        let padded = "\(node.name)__\(paddedSumSuffix)"
-        let high = "\(padded)[\(width):1]"
-        let result = p > 0 ? "{\(high), \(E.aligned(wire(ka == 0 ? a : b), width: p))}" : high
-        return ["wire [\(width):0] \(padded) = \(operand(a, ka)) \(subtract ? "-" : "+") \(operand(b, kb));\(comment)",
-                "wire [\(w - 1):0] \(node.name) = \(result);"]
+        return padded(node, width: width, "\(operand(a, ka)) \(subtract ? "-" : "+") \(operand(b, kb))",
+                      low: p > 0 ? E.aligned(wire(ka == 0 ? a : b), width: p) : nil)
+    }
+
+    /// The two lines of a padded adder: `<node>__lsb`, `width + 1` bits,
+    /// computed by `expression` (its operands end in the zero bit), and the
+    /// node itself, that sum without its zero bit followed by the `low` bits
+    /// wired around the adder.
+    static func padded(_ node: Node, width: Int, _ expression: String, low: String?) -> [String] {
+        let comment = node.comment.map { " // \($0)" } ?? ""
+        let sum = "\(node.name)__\(paddedSumSuffix)"
+        let high = "\(sum)[\(width):1]"
+        return ["wire [\(width):0] \(sum) = \(expression);\(comment)",
+                "wire [\(node.width - 1):0] \(node.name) = \(low.map { "{\(high), \($0)}" } ?? high);"]
     }
 
     /// The helper wire of every adder and negation: `<node>__lsb`.

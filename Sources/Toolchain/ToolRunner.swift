@@ -101,12 +101,11 @@ public enum ToolRunner {
         // A tool that ended on its own is not a timeout, even if the timer
         // fired before this task resumed (a starved pool can take that long).
         let killedByTheLimit = deadline?.hasFired == true && record?.killed == true
-        guard let finished = record, !killedByTheLimit, !Task.isCancelled else {
+        guard let outcome = record, !killedByTheLimit, !Task.isCancelled else {
             let seconds = Date().timeIntervalSince(start)
             if let log { try? OutputFile.write("$ \(tool) \(arguments.joined(separator: " "))\n(killed after \(seconds) s)\n", to: log) }
             throw .timedOut(tool: tool, seconds: timeLimit ?? seconds, log: log ?? "(not kept)")
         }
-        let outcome = finished
         let seconds = Date().timeIntervalSince(start)
         if let log {
             let text = "$ \(tool) \(arguments.joined(separator: " "))\n\(outcome.out)\n\(outcome.err)"
