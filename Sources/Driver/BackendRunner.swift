@@ -29,6 +29,7 @@ enum BackendRunner {
             out.rtl = DesignDescriptor.RTL(topModule: design.topModule, latencyCycles: design.latency, clockNs: design.clockNs,
                                            family: design.family.rawValue, stageBudgetPs: design.stageBudget,
                                            dspMultipliers: options.dspMultipliers, verilogFiles: design.verilogFiles.map { "rtl/" + $0 },
+                                           simulationModels: design.simulationModels.isEmpty ? nil : design.simulationModels.map { "rtl/" + $0 },
                                            testbench: "rtl/" + design.testbenchFile)
             out.summary.append("Verilog: top module \(design.topModule), latency \(design.latency) cycles "
                 + "(\(formatNs(Double(design.latency) * options.clockNs)) ns at \(formatNs(options.clockNs)) ns), II=1, "

@@ -60,9 +60,12 @@ extension CompilerDriver {
         var backend = BackendOptions(target: target, clockNs: options.clockNs ?? 5.0, reuseFactor: options.reuse)
         backend.family = family
         backend.dspMultipliers = options.rtl.softmaxDSP
+        let ternaryAdders = try options.rtl.parsedTernaryAdders()
+        backend.ternaryAdders = ternaryAdders
         if let cycles = options.latencyCycles {
             let (chosen, found) = try BackendOptions.forLatency(cycles, model: loaded.model, target: target, family: family,
-                                                                dspMultipliers: options.rtl.softmaxDSP, reuseFactor: options.reuse)
+                                                                dspMultipliers: options.rtl.softmaxDSP, ternaryAdders: ternaryAdders,
+                                                                reuseFactor: options.reuse)
             backend = chosen
             console.line(String(format: "--latency-cycles %d: %.3f ns of logic per stage gives %d cycles; that implies a clock of %.3f ns (%.0f MHz) "
                                 + "with \(family.rawValue) delays (docs/verilog-backend.md)", cycles, Double(found.stageBudget) / 1000,

@@ -29,21 +29,26 @@ public struct BackendOptions: Sendable {
     public var stageBudget: Int?
     /// Variable products on DSP blocks instead of adders.
     public var dspMultipliers = false
+    /// Where adders are ternary (Xilinx primitives).
+    public var ternaryAdders = TernaryAdderUse.all
 
     /// The Verilog backend's options for these.
     public var verilog: VerilogOptions {
-        VerilogOptions(clockNs: clockNs, family: family, stageBudget: stageBudget, dspMultipliers: dspMultipliers)
+        VerilogOptions(clockNs: clockNs, family: family, stageBudget: stageBudget, dspMultipliers: dspMultipliers,
+                       ternaryAdders: ternaryAdders)
     }
 
     /// The options that give the Verilog a latency of at most `cycles`
     /// (`--latency-cycles`): the least logic per stage that reaches it, and
     /// the clock period it implies on `family` (also the HLS clock).
     public static func forLatency(_ cycles: Int, model: LoweredModel, target: CompileTarget = .fpga, family: FPGAFamily = .standard,
-                                  dspMultipliers: Bool = false, reuseFactor: Int = 1) throws(DriverError) -> (options: BackendOptions, target: LatencyTarget) {
+                                  dspMultipliers: Bool = false, ternaryAdders: TernaryAdderUse = .all,
+                                  reuseFactor: Int = 1) throws(DriverError) -> (options: BackendOptions, target: LatencyTarget) {
         guard cycles >= 0 else { throw .option("--latency-cycles must be 0 or more, not \(cycles)") }
         var fewest = 0
         let found: LatencyTarget?
-        do { found = try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(family: family, dspMultipliers: dspMultipliers), fewest: &fewest) } catch {
+        do { found = try LatencyTarget.search(model, cycles: cycles, base: VerilogOptions(family: family, dspMultipliers: dspMultipliers, ternaryAdders: ternaryAdders),
+                                                    fewest: &fewest) } catch {
             throw DriverError(emitting: error)
         }
         guard let found else {
@@ -52,6 +57,7 @@ public struct BackendOptions: Sendable {
         var options = BackendOptions(target: target, clockNs: found.clockNs, reuseFactor: reuseFactor)
         options.family = family
         options.dspMultipliers = dspMultipliers
+        options.ternaryAdders = ternaryAdders
         options.stageBudget = found.stageBudget
         return (options, found)
     }

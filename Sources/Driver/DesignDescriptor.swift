@@ -47,8 +47,12 @@ public struct DesignDescriptor: Codable, Sendable, Equatable {
         public var stageBudgetPs: Int
         /// The softmax's products on DSP blocks (`--softmax-dsp`).
         public var dspMultipliers: Bool
-        /// The Verilog files in a valid compile order (ops, then the top).
+        /// The Verilog files in a valid compile order (helper modules, ops,
+        /// then the top): what synthesis reads.
         public var verilogFiles: [String]
+        /// Simulation models of the vendor primitives the Verilog
+        /// instantiates, for Verilator only (absent: none).
+        public var simulationModels: [String]?
         /// The Verilator C++ testbench.
         public var testbench: String
     }

@@ -79,7 +79,7 @@ struct ReportSteps {
     func synthesize(_ design: VerilogDesign, estimate: ResourceReport, part: FPGAPart,
                     budgetSeconds: Double) async throws(DriverError) -> ResourceReport {
         let units = design.modules.compactMap { m in
-            design.files.first { $0.path == m.module + ".v" }.map { SynthesisUnit(module: m.module, op: m.op, verilog: $0.contents) }
+            design.synthesisSource(module: m.module).map { SynthesisUnit(module: m.module, op: m.op, verilog: $0) }
         }
         let options = ModuleSynthesisOptions(family: part.yosysFamily, budgetSeconds: budgetSeconds,
                                              progress: ProgressReporter.forTerminal())

@@ -13,10 +13,12 @@ extension CompilerDriver {
     static func simulateFolder(_ options: SimulateOptions, console: Console) async throws(DriverError) -> SimulationOutcome {
         var given: [String] = []
         if options.clockNs != nil { given.append("--clock-ns") }
-        // The command sets `rtl` only when --family or --softmax-dsp is given.
+        // The command sets `rtl` only when --family, --softmax-dsp or --ternary-adders is given.
         if let rtl = options.rtl {
-            if rtl.family != defaultFamily || !rtl.softmaxDSP { given.append("--family") }
+            let ternary = rtl.ternaryAdders != defaultTernaryAdders
+            if rtl.family != defaultFamily || (!rtl.softmaxDSP && !ternary) { given.append("--family") }
             if rtl.softmaxDSP { given.append("--softmax-dsp") }
+            if ternary { given.append("--ternary-adders") }
         }
         if options.maxRTLSize != nil { given.append("--max-rtl-size") }
         try refuseEmittingOptions(given, model: options.model, command: "simulate")
@@ -26,14 +28,16 @@ extension CompilerDriver {
         guard let rtl = folder.descriptor.rtl else {
             throw .option("\(folder.path) holds no Verilog design (it was compiled with --target hls); compile it with --target fpga or verilog")
         }
-        let files = try folder.sources(rtl.verilogFiles + [rtl.testbench], under: "rtl")
+        let models = rtl.simulationModels ?? []
+        let files = try folder.sources(models + rtl.verilogFiles + [rtl.testbench], under: "rtl")
         if let warning = folder.editedWarning { console.warn(warning) }
         let events = try readEvents(path: options.input, for: folder.model)
         let relative = { (path: String) in String(path.dropFirst("rtl/".count)) }
         let sources = RTLSources(topModule: rtl.topModule, latency: rtl.latencyCycles, files: files,
-                                 verilogFiles: rtl.verilogFiles.map(relative), testbenchFile: relative(rtl.testbench))
-        let simulation = VerilatorSimulation(sources: sources, model: folder.model, cacheDirectory: options.work, jobs: options.jobs,
+                                 verilogFiles: (models + rtl.verilogFiles).map(relative), testbenchFile: relative(rtl.testbench))
+        var simulation = VerilatorSimulation(sources: sources, model: folder.model, cacheDirectory: options.work, jobs: options.jobs,
                                              profile: options.quickBuild ? .quickBuild : .fastSimulation, threads: options.verilatorThreads)
+        simulation.primitiveAdders = options.primitiveAdders
         return try await run(simulation, on: events, output: options.output, latencyFrom: DesignDescriptor.fileName)
     }
 

@@ -22,6 +22,8 @@ public struct SimulateOptions: Sendable {
     public var jobs = 2
     /// Compile the Verilated C++ with -O0.
     public var quickBuild = false
+    /// Simulate ternary adders as their Xilinx primitives (``VerilatorSimulation/primitiveAdders``).
+    public var primitiveAdders = false
     /// Verilator `--threads`.
     public var verilatorThreads = 1
     /// The FPGA family of the Verilog's delays, and DSPs for the softmax;
@@ -55,18 +57,21 @@ extension CompilerDriver {
         try BackendOptions.checkClock(clockNs)
         let rtl = options.rtl ?? RTLChoice()
         let family = try rtl.parsedFamily()
+        let ternaryAdders = try rtl.parsedTernaryAdders()
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
         try checkRTLSize(loaded, limit: options.maxRTLSize ?? defaultMaxRTLSize)
         let events = try readEvents(path: options.input, for: loaded.model)
-        let simulation: VerilatorSimulation
+        var simulation: VerilatorSimulation
         do {
             simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, family: family,
-                                                 dspMultipliers: rtl.softmaxDSP, cacheDirectory: options.work, jobs: options.jobs,
+                                                 dspMultipliers: rtl.softmaxDSP, ternaryAdders: ternaryAdders,
+                                                 cacheDirectory: options.work, jobs: options.jobs,
                                                  profile: options.quickBuild ? .quickBuild : .fastSimulation, threads: options.verilatorThreads)
         } catch {
             throw DriverError(error)
         }
+        simulation.primitiveAdders = options.primitiveAdders
         return try await run(simulation, on: events, output: options.output, latencyFrom: "emitter")
     }
 

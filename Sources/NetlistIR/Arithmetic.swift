@@ -1,7 +1,7 @@
 /// Sums and constant products built from ``Netlist/add(_:shift:_:shift:subtract:name:)``.
 extension Netlist {
     /// A term of a sum: a node times `2^shift`, added or subtracted.
-    public struct Term: Sendable {
+    public struct Term: Hashable, Sendable {
         public var node: NodeID
         public var shift: Int
         public var negative: Bool

@@ -56,6 +56,11 @@ public struct DelayModel: Sendable, Equatable {
         return adderBase + (blocks - 1) * carryStep + net
     }
 
+    /// A `width`-bit ternary adder (LUT6_2 and carry chain,
+    /// ``TernaryAdders``): a binary adder whose propagate LUT also waits
+    /// for the carry-save bit of the LUT below it, one more LUT and net.
+    public func ternaryAdder(width: Int) -> Int { lutLevel + adder(width: width) }
+
     /// One level of LUTs and its net.
     public var lutLevel: Int { lut + net }
 
@@ -71,6 +76,7 @@ public struct DelayModel: Sendable, Equatable {
         switch node.operation {
         case .input, .constant, .wrap, .view, .offsetBinary, .register: return 0
         case .add, .negate: return adder(width: node.width - node.operation.passThroughBits)
+        case .add3: return ternaryAdder(width: node.width - node.operation.passThroughBits)
         case .relu, .select: return lutLevel
         case let .maximum(a, b):
             return adder(width: max(netlist[a].width, netlist[b].width)) + lutLevel

@@ -27,6 +27,11 @@ public struct Interpreter: Sendable {
         case let .constant(c): return c
         case let .add(a, ka, b, kb, subtract):
             return subtract ? (v[a.index] << ka) - (v[b.index] << kb) : (v[a.index] << ka) + (v[b.index] << kb)
+        case let .add3(a, b, c):
+            return [a, b, c].reduce(Int128(0)) { sum, t in
+                let x = v[t.node.index] << t.shift
+                return t.negative ? sum - x : sum + x
+            }
         case let .negate(a): return -v[a.index]
         case let .wrap(a, _), let .view(a), let .register(a): return v[a.index]
         case let .quantize(a, type):

@@ -2,7 +2,7 @@ import FixedPoint
 
 /// How deep each node's logic is for shaping adder trees (``Netlist/sum(_:wrap:name:)``
 /// adds the shallowest terms first), in units where an adder is 4: a rounding
-/// increment or adder 4, a comparison 2, a 2:1 mux 2, a comparator with its
+/// increment or adder 4, a ternary adder 6, a comparison 2, a 2:1 mux 2, a comparator with its
 /// mux 6, a ROM read 4 (up to 64 words) or 8, a variable multiplier 12.
 /// Wiring (slices, extensions, a wrap, an assumption) is 0. Pipelining uses
 /// the width-aware ``DelayModel`` instead.
@@ -19,6 +19,7 @@ public enum LogicDepth {
         switch node.operation {
         case .input, .constant, .wrap, .view, .offsetBinary, .register: return 0
         case .add, .negate: return adder
+        case .add3: return adder + mux
         case .relu, .select: return mux
         case .maximum: return compareSelect
         case .multiply: return multiplier

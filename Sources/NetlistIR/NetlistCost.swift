@@ -5,7 +5,7 @@
 /// bits something reads are counted (``neededBits(_:)``), as synthesis
 /// removes the rest.
 public struct NetlistCost: Codable, Sendable, Equatable {
-    /// Adders and subtractors (negations included).
+    /// Adders and subtractors (negations and ternary adders included).
     public var adders = 0
     /// Their result bits that are read (``neededBits(_:)``) above the
     /// pass-through bits (``Operation/passThroughBits``): the low bits of
@@ -57,7 +57,7 @@ public struct NetlistCost: Codable, Sendable, Equatable {
         var registerSpans: [Int: (low: Int, high: Int)] = [:]
         for (i, node) in n.nodes.enumerated() where need[i] > 0 {
             switch node.operation {
-            case .add:
+            case .add, .add3:
                 // The low bits an operand passes through are wires (the printer routes them around the adder).
                 let bits = need[i] - node.operation.passThroughBits
                 if bits > 0 {
@@ -131,6 +131,8 @@ public struct NetlistCost: Codable, Sendable, Equatable {
             case let .add(a, shiftA, b, shiftB, _):
                 use(a, k - shiftA)
                 use(b, k - shiftB)
+            case let .add3(a, b, c):
+                for t in [a, b, c] { use(t.node, k - t.shift) }
             case let .negate(a), let .wrap(a, _), let .view(a), let .offsetBinary(a, _), let .register(a):
                 use(a, k)
             case let .multiply(a, b):
@@ -202,6 +204,8 @@ public struct NetlistCost: Codable, Sendable, Equatable {
                 zeros[i] = z(a)
             case let .add(a, shiftA, b, shiftB, _):
                 zeros[i] = min(z(a) + shiftA, z(b) + shiftB)
+            case let .add3(a, b, c):
+                zeros[i] = [a, b, c].map { z($0.node) + $0.shift }.min()!
             case let .maximum(a, b), let .select(_, a, b):
                 zeros[i] = min(z(a), z(b))
             default:

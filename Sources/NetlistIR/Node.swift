@@ -23,6 +23,11 @@ public enum Operation: Hashable, Sendable {
     /// unless the node is an accumulator narrower than the exact sum, which
     /// then wraps.
     case add(NodeID, shiftA: Int, NodeID, shiftB: Int, subtract: Bool)
+    /// `a + b + c`, each addend shifted left to the result's scale and
+    /// possibly negative, on one ternary adder (``TernaryAdders``): the first
+    /// term is never negative, at most two are. Exact, or wrapped to the
+    /// node's width like ``add``.
+    case add3(Netlist.Term, Netlist.Term, Netlist.Term)
     /// `-a`.
     case negate(NodeID)
     /// `a` reduced modulo `2^bits` into a signed `bits`-wide word (the
@@ -57,10 +62,21 @@ public enum Operation: Hashable, Sendable {
     /// low `k` bits. Its carry chain covers only the bits above them. Zero
     /// for every other operation, and for `(a << k) - b`, whose low bits
     /// are `-b`'s (a borrow runs through them).
+    /// For a ternary add the same holds for the one addend with the lowest
+    /// shift (0) when it is not negated: its bits below the next shift.
     public var passThroughBits: Int {
-        guard case let .add(_, ka, _, kb, subtract) = self, min(ka, kb) == 0 else { return 0 }
-        if subtract && kb == 0 { return 0 }
-        return max(ka, kb)
+        switch self {
+        case let .add(_, ka, _, kb, subtract):
+            guard min(ka, kb) == 0 else { return 0 }
+            if subtract && kb == 0 { return 0 }
+            return max(ka, kb)
+        case let .add3(a, b, c):
+            let byShift = [a, b, c].sorted { $0.shift < $1.shift }
+            guard byShift[0].shift == 0, !byShift[0].negative else { return 0 }
+            return byShift[1].shift
+        default:
+            return 0
+        }
     }
 
     /// The nodes this one reads.
@@ -68,6 +84,7 @@ public enum Operation: Hashable, Sendable {
         switch self {
         case .input, .constant: return []
         case let .add(a, _, b, _, _): return [a, b]
+        case let .add3(a, b, c): return [a.node, b.node, c.node]
         case let .negate(a), let .wrap(a, _), let .quantize(a, _), let .relu(a), let .view(a),
              let .offsetBinary(a, _), let .register(a):
             return [a]

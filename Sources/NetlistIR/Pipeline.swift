@@ -112,6 +112,9 @@ public enum Pipeline {
         switch op {
         case .input, .constant: return op
         case let .add(a, ka, b, kb, s): return .add(f(a), shiftA: ka, f(b), shiftB: kb, subtract: s)
+        case let .add3(a, b, c):
+            func g(_ t: Netlist.Term) -> Netlist.Term { Netlist.Term(f(t.node), shift: t.shift, negative: t.negative) }
+            return .add3(g(a), g(b), g(c))
         case let .negate(a): return .negate(f(a))
         case let .wrap(a, bits): return .wrap(f(a), bits: bits)
         case let .quantize(a, t): return .quantize(f(a), t)

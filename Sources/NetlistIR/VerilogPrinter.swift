@@ -7,8 +7,9 @@ public enum VerilogPrinter {
     typealias E = VerilogExpressions
 
     /// The module body; `outputPort` receives output `i` at bits
-    /// `[i*W +: W]`, `W` the output type's width.
-    public static func body(_ n: Netlist, outputPort: String) -> String {
+    /// `[i*W +: W]`, `W` the output type's width. Ternary adds instantiate
+    /// `ternaryAdder` (``ternaryInstance(_:_:_:module:)``).
+    public static func body(_ n: Netlist, outputPort: String, ternaryAdder: String) -> String {
         var out = ""
         func line(_ s: String) { out += s + "\n" }
         func sections(_ i: Int) { for c in n.sections[i] ?? [] { line("    " + c) } }
@@ -46,7 +47,7 @@ public enum VerilogPrinter {
             }
             for i in logic {
                 sections(i)
-                for l in declaration(NodeID(i), n, wire) { line("    " + l) }
+                for l in declaration(NodeID(i), n, wire, ternaryAdder: ternaryAdder) { line("    " + l) }
             }
             let registers = n.nodes.indices.filter { i in
                 if case .register = n.nodes[i].operation { return n.nodes[i].stage == t + 1 }
@@ -72,7 +73,7 @@ public enum VerilogPrinter {
     }
 
     /// The line(s) declaring a combinational node.
-    static func declaration(_ id: NodeID, _ n: Netlist, _ wire: (NodeID) -> Wire) -> [String] {
+    static func declaration(_ id: NodeID, _ n: Netlist, _ wire: (NodeID) -> Wire, ternaryAdder: String) -> [String] {
         let node = n[id]
         let w = node.width
         let comment = node.comment.map { " // \($0)" } ?? ""
@@ -82,6 +83,8 @@ public enum VerilogPrinter {
             return []
         case let .add(a, ka, b, kb, subtract):
             return sum(node, a, ka, b, kb, subtract: subtract, n, wire)
+        case .add3:
+            return ternaryInstance(node, n, wire, module: ternaryAdder)
         case let .negate(a):
             // Padded like every adder (see ``sum``).
             return padded(node, width: w, "\(w + 1)'d0 - \(E.aligned(wire(a), width: w + 1, shift: 1))", low: nil)
@@ -150,6 +153,35 @@ public enum VerilogPrinter {
         return ["wire [\(width):0] \(sum) = \(expression);\(comment)",
                 "wire [\(node.width - 1):0] \(node.name) = \(low.map { "{\(high), \($0)}" } ?? high);"]
     }
+
+    /// A ternary add, an instance of the design's ternary adder module
+    /// (`templates/verilog/ternary_adder_<family>.v`):
+    ///
+    ///     wire [12:0] s__sum3;
+    ///     adder3 #(.W(13), .NEG_B(0), .NEG_C(1)) s__add3 (.a(...), .b(...), .c(...), .s(s__sum3));
+    ///     wire [15:0] s = {s__sum3, a[2:0]};
+    ///
+    /// Each term enters at the adder's scale, `2^p` for the pass-through bits
+    /// `p` wired around it as in ``sum``; the first term is never negative.
+    static func ternaryInstance(_ node: Node, _ n: Netlist, _ wire: (NodeID) -> Wire, module: String) -> [String] {
+        guard case let .add3(a, b, c) = node.operation else { return [] }
+        let p = node.operation.passThroughBits
+        let width = node.width - p
+        func operand(_ t: Netlist.Term) -> String {
+            t.shift >= p ? E.aligned(wire(t.node), width: width, shift: t.shift - p) : E.high(wire(t.node), from: p, width: width, shift: 0)
+        }
+        let comment = node.comment.map { " // \($0)" } ?? ""
+        let sum = "\(node.name)__\(ternarySumSuffix)"
+        let low = [a, b, c].first { $0.shift == 0 }.map { E.aligned(wire($0.node), width: p) }
+        return ["wire [\(width - 1):0] \(sum);\(comment)",
+                "\(module) #(.W(\(width)), .NEG_B(\(b.negative ? 1 : 0)), .NEG_C(\(c.negative ? 1 : 0))) "
+                    + "\(node.name)__\(ternaryInstanceSuffix) (.a(\(operand(a))), .b(\(operand(b))), .c(\(operand(c))), .s(\(sum)));",
+                "wire [\(node.width - 1):0] \(node.name) = \(p > 0 ? "{\(sum), \(low!)}" : sum);"]
+    }
+
+    /// A ternary add's sum wire (`<node>__sum3`) and adder instance (`<node>__add3`).
+    public static let ternarySumSuffix = "sum3"
+    public static let ternaryInstanceSuffix = "add3"
 
     /// The helper wire of every adder and negation: `<node>__lsb`.
     public static let paddedSumSuffix = "lsb"

@@ -25,7 +25,8 @@ public enum RTLChecks {
         }
         let log = "\(directory)/lint.log"
         do {
-            let result = try await ToolRunner.run("verilator", ["--lint-only", "-Wall", "--top-module", design.topModule] + design.verilogFiles,
+            let result = try await ToolRunner.run("verilator", ["--lint-only", "-Wall", "--top-module", design.topModule]
+                                                  + design.simulationModels + design.verilogFiles,
                                                   in: directory, log: log, installHint: VerilatorSimulation.installHint)
             let messages = result.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
             return LintReport(clean: messages.isEmpty, messages: messages)

@@ -13,7 +13,8 @@ public struct RTLSources: Sendable {
     public var latency: Int
     /// Every file, paths relative to the build folder.
     public var files: [GeneratedFile]
-    /// The Verilog files in a valid compile order (paths among ``files``).
+    /// The Verilog files in a valid compile order (paths among ``files``),
+    /// the vendor primitives' simulation models first.
     public var verilogFiles: [String]
     /// The Verilator C++ testbench (a path among ``files``).
     public var testbenchFile: String
@@ -29,7 +30,7 @@ public struct RTLSources: Sendable {
     /// The sources of an emitted design.
     public init(_ design: VerilogDesign) {
         self.init(topModule: design.topModule, latency: design.latency, files: design.files,
-                  verilogFiles: design.verilogFiles, testbenchFile: design.testbenchFile)
+                  verilogFiles: design.simulationModels + design.verilogFiles, testbenchFile: design.testbenchFile)
     }
 }
 

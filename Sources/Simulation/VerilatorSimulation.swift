@@ -54,8 +54,17 @@ public struct VerilatorSimulation: Sendable {
     /// microseconds of work, less than the threads' synchronization).
     public let threads: Int
 
+    /// Simulate the ternary adders as the Xilinx primitives they are built
+    /// of (the design's primitive models), not as the sums the primitives are
+    /// proved to compute (`HEPML_BEHAVIORAL_ADDERS`): what synthesis builds,
+    /// about ten times slower to build and to run.
+    public var primitiveAdders = false
+
     /// The Verilator flags of this build.
-    var flags: [String] { Self.verilatorFlags + (threads > 1 ? ["--threads", "\(threads)"] : []) }
+    var flags: [String] {
+        Self.verilatorFlags + (threads > 1 ? ["--threads", "\(threads)"] : [])
+            + (primitiveAdders ? [] : ["-D\(VerilogEmitter.behavioralAddersMacro)"])
+    }
 
     /// - Parameter cacheDirectory: where builds are kept (`--work`); nil is
     ///   `$XDG_CACHE_HOME/hepml-compile/verilator` (or `~/.cache/...`).
@@ -71,10 +80,11 @@ public struct VerilatorSimulation: Sendable {
 
     /// Emits the Verilog for `model` (with a `clockNs` clock) and prepares
     /// its simulation: the one-call form for the CLI.
-    public init(model: LoweredModel, clockNs: Double, family: FPGAFamily = .standard, dspMultipliers: Bool = false, cacheDirectory: String? = nil, jobs: Int = 2,
-                profile: Profile = .quickBuild, threads: Int = 1) throws(RTLSimulationError) {
+    public init(model: LoweredModel, clockNs: Double, family: FPGAFamily = .standard, dspMultipliers: Bool = false, ternaryAdders: TernaryAdderUse = .all,
+                cacheDirectory: String? = nil, jobs: Int = 2, profile: Profile = .quickBuild, threads: Int = 1) throws(RTLSimulationError) {
         let design: VerilogDesign
-        do { design = try VerilogEmitter.emit(model, options: VerilogOptions(clockNs: clockNs, family: family, dspMultipliers: dspMultipliers)) } catch {
+        let options = VerilogOptions(clockNs: clockNs, family: family, dspMultipliers: dspMultipliers, ternaryAdders: ternaryAdders)
+        do { design = try VerilogEmitter.emit(model, options: options) } catch {
             if case .template = error { throw .installation(error.description) }
             throw .emit(error.description)
         }

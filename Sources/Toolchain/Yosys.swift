@@ -85,7 +85,9 @@ public enum Yosys {
         /// `synth_xilinx -family F -noiopad`, hierarchy kept: the design is a
         /// block inside a larger firmware, so no I/O buffers.
         case xilinx(family: String)
-        /// `synth -flatten`: generic gates; proves yosys accepts the RTL end to end.
+        /// `synth -flatten`: generic gates; proves yosys accepts the RTL end
+        /// to end. In this flow and the next two, the Xilinx primitives of
+        /// the ternary adders are black boxes (yosys's `cells_sim.v` read with `-lib`).
         case generic
         /// `hierarchy -check; proc; flatten; check -assert`: elaboration only,
         /// the part of synthesis that rejects bad RTL, in seconds.
@@ -94,6 +96,12 @@ public enum Yosys {
         /// (`wreduce; alumacc`, as `synth` runs them): shows whether each
         /// adder stays one `$alu` or was merged into a multi-operand `$macc`.
         case arithmetic
+        /// Elaboration, then a SAT proof that the 1-bit output `output` of
+        /// the top is 1 for every input (`sat -prove -verify`: yosys fails
+        /// otherwise, printing a counterexample). With `xilinxCells`, yosys's
+        /// own simulation models of the Xilinx primitives are read first, so
+        /// a design built of primitives is proved as synthesis reads it.
+        case prove(output: String, xilinxCells: Bool)
     }
 
     /// The outcome of one run.
@@ -107,14 +115,21 @@ public enum Yosys {
     /// The script. Paths are relative to the work folder and must hold no
     /// space (yosys takes quotes in `-p` scripts literally).
     public static func script(files: [String], top: String, flow: Flow, statFile: String = "stat.json") -> String {
-        let reads = files.map { "read_verilog -sv \($0)" }.joined(separator: "; ")
+        var reads = files.map { "read_verilog -sv \($0)" }.joined(separator: "; ")
         let synth: String
+        if flow == .generic || flow == .elaborate || flow == .arithmetic {
+            // The Xilinx primitives a ternary adder instantiates, as black boxes.
+            reads = "read_verilog -lib +/xilinx/cells_sim.v; " + reads
+        }
         switch flow {
         case .xilinx(let family): synth = "synth_xilinx -family \(family) -top \(top) -noiopad"
         case .generic: synth = "synth -flatten -top \(top)"
         case .elaborate: synth = "hierarchy -check -top \(top); proc; flatten; opt_clean; check -assert"
         case .arithmetic:
             synth = "hierarchy -check -top \(top); proc; flatten; opt_expr; opt_clean; wreduce; peepopt; opt_clean; alumacc"
+        case let .prove(output, xilinxCells):
+            if xilinxCells { reads = "read_verilog +/xilinx/cells_sim.v; " + reads }
+            synth = "hierarchy -check -top \(top); proc; flatten; opt; sat -prove \(output) 1 -verify"
         }
         return "\(reads); \(synth); tee -q -o \(statFile) stat -json"
     }

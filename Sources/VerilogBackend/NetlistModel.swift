@@ -21,11 +21,15 @@ public struct NetlistModel: Sendable {
         try self.init(model, built: try Self.buildOps(model, options: options), options: options)
     }
 
-    /// Every op's combinational netlist, before pipelining.
+    /// Every op's combinational netlist, before pipelining; with ternary
+    /// adders ``TernaryAdderUse/all``, its adders merged into ternary ones.
     public static func buildOps(_ model: LoweredModel, options: VerilogOptions) throws(VerilogError) -> [OpNetlist] {
         var built: [OpNetlist] = []
-        for op in model.ops { built.append(try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions,
-                                                  dspMultipliers: options.dspMultipliers)) }
+        for op in model.ops {
+            var netlist = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions, dspMultipliers: options.dspMultipliers)
+            if options.ternaryAdders == .all { netlist.netlist = TernaryAdders.merge(netlist.netlist) }
+            built.append(netlist)
+        }
         return built
     }
 
@@ -46,13 +50,46 @@ public struct NetlistModel: Sendable {
                 }
                 if r.cycle > start { (start, depth) = (r.cycle, r.depth) } else if r.cycle == start { depth = max(depth, r.depth) }
             }
-            let result = Pipeline.run(built.netlist, budget: budget, delay: delay, inputDepth: depth,
-                                      registerOutputs: modelOutputs.contains(op.output.index))
+            let registerOutputs = modelOutputs.contains(op.output.index)
+            var result = Pipeline.run(built.netlist, budget: budget, delay: delay, inputDepth: depth,
+                                      registerOutputs: registerOutputs)
+            if options.ternaryAdders == .latency {
+                result = Self.ternaryWithinLatency(built.netlist, binary: result, budget: budget, delay: delay, inputDepth: depth,
+                                                   registerOutputs: registerOutputs)
+            }
             ready[op.output.index] = (start + result.latency, result.outputDepth)
             ops.append((result.netlist, result.latency, built.notes))
         }
         self.ops = ops
         latency = model.outputs.map { ready[$0.index]?.cycle ?? 0 }.max() ?? 0
+    }
+
+    /// Ternary adders ``TernaryAdderUse/latency``: the op's netlist with the
+    /// merges that keep its logic within the longest path `L` found
+    /// (``TernaryAdders/merge(_:longestPath:inputDepth:delay:)``), pipelined,
+    /// for the largest `L` (a binary search to 50 ps) whose pipeline has no
+    /// more stages, output depth or register bits than `binary`, the binary
+    /// netlist's. Stage boundaries make the pipeline's length a step
+    /// function of the paths, so `L` may end below the binary path.
+    static func ternaryWithinLatency(_ comb: Netlist, binary: Pipeline.Result, budget: Int, delay: DelayModel, inputDepth: Int,
+                                     registerOutputs: Bool) -> Pipeline.Result {
+        let binaryRegisters = NetlistCost(binary.netlist).registerBits
+        func attempt(_ longest: Int) -> Pipeline.Result? {
+            let merged = TernaryAdders.merge(comb, longestPath: longest, inputDepth: inputDepth, delay: delay)
+            let r = Pipeline.run(merged, budget: budget, delay: delay, inputDepth: inputDepth, registerOutputs: registerOutputs)
+            guard r.latency <= binary.latency, r.outputDepth <= binary.outputDepth,
+                  NetlistCost(r.netlist).registerBits <= binaryRegisters else { return nil }
+            return r
+        }
+        let path = TernaryAdders.longestPath(comb, inputDepth: inputDepth, delay: delay)
+        var lo = 0, hi = path + budget * (binary.latency + 1)
+        var best = binary
+        if let r = attempt(hi) { return r }
+        while hi - lo > 50 {
+            let mid = (lo + hi) / 2
+            if let r = attempt(mid) { best = r; lo = mid } else { hi = mid }
+        }
+        return best
     }
 
     /// Raw output codes of one event (all outputs concatenated) from its raw

@@ -30,15 +30,19 @@ public struct VerilogOptions: Sendable {
     /// from adders, so a classifier with a softmax uses no DSP. (A multiply
     /// layer's products, wide and often many, always go to a multiplier.)
     public var dspMultipliers: Bool
+    /// Where pairs of adders become ternary adders (``TernaryAdders``).
+    public var ternaryAdders: TernaryAdderUse
 
     public init(clockNs: Double = 5.0, family: DelayModel.Family = .xcup, stageBudget: Int? = nil,
-                templates: TemplateLibrary? = nil, shareSubexpressions: Bool = true, dspMultipliers: Bool = false) {
+                templates: TemplateLibrary? = nil, shareSubexpressions: Bool = true, dspMultipliers: Bool = false,
+                ternaryAdders: TernaryAdderUse = .all) {
         self.clockNs = clockNs
         self.family = family
         self.stageBudget = stageBudget
         self.templates = templates
         self.shareSubexpressions = shareSubexpressions
         self.dspMultipliers = dspMultipliers
+        self.ternaryAdders = ternaryAdders
     }
 
     public var delayModel: DelayModel { .of(family) }
@@ -53,6 +57,22 @@ public struct VerilogOptions: Sendable {
     public var impliedClockNs: Double {
         stageBudget.map { delayModel.clockNs(stageBudget: $0) } ?? clockNs
     }
+}
+
+/// Where the Verilog uses ternary adders (``NetlistIR/TernaryAdders``): one
+/// LUT6_2 and carry bit per result bit for three operands, instantiated as
+/// Xilinx primitives, against two LUTs per bit for two binary adders. A
+/// ternary adder is slower than the second of two binary ones, so LUTs
+/// trade against latency (docs/verilog-backend.md, "Ternary adders").
+public enum TernaryAdderUse: String, Sendable, CaseIterable {
+    /// Wherever two adders in a row save bits as one: the fewest LUTs; the
+    /// longest path may grow, and with it the latency.
+    case all
+    /// Only as far as the pipeline keeps the latency, the output depth and
+    /// the register bits of binary adders.
+    case latency
+    /// None: every adder is binary, and the Verilog holds no vendor primitive.
+    case off
 }
 
 /// Where one element sits in the flattened `in_data` / `out_data` bus.
@@ -71,8 +91,16 @@ public struct VerilogDesign: Sendable {
     public var latency: Int
     /// Paths relative to `hls-out/<model>/rtl/`: the `.v` files and the testbench.
     public var files: [GeneratedFile]
-    /// The Verilog files, in a valid compile order (ops, then the top).
+    /// The Verilog files, in a valid compile order (helper modules, ops,
+    /// then the top): what synthesis reads.
     public var verilogFiles: [String]
+    /// The modules op modules instantiate (the ternary adder), paths among
+    /// ``verilogFiles``; empty when no op needs one.
+    public var helperModules: [String]
+    /// Simulation models of the vendor primitives the helper modules
+    /// instantiate (`sim/xilinx_primitives.v`), for Verilator only:
+    /// synthesis tools bring their own. Empty when none is instantiated.
+    public var simulationModels: [String]
     /// The Verilator C++ testbench.
     public var testbenchFile: String
     /// One entry per op module, in op order (``StageInfo/cycles`` is the module's latency).
@@ -95,6 +123,13 @@ public struct VerilogDesign: Sendable {
     /// The schedule and logic counts, for reports (a fully pipelined design: II=1).
     public var summary: DesignSummary {
         DesignSummary(latencyCycles: latency, initiationInterval: 1, delayRegisterBits: delayRegisterBits, stages: modules)
+    }
+
+    /// What synthesizing op module `module` alone reads: its file, then the
+    /// helper modules; nil for a module the design does not have.
+    public func synthesisSource(module: String) -> String? {
+        guard let own = files.first(where: { $0.path == module + ".v" }) else { return nil }
+        return ([own.contents] + helperModules.compactMap { path in files.first { $0.path == path }?.contents }).joined(separator: "\n")
     }
 
     public var inputBits: Int { inputLayout.reduce(0) { $0 + $1.width } }
@@ -167,18 +202,32 @@ public enum VerilogEmitter {
         let schedule = try TopSchedule(model: model, opLatencies: netlists.ops.map(\.latency))
         let topPrinter = TopPrinter(model: model, schedule: schedule, ports: netlists.ops.map { $0.netlist.ports.map(\.name) })
         let top = VerilogNames.top(model.name, declared: topPrinter.declaredNames)
-        var taken: Set<String> = [top.lowercased()]
+        var taken: Set<String> = VerilogNames.primitives.union([top.lowercased()])
         let moduleNames = zip(model.ops, netlists.ops).map { op, built in
             VerilogNames.opModule(top: top, op: op.name, declared: VerilogNames.declared(in: built.netlist), taken: &taken)
         }
+        let ternary = netlists.ops.contains { $0.netlist.nodes.contains { if case .add3 = $0.operation { return true } else { return false } } }
+        let ternaryModule = ternary ? VerilogNames.helperModule(top: top, stem: "add3", taken: &taken) : ""
 
         var files: [GeneratedFile] = []
+        var helperModules: [String] = []
+        var simulationModels: [String] = []
+        if ternary {
+            let name = "ternary_adder_\(options.family.rawValue).v"
+            do {
+                files.append(GeneratedFile(path: "\(ternaryModule).v", contents: try templates.render("verilog/" + name, ["module": ternaryModule])))
+                files.append(GeneratedFile(path: Self.primitiveModels, contents: try templates.render("verilog/xilinx_primitives_sim.v", [:])))
+            } catch { throw .template(error) }
+            helperModules.append("\(ternaryModule).v")
+            simulationModels.append(Self.primitiveModels)
+        }
         var modules: [StageInfo] = []
         var costs: [NetlistCost] = []
         for (i, (op, built)) in zip(model.ops, netlists.ops).enumerated() {
             let cost = NetlistCost(built.netlist)
             let text = try renderOpModule(op, moduleName: moduleNames[i], netlist: built.netlist, cost: cost, notes: built.notes,
-                                          latency: built.latency, model: model, budget: budget, templates: templates)
+                                          latency: built.latency, model: model, budget: budget, ternaryAdder: ternaryModule,
+                                          templates: templates)
             files.append(GeneratedFile(path: "\(moduleNames[i]).v", contents: text))
             costs.append(cost)
             modules.append(StageInfo(
@@ -191,15 +240,21 @@ public enum VerilogEmitter {
         let topFile = GeneratedFile(path: "\(top).v", contents: try topPrinter.render(templates, top: top, modules: moduleNames, options: options,
                                                                                    inputLayout: inputLayout, outputLayout: outputLayout))
         files.append(topFile)
-        let verilogFiles = files.map(\.path)
+        let verilogFiles = files.map(\.path).filter { !simulationModels.contains($0) }
         let tb = try Testbench.render(top: top, latency: schedule.latency, inputs: inputLayout, outputs: outputLayout, templates: templates)
         let tbPath = "\(top)_tb.cpp"
         files.append(GeneratedFile(path: tbPath, contents: tb))
         return VerilogDesign(topModule: top, latency: schedule.latency, files: files, verilogFiles: verilogFiles,
-                             testbenchFile: tbPath, modules: modules, costs: costs, inputLayout: inputLayout, outputLayout: outputLayout,
+                             helperModules: helperModules, simulationModels: simulationModels, testbenchFile: tbPath, modules: modules, costs: costs, inputLayout: inputLayout, outputLayout: outputLayout,
                              family: options.family, stageBudget: options.effectiveStageBudget, clockNs: options.impliedClockNs,
                              delayRegisterBits: schedule.delayRegisterBits)
     }
+
+    /// The primitives' simulation models, relative to `rtl/`.
+    public static let primitiveModels = "sim/xilinx_primitives.v"
+    /// Defined, the ternary adder module computes its sum with `+` and `-`
+    /// instead of primitives (for fast simulation; never for synthesis).
+    public static let behavioralAddersMacro = "HEPML_BEHAVIORAL_ADDERS"
 
     /// The module header's count line: the logic that is read (``NetlistCost``).
     static func headerCounts(_ c: NetlistCost) -> String {
@@ -221,7 +276,8 @@ public enum VerilogEmitter {
     }
 
     static func renderOpModule(_ op: LoweredOp, moduleName: String, netlist: Netlist, cost: NetlistCost, notes: [String], latency: Int,
-                               model: LoweredModel, budget: Int, templates: TemplateLibrary) throws(VerilogError) -> String {
+                               model: LoweredModel, budget: Int, ternaryAdder: String,
+                               templates: TemplateLibrary) throws(VerilogError) -> String {
         var ports: [String] = []
         if latency > 0 { ports.append("    input  wire clk") }
         for port in netlist.ports {
@@ -239,7 +295,7 @@ public enum VerilogEmitter {
             "latency": "\(latency)", "budget": DelayModel.nanoseconds(budget),
             "ports": ports.joined(separator: ",\n"),
             "functions": VerilogPrinter.tableFunctions(netlist).joined(separator: "\n"),
-            "body": VerilogPrinter.body(netlist, outputPort: "y"),
+            "body": VerilogPrinter.body(netlist, outputPort: "y", ternaryAdder: ternaryAdder),
         ]
         do { return try templates.render("verilog/op_module.v", context) } catch { throw .template(error) }
     }

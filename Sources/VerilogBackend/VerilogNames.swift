@@ -30,7 +30,21 @@ enum VerilogNames {
     static func top(_ modelName: String, declared: Set<String>) -> String {
         var base = identifier(modelName)
         if constrainedByVerilator(base) { base = "m_" + base }
-        return escape(base, suffix: "top") { VerilogReservedWords.isReserved($0) || declared.contains($0) }
+        return escape(base, suffix: "top") {
+            VerilogReservedWords.isReserved($0) || declared.contains($0) || primitives.contains($0.lowercased())
+        }
+    }
+
+    /// The vendor primitives a design may instantiate (the ternary adder's),
+    /// lowercased: no module of ours may take their names.
+    static let primitives: Set<String> = ["lut6_2", "carry4", "carry8"]
+
+    /// A module the op modules instantiate, `<top>_<stem>` (the ternary
+    /// adder: `<top>_add3`); `taken` as for ``opModule(top:op:declared:taken:)``.
+    static func helperModule(top: String, stem: String, taken: inout Set<String>) -> String {
+        let name = escape("\(top)_\(stem)", suffix: "module") { VerilogReservedWords.isReserved($0) || taken.contains($0.lowercased()) }
+        taken.insert(name.lowercased())
+        return name
     }
 
     /// Whether Verilator's class `V<name>` could be one of its runtime's names.
@@ -52,7 +66,8 @@ enum VerilogNames {
     }
 
     /// The names an op module declares: ports, wires (a quantize node's
-    /// helper wires and a padded adder's `<node>__lsb` included), pipeline registers, ROM functions
+    /// helper wires and a padded adder's `<node>__lsb`, a ternary adder's `<node>__sum3`
+    /// and instance `<node>__add3` included), pipeline registers, ROM functions
     /// and their input.
     static func declared(in netlist: Netlist) -> Set<String> {
         var names: Set<String> = ["clk", "y", "index"]
@@ -65,6 +80,9 @@ enum VerilogNames {
                 for helper in QuantizeHelperWires.suffixes { names.insert("\(node.name)__\(helper)") }
             case .add, .negate:
                 names.insert("\(node.name)__\(VerilogPrinter.paddedSumSuffix)")
+            case .add3:
+                names.insert("\(node.name)__\(VerilogPrinter.ternarySumSuffix)")
+                names.insert("\(node.name)__\(VerilogPrinter.ternaryInstanceSuffix)")
             default:
                 break
             }

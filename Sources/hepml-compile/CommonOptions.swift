@@ -42,10 +42,19 @@ struct FamilyOptions: ParsableArguments {
     @Flag(name: .customLong("softmax-dsp"), help: "Put the softmax's products on DSP blocks; by default they are built from adders and a softmax uses no DSP.")
     var dsp = false
 
-    var choice: RTLChoice { RTLChoice(family: family ?? CompilerDriver.defaultFamily, softmaxDSP: dsp) }
+    @Option(help: ArgumentHelp("Where two adders in a row become one ternary adder (Xilinx LUT6_2 and CARRY4/CARRY8 primitives: one LUT per bit for three operands): "
+        + "all (wherever it saves LUTs; the latency may grow), latency (only where the pipeline keeps its cycles and registers) "
+        + "or off (binary adders only, plain Verilog); default " + CompilerDriver.defaultTernaryAdders + ".",
+        valueName: "where"))
+    var ternaryAdders: String?
 
-    /// The choice, or nil when neither option was given.
-    var givenChoice: RTLChoice? { family == nil && !dsp ? nil : choice }
+    var choice: RTLChoice {
+        RTLChoice(family: family ?? CompilerDriver.defaultFamily, softmaxDSP: dsp,
+                  ternaryAdders: ternaryAdders ?? CompilerDriver.defaultTernaryAdders)
+    }
+
+    /// The choice, or nil when none of these options was given.
+    var givenChoice: RTLChoice? { family == nil && !dsp && ternaryAdders == nil ? nil : choice }
 }
 
 /// Prints lines to standard output.

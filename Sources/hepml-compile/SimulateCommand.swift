@@ -42,6 +42,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Compile the Verilated C++ without optimization (-O0): builds several times faster, simulates several times slower.")
     var quickBuild = false
 
+    @Flag(name: .customLong("primitive-adders"), help: "Simulate the ternary adders as the Xilinx LUT6_2 and CARRY4/CARRY8 primitives they are built of (rtl/sim/ models), as synthesis builds them: about ten times slower to build and run. By default they are simulated as the sums the primitives are proved to compute (docs/verilog-backend.md).")
+    var primitiveAdders = false
+
     @Option(name: .customLong("verilator-threads"), help: "Threads of the Verilated model (Verilator --threads); 1 is fastest for small designs.")
     var verilatorThreads: Int = 1
 
@@ -58,6 +61,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.work = work
         options.jobs = jobs
         options.quickBuild = quickBuild
+        options.primitiveAdders = primitiveAdders
         options.verilatorThreads = verilatorThreads
         try await runSimulation { () async throws(DriverError) in try await CompilerDriver.simulate(options) }
     }

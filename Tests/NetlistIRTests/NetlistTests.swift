@@ -164,8 +164,8 @@ import Testing
         #expect(NetlistCost(piped).registerBits > 0)
         let values: [Int64] = [3, -7, 12, 31, -32, 0, 5, -1]
         #expect(Interpreter(piped).evaluate([values]) == [values.reduce(0, +)])
-        #expect(VerilogPrinter.body(piped, outputPort: "y") == VerilogPrinter.body(piped, outputPort: "y"))
-        #expect(VerilogPrinter.body(piped, outputPort: "y").contains("always @(posedge clk)"))
+        #expect(VerilogPrinter.body(piped, outputPort: "y", ternaryAdder: "add3") == VerilogPrinter.body(piped, outputPort: "y", ternaryAdder: "add3"))
+        #expect(VerilogPrinter.body(piped, outputPort: "y", ternaryAdder: "add3").contains("always @(posedge clk)"))
     }
 
     /// Each branch may assume its own sign of the test: the unselected one

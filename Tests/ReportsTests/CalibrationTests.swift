@@ -36,7 +36,7 @@ import VerilogBackend
     static func design(_ name: String) throws -> Design {
         let design = try VerilogEmitter.emit(try lowered(name), options: VerilogOptions())
         let units = design.modules.map { m in
-            SynthesisUnit(module: m.module, op: m.op, verilog: design.files.first { $0.path == m.module + ".v" }!.contents)
+            SynthesisUnit(module: m.module, op: m.op, verilog: design.synthesisSource(module: m.module)!)
         }
         return Design(design: design, units: units)
     }

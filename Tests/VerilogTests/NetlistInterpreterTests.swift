@@ -53,8 +53,8 @@ import VerilogBackend
     }
 
     /// Counts come from the netlist: registers only where the pipeline put
-    /// them, and only their bits that are read; adders only among the add
-    /// and negate nodes.
+    /// them, and only their bits that are read; adders only among the add,
+    /// ternary add and negate nodes.
     @Test func costsCountTheNodesThatAreRead() throws {
         let model = try Self.lowered("one_layer")
         let netlists = try NetlistModel(model, options: VerilogOptions())
@@ -65,7 +65,7 @@ import VerilogBackend
             for node in built.netlist.nodes {
                 switch node.operation {
                 case .register: registers += node.width
-                case .add, .negate: adds += 1
+                case .add, .add3, .negate: adds += 1
                 default: break
                 }
             }

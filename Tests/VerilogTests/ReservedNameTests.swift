@@ -37,7 +37,7 @@ struct ReservedNameTests {
                     }
                     let folder = try Self.write([design], "reserved-layers-\(names[0])")
                     defer { try? FileManager.default.removeItem(atPath: folder) }
-                    try await Self.lint(design.verilogFiles, top: design.topModule, in: folder)
+                    try await Self.lint(design.simulationModels + design.verilogFiles, top: design.topModule, in: folder)
                 }
             }
             try await group.waitForAll()
@@ -79,7 +79,8 @@ struct ReservedNameTests {
         for (i, run) in runs.enumerated() { folders.append(try Self.write(run, "reserved-models-\(i)")) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (run, folder) in zip(runs, folders) {
-                group.addTask { try await Self.lint(run.flatMap(\.verilogFiles), top: nil, in: folder) }
+                let models = run.flatMap(\.simulationModels).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                group.addTask { try await Self.lint(models + run.flatMap(\.verilogFiles), top: nil, in: folder) }
             }
             try await group.waitForAll()
         }
@@ -133,7 +134,8 @@ struct ReservedNameTests {
     static func checkFileNames(_ design: VerilogDesign, model: String) {
         let paths = design.files.map(\.path)
         #expect(Set(paths.map { $0.lowercased() }).count == paths.count, "model \(model): file names collide without case")
-        #expect(design.verilogFiles == design.modules.map { "\($0.module).v" } + ["\(design.topModule).v"], "model \(model)")
+        #expect(design.verilogFiles == design.helperModules + design.modules.map { "\($0.module).v" } + ["\(design.topModule).v"],
+                "model \(model)")
     }
 
     /// Writes the designs' Verilog files into a fresh folder of that name.
@@ -143,7 +145,9 @@ struct ReservedNameTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for design in designs {
             for file in design.files where file.path.hasSuffix(".v") {
-                FileManager.default.createFile(atPath: "\(folder)/\(file.path)", contents: Data(file.contents.utf8))
+                let path = "\(folder)/\(file.path)"
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                FileManager.default.createFile(atPath: path, contents: Data(file.contents.utf8))
             }
         }
         return folder
@@ -152,7 +156,7 @@ struct ReservedNameTests {
     /// `verilator --lint-only -Wall`, with several tops allowed when `top` is nil.
     static func lint(_ files: [String], top: String?, in folder: String) async throws {
         let selection = top.map { ["--top-module", $0] } ?? ["-Wno-MULTITOP"]
-        let log = "\(folder)/lint-\(files.first ?? "").log"
+        let log = "\(folder)/lint-\((files.last ?? "").replacingOccurrences(of: "/", with: "_")).log"
         do {
             let result = try await ToolRunner.run("verilator", ["--lint-only", "-Wall"] + selection + files, in: folder, log: log,
                                                   installHint: VerilatorSimulation.installHint)

@@ -45,10 +45,12 @@ enum RTLTest {
     }
 
     /// Emits, builds, simulates `count` vectors and returns the design and result.
+    /// With `primitiveAdders`, ternary adders are simulated as their Xilinx primitives.
     static func simulate(_ model: LoweredModel, count: Int, seed: UInt64 = 1, options: VerilogOptions = VerilogOptions(),
-                         validGap: Int = 0) async throws -> (VerilogDesign, VerilatorSimulation.Result) {
+                         validGap: Int = 0, primitiveAdders: Bool = false) async throws -> (VerilogDesign, VerilatorSimulation.Result) {
         let design = try VerilogEmitter.emit(model, options: options)
-        let sim = VerilatorSimulation(design: design, model: model)
+        var sim = VerilatorSimulation(design: design, model: model)
+        sim.primitiveAdders = primitiveAdders
         let result = try await sim.run(raw: inputs(model, count: count, seed: seed), validGap: validGap)
         print("\(model.name): \(count) vectors, \(result.compared.mismatchCount) mismatches, latency reported \(design.latency) measured \(result.measuredLatency.map(String.init) ?? "varies"), build \(String(format: "%.1f", result.build.seconds)) s (rebuilt: \(!result.build.cached)), \(Int(result.eventsPerSecond)) events/s")
         for m in result.compared.mismatches.prefix(5) { print("  \(m)") }

@@ -300,7 +300,7 @@ def report(name, d, results):
         for line in read(f'{tool}.stat').splitlines():
             words = line.split()
             if len(words) == 2 and words[1].isdigit():
-                key = ('LUT' if re.fullmatch(r'LUT[1-6]', words[0]) else 'FF' if re.fullmatch(r'FD[RSCP]E', words[0])
+                key = ('LUT' if re.fullmatch(r'LUT[1-6](_2)?', words[0]) else 'FF' if re.fullmatch(r'FD[RSCP]E', words[0])
                        else 'CARRY' if words[0] in ('CARRY4', 'CARRY8') else 'DSP' if words[0].startswith('DSP48E') else None)
                 if key:
                     count[key] += int(words[1])
