@@ -24,17 +24,23 @@ import VerilogBackend
         return try Pipeline.lower(ModelZoo.all.first { $0.name == name }!.make())
     }
 
-    @Test(arguments: models)
-    func everyOutputEqualsTheReference(model name: String) throws {
+    /// With each choice of ternary adders (the default, `all`, on every
+    /// model; `latency` and `off` on the shipped ones).
+    static var cases: [(String, TernaryAdderUse)] {
+        models.map { ($0, .all) } + ["examples/jet_tagger", "examples/l1_autoencoder"].flatMap { [($0, .latency), ($0, .off)] }
+    }
+
+    @Test(arguments: cases)
+    func everyOutputEqualsTheReference(model name: String, ternaryAdders: TernaryAdderUse) throws {
         let model = try Self.lowered(name)
-        let netlists = try NetlistModel(model, options: VerilogOptions())
+        let netlists = try NetlistModel(model, options: VerilogOptions(ternaryAdders: ternaryAdders))
         let reference = FixedPointEvaluator(model)
         var mismatches = 0
         for (k, event) in RTLTest.inputs(model, count: 1500, seed: 11).enumerated() {
             let want = reference.runRaw(event), got = netlists.evaluate(event)
             if want != got {
                 mismatches += 1
-                if mismatches <= 3 { Issue.record("\(name) event \(k): reference \(want), netlist \(got)") }
+                if mismatches <= 3 { Issue.record("\(name) (\(ternaryAdders)) event \(k): reference \(want), netlist \(got)") }
             }
         }
         #expect(mismatches == 0)

@@ -54,11 +54,13 @@ import VerilogBackend
         }
     }
 
-    /// The zoo tagger with its ternary adders simulated as primitives (our
-    /// models, as synthesis builds them) equals the reference on every bit.
-    @Test func theTaggerSimulatedAsPrimitivesIsBitExact() async throws {
-        let model = try RTLTest.lower(ModelZoo.tagger())
-        let (design, result) = try await RTLTest.simulate(model, count: 300, primitiveAdders: true)
+    /// Zoo models with their ternary adders simulated as primitives (our
+    /// models, CARRY8 on xcup and CARRY4 on xc7, as synthesis builds them)
+    /// equal the reference on every bit.
+    @Test(arguments: [("tagger", DelayModel.Family.xcup), ("one_layer", .xc7)])
+    func aDesignSimulatedAsPrimitivesIsBitExact(model name: String, family: DelayModel.Family) async throws {
+        let model = try RTLTest.lower(ModelZoo.all.first { $0.name == name }!.make())
+        let (design, result) = try await RTLTest.simulate(model, count: 300, options: VerilogOptions(family: family), primitiveAdders: true)
         #expect(!design.helperModules.isEmpty)
         #expect(result.compared.mismatchCount == 0)
         #expect(result.measuredLatency == design.latency)
