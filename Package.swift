@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "FileSafetyTests", dependencies: ["FileSafety"]),
-        .testTarget(name: "NetlistIRTests", dependencies: ["NetlistIR", "FixedPoint"]),
+        .testTarget(name: "NetlistIRTests", dependencies: ["NetlistIR", "FixedPoint", "SeededRandomness"]),
         .testTarget(name: "HardeningTests", dependencies: [
             "FileSafety", "Templates", "Toolchain", "ModelFormat", "FixedPoint", "TensorIO", "Passes",
         ], exclude: ["CSVCorpus", "HostileCorpus"]),

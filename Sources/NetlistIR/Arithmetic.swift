@@ -44,7 +44,32 @@ extension Netlist {
             }
             return pending.remove(at: best).term
         }
+        // The three shallowest terms when one ternary add of them is ready no
+        // later than a binary add of the first two could take the third
+        // (the third is at most a ternary add's extra depth deeper than the
+        // second), and none is a mux a binary adder's LUTs would absorb.
+        func takeThreeForATernaryAdd() -> [Term]? {
+            let byDepth = pending.indices.sorted { (pending[$0].depth, pending[$0].order) < (pending[$1].depth, pending[$1].order) }
+            let first = Array(byDepth.prefix(3))
+            guard pending[first[2]].depth <= pending[first[1]].depth + (LogicDepth.ternaryAdder - LogicDepth.adder),
+                  !first.contains(where: { if case .select = self[pending[$0].term.node].operation { return true } else { return false } })
+            else { return nil }
+            let terms = first.map { pending[$0].term }
+            for i in first.sorted(by: >) { pending.remove(at: i) }
+            return terms
+        }
         while pending.count > 1 {
+            if ternarySums, pending.count >= 3, let three = takeThreeForATernaryAdd() {
+                let nodeName = "\(name)_s\(index)"
+                index += 1
+                // All three subtracted: their sum, subtracted.
+                let flip = three.allSatisfy(\.negative)
+                let terms = three.map { Term($0.node, shift: $0.shift, negative: $0.negative != flip) }
+                let combined = Term(add3(terms, wrap: wrap, name: nodeName), negative: flip)
+                pending.append((combined, depth(of: combined.node), order))
+                order += 1
+                continue
+            }
             let a = takeShallowest(), b = takeShallowest()
             let nodeName = "\(name)_s\(index)"
             index += 1

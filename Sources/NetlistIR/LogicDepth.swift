@@ -8,6 +8,7 @@ import FixedPoint
 /// the width-aware ``DelayModel`` instead.
 public enum LogicDepth {
     public static let adder = 4
+    public static let ternaryAdder = 6
     public static let mux = 2
     public static let compare = 2
     public static let compareSelect = 6
@@ -19,7 +20,7 @@ public enum LogicDepth {
         switch node.operation {
         case .input, .constant, .wrap, .view, .offsetBinary, .register: return 0
         case .add, .negate: return adder
-        case .add3: return adder + mux
+        case .add3: return ternaryAdder
         case .relu, .select: return mux
         case .maximum: return compareSelect
         case .multiply: return multiplier

@@ -23,6 +23,9 @@ public struct Netlist: Sendable {
     public var outputType: FixedType?
     /// Comment lines printed before the node with the given index.
     public var sections: [Int: [String]] = [:]
+    /// ``sum(_:wrap:name:)`` builds ternary adds where they are no slower
+    /// than binary ones (``TernaryAdders``); off, only binary adds.
+    public var ternarySums = false
     private var usedNames: [String: Int] = [:]
 
     public init() {}
@@ -91,6 +94,31 @@ public struct Netlist: Sendable {
             if interval.lo < word.lo || interval.hi > word.hi { interval = word }
         }
         return append(.add(a, shiftA: ka, b, shiftB: kb, subtract: subtract), interval, scale: s, name: name)
+    }
+
+    /// `±a ± b ± c`, each term's node multiplied by `2^shift`: one ternary
+    /// add (``Operation/add3(_:_:_:)``), exact or wrapping like
+    /// ``add(_:shift:_:shift:subtract:wrap:name:)``. At least one term must
+    /// be positive.
+    public mutating func add3(_ terms: [Term], wrap: (bits: Int, scale: Int)? = nil, name: String) -> NodeID {
+        precondition(terms.count == 3 && terms.contains { !$0.negative }, "add3: three terms, one of them positive")
+        let exponents = terms.map { self[$0.node].scale + $0.shift }
+        let s = exponents.min()!
+        var interval = Interval(exactly: 0)
+        var aligned: [Term] = []
+        for (t, e) in zip(terms, exponents) {
+            let range = self[t.node].interval.shifted(by: e - s)
+            interval = t.negative ? interval - range : interval + range
+            aligned.append(Term(t.node, shift: e - s, negative: t.negative))
+        }
+        if let w = wrap {
+            let own = w.bits - (s - w.scale)
+            if own <= 0 { return constant(0, scale: s, name: name + "_zero") }
+            let word = Interval.signedWord(own)
+            if interval.lo < word.lo || interval.hi > word.hi { interval = word }
+        }
+        let ordered = aligned.filter { !$0.negative } + aligned.filter(\.negative)
+        return append(.add3(ordered[0], ordered[1], ordered[2]), interval, scale: s, name: name)
     }
 
     public mutating func negate(_ a: NodeID, name: String) -> NodeID {

@@ -62,7 +62,7 @@ public enum TernaryAdders {
                 guard readers[c] == 1, nodes[c].stage == x.stage,
                       let terms = terms(of: operand, in: n, reader: x) else { continue }
                 let ordered = positiveFirst(terms + [other])
-                guard !ordered[0].negative else { continue }
+                guard !ordered[0].negative, !ordered.contains(where: { isMux($0.node, n) }) else { continue }
                 let operation = Operation.add3(ordered[0], ordered[1], ordered[2])
                 if let timing, !timing.meets(operation, at: i) { continue }
                 let child = nodes[c]
@@ -147,6 +147,13 @@ public enum TernaryAdders {
         guard (y.interval.lo <= exact.lo && exact.hi <= y.interval.hi) || !wrapsBelowReader else { return nil }
         return [Netlist.Term(a, shift: term.shift + ka, negative: term.negative),
                 Netlist.Term(b, shift: term.shift + kb, negative: term.negative != subtract)]
+    }
+
+    /// A mux, which a binary adder's LUTs absorb and a ternary adder's
+    /// primitives cannot: it stays beside a binary adder.
+    static func isMux(_ id: NodeID, _ n: Netlist) -> Bool {
+        if case .select = n[id].operation { return true }
+        return false
     }
 
     /// The terms with the non-negative ones first, each group in its order.

@@ -22,13 +22,12 @@ public struct NetlistModel: Sendable {
     }
 
     /// Every op's combinational netlist, before pipelining; with ternary
-    /// adders ``TernaryAdderUse/all``, its adders merged into ternary ones.
+    /// adders ``TernaryAdderUse/all``, its sums built as ternary trees.
     public static func buildOps(_ model: LoweredModel, options: VerilogOptions) throws(VerilogError) -> [OpNetlist] {
         var built: [OpNetlist] = []
         for op in model.ops {
-            var netlist = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions, dspMultipliers: options.dspMultipliers)
-            if options.ternaryAdders == .all { netlist.netlist = TernaryAdders.merge(netlist.netlist) }
-            built.append(netlist)
+            built.append(try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions, dspMultipliers: options.dspMultipliers,
+                                              ternarySums: options.ternaryAdders == .all))
         }
         return built
     }

@@ -21,9 +21,10 @@ public struct OpNetlist: Sendable {
 /// documented on ``LoweredKind`` exactly.
 enum OpNetlists {
     static func build(_ op: LoweredOp, in model: LoweredModel, sharing: Bool = true,
-                      dspMultipliers: Bool = false) throws(VerilogError) -> OpNetlist {
+                      dspMultipliers: Bool = false, ternarySums: Bool = false) throws(VerilogError) -> OpNetlist {
         var b = OpNetlist()
         b.dspMultipliers = dspMultipliers
+        b.netlist.ternarySums = ternarySums
         let outType = model[op.output].type
         let portNames = op.inputs.count == 1 ? ["x"] : op.inputs.indices.map { "x\($0)" }
         var elements: [[NodeID]] = []

@@ -65,11 +65,14 @@ public struct VerilogOptions: Sendable {
 /// ternary adder is slower than the second of two binary ones, so LUTs
 /// trade against latency (docs/verilog-backend.md, "Ternary adders").
 public enum TernaryAdderUse: String, Sendable, CaseIterable {
-    /// Wherever two adders in a row save bits as one: the fewest LUTs; the
-    /// longest path may grow, and with it the latency.
+    /// Every sum built as a tree of ternary adds wherever one is no deeper
+    /// than binary adds of the same terms (``NetlistIR/Netlist/ternarySums``):
+    /// about a third fewer adder bits; the longest path may grow by a
+    /// little, and with it the latency.
     case all
-    /// Only as far as the pipeline keeps the latency, the output depth and
-    /// the register bits of binary adders.
+    /// Binary sums, then pairs of adds merged into ternary ones
+    /// (``NetlistIR/TernaryAdders``) only as far as the pipeline keeps the
+    /// latency, the output depth and the register bits of binary adders.
     case latency
     /// None: every adder is binary, and the Verilog holds no vendor primitive.
     case off

@@ -1,5 +1,6 @@
 import FixedPoint
 @testable import NetlistIR
+import SeededRandomness
 import Testing
 
 /// ``TernaryAdders/merge(_:)``: which adds become ternary, and that the
@@ -71,6 +72,34 @@ import Testing
         #expect(!a.negative && b.negative && c.negative)
         #expect(a.shift == 2 && b.shift == 0 && c.shift == 1)
         Self.sameValues(n, merged, size: 3, step: 1)
+    }
+
+    /// With ``Netlist/ternarySums``, a sum of nine terms of equal depth is
+    /// a tree of four ternary adds, two levels (12 depth units) instead of
+    /// four binary ones (16), with the same value; every sign mix (three
+    /// or all subtracted terms included) and an accumulator's wrap as well.
+    @Test(arguments: [0, 3, 9], [false, true])
+    func ternarySumsAreShallowerAndEqual(negatives: Int, wraps: Bool) {
+        func build(ternary: Bool) -> (Netlist, NodeID) {
+            var n = Netlist()
+            n.ternarySums = ternary
+            let x = n.addPort("x", type: Self.s6, size: 9)
+            let terms = x.enumerated().map { Netlist.Term($0.element, shift: $0.offset % 3, negative: $0.offset < negatives) }
+            let total = n.sum(terms, wrap: wraps ? (bits: 7, scale: -3) : nil, name: "t")
+            n.outputs = [total]
+            return (n, total)
+        }
+        let (binary, b) = build(ternary: false), (ternary, t) = build(ternary: true)
+        #expect(Self.ternaryCount(ternary) == 4 && Self.binaryCount(ternary) == 0)
+        // (All nine subtracted: one negation at the root of either.)
+        #expect(binary.depth(of: b) == 16 + (negatives == 9 ? 4 : 0))
+        #expect(ternary.depth(of: t) == 12 + (negatives == 9 ? 4 : 0))
+        let codes: [Int64] = [-32, -17, -1, 0, 5, 31]
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<400 {
+            let event = (0..<9).map { _ in codes[Int(rng.next() % UInt64(codes.count))] }
+            #expect(Interpreter(binary).evaluate([event]) == Interpreter(ternary).evaluate([event]), "\(event)")
+        }
     }
 
     /// An add that two others read, or that is an output, stays binary.

@@ -57,7 +57,7 @@ import VerilogBackend
     /// Zoo models with their ternary adders simulated as primitives (our
     /// models, CARRY8 on xcup and CARRY4 on xc7, as synthesis builds them)
     /// equal the reference on every bit.
-    @Test(arguments: [("tagger", DelayModel.Family.xcup), ("one_layer", .xc7)])
+    @Test(arguments: [("one_layer", DelayModel.Family.xcup), ("sigmoid_model", .xc7)])
     func aDesignSimulatedAsPrimitivesIsBitExact(model name: String, family: DelayModel.Family) async throws {
         let model = try RTLTest.lower(ModelZoo.all.first { $0.name == name }!.make())
         let (design, result) = try await RTLTest.simulate(model, count: 300, options: VerilogOptions(family: family), primitiveAdders: true)

@@ -112,6 +112,8 @@ def read_lowered(path):
             ops[-1]['act'] = words[1]
         elif words[0] == 'bias':
             ops[-1]['bias_codes'] = [int(v) for v in words[1:]]
+        elif words[0] == 'weights':
+            ops[-1]['weight_codes'] = [int(v) for v in words[1:]]
         elif words[0] == 'row':
             ops[-1]['rows'].append({int(a): int(b) for a, b in (w.split(':') for w in words[1:])})
     return tensors, inputs, ops, outputs
@@ -177,6 +179,15 @@ def trace(lowered_path, model_path):
             if acc_t.f < FixedType(op['weight']).f + x_f or acc_t.f < FixedType(op['bias']).f:
                 raise Unsupported(f"{op['name']}: accumulator {acc_t.text} rounds products")
             y = acc_t.quantize(args[0] @ FixedType(op['weight']).values(w) + FixedType(op['bias']).values(b))
+            if op['pre'] != '-':
+                y = FixedType(op['pre']).quantize(y)
+            y = activation(y, op['act'])
+        elif kind == 'scale':
+            # One weight and bias per element (an unfolded batchnorm): codes from lowered.txt.
+            w, b = np.array(op['weight_codes'], dtype=np.int64), np.array(op['bias_codes'], dtype=np.int64)
+            sources[op['name']] = 'lowered.txt'
+            acc_t = FixedType(op['acc'])
+            y = acc_t.quantize(args[0] * FixedType(op['weight']).values(w) + FixedType(op['bias']).values(b))
             if op['pre'] != '-':
                 y = FixedType(op['pre']).quantize(y)
             y = activation(y, op['act'])

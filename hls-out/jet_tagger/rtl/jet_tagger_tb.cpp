@@ -58,7 +58,7 @@ const Field kOutputs[] = {
 };
 constexpr int kInputCount = 16;
 constexpr int kOutputCount = 5;
-constexpr long kLatency = 12;
+constexpr long kLatency = 10;
 constexpr std::size_t kBlock = 4096;
 
 uint64_t lowBits(int n) { return n >= 64 ? ~static_cast<uint64_t>(0) : (static_cast<uint64_t>(1) << n) - 1; }

@@ -95,7 +95,7 @@ const Field kOutputs[] = {
 };
 constexpr int kInputCount = 57;
 constexpr int kOutputCount = 1;
-constexpr long kLatency = 16;
+constexpr long kLatency = 14;
 constexpr std::size_t kBlock = 4096;
 
 uint64_t lowBits(int n) { return n >= 64 ? ~static_cast<uint64_t>(0) : (static_cast<uint64_t>(1) << n) - 1; }
