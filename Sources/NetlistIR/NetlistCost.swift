@@ -7,6 +7,8 @@
 public struct NetlistCost: Codable, Sendable, Equatable {
     /// Adders and subtractors (negations and ternary adders included).
     public var adders = 0
+    /// Those of them that are ternary (one LUT6_2 per bit for three operands).
+    public var ternaryAdders = 0
     /// Their result bits that are read (``neededBits(_:)``) above the
     /// pass-through bits (``Operation/passThroughBits``): the low bits of
     /// `(a << k) + b` are `b`'s own, wires with no logic.
@@ -62,6 +64,7 @@ public struct NetlistCost: Codable, Sendable, Equatable {
                 let bits = need[i] - node.operation.passThroughBits
                 if bits > 0 {
                     adders += 1
+                    if case .add3 = node.operation { ternaryAdders += 1 }
                     adderBits += bits
                     addCarry(bits)
                 }
@@ -266,7 +269,7 @@ public struct NetlistCost: Codable, Sendable, Equatable {
 
     public static func + (a: NetlistCost, b: NetlistCost) -> NetlistCost {
         var c = a
-        c.adders += b.adders; c.adderBits += b.adderBits; c.carry4 += b.carry4; c.carry8 += b.carry8
+        c.adders += b.adders; c.ternaryAdders += b.ternaryAdders; c.adderBits += b.adderBits; c.carry4 += b.carry4; c.carry8 += b.carry8
         c.roundingBits += b.roundingBits; c.saturatedBits += b.saturatedBits; c.overflowTestBits += b.overflowTestBits
         c.muxBits += b.muxBits; c.maximumBits += b.maximumBits; c.romReads += b.romReads
         c.lutProducts += b.lutProducts; c.productBits += b.productBits; c.dspProducts += b.dspProducts; c.registerBits += b.registerBits

@@ -261,7 +261,7 @@ public enum VerilogEmitter {
 
     /// The module header's count line: the logic that is read (``NetlistCost``).
     static func headerCounts(_ c: NetlistCost) -> String {
-        "\(c.adders) adders (\(c.adderBits) adder bits)" + (c.roundingBits > 0 ? ", \(c.roundingBits) rounding bits" : "")
+        "\(c.adders) adders (" + (c.ternaryAdders > 0 ? "\(c.ternaryAdders) ternary, " : "") + "\(c.adderBits) adder bits)" + (c.roundingBits > 0 ? ", \(c.roundingBits) rounding bits" : "")
             + ", \(c.registerBits) register bits in use" + (c.romWords > 0 ? ", \(c.romWords) ROM words" : "")
             + (c.multipliers > 0 ? ", \(c.multipliers) multipliers" : "")
     }

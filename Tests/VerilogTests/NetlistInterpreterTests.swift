@@ -93,7 +93,8 @@ import VerilogBackend
             #expect(stage.adders == cost.adders && stage.adderBits == cost.adderBits && stage.registerBits == cost.registerBits)
             #expect(stage.romWords == cost.romWords && stage.multipliers == cost.multipliers)
             let text = try #require(design.files.first { $0.path == stage.module + ".v" }).contents
-            #expect(text.contains("//   \(cost.adders) adders (\(cost.adderBits) adder bits)"), "\(stage.module)")
+            let ternary = cost.ternaryAdders > 0 ? "\(cost.ternaryAdders) ternary, " : ""
+            #expect(text.contains("//   \(cost.adders) adders (\(ternary)\(cost.adderBits) adder bits)"), "\(stage.module)")
             #expect(text.contains(", \(cost.registerBits) register bits in use"), "\(stage.module)")
         }
     }
