@@ -6,7 +6,7 @@
 /// carry-save bit) for bit `i + 1`'s LUT, which folds it into its own
 /// propagate signal: three operands for the LUTs and carry chain of one
 /// (docs/verilog-backend.md, "Ternary adders"; the module is
-/// `templates/verilog/ternary_adder_<family>.v`). Synthesis does not find
+/// `templates/verilog/ternary_adder.v`). Synthesis does not find
 /// this on its own: `a + b + c` becomes two carry chains, or a carry-save
 /// tree of LUT full adders.
 ///

@@ -155,7 +155,7 @@ public enum VerilogPrinter {
     }
 
     /// A ternary add, an instance of the design's ternary adder module
-    /// (`templates/verilog/ternary_adder_<family>.v`):
+    /// (`templates/verilog/ternary_adder.v`):
     ///
     ///     wire [12:0] s__sum3;
     ///     adder3 #(.W(13), .NEG_B(0), .NEG_C(1)) s__add3 (.a(...), .b(...), .c(...), .s(s__sum3));

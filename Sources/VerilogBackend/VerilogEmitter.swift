@@ -216,9 +216,9 @@ public enum VerilogEmitter {
         var helperModules: [String] = []
         var simulationModels: [String] = []
         if ternary {
-            let name = "ternary_adder_\(options.family.rawValue).v"
+            files.append(GeneratedFile(path: "\(ternaryModule).v",
+                                       contents: try ternaryAdderSource(module: ternaryModule, family: options.family, templates: templates)))
             do {
-                files.append(GeneratedFile(path: "\(ternaryModule).v", contents: try templates.render("verilog/" + name, ["module": ternaryModule])))
                 files.append(GeneratedFile(path: Self.primitiveModels, contents: try templates.render("verilog/xilinx_primitives_sim.v", [:])))
             } catch { throw .template(error) }
             helperModules.append("\(ternaryModule).v")
@@ -251,6 +251,21 @@ public enum VerilogEmitter {
                              helperModules: helperModules, simulationModels: simulationModels, testbenchFile: tbPath, modules: modules, costs: costs, inputLayout: inputLayout, outputLayout: outputLayout,
                              family: options.family, stageBudget: options.effectiveStageBudget, clockNs: options.impliedClockNs,
                              delayRegisterBits: schedule.delayRegisterBits)
+    }
+
+    /// The ternary adder module `module` for `family`
+    /// (`templates/verilog/ternary_adder.v`): CARRY4 blocks on 7-series,
+    /// CARRY8 on UltraScale+.
+    public static func ternaryAdderSource(module: String, family: DelayModel.Family,
+                                          templates: TemplateLibrary) throws(VerilogError) -> String {
+        let context: [String: Any]
+        switch family {
+        case .xc7: context = ["familyName": "7-series", "carry": "CARRY4", "block": "4", "carry4": true, "carry8": false]
+        case .xcup: context = ["familyName": "UltraScale+", "carry": "CARRY8", "block": "8", "carry4": false, "carry8": true]
+        }
+        do { return try templates.render("verilog/ternary_adder.v", context.merging(["module": module]) { a, _ in a }) } catch {
+            throw .template(error)
+        }
     }
 
     /// The primitives' simulation models, relative to `rtl/`.

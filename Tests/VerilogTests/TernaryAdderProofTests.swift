@@ -5,7 +5,7 @@ import Testing
 import Toolchain
 import VerilogBackend
 
-/// The ternary adder modules (`templates/verilog/ternary_adder_<family>.v`)
+/// The ternary adder modules (`templates/verilog/ternary_adder.v`, per family)
 /// compute `a ± b ± c` modulo `2^W`, proved by yosys's SAT solver for every
 /// input: once with yosys's own models of the Xilinx primitives (what
 /// synthesis reads), once with ours (`xilinx_primitives_sim.v`, what
@@ -37,7 +37,7 @@ import VerilogBackend
     @Test(arguments: DelayModel.Family.allCases, Body.allCases)
     func theAdderIsTheSumForEveryInput(family: DelayModel.Family, body: Body) async throws {
         let templates = try TemplateLibrary.locate()
-        var adder = try templates.render("verilog/ternary_adder_\(family.rawValue).v", ["module": "adder3"])
+        var adder = try VerilogEmitter.ternaryAdderSource(module: "adder3", family: family, templates: templates)
         if body == .behavioral { adder = "`define \(VerilogEmitter.behavioralAddersMacro)\n" + adder }
         let models = try templates.render("verilog/xilinx_primitives_sim.v", [:])
         // Widths inside one carry block, at its end, across blocks.
@@ -70,7 +70,7 @@ import VerilogBackend
     /// negated is one short.
     @Test func aWrongAdderIsRefuted() async throws {
         let templates = try TemplateLibrary.locate()
-        let adder = try templates.render("verilog/ternary_adder_xc7.v", ["module": "adder3"])
+        let adder = try VerilogEmitter.ternaryAdderSource(module: "adder3", family: .xc7, templates: templates)
         let broken = adder.replacingOccurrences(of: "assign y[0] = (NEG_B != 0) && (NEG_C != 0);", with: "assign y[0] = 1'b0;")
         #expect(broken != adder)
         await #expect(throws: ToolError.self) {

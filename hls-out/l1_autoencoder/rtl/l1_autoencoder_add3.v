@@ -44,7 +44,8 @@ module l1_autoencoder_add3 #(
         end
     endfunction
     localparam [63:0] INIT = lut_init(NEG_B != 0, NEG_C != 0);
-    localparam N = 8 * ((W + 7) / 8);
+    // W rounded up to whole carry blocks of 8 bits.
+    localparam N = 8 * ((W + 8 - 1) / 8);
     wire [N-1:0] p, d, o;
     wire [N-1:0] co /* verilator split_var */;
     wire [W:0] y /* verilator split_var */;
