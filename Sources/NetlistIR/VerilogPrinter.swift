@@ -109,7 +109,10 @@ public enum VerilogPrinter {
         case let .lookup(table, index):
             return assign("\(n.tables[table].name)(\(E.aligned(wire(index), width: n.tables[table].indexBits)))")
         case let .multiply(a, b):
-            return assign("\(E.aligned(wire(a), width: w)) * \(E.aligned(wire(b), width: w))")
+            // A signed product of the extended operands: synthesis sees the
+            // extension bits as copies of the sign and maps the operands' own
+            // widths (an 18x18 product on one DSP48E2, not a 36x36 on five).
+            return assign("$signed(\(E.aligned(wire(a), width: w))) * $signed(\(E.aligned(wire(b), width: w)))")
         }
     }
 

@@ -368,7 +368,7 @@ module l1_autoencoder_squared (
 
     // ---- stage 1 ----
     // y[0] = x0[0] * x1[0] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y0_prod = {{18{x0_0_q1[17]}}, x0_0_q1} * {{18{x1_0_q1[17]}}, x1_0_q1};
+    wire [35:0] y0_prod = $signed({{18{x0_0_q1[17]}}, x0_0_q1}) * $signed({{18{x1_0_q1[17]}}, x1_0_q1});
     wire [20:0] y0__fl = y0_prod[35:15];
     wire [0:0] y0__up = y0_prod[14];
     wire [20:0] y0__rnd = y0__fl + {20'b0, y0__up};
@@ -377,7 +377,7 @@ module l1_autoencoder_squared (
     wire [17:0] y0__wrap = y0__rnd[17:0];
     wire [17:0] y0 = y0__over ? 18'h3ffff : y0__under ? 18'h0 : y0__wrap;
     // y[1] = x0[1] * x1[1] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y1_prod = {{18{x0_1_q1[17]}}, x0_1_q1} * {{18{x1_1_q1[17]}}, x1_1_q1};
+    wire [35:0] y1_prod = $signed({{18{x0_1_q1[17]}}, x0_1_q1}) * $signed({{18{x1_1_q1[17]}}, x1_1_q1});
     wire [20:0] y1__fl = y1_prod[35:15];
     wire [0:0] y1__up = y1_prod[14];
     wire [20:0] y1__rnd = y1__fl + {20'b0, y1__up};
@@ -386,7 +386,7 @@ module l1_autoencoder_squared (
     wire [17:0] y1__wrap = y1__rnd[17:0];
     wire [17:0] y1 = y1__over ? 18'h3ffff : y1__under ? 18'h0 : y1__wrap;
     // y[2] = x0[2] * x1[2] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y2_prod = {{18{x0_2_q1[17]}}, x0_2_q1} * {{18{x1_2_q1[17]}}, x1_2_q1};
+    wire [35:0] y2_prod = $signed({{18{x0_2_q1[17]}}, x0_2_q1}) * $signed({{18{x1_2_q1[17]}}, x1_2_q1});
     wire [20:0] y2__fl = y2_prod[35:15];
     wire [0:0] y2__up = y2_prod[14];
     wire [20:0] y2__rnd = y2__fl + {20'b0, y2__up};
@@ -395,7 +395,7 @@ module l1_autoencoder_squared (
     wire [17:0] y2__wrap = y2__rnd[17:0];
     wire [17:0] y2 = y2__over ? 18'h3ffff : y2__under ? 18'h0 : y2__wrap;
     // y[3] = x0[3] * x1[3] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y3_prod = {{18{x0_3_q1[17]}}, x0_3_q1} * {{18{x1_3_q1[17]}}, x1_3_q1};
+    wire [35:0] y3_prod = $signed({{18{x0_3_q1[17]}}, x0_3_q1}) * $signed({{18{x1_3_q1[17]}}, x1_3_q1});
     wire [20:0] y3__fl = y3_prod[35:15];
     wire [0:0] y3__up = y3_prod[14];
     wire [20:0] y3__rnd = y3__fl + {20'b0, y3__up};
@@ -404,7 +404,7 @@ module l1_autoencoder_squared (
     wire [17:0] y3__wrap = y3__rnd[17:0];
     wire [17:0] y3 = y3__over ? 18'h3ffff : y3__under ? 18'h0 : y3__wrap;
     // y[4] = x0[4] * x1[4] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y4_prod = {{18{x0_4_q1[17]}}, x0_4_q1} * {{18{x1_4_q1[17]}}, x1_4_q1};
+    wire [35:0] y4_prod = $signed({{18{x0_4_q1[17]}}, x0_4_q1}) * $signed({{18{x1_4_q1[17]}}, x1_4_q1});
     wire [20:0] y4__fl = y4_prod[35:15];
     wire [0:0] y4__up = y4_prod[14];
     wire [20:0] y4__rnd = y4__fl + {20'b0, y4__up};
@@ -413,7 +413,7 @@ module l1_autoencoder_squared (
     wire [17:0] y4__wrap = y4__rnd[17:0];
     wire [17:0] y4 = y4__over ? 18'h3ffff : y4__under ? 18'h0 : y4__wrap;
     // y[5] = x0[5] * x1[5] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y5_prod = {{18{x0_5_q1[17]}}, x0_5_q1} * {{18{x1_5_q1[17]}}, x1_5_q1};
+    wire [35:0] y5_prod = $signed({{18{x0_5_q1[17]}}, x0_5_q1}) * $signed({{18{x1_5_q1[17]}}, x1_5_q1});
     wire [20:0] y5__fl = y5_prod[35:15];
     wire [0:0] y5__up = y5_prod[14];
     wire [20:0] y5__rnd = y5__fl + {20'b0, y5__up};
@@ -422,7 +422,7 @@ module l1_autoencoder_squared (
     wire [17:0] y5__wrap = y5__rnd[17:0];
     wire [17:0] y5 = y5__over ? 18'h3ffff : y5__under ? 18'h0 : y5__wrap;
     // y[6] = x0[6] * x1[6] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y6_prod = {{18{x0_6_q1[17]}}, x0_6_q1} * {{18{x1_6_q1[17]}}, x1_6_q1};
+    wire [35:0] y6_prod = $signed({{18{x0_6_q1[17]}}, x0_6_q1}) * $signed({{18{x1_6_q1[17]}}, x1_6_q1});
     wire [20:0] y6__fl = y6_prod[35:15];
     wire [0:0] y6__up = y6_prod[14];
     wire [20:0] y6__rnd = y6__fl + {20'b0, y6__up};
@@ -431,7 +431,7 @@ module l1_autoencoder_squared (
     wire [17:0] y6__wrap = y6__rnd[17:0];
     wire [17:0] y6 = y6__over ? 18'h3ffff : y6__under ? 18'h0 : y6__wrap;
     // y[7] = x0[7] * x1[7] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y7_prod = {{18{x0_7_q1[17]}}, x0_7_q1} * {{18{x1_7_q1[17]}}, x1_7_q1};
+    wire [35:0] y7_prod = $signed({{18{x0_7_q1[17]}}, x0_7_q1}) * $signed({{18{x1_7_q1[17]}}, x1_7_q1});
     wire [20:0] y7__fl = y7_prod[35:15];
     wire [0:0] y7__up = y7_prod[14];
     wire [20:0] y7__rnd = y7__fl + {20'b0, y7__up};
@@ -440,7 +440,7 @@ module l1_autoencoder_squared (
     wire [17:0] y7__wrap = y7__rnd[17:0];
     wire [17:0] y7 = y7__over ? 18'h3ffff : y7__under ? 18'h0 : y7__wrap;
     // y[8] = x0[8] * x1[8] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y8_prod = {{18{x0_8_q1[17]}}, x0_8_q1} * {{18{x1_8_q1[17]}}, x1_8_q1};
+    wire [35:0] y8_prod = $signed({{18{x0_8_q1[17]}}, x0_8_q1}) * $signed({{18{x1_8_q1[17]}}, x1_8_q1});
     wire [20:0] y8__fl = y8_prod[35:15];
     wire [0:0] y8__up = y8_prod[14];
     wire [20:0] y8__rnd = y8__fl + {20'b0, y8__up};
@@ -449,7 +449,7 @@ module l1_autoencoder_squared (
     wire [17:0] y8__wrap = y8__rnd[17:0];
     wire [17:0] y8 = y8__over ? 18'h3ffff : y8__under ? 18'h0 : y8__wrap;
     // y[9] = x0[9] * x1[9] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y9_prod = {{18{x0_9_q1[17]}}, x0_9_q1} * {{18{x1_9_q1[17]}}, x1_9_q1};
+    wire [35:0] y9_prod = $signed({{18{x0_9_q1[17]}}, x0_9_q1}) * $signed({{18{x1_9_q1[17]}}, x1_9_q1});
     wire [20:0] y9__fl = y9_prod[35:15];
     wire [0:0] y9__up = y9_prod[14];
     wire [20:0] y9__rnd = y9__fl + {20'b0, y9__up};
@@ -458,7 +458,7 @@ module l1_autoencoder_squared (
     wire [17:0] y9__wrap = y9__rnd[17:0];
     wire [17:0] y9 = y9__over ? 18'h3ffff : y9__under ? 18'h0 : y9__wrap;
     // y[10] = x0[10] * x1[10] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y10_prod = {{18{x0_10_q1[17]}}, x0_10_q1} * {{18{x1_10_q1[17]}}, x1_10_q1};
+    wire [35:0] y10_prod = $signed({{18{x0_10_q1[17]}}, x0_10_q1}) * $signed({{18{x1_10_q1[17]}}, x1_10_q1});
     wire [20:0] y10__fl = y10_prod[35:15];
     wire [0:0] y10__up = y10_prod[14];
     wire [20:0] y10__rnd = y10__fl + {20'b0, y10__up};
@@ -467,7 +467,7 @@ module l1_autoencoder_squared (
     wire [17:0] y10__wrap = y10__rnd[17:0];
     wire [17:0] y10 = y10__over ? 18'h3ffff : y10__under ? 18'h0 : y10__wrap;
     // y[11] = x0[11] * x1[11] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y11_prod = {{18{x0_11_q1[17]}}, x0_11_q1} * {{18{x1_11_q1[17]}}, x1_11_q1};
+    wire [35:0] y11_prod = $signed({{18{x0_11_q1[17]}}, x0_11_q1}) * $signed({{18{x1_11_q1[17]}}, x1_11_q1});
     wire [20:0] y11__fl = y11_prod[35:15];
     wire [0:0] y11__up = y11_prod[14];
     wire [20:0] y11__rnd = y11__fl + {20'b0, y11__up};
@@ -476,7 +476,7 @@ module l1_autoencoder_squared (
     wire [17:0] y11__wrap = y11__rnd[17:0];
     wire [17:0] y11 = y11__over ? 18'h3ffff : y11__under ? 18'h0 : y11__wrap;
     // y[12] = x0[12] * x1[12] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y12_prod = {{18{x0_12_q1[17]}}, x0_12_q1} * {{18{x1_12_q1[17]}}, x1_12_q1};
+    wire [35:0] y12_prod = $signed({{18{x0_12_q1[17]}}, x0_12_q1}) * $signed({{18{x1_12_q1[17]}}, x1_12_q1});
     wire [20:0] y12__fl = y12_prod[35:15];
     wire [0:0] y12__up = y12_prod[14];
     wire [20:0] y12__rnd = y12__fl + {20'b0, y12__up};
@@ -485,7 +485,7 @@ module l1_autoencoder_squared (
     wire [17:0] y12__wrap = y12__rnd[17:0];
     wire [17:0] y12 = y12__over ? 18'h3ffff : y12__under ? 18'h0 : y12__wrap;
     // y[13] = x0[13] * x1[13] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y13_prod = {{18{x0_13_q1[17]}}, x0_13_q1} * {{18{x1_13_q1[17]}}, x1_13_q1};
+    wire [35:0] y13_prod = $signed({{18{x0_13_q1[17]}}, x0_13_q1}) * $signed({{18{x1_13_q1[17]}}, x1_13_q1});
     wire [20:0] y13__fl = y13_prod[35:15];
     wire [0:0] y13__up = y13_prod[14];
     wire [20:0] y13__rnd = y13__fl + {20'b0, y13__up};
@@ -494,7 +494,7 @@ module l1_autoencoder_squared (
     wire [17:0] y13__wrap = y13__rnd[17:0];
     wire [17:0] y13 = y13__over ? 18'h3ffff : y13__under ? 18'h0 : y13__wrap;
     // y[14] = x0[14] * x1[14] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y14_prod = {{18{x0_14_q1[17]}}, x0_14_q1} * {{18{x1_14_q1[17]}}, x1_14_q1};
+    wire [35:0] y14_prod = $signed({{18{x0_14_q1[17]}}, x0_14_q1}) * $signed({{18{x1_14_q1[17]}}, x1_14_q1});
     wire [20:0] y14__fl = y14_prod[35:15];
     wire [0:0] y14__up = y14_prod[14];
     wire [20:0] y14__rnd = y14__fl + {20'b0, y14__up};
@@ -503,7 +503,7 @@ module l1_autoencoder_squared (
     wire [17:0] y14__wrap = y14__rnd[17:0];
     wire [17:0] y14 = y14__over ? 18'h3ffff : y14__under ? 18'h0 : y14__wrap;
     // y[15] = x0[15] * x1[15] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y15_prod = {{18{x0_15_q1[17]}}, x0_15_q1} * {{18{x1_15_q1[17]}}, x1_15_q1};
+    wire [35:0] y15_prod = $signed({{18{x0_15_q1[17]}}, x0_15_q1}) * $signed({{18{x1_15_q1[17]}}, x1_15_q1});
     wire [20:0] y15__fl = y15_prod[35:15];
     wire [0:0] y15__up = y15_prod[14];
     wire [20:0] y15__rnd = y15__fl + {20'b0, y15__up};
@@ -512,7 +512,7 @@ module l1_autoencoder_squared (
     wire [17:0] y15__wrap = y15__rnd[17:0];
     wire [17:0] y15 = y15__over ? 18'h3ffff : y15__under ? 18'h0 : y15__wrap;
     // y[16] = x0[16] * x1[16] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y16_prod = {{18{x0_16_q1[17]}}, x0_16_q1} * {{18{x1_16_q1[17]}}, x1_16_q1};
+    wire [35:0] y16_prod = $signed({{18{x0_16_q1[17]}}, x0_16_q1}) * $signed({{18{x1_16_q1[17]}}, x1_16_q1});
     wire [20:0] y16__fl = y16_prod[35:15];
     wire [0:0] y16__up = y16_prod[14];
     wire [20:0] y16__rnd = y16__fl + {20'b0, y16__up};
@@ -521,7 +521,7 @@ module l1_autoencoder_squared (
     wire [17:0] y16__wrap = y16__rnd[17:0];
     wire [17:0] y16 = y16__over ? 18'h3ffff : y16__under ? 18'h0 : y16__wrap;
     // y[17] = x0[17] * x1[17] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y17_prod = {{18{x0_17_q1[17]}}, x0_17_q1} * {{18{x1_17_q1[17]}}, x1_17_q1};
+    wire [35:0] y17_prod = $signed({{18{x0_17_q1[17]}}, x0_17_q1}) * $signed({{18{x1_17_q1[17]}}, x1_17_q1});
     wire [20:0] y17__fl = y17_prod[35:15];
     wire [0:0] y17__up = y17_prod[14];
     wire [20:0] y17__rnd = y17__fl + {20'b0, y17__up};
@@ -530,7 +530,7 @@ module l1_autoencoder_squared (
     wire [17:0] y17__wrap = y17__rnd[17:0];
     wire [17:0] y17 = y17__over ? 18'h3ffff : y17__under ? 18'h0 : y17__wrap;
     // y[18] = x0[18] * x1[18] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y18_prod = {{18{x0_18_q1[17]}}, x0_18_q1} * {{18{x1_18_q1[17]}}, x1_18_q1};
+    wire [35:0] y18_prod = $signed({{18{x0_18_q1[17]}}, x0_18_q1}) * $signed({{18{x1_18_q1[17]}}, x1_18_q1});
     wire [20:0] y18__fl = y18_prod[35:15];
     wire [0:0] y18__up = y18_prod[14];
     wire [20:0] y18__rnd = y18__fl + {20'b0, y18__up};
@@ -539,7 +539,7 @@ module l1_autoencoder_squared (
     wire [17:0] y18__wrap = y18__rnd[17:0];
     wire [17:0] y18 = y18__over ? 18'h3ffff : y18__under ? 18'h0 : y18__wrap;
     // y[19] = x0[19] * x1[19] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y19_prod = {{18{x0_19_q1[17]}}, x0_19_q1} * {{18{x1_19_q1[17]}}, x1_19_q1};
+    wire [35:0] y19_prod = $signed({{18{x0_19_q1[17]}}, x0_19_q1}) * $signed({{18{x1_19_q1[17]}}, x1_19_q1});
     wire [20:0] y19__fl = y19_prod[35:15];
     wire [0:0] y19__up = y19_prod[14];
     wire [20:0] y19__rnd = y19__fl + {20'b0, y19__up};
@@ -548,7 +548,7 @@ module l1_autoencoder_squared (
     wire [17:0] y19__wrap = y19__rnd[17:0];
     wire [17:0] y19 = y19__over ? 18'h3ffff : y19__under ? 18'h0 : y19__wrap;
     // y[20] = x0[20] * x1[20] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y20_prod = {{18{x0_20_q1[17]}}, x0_20_q1} * {{18{x1_20_q1[17]}}, x1_20_q1};
+    wire [35:0] y20_prod = $signed({{18{x0_20_q1[17]}}, x0_20_q1}) * $signed({{18{x1_20_q1[17]}}, x1_20_q1});
     wire [20:0] y20__fl = y20_prod[35:15];
     wire [0:0] y20__up = y20_prod[14];
     wire [20:0] y20__rnd = y20__fl + {20'b0, y20__up};
@@ -557,7 +557,7 @@ module l1_autoencoder_squared (
     wire [17:0] y20__wrap = y20__rnd[17:0];
     wire [17:0] y20 = y20__over ? 18'h3ffff : y20__under ? 18'h0 : y20__wrap;
     // y[21] = x0[21] * x1[21] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y21_prod = {{18{x0_21_q1[17]}}, x0_21_q1} * {{18{x1_21_q1[17]}}, x1_21_q1};
+    wire [35:0] y21_prod = $signed({{18{x0_21_q1[17]}}, x0_21_q1}) * $signed({{18{x1_21_q1[17]}}, x1_21_q1});
     wire [20:0] y21__fl = y21_prod[35:15];
     wire [0:0] y21__up = y21_prod[14];
     wire [20:0] y21__rnd = y21__fl + {20'b0, y21__up};
@@ -566,7 +566,7 @@ module l1_autoencoder_squared (
     wire [17:0] y21__wrap = y21__rnd[17:0];
     wire [17:0] y21 = y21__over ? 18'h3ffff : y21__under ? 18'h0 : y21__wrap;
     // y[22] = x0[22] * x1[22] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y22_prod = {{18{x0_22_q1[17]}}, x0_22_q1} * {{18{x1_22_q1[17]}}, x1_22_q1};
+    wire [35:0] y22_prod = $signed({{18{x0_22_q1[17]}}, x0_22_q1}) * $signed({{18{x1_22_q1[17]}}, x1_22_q1});
     wire [20:0] y22__fl = y22_prod[35:15];
     wire [0:0] y22__up = y22_prod[14];
     wire [20:0] y22__rnd = y22__fl + {20'b0, y22__up};
@@ -575,7 +575,7 @@ module l1_autoencoder_squared (
     wire [17:0] y22__wrap = y22__rnd[17:0];
     wire [17:0] y22 = y22__over ? 18'h3ffff : y22__under ? 18'h0 : y22__wrap;
     // y[23] = x0[23] * x1[23] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y23_prod = {{18{x0_23_q1[17]}}, x0_23_q1} * {{18{x1_23_q1[17]}}, x1_23_q1};
+    wire [35:0] y23_prod = $signed({{18{x0_23_q1[17]}}, x0_23_q1}) * $signed({{18{x1_23_q1[17]}}, x1_23_q1});
     wire [20:0] y23__fl = y23_prod[35:15];
     wire [0:0] y23__up = y23_prod[14];
     wire [20:0] y23__rnd = y23__fl + {20'b0, y23__up};
@@ -584,7 +584,7 @@ module l1_autoencoder_squared (
     wire [17:0] y23__wrap = y23__rnd[17:0];
     wire [17:0] y23 = y23__over ? 18'h3ffff : y23__under ? 18'h0 : y23__wrap;
     // y[24] = x0[24] * x1[24] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y24_prod = {{18{x0_24_q1[17]}}, x0_24_q1} * {{18{x1_24_q1[17]}}, x1_24_q1};
+    wire [35:0] y24_prod = $signed({{18{x0_24_q1[17]}}, x0_24_q1}) * $signed({{18{x1_24_q1[17]}}, x1_24_q1});
     wire [20:0] y24__fl = y24_prod[35:15];
     wire [0:0] y24__up = y24_prod[14];
     wire [20:0] y24__rnd = y24__fl + {20'b0, y24__up};
@@ -593,7 +593,7 @@ module l1_autoencoder_squared (
     wire [17:0] y24__wrap = y24__rnd[17:0];
     wire [17:0] y24 = y24__over ? 18'h3ffff : y24__under ? 18'h0 : y24__wrap;
     // y[25] = x0[25] * x1[25] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y25_prod = {{18{x0_25_q1[17]}}, x0_25_q1} * {{18{x1_25_q1[17]}}, x1_25_q1};
+    wire [35:0] y25_prod = $signed({{18{x0_25_q1[17]}}, x0_25_q1}) * $signed({{18{x1_25_q1[17]}}, x1_25_q1});
     wire [20:0] y25__fl = y25_prod[35:15];
     wire [0:0] y25__up = y25_prod[14];
     wire [20:0] y25__rnd = y25__fl + {20'b0, y25__up};
@@ -602,7 +602,7 @@ module l1_autoencoder_squared (
     wire [17:0] y25__wrap = y25__rnd[17:0];
     wire [17:0] y25 = y25__over ? 18'h3ffff : y25__under ? 18'h0 : y25__wrap;
     // y[26] = x0[26] * x1[26] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y26_prod = {{18{x0_26_q1[17]}}, x0_26_q1} * {{18{x1_26_q1[17]}}, x1_26_q1};
+    wire [35:0] y26_prod = $signed({{18{x0_26_q1[17]}}, x0_26_q1}) * $signed({{18{x1_26_q1[17]}}, x1_26_q1});
     wire [20:0] y26__fl = y26_prod[35:15];
     wire [0:0] y26__up = y26_prod[14];
     wire [20:0] y26__rnd = y26__fl + {20'b0, y26__up};
@@ -611,7 +611,7 @@ module l1_autoencoder_squared (
     wire [17:0] y26__wrap = y26__rnd[17:0];
     wire [17:0] y26 = y26__over ? 18'h3ffff : y26__under ? 18'h0 : y26__wrap;
     // y[27] = x0[27] * x1[27] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y27_prod = {{18{x0_27_q1[17]}}, x0_27_q1} * {{18{x1_27_q1[17]}}, x1_27_q1};
+    wire [35:0] y27_prod = $signed({{18{x0_27_q1[17]}}, x0_27_q1}) * $signed({{18{x1_27_q1[17]}}, x1_27_q1});
     wire [20:0] y27__fl = y27_prod[35:15];
     wire [0:0] y27__up = y27_prod[14];
     wire [20:0] y27__rnd = y27__fl + {20'b0, y27__up};
@@ -620,7 +620,7 @@ module l1_autoencoder_squared (
     wire [17:0] y27__wrap = y27__rnd[17:0];
     wire [17:0] y27 = y27__over ? 18'h3ffff : y27__under ? 18'h0 : y27__wrap;
     // y[28] = x0[28] * x1[28] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y28_prod = {{18{x0_28_q1[17]}}, x0_28_q1} * {{18{x1_28_q1[17]}}, x1_28_q1};
+    wire [35:0] y28_prod = $signed({{18{x0_28_q1[17]}}, x0_28_q1}) * $signed({{18{x1_28_q1[17]}}, x1_28_q1});
     wire [20:0] y28__fl = y28_prod[35:15];
     wire [0:0] y28__up = y28_prod[14];
     wire [20:0] y28__rnd = y28__fl + {20'b0, y28__up};
@@ -629,7 +629,7 @@ module l1_autoencoder_squared (
     wire [17:0] y28__wrap = y28__rnd[17:0];
     wire [17:0] y28 = y28__over ? 18'h3ffff : y28__under ? 18'h0 : y28__wrap;
     // y[29] = x0[29] * x1[29] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y29_prod = {{18{x0_29_q1[17]}}, x0_29_q1} * {{18{x1_29_q1[17]}}, x1_29_q1};
+    wire [35:0] y29_prod = $signed({{18{x0_29_q1[17]}}, x0_29_q1}) * $signed({{18{x1_29_q1[17]}}, x1_29_q1});
     wire [20:0] y29__fl = y29_prod[35:15];
     wire [0:0] y29__up = y29_prod[14];
     wire [20:0] y29__rnd = y29__fl + {20'b0, y29__up};
@@ -638,7 +638,7 @@ module l1_autoencoder_squared (
     wire [17:0] y29__wrap = y29__rnd[17:0];
     wire [17:0] y29 = y29__over ? 18'h3ffff : y29__under ? 18'h0 : y29__wrap;
     // y[30] = x0[30] * x1[30] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y30_prod = {{18{x0_30_q1[17]}}, x0_30_q1} * {{18{x1_30_q1[17]}}, x1_30_q1};
+    wire [35:0] y30_prod = $signed({{18{x0_30_q1[17]}}, x0_30_q1}) * $signed({{18{x1_30_q1[17]}}, x1_30_q1});
     wire [20:0] y30__fl = y30_prod[35:15];
     wire [0:0] y30__up = y30_prod[14];
     wire [20:0] y30__rnd = y30__fl + {20'b0, y30__up};
@@ -647,7 +647,7 @@ module l1_autoencoder_squared (
     wire [17:0] y30__wrap = y30__rnd[17:0];
     wire [17:0] y30 = y30__over ? 18'h3ffff : y30__under ? 18'h0 : y30__wrap;
     // y[31] = x0[31] * x1[31] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y31_prod = {{18{x0_31_q1[17]}}, x0_31_q1} * {{18{x1_31_q1[17]}}, x1_31_q1};
+    wire [35:0] y31_prod = $signed({{18{x0_31_q1[17]}}, x0_31_q1}) * $signed({{18{x1_31_q1[17]}}, x1_31_q1});
     wire [20:0] y31__fl = y31_prod[35:15];
     wire [0:0] y31__up = y31_prod[14];
     wire [20:0] y31__rnd = y31__fl + {20'b0, y31__up};
@@ -656,7 +656,7 @@ module l1_autoencoder_squared (
     wire [17:0] y31__wrap = y31__rnd[17:0];
     wire [17:0] y31 = y31__over ? 18'h3ffff : y31__under ? 18'h0 : y31__wrap;
     // y[32] = x0[32] * x1[32] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y32_prod = {{18{x0_32_q1[17]}}, x0_32_q1} * {{18{x1_32_q1[17]}}, x1_32_q1};
+    wire [35:0] y32_prod = $signed({{18{x0_32_q1[17]}}, x0_32_q1}) * $signed({{18{x1_32_q1[17]}}, x1_32_q1});
     wire [20:0] y32__fl = y32_prod[35:15];
     wire [0:0] y32__up = y32_prod[14];
     wire [20:0] y32__rnd = y32__fl + {20'b0, y32__up};
@@ -665,7 +665,7 @@ module l1_autoencoder_squared (
     wire [17:0] y32__wrap = y32__rnd[17:0];
     wire [17:0] y32 = y32__over ? 18'h3ffff : y32__under ? 18'h0 : y32__wrap;
     // y[33] = x0[33] * x1[33] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y33_prod = {{18{x0_33_q1[17]}}, x0_33_q1} * {{18{x1_33_q1[17]}}, x1_33_q1};
+    wire [35:0] y33_prod = $signed({{18{x0_33_q1[17]}}, x0_33_q1}) * $signed({{18{x1_33_q1[17]}}, x1_33_q1});
     wire [20:0] y33__fl = y33_prod[35:15];
     wire [0:0] y33__up = y33_prod[14];
     wire [20:0] y33__rnd = y33__fl + {20'b0, y33__up};
@@ -674,7 +674,7 @@ module l1_autoencoder_squared (
     wire [17:0] y33__wrap = y33__rnd[17:0];
     wire [17:0] y33 = y33__over ? 18'h3ffff : y33__under ? 18'h0 : y33__wrap;
     // y[34] = x0[34] * x1[34] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y34_prod = {{18{x0_34_q1[17]}}, x0_34_q1} * {{18{x1_34_q1[17]}}, x1_34_q1};
+    wire [35:0] y34_prod = $signed({{18{x0_34_q1[17]}}, x0_34_q1}) * $signed({{18{x1_34_q1[17]}}, x1_34_q1});
     wire [20:0] y34__fl = y34_prod[35:15];
     wire [0:0] y34__up = y34_prod[14];
     wire [20:0] y34__rnd = y34__fl + {20'b0, y34__up};
@@ -683,7 +683,7 @@ module l1_autoencoder_squared (
     wire [17:0] y34__wrap = y34__rnd[17:0];
     wire [17:0] y34 = y34__over ? 18'h3ffff : y34__under ? 18'h0 : y34__wrap;
     // y[35] = x0[35] * x1[35] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y35_prod = {{18{x0_35_q1[17]}}, x0_35_q1} * {{18{x1_35_q1[17]}}, x1_35_q1};
+    wire [35:0] y35_prod = $signed({{18{x0_35_q1[17]}}, x0_35_q1}) * $signed({{18{x1_35_q1[17]}}, x1_35_q1});
     wire [20:0] y35__fl = y35_prod[35:15];
     wire [0:0] y35__up = y35_prod[14];
     wire [20:0] y35__rnd = y35__fl + {20'b0, y35__up};
@@ -692,7 +692,7 @@ module l1_autoencoder_squared (
     wire [17:0] y35__wrap = y35__rnd[17:0];
     wire [17:0] y35 = y35__over ? 18'h3ffff : y35__under ? 18'h0 : y35__wrap;
     // y[36] = x0[36] * x1[36] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y36_prod = {{18{x0_36_q1[17]}}, x0_36_q1} * {{18{x1_36_q1[17]}}, x1_36_q1};
+    wire [35:0] y36_prod = $signed({{18{x0_36_q1[17]}}, x0_36_q1}) * $signed({{18{x1_36_q1[17]}}, x1_36_q1});
     wire [20:0] y36__fl = y36_prod[35:15];
     wire [0:0] y36__up = y36_prod[14];
     wire [20:0] y36__rnd = y36__fl + {20'b0, y36__up};
@@ -701,7 +701,7 @@ module l1_autoencoder_squared (
     wire [17:0] y36__wrap = y36__rnd[17:0];
     wire [17:0] y36 = y36__over ? 18'h3ffff : y36__under ? 18'h0 : y36__wrap;
     // y[37] = x0[37] * x1[37] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y37_prod = {{18{x0_37_q1[17]}}, x0_37_q1} * {{18{x1_37_q1[17]}}, x1_37_q1};
+    wire [35:0] y37_prod = $signed({{18{x0_37_q1[17]}}, x0_37_q1}) * $signed({{18{x1_37_q1[17]}}, x1_37_q1});
     wire [20:0] y37__fl = y37_prod[35:15];
     wire [0:0] y37__up = y37_prod[14];
     wire [20:0] y37__rnd = y37__fl + {20'b0, y37__up};
@@ -710,7 +710,7 @@ module l1_autoencoder_squared (
     wire [17:0] y37__wrap = y37__rnd[17:0];
     wire [17:0] y37 = y37__over ? 18'h3ffff : y37__under ? 18'h0 : y37__wrap;
     // y[38] = x0[38] * x1[38] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y38_prod = {{18{x0_38_q1[17]}}, x0_38_q1} * {{18{x1_38_q1[17]}}, x1_38_q1};
+    wire [35:0] y38_prod = $signed({{18{x0_38_q1[17]}}, x0_38_q1}) * $signed({{18{x1_38_q1[17]}}, x1_38_q1});
     wire [20:0] y38__fl = y38_prod[35:15];
     wire [0:0] y38__up = y38_prod[14];
     wire [20:0] y38__rnd = y38__fl + {20'b0, y38__up};
@@ -719,7 +719,7 @@ module l1_autoencoder_squared (
     wire [17:0] y38__wrap = y38__rnd[17:0];
     wire [17:0] y38 = y38__over ? 18'h3ffff : y38__under ? 18'h0 : y38__wrap;
     // y[39] = x0[39] * x1[39] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y39_prod = {{18{x0_39_q1[17]}}, x0_39_q1} * {{18{x1_39_q1[17]}}, x1_39_q1};
+    wire [35:0] y39_prod = $signed({{18{x0_39_q1[17]}}, x0_39_q1}) * $signed({{18{x1_39_q1[17]}}, x1_39_q1});
     wire [20:0] y39__fl = y39_prod[35:15];
     wire [0:0] y39__up = y39_prod[14];
     wire [20:0] y39__rnd = y39__fl + {20'b0, y39__up};
@@ -728,7 +728,7 @@ module l1_autoencoder_squared (
     wire [17:0] y39__wrap = y39__rnd[17:0];
     wire [17:0] y39 = y39__over ? 18'h3ffff : y39__under ? 18'h0 : y39__wrap;
     // y[40] = x0[40] * x1[40] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y40_prod = {{18{x0_40_q1[17]}}, x0_40_q1} * {{18{x1_40_q1[17]}}, x1_40_q1};
+    wire [35:0] y40_prod = $signed({{18{x0_40_q1[17]}}, x0_40_q1}) * $signed({{18{x1_40_q1[17]}}, x1_40_q1});
     wire [20:0] y40__fl = y40_prod[35:15];
     wire [0:0] y40__up = y40_prod[14];
     wire [20:0] y40__rnd = y40__fl + {20'b0, y40__up};
@@ -737,7 +737,7 @@ module l1_autoencoder_squared (
     wire [17:0] y40__wrap = y40__rnd[17:0];
     wire [17:0] y40 = y40__over ? 18'h3ffff : y40__under ? 18'h0 : y40__wrap;
     // y[41] = x0[41] * x1[41] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y41_prod = {{18{x0_41_q1[17]}}, x0_41_q1} * {{18{x1_41_q1[17]}}, x1_41_q1};
+    wire [35:0] y41_prod = $signed({{18{x0_41_q1[17]}}, x0_41_q1}) * $signed({{18{x1_41_q1[17]}}, x1_41_q1});
     wire [20:0] y41__fl = y41_prod[35:15];
     wire [0:0] y41__up = y41_prod[14];
     wire [20:0] y41__rnd = y41__fl + {20'b0, y41__up};
@@ -746,7 +746,7 @@ module l1_autoencoder_squared (
     wire [17:0] y41__wrap = y41__rnd[17:0];
     wire [17:0] y41 = y41__over ? 18'h3ffff : y41__under ? 18'h0 : y41__wrap;
     // y[42] = x0[42] * x1[42] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y42_prod = {{18{x0_42_q1[17]}}, x0_42_q1} * {{18{x1_42_q1[17]}}, x1_42_q1};
+    wire [35:0] y42_prod = $signed({{18{x0_42_q1[17]}}, x0_42_q1}) * $signed({{18{x1_42_q1[17]}}, x1_42_q1});
     wire [20:0] y42__fl = y42_prod[35:15];
     wire [0:0] y42__up = y42_prod[14];
     wire [20:0] y42__rnd = y42__fl + {20'b0, y42__up};
@@ -755,7 +755,7 @@ module l1_autoencoder_squared (
     wire [17:0] y42__wrap = y42__rnd[17:0];
     wire [17:0] y42 = y42__over ? 18'h3ffff : y42__under ? 18'h0 : y42__wrap;
     // y[43] = x0[43] * x1[43] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y43_prod = {{18{x0_43_q1[17]}}, x0_43_q1} * {{18{x1_43_q1[17]}}, x1_43_q1};
+    wire [35:0] y43_prod = $signed({{18{x0_43_q1[17]}}, x0_43_q1}) * $signed({{18{x1_43_q1[17]}}, x1_43_q1});
     wire [20:0] y43__fl = y43_prod[35:15];
     wire [0:0] y43__up = y43_prod[14];
     wire [20:0] y43__rnd = y43__fl + {20'b0, y43__up};
@@ -764,7 +764,7 @@ module l1_autoencoder_squared (
     wire [17:0] y43__wrap = y43__rnd[17:0];
     wire [17:0] y43 = y43__over ? 18'h3ffff : y43__under ? 18'h0 : y43__wrap;
     // y[44] = x0[44] * x1[44] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y44_prod = {{18{x0_44_q1[17]}}, x0_44_q1} * {{18{x1_44_q1[17]}}, x1_44_q1};
+    wire [35:0] y44_prod = $signed({{18{x0_44_q1[17]}}, x0_44_q1}) * $signed({{18{x1_44_q1[17]}}, x1_44_q1});
     wire [20:0] y44__fl = y44_prod[35:15];
     wire [0:0] y44__up = y44_prod[14];
     wire [20:0] y44__rnd = y44__fl + {20'b0, y44__up};
@@ -773,7 +773,7 @@ module l1_autoencoder_squared (
     wire [17:0] y44__wrap = y44__rnd[17:0];
     wire [17:0] y44 = y44__over ? 18'h3ffff : y44__under ? 18'h0 : y44__wrap;
     // y[45] = x0[45] * x1[45] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y45_prod = {{18{x0_45_q1[17]}}, x0_45_q1} * {{18{x1_45_q1[17]}}, x1_45_q1};
+    wire [35:0] y45_prod = $signed({{18{x0_45_q1[17]}}, x0_45_q1}) * $signed({{18{x1_45_q1[17]}}, x1_45_q1});
     wire [20:0] y45__fl = y45_prod[35:15];
     wire [0:0] y45__up = y45_prod[14];
     wire [20:0] y45__rnd = y45__fl + {20'b0, y45__up};
@@ -782,7 +782,7 @@ module l1_autoencoder_squared (
     wire [17:0] y45__wrap = y45__rnd[17:0];
     wire [17:0] y45 = y45__over ? 18'h3ffff : y45__under ? 18'h0 : y45__wrap;
     // y[46] = x0[46] * x1[46] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y46_prod = {{18{x0_46_q1[17]}}, x0_46_q1} * {{18{x1_46_q1[17]}}, x1_46_q1};
+    wire [35:0] y46_prod = $signed({{18{x0_46_q1[17]}}, x0_46_q1}) * $signed({{18{x1_46_q1[17]}}, x1_46_q1});
     wire [20:0] y46__fl = y46_prod[35:15];
     wire [0:0] y46__up = y46_prod[14];
     wire [20:0] y46__rnd = y46__fl + {20'b0, y46__up};
@@ -791,7 +791,7 @@ module l1_autoencoder_squared (
     wire [17:0] y46__wrap = y46__rnd[17:0];
     wire [17:0] y46 = y46__over ? 18'h3ffff : y46__under ? 18'h0 : y46__wrap;
     // y[47] = x0[47] * x1[47] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y47_prod = {{18{x0_47_q1[17]}}, x0_47_q1} * {{18{x1_47_q1[17]}}, x1_47_q1};
+    wire [35:0] y47_prod = $signed({{18{x0_47_q1[17]}}, x0_47_q1}) * $signed({{18{x1_47_q1[17]}}, x1_47_q1});
     wire [20:0] y47__fl = y47_prod[35:15];
     wire [0:0] y47__up = y47_prod[14];
     wire [20:0] y47__rnd = y47__fl + {20'b0, y47__up};
@@ -800,7 +800,7 @@ module l1_autoencoder_squared (
     wire [17:0] y47__wrap = y47__rnd[17:0];
     wire [17:0] y47 = y47__over ? 18'h3ffff : y47__under ? 18'h0 : y47__wrap;
     // y[48] = x0[48] * x1[48] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y48_prod = {{18{x0_48_q1[17]}}, x0_48_q1} * {{18{x1_48_q1[17]}}, x1_48_q1};
+    wire [35:0] y48_prod = $signed({{18{x0_48_q1[17]}}, x0_48_q1}) * $signed({{18{x1_48_q1[17]}}, x1_48_q1});
     wire [20:0] y48__fl = y48_prod[35:15];
     wire [0:0] y48__up = y48_prod[14];
     wire [20:0] y48__rnd = y48__fl + {20'b0, y48__up};
@@ -809,7 +809,7 @@ module l1_autoencoder_squared (
     wire [17:0] y48__wrap = y48__rnd[17:0];
     wire [17:0] y48 = y48__over ? 18'h3ffff : y48__under ? 18'h0 : y48__wrap;
     // y[49] = x0[49] * x1[49] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y49_prod = {{18{x0_49_q1[17]}}, x0_49_q1} * {{18{x1_49_q1[17]}}, x1_49_q1};
+    wire [35:0] y49_prod = $signed({{18{x0_49_q1[17]}}, x0_49_q1}) * $signed({{18{x1_49_q1[17]}}, x1_49_q1});
     wire [20:0] y49__fl = y49_prod[35:15];
     wire [0:0] y49__up = y49_prod[14];
     wire [20:0] y49__rnd = y49__fl + {20'b0, y49__up};
@@ -818,7 +818,7 @@ module l1_autoencoder_squared (
     wire [17:0] y49__wrap = y49__rnd[17:0];
     wire [17:0] y49 = y49__over ? 18'h3ffff : y49__under ? 18'h0 : y49__wrap;
     // y[50] = x0[50] * x1[50] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y50_prod = {{18{x0_50_q1[17]}}, x0_50_q1} * {{18{x1_50_q1[17]}}, x1_50_q1};
+    wire [35:0] y50_prod = $signed({{18{x0_50_q1[17]}}, x0_50_q1}) * $signed({{18{x1_50_q1[17]}}, x1_50_q1});
     wire [20:0] y50__fl = y50_prod[35:15];
     wire [0:0] y50__up = y50_prod[14];
     wire [20:0] y50__rnd = y50__fl + {20'b0, y50__up};
@@ -827,7 +827,7 @@ module l1_autoencoder_squared (
     wire [17:0] y50__wrap = y50__rnd[17:0];
     wire [17:0] y50 = y50__over ? 18'h3ffff : y50__under ? 18'h0 : y50__wrap;
     // y[51] = x0[51] * x1[51] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y51_prod = {{18{x0_51_q1[17]}}, x0_51_q1} * {{18{x1_51_q1[17]}}, x1_51_q1};
+    wire [35:0] y51_prod = $signed({{18{x0_51_q1[17]}}, x0_51_q1}) * $signed({{18{x1_51_q1[17]}}, x1_51_q1});
     wire [20:0] y51__fl = y51_prod[35:15];
     wire [0:0] y51__up = y51_prod[14];
     wire [20:0] y51__rnd = y51__fl + {20'b0, y51__up};
@@ -836,7 +836,7 @@ module l1_autoencoder_squared (
     wire [17:0] y51__wrap = y51__rnd[17:0];
     wire [17:0] y51 = y51__over ? 18'h3ffff : y51__under ? 18'h0 : y51__wrap;
     // y[52] = x0[52] * x1[52] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y52_prod = {{18{x0_52_q1[17]}}, x0_52_q1} * {{18{x1_52_q1[17]}}, x1_52_q1};
+    wire [35:0] y52_prod = $signed({{18{x0_52_q1[17]}}, x0_52_q1}) * $signed({{18{x1_52_q1[17]}}, x1_52_q1});
     wire [20:0] y52__fl = y52_prod[35:15];
     wire [0:0] y52__up = y52_prod[14];
     wire [20:0] y52__rnd = y52__fl + {20'b0, y52__up};
@@ -845,7 +845,7 @@ module l1_autoencoder_squared (
     wire [17:0] y52__wrap = y52__rnd[17:0];
     wire [17:0] y52 = y52__over ? 18'h3ffff : y52__under ? 18'h0 : y52__wrap;
     // y[53] = x0[53] * x1[53] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y53_prod = {{18{x0_53_q1[17]}}, x0_53_q1} * {{18{x1_53_q1[17]}}, x1_53_q1};
+    wire [35:0] y53_prod = $signed({{18{x0_53_q1[17]}}, x0_53_q1}) * $signed({{18{x1_53_q1[17]}}, x1_53_q1});
     wire [20:0] y53__fl = y53_prod[35:15];
     wire [0:0] y53__up = y53_prod[14];
     wire [20:0] y53__rnd = y53__fl + {20'b0, y53__up};
@@ -854,7 +854,7 @@ module l1_autoencoder_squared (
     wire [17:0] y53__wrap = y53__rnd[17:0];
     wire [17:0] y53 = y53__over ? 18'h3ffff : y53__under ? 18'h0 : y53__wrap;
     // y[54] = x0[54] * x1[54] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y54_prod = {{18{x0_54_q1[17]}}, x0_54_q1} * {{18{x1_54_q1[17]}}, x1_54_q1};
+    wire [35:0] y54_prod = $signed({{18{x0_54_q1[17]}}, x0_54_q1}) * $signed({{18{x1_54_q1[17]}}, x1_54_q1});
     wire [20:0] y54__fl = y54_prod[35:15];
     wire [0:0] y54__up = y54_prod[14];
     wire [20:0] y54__rnd = y54__fl + {20'b0, y54__up};
@@ -863,7 +863,7 @@ module l1_autoencoder_squared (
     wire [17:0] y54__wrap = y54__rnd[17:0];
     wire [17:0] y54 = y54__over ? 18'h3ffff : y54__under ? 18'h0 : y54__wrap;
     // y[55] = x0[55] * x1[55] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y55_prod = {{18{x0_55_q1[17]}}, x0_55_q1} * {{18{x1_55_q1[17]}}, x1_55_q1};
+    wire [35:0] y55_prod = $signed({{18{x0_55_q1[17]}}, x0_55_q1}) * $signed({{18{x1_55_q1[17]}}, x1_55_q1});
     wire [20:0] y55__fl = y55_prod[35:15];
     wire [0:0] y55__up = y55_prod[14];
     wire [20:0] y55__rnd = y55__fl + {20'b0, y55__up};
@@ -872,7 +872,7 @@ module l1_autoencoder_squared (
     wire [17:0] y55__wrap = y55__rnd[17:0];
     wire [17:0] y55 = y55__over ? 18'h3ffff : y55__under ? 18'h0 : y55__wrap;
     // y[56] = x0[56] * x1[56] (exact), then assigned to ap_ufixed<18,7,AP_RND,AP_SAT>
-    wire [35:0] y56_prod = {{18{x0_56_q1[17]}}, x0_56_q1} * {{18{x1_56_q1[17]}}, x1_56_q1};
+    wire [35:0] y56_prod = $signed({{18{x0_56_q1[17]}}, x0_56_q1}) * $signed({{18{x1_56_q1[17]}}, x1_56_q1});
     wire [20:0] y56__fl = y56_prod[35:15];
     wire [0:0] y56__up = y56_prod[14];
     wire [20:0] y56__rnd = y56__fl + {20'b0, y56__up};
