@@ -10,10 +10,14 @@
 /// this on its own: `a + b + c` becomes two carry chains, or a carry-save
 /// tree of LUT full adders.
 ///
-/// ``merge(_:)`` rewrites a combinational netlist: an add whose operand is
-/// another add that nothing else reads becomes one ``Operation/add3(_:_:_:)``
-/// when that computes fewer bits than the two adders did. The sum is the
-/// same integer on every input (the interpreter checks it on every model).
+/// Most ternary adds are built with the sums themselves
+/// (``Netlist/ternarySums``, `--ternary-adders all`). This pass is the other
+/// way in, for netlists built binary (`--ternary-adders latency`):
+/// ``merge(_:)`` rewrites a combinational netlist so that an add whose
+/// operand is another add that nothing else reads becomes one
+/// ``Operation/add3(_:_:_:)`` when that computes fewer bits than the two
+/// adders did. The sum is the same integer on every input (the interpreter
+/// checks it on every model).
 public enum TernaryAdders {
     /// `n` (combinational) with adds merged into ternary adds wherever that
     /// saves bits. Outputs, parallel reads and adds that already read a
