@@ -52,7 +52,7 @@ extension Netlist {
             let byDepth = pending.indices.sorted { (pending[$0].depth, pending[$0].order) < (pending[$1].depth, pending[$1].order) }
             let first = Array(byDepth.prefix(3))
             guard pending[first[2]].depth <= pending[first[1]].depth + (LogicDepth.ternaryAdder - LogicDepth.adder),
-                  !first.contains(where: { if case .select = self[pending[$0].term.node].operation { return true } else { return false } })
+                  !first.contains(where: { TernaryAdders.isMux(pending[$0].term.node, self) })
             else { return nil }
             let terms = first.map { pending[$0].term }
             for i in first.sorted(by: >) { pending.remove(at: i) }

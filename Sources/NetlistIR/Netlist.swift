@@ -117,7 +117,7 @@ public struct Netlist: Sendable {
             let word = Interval.signedWord(own)
             if interval.lo < word.lo || interval.hi > word.hi { interval = word }
         }
-        let ordered = aligned.filter { !$0.negative } + aligned.filter(\.negative)
+        let ordered = TernaryAdders.positiveFirst(aligned)
         return append(.add3(ordered[0], ordered[1], ordered[2]), interval, scale: s, name: name)
     }
 

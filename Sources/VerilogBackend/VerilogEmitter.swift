@@ -62,7 +62,7 @@ public struct VerilogOptions: Sendable {
 /// Where the Verilog uses ternary adders (``NetlistIR/TernaryAdders``): one
 /// LUT6_2 and carry bit per result bit for three operands, instantiated as
 /// Xilinx primitives, against two LUTs per bit for two binary adders. A
-/// ternary adder is slower than the second of two binary ones, so LUTs
+/// ternary adder is slower than a binary one (one more LUT level), so LUTs
 /// trade against latency (docs/verilog-backend.md, "Ternary adders").
 public enum TernaryAdderUse: String, Sendable, CaseIterable {
     /// Every sum built as a tree of ternary adds wherever one is no deeper
