@@ -28,11 +28,8 @@ public final class CSVReader: EventReader {
 
     public convenience init(path: String, expectedColumns: Int? = nil, threads: Int = Parallel.defaultThreads,
                             blockBytes: Int = 4 << 20) throws(TensorIOError) {
-        let reader: FileReader
-        do { reader = try FileReader(path: path) } catch {
-            throw TensorIOError(file: path, message: "cannot read the file: \(error)")
-        }
-        try self.init(source: .file(reader), file: path, expectedColumns: expectedColumns, threads: threads, blockBytes: blockBytes)
+        try self.init(source: .file(EventFile.open(path)), file: path, expectedColumns: expectedColumns,
+                      threads: threads, blockBytes: blockBytes)
     }
 
     /// Reads CSV text held in memory.
@@ -182,6 +179,7 @@ enum ByteSource {
 
     static func memory(_ bytes: [UInt8]) -> ByteSource { .memory(MemoryBytes(bytes: bytes)) }
 
+    /// Reads on from the current position until `buffer` is full or the input ends.
     func read(into buffer: UnsafeMutableRawBufferPointer, file: String) throws(TensorIOError) -> Int {
         switch self {
         case .file(let reader):
@@ -193,31 +191,19 @@ enum ByteSource {
         }
     }
 
-    /// Reads at `offset`, leaving the position of ``read(into:file:)`` alone.
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int, file: String) throws(TensorIOError) -> Int {
-        switch self {
-        case .file(let reader):
-            do { return try reader.read(into: buffer, at: offset) } catch {
-                throw TensorIOError(file: file, message: "cannot read the file: \(error)")
-            }
-        case .memory(let m):
-            return m.read(into: buffer, at: offset)
-        }
-    }
-
-    /// `count` bytes at `offset` (fewer at the end of the input).
-    func bytes(_ count: Int, at offset: Int, file: String) throws(TensorIOError) -> [UInt8] {
+    /// The next `count` bytes (fewer at the end of the input).
+    func bytes(_ count: Int, file: String) throws(TensorIOError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var failure: TensorIOError? = nil
         let n = out.withUnsafeMutableBytes { b -> Int in
-            do throws(TensorIOError) { return try read(into: b, at: offset, file: file) } catch { failure = error; return 0 }
+            do throws(TensorIOError) { return try read(into: b, file: file) } catch { failure = error; return 0 }
         }
         if let failure { throw failure }
         return Array(out.prefix(n))
     }
 
-    /// The size of the whole input.
-    var size: Int {
+    /// The size of the whole input; nil for a stream (a pipe, standard input).
+    var size: Int? {
         switch self {
         case .file(let reader): return reader.size
         case .memory(let m): return m.bytes.count
@@ -232,18 +218,13 @@ final class MemoryBytes {
     init(bytes: [UInt8]) { self.bytes = bytes }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        let n = read(into: buffer, at: position)
-        position += n
-        return n
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
-        let n = max(0, min(buffer.count, bytes.count - offset))
+        let n = max(0, min(buffer.count, bytes.count - position))
         if n > 0 {
             bytes.withUnsafeBytes { src in
-                buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+                buffer.baseAddress!.copyMemory(from: src.baseAddress! + position, byteCount: n)
             }
         }
+        position += n
         return n
     }
 }

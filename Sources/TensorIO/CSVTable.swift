@@ -3,7 +3,8 @@ import Foundation
 import InputFiles
 
 /// Numeric CSV: one event a row, comma-separated, an optional header line of
-/// names (detected when its first field is not a number), `#` comments.
+/// names (detected when none of its fields is or looks like a number:
+/// ``isHeader(_:)``), `#` comments.
 /// Lines end in LF, CRLF or CR. A line of numbers separated by something
 /// else (`;`, tabs, `|`, spaces) is refused with the separator named.
 /// A hand-written reader: it only needs numbers, and it is many times
@@ -42,12 +43,7 @@ public enum CSVTable {
         if fields.count == 1, let separator = otherSeparator(trimmed) {
             throw TensorIOError(file: file, line: lineNumber, message: "values are separated by \(separator); use ',' (one event a line, comma-separated)")
         }
-        let first = fields[0].trimmingCharacters(in: .whitespaces)
-        // A header's first field is a name: nothing `Double` would read, so
-        // that a line of hex floats or NaNs is refused as data, not skipped.
-        if headerAllowed, !first.isEmpty, Double(first) == nil, Double(first.lowercased()) == nil {
-            return .header(fields: fields.count)
-        }
+        if headerAllowed, isHeader(fields) { return .header(fields: fields.count) }
         if let columns, fields.count != columns {
             throw TensorIOError(file: file, line: lineNumber, message: "expected \(columns) values, got \(fields.count)")
         }
@@ -57,13 +53,45 @@ public enum CSVTable {
             let s = f.trimmingCharacters(in: .whitespaces)
             guard let v = number(s) else {
                 let nonFinite = Double(s).map { !$0.isFinite } ?? false
-                throw TensorIOError(file: file, line: lineNumber, message: nonFinite
-                    ? "column \(i + 1): \(s) is not a finite number"
-                    : "column \(i + 1): '\(s.prefix(40))' is not a number")
+                var message = nonFinite
+                    ? "column \(i + 1): \(s.prefix(40)) is not a finite number"
+                    : "column \(i + 1): '\(s.prefix(40))' is not a number"
+                if s.first == "\"" || s.first == "'" { message += " (quoted values are not read: write plain numbers)" }
+                if headerAllowed, Double(s) == nil { message += "; a first line is skipped as a header only when none of its fields is or looks like a number" }
+                throw TensorIOError(file: file, line: lineNumber, message: message)
             }
             values.append(v)
         }
         return .values(values)
+    }
+
+    /// Whether a first line is a header of column names: at least one name,
+    /// and no field that reads as a number (quoted or not, in any spelling
+    /// `Double` takes, `nan` and `0x1p3` included) or starts like one (a
+    /// sign, `−`, a digit or `.5`): `−1,2,3` or `1_0,2,3` is a mistyped
+    /// event, reported at line 1, never dropped as a header.
+    static func isHeader(_ fields: [Substring]) -> Bool {
+        var named = false
+        for field in fields {
+            var name = field.trimmingCharacters(in: .whitespaces)
+            if name.count >= 2, let q = name.first, q == "\"" || q == "'", name.last == q {
+                name = String(name.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+            }
+            if name.isEmpty { continue }
+            if Double(name) != nil || Double(name.lowercased()) != nil || startsLikeNumber(name) { return false }
+            named = true
+        }
+        return named
+    }
+
+    /// A sign (`+`, `-`, or the Unicode minus `−`) or none, then a digit or `.` and a digit.
+    static func startsLikeNumber(_ s: String) -> Bool {
+        var rest = Substring(s)
+        if let c = rest.first, c == "+" || c == "-" || c == "\u{2212}" { rest = rest.dropFirst() }
+        guard let c = rest.first else { return false }
+        if c.isASCII, c.isNumber { return true }
+        if c == ".", let d = rest.dropFirst().first, d.isASCII, d.isNumber { return true }
+        return false
     }
 
     /// The separator of a line that holds two or more numbers and no comma

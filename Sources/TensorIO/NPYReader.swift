@@ -1,11 +1,12 @@
 import Foundation
 import InputFiles
 
-/// Reads a `.npy` array (the subset of ``NPYTable``) in blocks of rows with
-/// positioned reads, so a file of 10^8 events is never held whole. The
-/// header, the shape and the size of the data are checked when it opens;
-/// a value that is not finite is reported with its event and column when
-/// its block is read.
+/// Reads a `.npy` array (the subset of ``NPYTable``) in blocks of rows,
+/// front to back, so a file of 10^8 events is never held whole and a stream
+/// (a pipe, standard input) reads like a file. The header and the shape
+/// are checked when it opens, and for a regular file the size of the data
+/// too; a stream that ends early is reported at its end. A value that is
+/// not finite is reported with its event and column when its block is read.
 public final class NPYReader: EventReader {
     public let file: String
     public let columns: Int
@@ -13,17 +14,20 @@ public final class NPYReader: EventReader {
     public var totalRows: Int? { rows }
     let source: ByteSource
     let dtype: NPYType
-    let dataStart: Int
+    let shapeText: String
     let rowsPerBlock: Int
     var nextRow = 0
     var scratch: UnsafeMutableRawBufferPointer
 
+    /// The longest header read. numpy writes headers of a few hundred bytes
+    /// (and its own reader refuses more than 10 000 by default); a longer
+    /// one is not a table of events.
+    public static let maxHeaderBytes = 65_536
+    /// The most values an event may have, as ``ModelDecoder`` allows for one input.
+    public static let maxColumns = 1_000_000
+
     public convenience init(path: String, expectedColumns: Int? = nil, blockBytes: Int = 4 << 20) throws(TensorIOError) {
-        let reader: FileReader
-        do { reader = try FileReader(path: path) } catch {
-            throw TensorIOError(file: path, message: "cannot read the file: \(error)")
-        }
-        try self.init(source: .file(reader), file: path, expectedColumns: expectedColumns, blockBytes: blockBytes)
+        try self.init(source: .file(EventFile.open(path)), file: path, expectedColumns: expectedColumns, blockBytes: blockBytes)
     }
 
     public convenience init(bytes: [UInt8], file: String, expectedColumns: Int? = nil, blockBytes: Int = 4 << 20) throws(TensorIOError) {
@@ -34,38 +38,41 @@ public final class NPYReader: EventReader {
         self.source = source
         self.file = file
         func fail(_ message: String) -> TensorIOError { TensorIOError(file: file, message: message) }
-        let size = source.size
-        let prefix = try source.bytes(min(size, 12), at: 0, file: file)
-        guard prefix.count >= 10, Array(prefix[0..<6]) == NPYTable.magic else {
+        var prefix = try source.bytes(10, file: file)
+        guard prefix.count == 10, Array(prefix[0..<6]) == NPYTable.magic else {
             throw fail("not a .npy file (the magic string \\x93NUMPY is missing)")
         }
         let major = prefix[6]
-        let headerLength: Int, headerStart: Int
+        let headerLength: Int
         switch major {
         case 1:
             headerLength = Int(prefix[8]) | Int(prefix[9]) << 8
-            headerStart = 10
         case 2, 3:
-            guard prefix.count >= 12 else { throw fail("truncated header") }
+            prefix += try source.bytes(2, file: file)
+            guard prefix.count == 12 else { throw fail("truncated header") }
             headerLength = (0..<4).reduce(0) { $0 | Int(prefix[8 + $1]) << (8 * $1) }
-            headerStart = 12
         default:
             throw fail("unsupported .npy format version \(major).\(prefix[7])")
         }
-        guard size >= headerStart + headerLength else { throw fail("truncated header") }
-        let headerBytes = try source.bytes(headerLength, at: headerStart, file: file)
+        guard headerLength <= Self.maxHeaderBytes else {
+            throw fail("the header is \(headerLength) bytes; the limit is \(Self.maxHeaderBytes) (numpy writes a few hundred)")
+        }
+        let headerBytes = try source.bytes(headerLength, file: file)
+        guard headerBytes.count == headerLength else { throw fail("truncated header") }
         guard let header = String(bytes: headerBytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
             throw fail("unreadable header")
         }
         let descr = try NPYTable.field("descr", in: header, file: file)
         let order = try NPYTable.field("fortran_order", in: header, file: file)
-        let shapeText = try NPYTable.field("shape", in: header, file: file)
+        let shapeField = try NPYTable.field("shape", in: header, file: file)
+        let shapeText = shapeField.count > 80 ? shapeField.prefix(80) + "…" : shapeField
+        self.shapeText = shapeText
         guard order == "False" else { throw fail("Fortran-order arrays are not supported; save with np.ascontiguousarray") }
         let name = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
         guard let dtype = NPYType(rawValue: name) else {
-            throw fail("unsupported dtype '\(name)'; supported: <f4, <f8, <i4, <i8 (little-endian float32/64, int32/64)")
+            throw fail("unsupported dtype '\(name.prefix(40))'; supported: <f4, <f8, <i4, <i8 (little-endian float32/64, int32/64)")
         }
-        let dims = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
+        let dims = shapeField.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var shape: [Int] = []
         for d in dims {
@@ -78,17 +85,23 @@ public final class NPYReader: EventReader {
         default: throw fail("expected a 1-D or 2-D array (events x values), got shape \(shapeText)")
         }
         guard rows > 0, columns > 0 else { throw fail("the array is empty (shape \(shapeText))") }
-        dataStart = headerStart + headerLength
-        let (needed, overflow) = rows.multipliedReportingOverflow(by: columns * dtype.size)
-        guard !overflow, size - dataStart >= needed else {
-            throw fail("truncated data: shape \(shapeText) needs \(overflow ? "more than \(Int.max)" : "\(needed)") bytes, the file has \(size - dataStart)")
+        guard columns <= Self.maxColumns else {
+            throw fail("events have \(columns) values (shape \(shapeText)); the limit is \(Self.maxColumns)")
         }
         if let expectedColumns, columns != expectedColumns {
             throw fail("events have \(columns) values but the model takes \(expectedColumns)")
         }
+        let rowBytes = columns * dtype.size
+        let (needed, overflow) = rows.multipliedReportingOverflow(by: rowBytes)
+        if let size = source.size {
+            let available = size - prefix.count - headerLength
+            guard !overflow, available >= needed else {
+                throw fail("truncated data: shape \(shapeText) needs \(overflow ? "more than \(Int.max)" : "\(needed)") bytes, the file has \(available)")
+            }
+        }
         self.dtype = dtype
-        rowsPerBlock = max(1, blockBytes / (columns * dtype.size))
-        scratch = .allocate(byteCount: rowsPerBlock * columns * dtype.size, alignment: 64)
+        rowsPerBlock = max(1, min(rows, blockBytes / rowBytes))
+        scratch = .allocate(byteCount: rowsPerBlock * rowBytes, alignment: 64)
     }
 
     deinit { scratch.deallocate() }
@@ -98,8 +111,12 @@ public final class NPYReader: EventReader {
         let count = min(rowsPerBlock, rows - nextRow)
         let n = count * columns
         let bytes = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<(n * dtype.size)])
-        let got = try source.read(into: bytes, at: dataStart + nextRow * columns * dtype.size, file: file)
-        guard got == bytes.count else { throw TensorIOError(file: file, message: "the file became shorter while it was read") }
+        let got = try source.read(into: bytes, file: file)
+        guard got == bytes.count else {
+            throw TensorIOError(file: file, message: source.size == nil
+                ? "truncated data: shape \(shapeText) has \(rows) events, the input ended in event \(nextRow + got / (columns * dtype.size))"
+                : "the file became shorter while it was read")
+        }
         let raw = UnsafeRawBufferPointer(bytes)
         var bad: Int? = nil
         let values = [Double](unsafeUninitializedCapacity: n) { out, initialized in

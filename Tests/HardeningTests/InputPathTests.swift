@@ -6,7 +6,9 @@ import Glibc
 
 /// Input paths that name something other than a regular file: a folder, a
 /// FIFO (opening one for reading blocks until a writer comes), a device.
-/// Each is refused from stat, unopened, saying what it is; exit 2.
+/// A model or a train config is refused from stat, unopened, saying what it
+/// is; exit 2. Events are read from a FIFO or a character device as a
+/// stream (``EventStreamTests``); only a folder is refused.
 @Suite struct InputPathTests {
     enum Kind: String, CaseIterable { case directory, fifo, device }
 
@@ -34,16 +36,28 @@ import Glibc
         }
     }
 
-    @Test(arguments: Kind.allCases, ["events.csv", "events.npy"])
-    func eventInputThatIsNotAFileSaysWhatItIs(kind: Kind, name: String) throws {
+    @Test(arguments: ["events.csv", "events.npy"])
+    func eventInputThatIsAFolderSaysWhatItIs(name: String) throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = try Self.make(kind, named: name, in: dir)
+        let input = try Self.make(.directory, named: name, in: dir)
         let output = dir.appendingPathComponent("out.csv").path
         let r = try CLI.run(["predict", CLI.handModel, "--input", input, "--output", output], timeout: 10)
-        #expect(!r.timedOut, "\(kind) \(name): blocked")
-        #expect(r.code == 2, "\(kind) \(name): exit \(r.code): \(r.err)")
-        #expect(r.err.contains("\(input): cannot read the file: \(Self.reason(kind))"), "\(r.err)")
+        #expect(!r.timedOut, "\(name): blocked")
+        #expect(r.code == 2, "\(name): exit \(r.code): \(r.err)")
+        #expect(r.err.contains("\(input): cannot read the file: it is a directory"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    /// `/dev/null` as events is an empty stream: no events, exit 2, no output.
+    @Test(arguments: ["/dev/null"])
+    func anEmptyDeviceHasNoEvents(input: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("out.csv").path
+        let r = try CLI.run(["predict", CLI.handModel, "--input", input, "--output", output], timeout: 30)
+        #expect(r.code == 2, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("\(input): no events in the file"), "\(r.err)")
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 

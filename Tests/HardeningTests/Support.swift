@@ -41,8 +41,9 @@ enum CLI {
 
     /// Runs `hepml-compile args`; kills it after `timeout` seconds.
     static func run(_ args: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                    directory: String? = nil, viaPath: Bool = false, timeout: Double = 60) throws -> Result {
-        let child = try Child(args, environment: environment, directory: directory, viaPath: viaPath)
+                    directory: String? = nil, viaPath: Bool = false, stdin: String = "/dev/null",
+                    timeout: Double = 60) throws -> Result {
+        let child = try Child(args, environment: environment, directory: directory, viaPath: viaPath, stdin: stdin)
         return try child.wait(timeout: timeout)
     }
 
@@ -55,13 +56,15 @@ enum CLI {
         /// `viaPath`: started as a user would from a shell, by name through
         /// `PATH` (the executable's folder put first), so that `argv[0]` is
         /// the bare name `hepml-compile`. `directory`: the working folder.
-        init(_ args: [String], environment: [String: String], directory: String? = nil, viaPath: Bool = false) throws {
+        /// `stdin`: the file (or FIFO) its standard input reads.
+        init(_ args: [String], environment: [String: String], directory: String? = nil, viaPath: Bool = false,
+             stdin: String = "/dev/null") throws {
             scratch = try temporaryDirectory()
             let outPath = scratch.appendingPathComponent("stdout").path, errPath = scratch.appendingPathComponent("stderr").path
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             // env(1) changes folder (-C) and finds the program on PATH, then

@@ -54,4 +54,26 @@ struct CSVTableTests {
         #expect(Self.error("NaN,1\n1,2\n") == "x.csv:1: column 1: NaN is not a finite number")
         #expect(Self.error("0x1p3,1\n1,2\n") == "x.csv:1: column 1: '0x1p3' is not a number")
     }
+
+    /// A header names its columns: a first line with any field that reads or
+    /// starts like a number is an event, and a mistyped one is an error at
+    /// line 1, never an event silently dropped as a header.
+    @Test(arguments: ["\u{2212}1", "\"1\"", "'1'", "1_0", "1.5e", "+.5x", "-x"])
+    func aMistypedFirstEventIsAnErrorNotAHeader(first: String) {
+        let message = Self.error("\(first),2,3,4\n5,6,7,8\n")
+        #expect(message?.hasPrefix("x.csv:1: column 1: '\(first)' is not a number") == true, "\(message ?? "read")")
+    }
+
+    @Test func aFirstLineWithAnyNumberIsNotAHeader() {
+        #expect(Self.error("pt,2,eta\n1,2,3\n")?.hasPrefix("x.csv:1: column 1: 'pt' is not a number") == true)
+        #expect(Self.error("\"pt\",\"2\"\n1,2\n")?.hasPrefix("x.csv:1: column 1: '\"pt\"' is not a number (quoted values are not read") == true)
+        #expect(Self.error("pt,nan\n1,2\n") != nil)
+    }
+
+    @Test func namesQuotedOrWithAnEmptyIndexColumnAreAHeader() throws {
+        #expect(try CSVTable.parse("\"pt\",\"eta\"\n1,2\n", file: "x.csv").values == [1, 2])
+        #expect(try CSVTable.parse(",pt,eta\n0,1,2\n", file: "x.csv").values == [0, 1, 2])
+        #expect(try CSVTable.parse("# units: GeV\njet pt,e1\n1,2\n", file: "x.csv").values == [1, 2])
+        #expect(Self.error(",,\n1,2,3\n") != nil)
+    }
 }
