@@ -23,7 +23,7 @@ import Testing
         let old = try OldOutput(at: dir.appendingPathComponent("old/m"))
         let r = try CLI.run([model, "--out", old.folder.path], timeout: 30)
         #expect(r.code == 2, "\(file): exit \(r.code)\n\(r.err)")
-        #expect(!r.timedOut && r.seconds < 30)
+        #expect(!r.timedOut)
         #expect(old.isIntact, "\(file) changed the previous output folder")
     }
 }

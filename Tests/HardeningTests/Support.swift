@@ -40,6 +40,9 @@ enum CLI {
     }
 
     /// Runs `hepml-compile args`; kills it after `timeout` seconds.
+    /// The shortest time a child is given before it is taken as hung.
+    static let minimumHangGuard = 300.0
+
     static func run(_ args: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
                     directory: String? = nil, viaPath: Bool = false, stdin: String = "/dev/null",
                     timeout: Double = 60) throws -> Result {
@@ -86,9 +89,13 @@ enum CLI {
             self.pid = pid
         }
 
-        /// Waits for the child (killing it after `timeout` seconds) and
-        /// collects its exit code, output, time and peak memory.
+        /// Waits for the child (killing it after `timeout` seconds, and never
+        /// before ``minimumHangGuard``) and collects its exit code, output,
+        /// time and peak memory. The timeout is a guard against a hung
+        /// child, not a speed check: a loaded 2-core CI machine can be many
+        /// times slower than a quiet one, so no case is judged by its time.
         func wait(timeout: Double = 60) throws -> Result {
+            let timeout = max(timeout, CLI.minimumHangGuard)
             defer { try? FileManager.default.removeItem(at: scratch) }
             var status: Int32 = 0
             var timedOut = false

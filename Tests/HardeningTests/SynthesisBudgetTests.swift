@@ -15,7 +15,7 @@ import Glibc
         for d in ["bin", "tmp", "cache"] { try fm.createDirectory(at: root.appendingPathComponent(d), withIntermediateDirectories: true) }
         // A stand-in yosys: answers -V, hangs on a synthesis.
         let fake = root.appendingPathComponent("bin/yosys").path
-        try Data("#!/bin/sh\nif [ \"$1\" = -V ]; then echo 'Yosys 0.23 (stand-in)'; exit 0; fi\nexec sleep 300\n".utf8)
+        try Data("#!/bin/sh\nif [ \"$1\" = -V ]; then echo 'Yosys 0.23 (stand-in)'; exit 0; fi\nexec sleep 3600\n".utf8)
             .write(to: URL(fileURLWithPath: fake))
         chmod(fake, 0o755)
         var env = ProcessInfo.processInfo.environment
@@ -23,13 +23,12 @@ import Glibc
         env["TMPDIR"] = root.appendingPathComponent("tmp").path
         env["XDG_CACHE_HOME"] = root.appendingPathComponent("cache").path
         let out = root.appendingPathComponent("report")
-        let start = Date()
         let r = try CLI.run(["report", CLI.handModel, "--input", CLI.handInputs, "--out", out.path,
-                             "--synthesize", "--synthesis-budget", "2"], environment: env, timeout: 240)
-        let seconds = Date().timeIntervalSince(start)
+                             "--synthesize", "--synthesis-budget", "2"], environment: env, timeout: 600)
+        // The stand-in sleeps an hour: a report that ended (before the
+        // 600 s hang guard) stopped it at the budget. No bound on how soon.
+        #expect(!r.timedOut, "the report was still running after 600 s")
         #expect(r.code == 0, "exit \(r.code): \(r.err)")
-        // The 300 s synthesis was stopped at the 2 s budget (plus the report's own work).
-        #expect(seconds < 120, "report took \(seconds) s")
         let json = try String(contentsOf: out.appendingPathComponent("report.json"), encoding: .utf8)
         #expect(json.contains("over the synthesis budget, analytic estimate kept"), "\(json.prefix(2000))")
     }
