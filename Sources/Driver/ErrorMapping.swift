@@ -13,6 +13,7 @@ extension DriverError {
     init(emitting error: any Error) {
         switch error {
         case VerilogError.template: self = .installation("\(error)")
+        case VerilogError.invalidNetlist: self = .io("\(error)")
         case HLSError.template: self = .installation("\(error)")
         case is TemplateError: self = .installation("\(error)")
         default: self = .option("\(error)")

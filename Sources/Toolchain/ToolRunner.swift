@@ -93,7 +93,14 @@ public enum ToolRunner {
         defer { deadline?.cancel() }
         let record: ExecutionRecord?
         do {
-            record = try await execute(path, arguments, directory: directory, options: platform) { deadline?.started(processGroup: $0) }
+            // The run's own tasks (the launch, the body that registers the
+            // group, the output readers) run on a queue of their own, not on
+            // Swift's shared pool: with every pool thread busy (a suite of
+            // blocking tests, syntheses on 2 cores) the group was registered
+            // only when one came free, after the tool had run to its end.
+            record = try await withTaskExecutorPreference(ToolRunExecutor()) {
+                try await execute(path, arguments, directory: directory, options: platform) { deadline?.started(processGroup: $0) }
+            }
         } catch {
             if deadline?.hasFired == true || Task.isCancelled { record = nil } else { throw .launch(tool: tool, reason: "\(error)") }
         }
@@ -149,6 +156,21 @@ public enum ToolRunner {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         let errors = lines.filter { $0.range(of: "error", options: .caseInsensitive) != nil }
         return (errors.isEmpty ? Array(lines.suffix(12)) : Array(errors.prefix(12))).joined(separator: "\n")
+    }
+}
+
+/// A task executor on a serial Dispatch queue of its own, one per tool run.
+/// A serial queue gets a thread even when Swift's cooperative pool has none
+/// free, so a run's launch, registration and output reading never wait for
+/// other work. The run's tasks only await (the tool's exit, its pipes), so
+/// one thread serves them all.
+final class ToolRunExecutor: TaskExecutor, @unchecked Sendable {
+    private let queue = DispatchQueue(label: "hepml-compile.tool-run")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
 

@@ -26,8 +26,10 @@ public struct NetlistModel: Sendable {
     public static func buildOps(_ model: LoweredModel, options: VerilogOptions) throws(VerilogError) -> [OpNetlist] {
         var built: [OpNetlist] = []
         for op in model.ops {
-            built.append(try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions, dspMultipliers: options.dspMultipliers,
-                                              ternarySums: options.ternaryAdders == .all))
+            let b = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions, dspMultipliers: options.dspMultipliers,
+                                         ternarySums: options.ternaryAdders == .all)
+            try verify(b.netlist, op: op.name, after: "lowering to the netlist")
+            built.append(b)
         }
         return built
     }
@@ -52,15 +54,31 @@ public struct NetlistModel: Sendable {
             let registerOutputs = modelOutputs.contains(op.output.index)
             var result = Pipeline.run(built.netlist, budget: budget, delay: delay, inputDepth: depth,
                                       registerOutputs: registerOutputs)
+            try Self.verify(result.netlist, op: op.name, after: "Pipeline", timing: (budget, delay, depth))
             if options.ternaryAdders == .latency {
                 result = Self.ternaryWithinLatency(built.netlist, binary: result, budget: budget, delay: delay, inputDepth: depth,
                                                    registerOutputs: registerOutputs)
+                try Self.verify(result.netlist, op: op.name, after: "TernaryAdders and Pipeline", timing: (budget, delay, depth))
             }
             ready[op.output.index] = (start + result.latency, result.outputDepth)
             ops.append((result.netlist, result.latency, built.notes))
         }
         self.ops = ops
         latency = model.outputs.map { ready[$0.index]?.cycle ?? 0 }.max() ?? 0
+    }
+
+    /// ``NetlistVerifier`` after a netlist pass (and the stage budget after
+    /// pipelining); a broken rule is a compiler bug, reported as such.
+    static func verify(_ n: Netlist, op: String, after pass: String,
+                       timing: (budget: Int, delay: DelayModel, inputDepth: Int)? = nil) throws(VerilogError) {
+        do {
+            try NetlistVerifier.verify(n, after: pass)
+            if let timing {
+                try NetlistVerifier.verifyTiming(n, budget: timing.budget, delay: timing.delay, inputDepth: timing.inputDepth, after: pass)
+            }
+        } catch {
+            throw .invalidNetlist(op: op, error)
+        }
     }
 
     /// Ternary adders ``TernaryAdderUse/latency``: the op's netlist with the

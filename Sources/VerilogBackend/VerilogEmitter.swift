@@ -143,11 +143,15 @@ public struct VerilogDesign: Sendable {
 public enum VerilogError: Error, Sendable, CustomStringConvertible {
     case template(TemplateError)
     case unsupported(op: String, String)
+    /// A netlist pass broke a rule of the netlist (``NetlistVerifier``): a
+    /// bug of the compiler, never of the model.
+    case invalidNetlist(op: String, NetlistVerifyError)
 
     public var description: String {
         switch self {
         case .template(let e): return "Verilog backend: \(e)"
         case let .unsupported(op, message): return "Verilog backend, op '\(op)': \(message)"
+        case let .invalidNetlist(op, e): return "internal error in the Verilog backend, op '\(op)': \(e) (please report it with the model)"
         }
     }
 }
@@ -247,10 +251,43 @@ public enum VerilogEmitter {
         let tb = try Testbench.render(top: top, latency: schedule.latency, inputs: inputLayout, outputs: outputLayout, templates: templates)
         let tbPath = "\(top)_tb.cpp"
         files.append(GeneratedFile(path: tbPath, contents: tb))
+        files.append(GeneratedFile(path: Self.netlistFile, contents: Self.netlistText(modules: moduleNames, ops: model.ops, netlists: netlists)))
         return VerilogDesign(topModule: top, latency: schedule.latency, files: files, verilogFiles: verilogFiles,
                              helperModules: helperModules, simulationModels: simulationModels, testbenchFile: tbPath, modules: modules, costs: costs, inputLayout: inputLayout, outputLayout: outputLayout,
                              family: options.family, stageBudget: options.effectiveStageBudget, clockNs: options.impliedClockNs,
                              delayRegisterBits: schedule.delayRegisterBits)
+    }
+
+    /// The pipelined netlist of every op module, as text (`rtl/netlist.txt`).
+    public static let netlistFile = "netlist.txt"
+
+    /// Each op module's netlist (``NetlistPrinter``) after a line
+    /// `module <name> op <op> latency <cycles>`: what the Verilog of each
+    /// module was printed from, node by node; ``netlistSections(_:)`` splits it.
+    static func netlistText(modules: [String], ops: [LoweredOp], netlists: NetlistModel) -> String {
+        zip(modules, zip(ops, netlists.ops)).map { module, pair in
+            "module \(module) op \(pair.0.name) latency \(pair.1.latency)\n" + NetlistPrinter.print(pair.1.netlist)
+        }.joined(separator: "\n")
+    }
+
+    /// The sections of a `netlist.txt`: each module's name and netlist text.
+    public static func netlistSections(_ text: String) -> [(module: String, text: String)] {
+        var sections: [(module: String, text: String)] = []
+        var current: (module: String, lines: [Substring])?
+        func flush() {
+            if let c = current { sections.append((c.module, c.lines.joined(separator: "\n") + "\n")) }
+        }
+        // A netlist's text has no blank line: blank lines only separate modules.
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("module ") {
+                flush()
+                current = (String(line.split(separator: " ")[1]), [])
+            } else if !line.isEmpty {
+                current?.lines.append(line)
+            }
+        }
+        flush()
+        return sections
     }
 
     /// The ternary adder module `module` for `family`
