@@ -13,11 +13,16 @@ public enum PrivateFolder {
     /// so nobody else can have planted anything in it.
     public static func makeTemporary(_ label: String,
                                      environment: [String: String] = ProcessInfo.processInfo.environment) throws(FileSafetyError) -> String {
-        var base = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
+        let fromEnvironment = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        var base = fromEnvironment ?? "/tmp"
         while base.count > 1, base.hasSuffix("/") { base.removeLast() }
         let safeLabel = String(label.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
         guard let made = makeUnique("\(base)/hepml-\(safeLabel)-") else {
-            throw .io(path: base, reason: "cannot create a private scratch folder: \(POSIX.lastError)")
+            let reason = POSIX.lastError
+            // Name the variable: the user set it, and may not remember doing so.
+            let shown = fromEnvironment.map { "$TMPDIR (\($0))" } ?? base
+            let fix = fromEnvironment != nil ? "; set TMPDIR to a folder you can write, or unset it to use /tmp" : ""
+            throw .io(path: shown, reason: "cannot create a private scratch folder there: \(reason)\(fix)")
         }
         return made
     }
@@ -75,6 +80,45 @@ public enum PrivateFolder {
         }
         try requireOwnFolder(path)
         return path
+    }
+
+    /// Keeps the output of a failed tool run that had no log of its own in
+    /// a new file `<user cache>/logs/<label>-XXXXXX.log` (mode 0600), so
+    /// that an error message can name it. Nil when it cannot be kept.
+    public static func keepLog(_ text: String, label: String,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard let folder = try? userCache("logs", environment: environment) else { return nil }
+        let safeLabel = String(label.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
+        var template = Array("\(folder)/\(safeLabel)-XXXXXX.log".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
+        guard fd >= 0 else { return nil }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var failed = false
+        Array(text.utf8).withUnsafeBytes { raw in
+            do throws(FileSafetyError) { try OutputFile.stream(raw, toDescriptor: fd, path: path) } catch { failed = true }
+        }
+        close(fd)
+        if failed { unlink(path); return nil }
+        return path
+    }
+
+    /// Makes `path` and everything below it private, whatever the umask
+    /// was when they were made: folders 0700, files 0700 when their owner
+    /// could run them, else 0600. Links are left as they are (a trust check
+    /// refuses them anyway).
+    public static func restrictToOwner(_ path: String) {
+        guard let st = POSIX.lstatus(path) else { return }
+        switch st.kind {
+        case .directory:
+            chmod(path, 0o700)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+                restrictToOwner(path + "/" + name)
+            }
+        case .regular:
+            chmod(path, st.mode & S_IXUSR != 0 ? 0o700 : 0o600)
+        default:
+            break
+        }
     }
 
     static func requireOwnFolder(_ dir: String) throws(FileSafetyError) {

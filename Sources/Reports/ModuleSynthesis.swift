@@ -130,7 +130,7 @@ public enum ModuleSynthesis {
                                         in: folder, timeLimit: remaining)
             step?.finish(success: true)
             if let text = try? String(contentsOfFile: folder + "/stat.json", encoding: .utf8) {
-                try? OutputFile.write(text, to: entry)
+                try? OutputFile.write(text, to: entry, mode: 0o600)
             }
             return SynthesizedModule(module: unit.module, outcome: .synthesized(seconds: r.seconds), counts: ResourceCounts(r.statistics.counts))
         } catch let error as ToolError {

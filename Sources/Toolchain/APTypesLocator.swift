@@ -97,7 +97,9 @@ public enum APTypes {
     /// hls4ml is missing. Runs in a private empty folder with the `PYTHON*`
     /// variables removed.
     static func askIsolatedPython(environment: [String: String]) -> String? {
-        guard let python = ToolRunner.locate("python3", environment: environment),
+        let lookup = ToolLookup("python3", environment: environment)
+        lookup.warn()
+        guard let python = lookup.path,
               let scratch = try? PrivateFolder.makeTemporary("python-probe", environment: environment) else { return nil }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let script = """
@@ -108,7 +110,9 @@ public enum APTypes {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-I", "-c", script]
-        process.environment = environment.filter { !$0.key.hasPrefix("PYTHON") }
+        var childEnvironment = environment.filter { !$0.key.hasPrefix("PYTHON") }
+        childEnvironment["PATH"] = ToolLookup.childSearchPath(environment)
+        process.environment = childEnvironment
         process.currentDirectoryURL = URL(fileURLWithPath: scratch)
         let output = Pipe()
         process.standardOutput = output

@@ -40,9 +40,10 @@ enum CLI {
     }
 
     /// Runs `hepml-compile args`; kills it after `timeout` seconds.
+    /// `umask`: the child's file-creation mask (through `sh -c 'umask …; exec …'`, same pid).
     static func run(_ args: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                    directory: String? = nil, viaPath: Bool = false, timeout: Double = 60) throws -> Result {
-        let child = try Child(args, environment: environment, directory: directory, viaPath: viaPath)
+                    directory: String? = nil, viaPath: Bool = false, timeout: Double = 60, umask: String? = nil) throws -> Result {
+        let child = try Child(args, environment: environment, directory: directory, viaPath: viaPath, umask: umask)
         return try child.wait(timeout: timeout)
     }
 
@@ -55,7 +56,8 @@ enum CLI {
         /// `viaPath`: started as a user would from a shell, by name through
         /// `PATH` (the executable's folder put first), so that `argv[0]` is
         /// the bare name `hepml-compile`. `directory`: the working folder.
-        init(_ args: [String], environment: [String: String], directory: String? = nil, viaPath: Bool = false) throws {
+        init(_ args: [String], environment: [String: String], directory: String? = nil, viaPath: Bool = false,
+             umask: String? = nil) throws {
             scratch = try temporaryDirectory()
             let outPath = scratch.appendingPathComponent("stdout").path, errPath = scratch.appendingPathComponent("stderr").path
             var actions = posix_spawn_file_actions_t()
@@ -67,8 +69,12 @@ enum CLI {
             // env(1) changes folder (-C) and finds the program on PATH, then
             // execs it: the pid stays the one measured.
             var env = environment
-            let program = "/usr/bin/env"
+            var program = "/usr/bin/env"
             var argv0 = ["env"] + (directory.map { ["-C", $0] } ?? [])
+            if let umask {
+                program = "/bin/sh"
+                argv0 = ["sh", "-c", "umask \(umask) && exec /usr/bin/env \"$@\"", "sh"] + argv0.dropFirst()
+            }
             if viaPath {
                 env["PATH"] = executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
                 argv0.append("hepml-compile")
