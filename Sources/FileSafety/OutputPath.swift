@@ -14,13 +14,20 @@ public enum OutputPath {
     /// resolved path must also lie inside that folder (resolved as well):
     /// checking names alone would let `cfg/model.json -> /elsewhere/file`
     /// through.
+    /// When no link is met the path comes back as given, so that messages
+    /// keep the user's spelling.
     public static func resolve(_ path: String, within: String? = nil) throws(FileSafetyError) -> String {
         let resolved: String
-        switch PathWalk.resolve(path, check: linkProblem) {
+        var followed = false
+        let walked = PathWalk.resolve(path) { step in
+            if case .link = step { followed = true }
+            return linkProblem(step)
+        }
+        switch walked {
         case .failure(let problem): throw .refused(path: path, reason: "\(problem.path): \(problem.reason)")
         case .success(let p): resolved = p
         }
-        guard let within else { return resolved }
+        guard let within else { return followed ? resolved : path }
         let folder: String
         switch PathWalk.resolve(within) {
         case .failure(let problem): throw .refused(path: path, reason: "\(problem.path): \(problem.reason)")
@@ -30,7 +37,7 @@ public enum OutputPath {
             throw .refused(path: path, reason: "it leads to \(resolved), outside \(within) (through a symbolic link); "
                 + "outputs must stay inside that folder")
         }
-        return resolved
+        return followed ? resolved : path
     }
 
     /// Why the link met on a walk may not be followed, or nil.
