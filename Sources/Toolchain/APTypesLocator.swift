@@ -63,7 +63,8 @@ public enum APTypes {
         var prefixes: [String] = []
         for dir in ToolRunner.searchPath(environment) {
             let python = dir + "/python3"
-            guard FileManager.default.isExecutableFile(atPath: python) else { continue }
+            // Only a python3 that would be run (``ToolLookup``) says where packages live.
+            guard FileManager.default.isExecutableFile(atPath: python), Trust.executableProblem(python, foundIn: dir) == nil else { continue }
             let real = (try? FileManager.default.destinationOfSymbolicLink(atPath: python))
                 .map { $0.hasPrefix("/") ? $0 : dir + "/" + $0 } ?? python
             let bin = (real as NSString).deletingLastPathComponent

@@ -207,4 +207,29 @@ import Testing
         let log = kept.first.flatMap { FileManager.default.contents(atPath: logs + "/" + $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
         #expect(log.contains("fault injected by HardeningTests"), "\(log)")
     }
+
+    @Test func aKilledPredictsTemporaryFileIsRemovedByTheNextRun() throws {
+        let work = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        var dead: pid_t = 4_194_000
+        while kill(dead, 0) == 0 || errno == EPERM { dead += 1 }
+        // What a SIGKILL during `predict --output y.csv` leaves.
+        let stale = work.appendingPathComponent(".y.csv.tmp-\(dead)-Ab12Cd").path
+        try Data("0.5\n0.2\n".utf8).write(to: URL(fileURLWithPath: stale))
+        let r = try CLI.run(["predict", CLI.handModel, "--input", CLI.handInputs, "--output", work.appendingPathComponent("y.csv").path])
+        #expect(r.code == 0, "exit \(r.code): \(r.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work.path) == ["y.csv"])
+    }
+
+    @Test func aTMPDIRThatCannotBeUsedIsNamedWithItsValue() throws {
+        let work = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        var env = ProcessInfo.processInfo.environment
+        env["TMPDIR"] = "/nonexistent/hepml-tmp"
+        env["XDG_CACHE_HOME"] = work.appendingPathComponent("cache").path
+        let r = try CLI.run(["csim", CLI.handModel, "--input", CLI.handInputs, "--output", work.appendingPathComponent("y.csv").path],
+                            environment: env, timeout: 300)
+        #expect(r.code == 4, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("$TMPDIR (/nonexistent/hepml-tmp)"), "\(r.err)")
+    }
 }
