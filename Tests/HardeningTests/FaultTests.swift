@@ -146,8 +146,7 @@ import Testing
         let bin = work.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let fake = bin.appendingPathComponent("verilator")
-        try Data("#!/bin/sh\necho '%Error: internal fault injected by HardeningTests'\nkill -SEGV $$\n".utf8).write(to: fake)
-        chmod(fake.path, 0o755)
+        try writeExecutable(fake.path, "#!/bin/sh\necho '%Error: internal fault injected by HardeningTests'\nkill -SEGV $$\n")
         let output = work.appendingPathComponent("y.csv").path
         let r = try CLI.run(["simulate", CLI.handModel, "--input", CLI.handInputs, "--output", output,
                              "--work", work.appendingPathComponent("cache").path],
@@ -193,8 +192,7 @@ import Testing
         let bin = work.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let fake = bin.appendingPathComponent("yosys")
-        try Data("#!/bin/sh\necho 'ERROR: fault injected by HardeningTests' >&2\nexit 1\n".utf8).write(to: fake)
-        chmod(fake.path, 0o755)
+        try writeExecutable(fake.path, "#!/bin/sh\necho 'ERROR: fault injected by HardeningTests' >&2\nexit 1\n")
         var env = Self.environment(path: bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"), temporary: work)
         env["XDG_CACHE_HOME"] = work.appendingPathComponent("cache").path
         let r = try CLI.run(["report", CLI.handModel, "--input", CLI.handInputs, "--out", work.appendingPathComponent("rep").path,

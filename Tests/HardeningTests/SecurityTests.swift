@@ -42,8 +42,7 @@ import Glibc
         func write(_ relative: String, _ text: String, executable: Bool = false) throws {
             let url = root.appendingPathComponent(relative)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-            if executable { chmod(url.path, 0o755) }
+            if executable { try writeExecutable(url.path, text) } else { try Data(text.utf8).write(to: url) }
         }
 
         /// A copy of the real templates whose C simulation harness and

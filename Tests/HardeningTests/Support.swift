@@ -140,6 +140,19 @@ enum CLI {
     }
 }
 
+/// Writes a script with mode `mode`, through a descriptor opened with
+/// `O_CLOEXEC`. `Data.write` leaves its descriptor inheritable, so a CLI run
+/// another test spawns at that moment keeps the file open for writing for
+/// its whole life, and running the script then fails with "Text file busy".
+func writeExecutable(_ path: String, _ text: String, mode: mode_t = 0o755) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else { throw CocoaError(.fileWriteUnknown) }
+    fchmod(fd, mode)
+}
+
 /// A previous output of the tool (with its manifest) holding one known
 /// file, to check that a failed run leaves it exactly as it was.
 struct OldOutput {
