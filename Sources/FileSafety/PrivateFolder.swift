@@ -10,19 +10,36 @@ import Darwin
 public enum PrivateFolder {
     /// A new, empty folder of mode 0700 under `$TMPDIR` (or `/tmp`), made
     /// with `mkdtemp`: its name is unpredictable and it cannot already exist,
-    /// so nobody else can have planted anything in it.
+    /// so nobody else can have planted anything in it. A `$TMPDIR` of
+    /// another user, or one everybody can write that is not sticky, is
+    /// refused; every error names `$TMPDIR` and its value.
     public static func makeTemporary(_ label: String,
                                      environment: [String: String] = ProcessInfo.processInfo.environment) throws(FileSafetyError) -> String {
         let fromEnvironment = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil }
         var base = fromEnvironment ?? "/tmp"
         while base.count > 1, base.hasSuffix("/") { base.removeLast() }
         let safeLabel = String(label.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
+        let shownBase = fromEnvironment.map { "$TMPDIR (\($0))" } ?? base
+        if let st = POSIX.status(base) {
+            // mkdtemp's folder is private, but in a folder others can write
+            // without the sticky bit, or another user's, it can be renamed
+            // away and replaced while we use it.
+            let me = POSIX.effectiveUser
+            if st.owner != me && st.owner != 0 {
+                throw .refused(path: shownBase, reason: "it belongs to user \(st.owner), who could replace the scratch folders made there; "
+                    + "set TMPDIR to a folder of yours")
+            }
+            // Group-writable is left to the user (umask 002 and a private group make it common).
+            if st.mode & S_IWOTH != 0 && !st.sticky {
+                throw .refused(path: shownBase, reason: "it is writable by every user and not sticky (mode \(String(st.mode & 0o7777, radix: 8))): "
+                    + "they could replace the scratch folders made there; set TMPDIR to a folder of yours")
+            }
+        }
         guard let made = makeUnique("\(base)/hepml-\(safeLabel)-") else {
             let reason = POSIX.lastError
             // Name the variable: the user set it, and may not remember doing so.
-            let shown = fromEnvironment.map { "$TMPDIR (\($0))" } ?? base
             let fix = fromEnvironment != nil ? "; set TMPDIR to a folder you can write, or unset it to use /tmp" : ""
-            throw .io(path: shown, reason: "cannot create a private scratch folder there: \(reason)\(fix)")
+            throw .io(path: shownBase, reason: "cannot create a private scratch folder there: \(reason)\(fix)")
         }
         return made
     }

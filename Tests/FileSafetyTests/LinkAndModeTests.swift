@@ -144,6 +144,28 @@ import Glibc
         }
     }
 
+    @Test func aTMPDIROthersCanReplaceFoldersInIsRefused() throws {
+        let t = try TestFolder()
+        try t.write("open/.keep", "")
+        chmod(t.path + "/open", 0o777)
+        do {
+            _ = try PrivateFolder.makeTemporary("probe", environment: ["TMPDIR": t.path + "/open"])
+            Issue.record("made a scratch folder in a world-writable, non-sticky TMPDIR")
+        } catch {
+            #expect(error.description.contains("$TMPDIR (\(t.path)/open)") && error.description.contains("not sticky (mode 777)"), "\(error)")
+        }
+        for allowed: mode_t in [0o1777, 0o775] {
+            chmod(t.path + "/open", allowed)
+            let made = try PrivateFolder.makeTemporary("probe", environment: ["TMPDIR": t.path + "/open"])
+            #expect(mode(made) == 0o700)
+        }
+        if runningAsRoot {
+            chmod(t.path + "/open", 0o755)
+            chown(t.path + "/open", 65534, 65534)
+            #expect(throws: FileSafetyError.self) { try PrivateFolder.makeTemporary("probe", environment: ["TMPDIR": t.path + "/open"]) }
+        }
+    }
+
     @Test func aTMPDIRThatCannotBeUsedIsNamed() {
         do {
             _ = try PrivateFolder.makeTemporary("probe", environment: ["TMPDIR": "/nonexistent/hepml-tmp"])
