@@ -14,7 +14,10 @@ import Darwin
 ///   half a file and a failure leaves the old file as it was; an existing
 ///   file keeps its permission bits;
 /// - a symbolic link is written through: the file it points to is replaced
-///   the same way, and the link stays a link;
+///   the same way, and the link stays a link; except that in a folder
+///   others can write, another user's link is refused (``OutputPath``);
+/// - a temporary file a killed run left beside the output
+///   (`.<name>.tmp-<pid>-XXXXXX`, yours, its process gone) is removed;
 /// - a character device (`/dev/null`, `/dev/stdout`, a terminal) or a FIFO
 ///   is opened and streamed to, never replaced by a regular file;
 /// - a folder, a block device or a socket is refused.
