@@ -83,6 +83,12 @@ struct DesignFolder {
             guard FolderManifest.isSafeRelativePath(relative), relative.hasPrefix(prefix + "/") else {
                 throw .option("\(path)/\(DesignDescriptor.fileName): '\(relative)' is not a path inside the folder's \(prefix)/")
             }
+            guard manifest.entries.contains(where: { $0.path == relative }) else {
+                // Edited sources are the user's to try; a source hepml-compile never
+                // wrote, named by an edited design.json, is not compiled.
+                throw .option("\(path)/\(relative) is not in \(path)/\(FolderManifest.fileName), but \(DesignDescriptor.fileName) "
+                    + "names it as a source: hepml-compile did not write it and will not compile it (compile the model again)")
+            }
             let data = try Self.read(relative, in: path, manifest: manifest, edited: &edited)
             files.append(GeneratedFile(path: String(relative.dropFirst(prefix.count + 1)), contents: String(decoding: data, as: UTF8.self)))
         }
@@ -95,6 +101,17 @@ struct DesignFolder {
         let one = edited.count == 1
         return "\(one ? "this file differs" : "these files differ") from \(path)/\(FolderManifest.fileName) "
             + "(edited by hand?); simulating \(one ? "it as it is" : "them as they are"): " + edited.joined(separator: ", ")
+    }
+
+    /// The warning naming what the folder holds besides the files its
+    /// manifest lists (an `rtl/evil.v` added later), or nil. They are not
+    /// used: only the sources design.json names are built.
+    var unlistedWarning: String? {
+        let unlisted = manifest.unlistedEntries(in: path)
+        guard !unlisted.isEmpty else { return nil }
+        let one = unlisted.count == 1
+        return "\(path) holds \(one ? "a file" : "files") that \(path)/\(FolderManifest.fileName) does not list "
+            + "(hepml-compile did not write \(one ? "it" : "them")); not used: " + unlisted.joined(separator: ", ")
     }
 
     /// Reads one file of the folder, noting it in `edited` when the manifest

@@ -37,7 +37,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case .model, .qonnx, .lowering, .data, .option, .training: return 2
         case .refused(.refused): return 2
         case .refused(.io): return 4
-        case .tool(.notInstalled), .installation: return 3
+        case .tool(.notInstalled), .tool(.untrusted), .installation: return 3
         case .tool, .io: return 4
         case .mismatch: return 5
         }

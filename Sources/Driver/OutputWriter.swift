@@ -27,6 +27,24 @@ public enum OutputWriter {
         }
     }
 
+    /// Throws if `destination` could not be replaced by ``replaceFolder(_:with:force:protecting:environment:)``
+    /// as things stand: a forbidden folder, or (without `force`) an existing
+    /// folder that is not an unedited output of hepml-compile. Lets a long
+    /// command (report) refuse before its work rather than after.
+    public static func checkFolder(_ destination: String, force: Bool, protecting inputs: [String] = [],
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) throws(DriverError) {
+        if let reason = forbiddenReason(destination, inputs: inputs, environment: environment) {
+            throw .refused(.refused(path: destination, reason: reason))
+        }
+        guard !force, let kind = FileKind.of(destination) else { return }
+        guard kind == .directory else {
+            throw .refused(.refused(path: destination, reason: "it exists and is \(kind), not a folder hepml-compile wrote"))
+        }
+        if let problem = FolderManifest.ownershipProblem(of: destination) {
+            throw .refused(.refused(path: destination, reason: "\(problem). Choose a new folder, or pass --force to replace it and everything in it"))
+        }
+    }
+
     /// Refuses an output file (`--output`) that is one of the command's
     /// inputs (the same file by any path or link): writing it would destroy
     /// the data being read.

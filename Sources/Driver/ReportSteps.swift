@@ -85,16 +85,4 @@ struct ReportSteps {
                                              progress: ProgressReporter.forTerminal())
         do { return try await ModuleSynthesis.run(units, estimate: estimate, options: options).report } catch { throw .tool(error) }
     }
-
-    /// Each file is written whole (``OutputFile``); other files in the folder are left alone.
-    static func write(_ files: [(name: String, contents: String)], to folder: String) throws(DriverError) {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .io("cannot write the report to \(folder): \(error.localizedDescription)")
-        }
-        for f in files {
-            do { try OutputFile.write(f.contents, to: folder + "/" + f.name) } catch { throw .refused(error) }
-        }
-    }
 }

@@ -30,6 +30,7 @@ extension CompilerDriver {
         }
         let models = rtl.simulationModels ?? []
         let files = try folder.sources(models + rtl.verilogFiles + [rtl.testbench], under: "rtl")
+        if let warning = folder.unlistedWarning { console.warn(warning) }
         if let warning = folder.editedWarning { console.warn(warning) }
         let events = try readEvents(path: options.input, for: folder.model)
         let relative = { (path: String) in String(path.dropFirst("rtl/".count)) }
@@ -56,6 +57,7 @@ extension CompilerDriver {
                 + "but the model of its lowered.txt gives \(function)")
         }
         let firmware = try folder.sources(hls.firmware, under: "hls")
+        if let warning = folder.unlistedWarning { console.warn(warning) }
         if let warning = folder.editedWarning { console.warn(warning) }
         let events = try readEvents(path: options.input, for: folder.model)
         let simulation: CSimulation

@@ -1,4 +1,5 @@
 import Foundation
+import ModelIR
 import Reports
 import Templates
 import TensorIO
@@ -11,8 +12,11 @@ public struct ReportOptions: Sendable {
     public var input: String
     /// Labels, one row per event: a class index, one-hot columns, or 0/k for background/signal k.
     public var labels: String?
-    /// The folder for report.json, report.html and summary.txt.
+    /// The folder for report.json, report.html and summary.txt, written
+    /// like every output folder (``OutputWriter``).
     public var out = "report"
+    /// Replace `out` even when it holds files hepml-compile did not write.
+    public var force = false
     public var clockNs = 5.0
     /// The FPGA family of the Verilog's delays, and DSPs for the softmax.
     public var rtl = RTLChoice()
@@ -68,6 +72,9 @@ extension CompilerDriver {
         }
         let steps = ReportSteps(verilog: try options.rtl.verilogOptions(clockNs: options.clockNs), maxRTLSize: options.maxRTLSize,
                                 console: console)
+        // The folder's rules are checked before the work, and again when it is written.
+        let inputs = [options.model.path, options.input] + (options.labels.map { [$0] } ?? [])
+        try OutputWriter.checkFolder(options.out, force: options.force, protecting: inputs)
         let loaded = try options.model.load(console: console)
         // The simulations and plots take the head; the rest is streamed through the reference.
         let (events, rest) = try openEvents(path: options.input, for: loaded.model, headEvents: reportHeadEvents)
@@ -121,7 +128,8 @@ extension CompilerDriver {
         } catch {
             throw DriverError(emitting: error)
         }
-        try ReportSteps.write(files, to: options.out)
+        try OutputWriter.replaceFolder(options.out, with: files.map { GeneratedFile(path: $0.name, contents: $0.contents) },
+                                       force: options.force, protecting: inputs)
         return ReportResult(summary: report.textSummary(), files: files.map { "\(options.out)/\($0.name)" })
     }
 

@@ -127,6 +127,29 @@ public struct FolderManifest: Sendable, Equatable {
         return problem
     }
 
+    /// The files and other entries below `folder` (relative, sorted) that
+    /// this manifest does not list: what someone else put there. Folders
+    /// that hold listed files are not named; the manifest itself is listed.
+    public func unlistedEntries(in folder: String) -> [String] {
+        let listed = Set(entries.map(\.path))
+        var folders: Set<String> = []
+        for e in entries {
+            var parts = e.path.split(separator: "/").dropLast()
+            while !parts.isEmpty {
+                folders.insert(parts.joined(separator: "/"))
+                parts = parts.dropLast()
+            }
+        }
+        var unlisted: [String] = []
+        Self.walk(folder, relative: "") { relative, kind in
+            if relative == Self.fileName || listed.contains(relative) { return true }
+            if kind == .directory && folders.contains(relative) { return true }
+            unlisted.append(relative)
+            return unlisted.count < 1000
+        }
+        return unlisted
+    }
+
     /// Visits every entry below `folder` (without following links) until
     /// `visit` returns false.
     @discardableResult

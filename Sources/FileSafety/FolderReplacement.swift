@@ -18,6 +18,8 @@ import Darwin
 ///   which is deleted. Where the file system cannot exchange, the old folder
 ///   is first renamed to `.<name>.old-<pid>`.
 ///
+/// The path is resolved with the link rule of ``OutputPath`` first.
+///
 /// An interrupt at any point leaves the destination either old or new and
 /// at most one hidden folder beside it, which the next run removes (or, for
 /// an `.old` folder whose destination is missing, puts back).
@@ -37,6 +39,9 @@ public enum FolderReplacement {
         guard !name.isEmpty, name != ".", name != "..", name != "/" else {
             throw .refused(path: destination, reason: "name a new or generated folder")
         }
+        // The link rule of every output (``OutputPath``): no folder is made
+        // through another user's link in a folder others can write.
+        _ = try OutputPath.resolve(dest)
         if FileKind.following(parent) == nil, let failure = POSIX.makeDirectories(parent) {
             throw .io(path: destination, reason: failure)
         }

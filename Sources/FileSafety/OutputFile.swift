@@ -14,7 +14,10 @@ import Darwin
 ///   half a file and a failure leaves the old file as it was; an existing
 ///   file keeps its permission bits;
 /// - a symbolic link is written through: the file it points to is replaced
-///   the same way, and the link stays a link;
+///   the same way, and the link stays a link; except that in a folder
+///   others can write, another user's link is refused (``OutputPath``);
+/// - a temporary file a killed run left beside the output
+///   (`.<name>.tmp-<pid>-XXXXXX`, yours, its process gone) is removed;
 /// - a character device (`/dev/null`, `/dev/stdout`, a terminal) or a FIFO
 ///   is opened and streamed to, never replaced by a regular file;
 /// - a folder, a block device or a socket is refused.
@@ -25,24 +28,18 @@ public enum OutputFile {
     /// The name that means standard output.
     public static let standardOutput = "-"
 
-    public static func write(_ text: String, to path: String) throws(FileSafetyError) {
-        try write(Data(text.utf8), to: path)
+    /// `within`: the folder the output must stay in after its links are
+    /// resolved (``OutputPath/resolve(_:within:)``). `mode`: the new file's
+    /// permission bits, whatever the umask (a cache entry: 0600); nil keeps
+    /// an existing file's, or gives a new one 0666 less the umask.
+    public static func write(_ text: String, to path: String, within: String? = nil, mode: mode_t? = nil) throws(FileSafetyError) {
+        try write(Data(text.utf8), to: path, within: within, mode: mode)
     }
 
-    public static func write(_ data: Data, to path: String) throws(FileSafetyError) {
-        let output = try StreamingOutput(path)
+    public static func write(_ data: Data, to path: String, within: String? = nil, mode: mode_t? = nil) throws(FileSafetyError) {
+        let output = try StreamingOutput(path, within: within, mode: mode)
         try output.write(data)
         try output.commit()
-    }
-
-    /// The path a dangling symbolic link names, absolute.
-    static func linkTarget(_ path: String) throws(FileSafetyError) -> String {
-        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else {
-            throw .io(path: path, reason: "cannot read the symbolic link")
-        }
-        if target.hasPrefix("/") { return target }
-        return (path as NSString).deletingLastPathComponent.isEmpty
-            ? target : (path as NSString).deletingLastPathComponent + "/" + target
     }
 
     static func stream(_ raw: UnsafeRawBufferPointer, toDescriptor fd: Int32, path: String) throws(FileSafetyError) {
@@ -73,24 +70,27 @@ public final class StreamingOutput {
     let temporary: (path: String, target: String, token: UInt64)?
     var finished = false
 
-    public init(_ path: String) throws(FileSafetyError) {
+    /// Opens `path` for writing. Its symbolic links are resolved by
+    /// ``OutputPath/resolve(_:within:)`` (a link another user planted in a
+    /// folder others can write is refused, and with `within` the output
+    /// must stay inside that folder); the file it leads to is the one
+    /// replaced. `mode` as in ``OutputFile/write(_:to:within:mode:)``.
+    public init(_ path: String, within: String? = nil, mode: mode_t? = nil) throws(FileSafetyError) {
         guard !path.isEmpty else { throw .refused(path: path, reason: "an output path is required") }
         self.path = path
-        if path == OutputFile.standardOutput {
+        if path == OutputFile.standardOutput, within == nil {
             (descriptor, ownsDescriptor, temporary) = (STDOUT_FILENO, false, nil)
             return
         }
+        let target = try OutputPath.resolve(path, within: within)
         switch FileKind.following(path) {
-        case nil:
-            // Nothing there, or a dangling link: create what the link names.
-            let target = FileKind.of(path) == .symbolicLink ? try OutputFile.linkTarget(path) : path
-            (descriptor, temporary) = try Self.temporaryFile(for: target, mode: nil, shownAs: path)
+        case nil, .regular?:
+            // Nothing there (or a dangling link: what it names is created),
+            // or a regular file: replaced whole, keeping its mode.
+            let existing = POSIX.status(target).map { $0.mode & 0o7777 }
+            (descriptor, temporary) = try Self.temporaryFile(for: target, mode: mode ?? existing, shownAs: path)
             ownsDescriptor = true
-        case .regular:
-            let target = FileKind.of(path) == .symbolicLink ? (POSIX.realPath(path) ?? path) : path
-            (descriptor, temporary) = try Self.temporaryFile(for: target, mode: POSIX.status(target).map { $0.mode & 0o7777 }, shownAs: path)
-            ownsDescriptor = true
-        case .characterDevice, .fifo:
+        case .characterDevice?, .fifo?:
             let fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw .io(path: path, reason: "cannot open for writing: \(POSIX.lastError)") }
             (descriptor, ownsDescriptor, temporary) = (fd, true, nil)
@@ -176,7 +176,8 @@ public final class StreamingOutput {
             throw .io(path: path, reason: failure)
         }
         let name = (target as NSString).lastPathComponent
-        var template = Array("\(dir)/.\(name).tmp-XXXXXX".utf8CString)
+        removeStaleTemporaries(in: dir, name: name)
+        var template = Array("\(dir)/.\(name).tmp-\(getpid())-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .io(path: path, reason: "cannot create a file in \(dir): \(POSIX.lastError)") }
         let temporary = String(cString: template)
@@ -186,5 +187,25 @@ public final class StreamingOutput {
         umask(umaskValue)
         fchmod(fd, mode ?? (0o666 & ~umaskValue))
         return (fd, (temporary, target, token))
+    }
+
+    /// Removes what a killed run of ours left beside `name`: regular files
+    /// named exactly `.<name>.tmp-<pid>-XXXXXX` (as ``temporaryFile(for:mode:shownAs:)``
+    /// names them), that belong to you, of a process that no longer exists.
+    /// Anything else, and another user's file, is left alone.
+    static func removeStaleTemporaries(in dir: String, name: String) {
+        let prefix = ".\(name).tmp-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            let rest = entry.dropFirst(prefix.count)
+            let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
+            let suffix = rest.dropFirst(digits.count)
+            guard !digits.isEmpty, digits.count <= 10, let pid = pid_t(digits), suffix.count == 7, suffix.first == "-",
+                  suffix.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+                  !POSIX.isAlive(pid) else { continue }
+            let path = "\(dir)/\(entry)"
+            guard let st = POSIX.lstatus(path), st.kind == .regular, st.owner == POSIX.effectiveUser else { continue }
+            unlink(path)
+        }
     }
 }

@@ -10,14 +10,36 @@ import Darwin
 public enum PrivateFolder {
     /// A new, empty folder of mode 0700 under `$TMPDIR` (or `/tmp`), made
     /// with `mkdtemp`: its name is unpredictable and it cannot already exist,
-    /// so nobody else can have planted anything in it.
+    /// so nobody else can have planted anything in it. A `$TMPDIR` of
+    /// another user, or one everybody can write that is not sticky, is
+    /// refused; every error names `$TMPDIR` and its value.
     public static func makeTemporary(_ label: String,
                                      environment: [String: String] = ProcessInfo.processInfo.environment) throws(FileSafetyError) -> String {
-        var base = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
+        let fromEnvironment = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        var base = fromEnvironment ?? "/tmp"
         while base.count > 1, base.hasSuffix("/") { base.removeLast() }
         let safeLabel = String(label.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
+        let shownBase = fromEnvironment.map { "$TMPDIR (\($0))" } ?? base
+        if let st = POSIX.status(base) {
+            // mkdtemp's folder is private, but in a folder others can write
+            // without the sticky bit, or another user's, it can be renamed
+            // away and replaced while we use it.
+            let me = POSIX.effectiveUser
+            if st.owner != me && st.owner != 0 {
+                throw .refused(path: shownBase, reason: "it belongs to user \(st.owner), who could replace the scratch folders made there; "
+                    + "set TMPDIR to a folder of yours")
+            }
+            // Group-writable is left to the user (umask 002 and a private group make it common).
+            if st.mode & S_IWOTH != 0 && !st.sticky {
+                throw .refused(path: shownBase, reason: "it is writable by every user and not sticky (mode \(String(st.mode & 0o7777, radix: 8))): "
+                    + "they could replace the scratch folders made there; set TMPDIR to a folder of yours")
+            }
+        }
         guard let made = makeUnique("\(base)/hepml-\(safeLabel)-") else {
-            throw .io(path: base, reason: "cannot create a private scratch folder: \(POSIX.lastError)")
+            let reason = POSIX.lastError
+            // Name the variable: the user set it, and may not remember doing so.
+            let fix = fromEnvironment != nil ? "; set TMPDIR to a folder you can write, or unset it to use /tmp" : ""
+            throw .io(path: shownBase, reason: "cannot create a private scratch folder there: \(reason)\(fix)")
         }
         return made
     }
@@ -75,6 +97,45 @@ public enum PrivateFolder {
         }
         try requireOwnFolder(path)
         return path
+    }
+
+    /// Keeps the output of a failed tool run that had no log of its own in
+    /// a new file `<user cache>/logs/<label>-XXXXXX.log` (mode 0600), so
+    /// that an error message can name it. Nil when it cannot be kept.
+    public static func keepLog(_ text: String, label: String,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard let folder = try? userCache("logs", environment: environment) else { return nil }
+        let safeLabel = String(label.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
+        var template = Array("\(folder)/\(safeLabel)-XXXXXX.log".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
+        guard fd >= 0 else { return nil }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var failed = false
+        Array(text.utf8).withUnsafeBytes { raw in
+            do throws(FileSafetyError) { try OutputFile.stream(raw, toDescriptor: fd, path: path) } catch { failed = true }
+        }
+        close(fd)
+        if failed { unlink(path); return nil }
+        return path
+    }
+
+    /// Makes `path` and everything below it private, whatever the umask
+    /// was when they were made: folders 0700, files 0700 when their owner
+    /// could run them, else 0600. Links are left as they are (a trust check
+    /// refuses them anyway).
+    public static func restrictToOwner(_ path: String) {
+        guard let st = POSIX.lstatus(path) else { return }
+        switch st.kind {
+        case .directory:
+            chmod(path, 0o700)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+                restrictToOwner(path + "/" + name)
+            }
+        case .regular:
+            chmod(path, st.mode & S_IXUSR != 0 ? 0o700 : 0o600)
+        default:
+            break
+        }
     }
 
     static func requireOwnFolder(_ dir: String) throws(FileSafetyError) {

@@ -125,6 +125,10 @@ public struct StagedBuild: Sendable {
         /// entry is left as it is and this throws.
         public func commit() throws(FileSafetyError) {
             defer { Interrupts.shared.forget(token) }
+            // The tools made their files with the umask's modes (0664 under
+            // umask 002), which the trust check of a later run refuses: the
+            // cache is private whatever the umask.
+            PrivateFolder.restrictToOwner(path)
             let failure = FolderReplacement.moveWithoutReplacing(path, to: build.folder)
             guard failure != 0 else { return }
             FolderReplacement.removeTree(path)

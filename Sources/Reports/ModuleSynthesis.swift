@@ -68,10 +68,13 @@ public enum ModuleSynthesis {
     /// Synthesizes `units` and merges the counts into `estimate` (rows
     /// matched by module name): a row yosys finished shows yosys's counts,
     /// the others keep the estimate and say so. Throws only when yosys is
-    /// not installed (``ToolError/notInstalled``) or the cache folder is refused.
+    /// not installed (``ToolError/notInstalled``) or only untrusted ones are on
+    /// PATH (``ToolError/untrusted(tool:candidates:)``), or the cache folder is refused.
     public static func run(_ units: [SynthesisUnit], estimate: ResourceReport,
                            options: ModuleSynthesisOptions) async throws(ToolError) -> (report: ResourceReport, modules: [SynthesizedModule]) {
-        let version = try await Yosys.version()
+        // Found once: one warning for a skipped untrusted yosys, not one per module.
+        let yosys = try ToolRunner.require("yosys", installHint: Yosys.installHint)
+        let version = try await Yosys.version(executable: yosys)
         let cache: BuildCache
         do { cache = try BuildCache(component: "yosys", chosen: options.cacheFolder) } catch {
             throw .launch(tool: "yosys", reason: "\(error)")
@@ -89,7 +92,7 @@ public enum ModuleSynthesis {
                 let i = order[next], unit = units[i]
                 next += 1
                 group.addTask {
-                    (i, await synthesize(unit, version: version, family: options.family, cache: cache,
+                    (i, await synthesize(unit, version: version, yosys: yosys, family: options.family, cache: cache,
                                          folder: scratch.path + "/" + unit.module, deadline: deadline, progress: options.progress))
                 }
             }
@@ -114,7 +117,7 @@ public enum ModuleSynthesis {
         return h.hex
     }
 
-    static func synthesize(_ unit: SynthesisUnit, version: String, family: String, cache: BuildCache, folder: String,
+    static func synthesize(_ unit: SynthesisUnit, version: String, yosys: String, family: String, cache: BuildCache, folder: String,
                            deadline: Date, progress: ProgressReporter?) async -> SynthesizedModule {
         let entry = cache.entry(cacheKey(unit, version: version, family: family) + ".json")
         if Trust.problem(with: entry) == nil, let text = try? String(contentsOfFile: entry, encoding: .utf8),
@@ -127,10 +130,10 @@ public enum ModuleSynthesis {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let r = try await Yosys.run([(unit.module + ".v", unit.verilog)], top: unit.module, flow: .xilinx(family: family),
-                                        in: folder, timeLimit: remaining)
+                                        in: folder, timeLimit: remaining, executable: yosys)
             step?.finish(success: true)
             if let text = try? String(contentsOfFile: folder + "/stat.json", encoding: .utf8) {
-                try? OutputFile.write(text, to: entry)
+                try? OutputFile.write(text, to: entry, mode: 0o600)
             }
             return SynthesizedModule(module: unit.module, outcome: .synthesized(seconds: r.seconds), counts: ResourceCounts(r.statistics.counts))
         } catch let error as ToolError {

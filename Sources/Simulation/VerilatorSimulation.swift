@@ -136,8 +136,9 @@ public struct VerilatorSimulation: Sendable {
             }
             runtime = try StagedBuild(name: "verilator-runtime", files: [], tool: makeVariables, product: nil, cache: cache)
         } catch { throw .refused(error) }
-        guard ToolRunner.locate("verilator") != nil else {
-            throw .tool(.notInstalled(tool: "verilator", hint: Self.installHint))
+        if ToolRunner.locate("verilator") == nil {
+            // Missing or untrusted: the error says which (the run below warns about skipped ones).
+            do { _ = try ToolRunner.require("verilator", installHint: Self.installHint) } catch { throw .tool(error) }
         }
         let staging: StagedBuild.Staging
         do { staging = try staged.stage() } catch {
@@ -150,10 +151,15 @@ public struct VerilatorSimulation: Sendable {
         do {
             seconds += try await ToolRunner.run("verilator", verilate, in: staging.path, log: "\(staging.path)/verilate.log",
                                                 installHint: Self.installHint).seconds
+            // The compiler, linker and archiver Verilator's makefile runs, by
+            // absolute trusted path: make would otherwise look them up on PATH.
+            let compiler = try ToolRunner.require("g++", installHint: "install g++ (Debian/Ubuntu: apt-get install g++)")
+            let toolVariables = ["CXX=\(compiler)", "LINK=\(compiler)"] + (ToolRunner.locate("ar").map { ["AR=\($0)"] } ?? [])
             // Copied after verilation: make then sees them newer than the generated makefile.
             let reused = (try? runtime.isCached()) == true
                 && Self.copyRuntime(from: runtime.folder, to: "\(staging.path)/obj_dir")
-            seconds += try await ToolRunner.run("make", ["-C", "obj_dir", "-f", "V\(sources.topModule).mk", "-j", "\(jobs)"] + makeVariables,
+            seconds += try await ToolRunner.run("make", ["-C", "obj_dir", "-f", "V\(sources.topModule).mk", "-j", "\(jobs)"]
+                                                    + makeVariables + toolVariables,
                                                 in: staging.path, log: "\(staging.path)/build.log",
                                                 installHint: "install make (Debian/Ubuntu: apt-get install make)").seconds
             if !reused { Self.saveRuntime(from: "\(staging.path)/obj_dir", to: runtime) }

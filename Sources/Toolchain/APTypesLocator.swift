@@ -63,7 +63,8 @@ public enum APTypes {
         var prefixes: [String] = []
         for dir in ToolRunner.searchPath(environment) {
             let python = dir + "/python3"
-            guard FileManager.default.isExecutableFile(atPath: python) else { continue }
+            // Only a python3 that would be run (``ToolLookup``) says where packages live.
+            guard FileManager.default.isExecutableFile(atPath: python), Trust.executableProblem(python, foundIn: dir) == nil else { continue }
             let real = (try? FileManager.default.destinationOfSymbolicLink(atPath: python))
                 .map { $0.hasPrefix("/") ? $0 : dir + "/" + $0 } ?? python
             let bin = (real as NSString).deletingLastPathComponent
@@ -97,7 +98,9 @@ public enum APTypes {
     /// hls4ml is missing. Runs in a private empty folder with the `PYTHON*`
     /// variables removed.
     static func askIsolatedPython(environment: [String: String]) -> String? {
-        guard let python = ToolRunner.locate("python3", environment: environment),
+        let lookup = ToolLookup("python3", environment: environment)
+        lookup.warn()
+        guard let python = lookup.path,
               let scratch = try? PrivateFolder.makeTemporary("python-probe", environment: environment) else { return nil }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let script = """
@@ -108,7 +111,9 @@ public enum APTypes {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-I", "-c", script]
-        process.environment = environment.filter { !$0.key.hasPrefix("PYTHON") }
+        var childEnvironment = environment.filter { !$0.key.hasPrefix("PYTHON") }
+        childEnvironment["PATH"] = ToolLookup.childSearchPath(environment)
+        process.environment = childEnvironment
         process.currentDirectoryURL = URL(fileURLWithPath: scratch)
         let output = Pipe()
         process.standardOutput = output

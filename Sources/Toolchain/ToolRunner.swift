@@ -16,6 +16,9 @@ public struct ToolResult: Sendable {
 public enum ToolError: Error, Sendable, CustomStringConvertible {
     /// The executable is not on PATH.
     case notInstalled(tool: String, hint: String)
+    /// Every executable of that name on PATH failed the trust check
+    /// (``ToolLookup``): each path with the reason.
+    case untrusted(tool: String, candidates: [String])
     /// The tool ran and failed; the full output is in `log`.
     case failed(tool: String, exitCode: Int32, log: String, firstLines: String)
     /// The tool could not be started or was killed.
@@ -30,6 +33,9 @@ public enum ToolError: Error, Sendable, CustomStringConvertible {
         switch self {
         case let .notInstalled(tool, hint):
             return "\(tool) is not installed: \(hint)"
+        case let .untrusted(tool, candidates):
+            return "no trusted \(tool) on PATH; skipped " + candidates.joined(separator: "; ")
+                + " (a tool must belong to you or root, and neither it nor its folder may be writable by other users)"
         case let .failed(tool, code, log, first):
             return "\(tool) failed (exit code \(code)); full log: \(log)\n\(first)"
         case let .launch(tool, reason):
@@ -44,25 +50,30 @@ public enum ToolError: Error, Sendable, CustomStringConvertible {
 
 /// Runs external programs (verilator, make, g++, yosys) through swift-subprocess.
 public enum ToolRunner {
-    /// The absolute path of `name` on `PATH`, or nil. Only absolute `PATH`
-    /// entries are searched: an empty or relative entry (`.`, `bin`) would
-    /// run whatever the working folder holds.
+    /// The absolute path of the first trusted `name` on `PATH`, or nil
+    /// (``ToolLookup``).
     public static func locate(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        if name.contains("/") {
-            return name.hasPrefix("/") && FileManager.default.isExecutableFile(atPath: name) ? name : nil
-        }
-        for dir in searchPath(environment) {
-            let path = "\(dir)/\(name)"
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-               FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
+        ToolLookup(name, environment: environment).path
     }
 
     /// The absolute entries of `PATH`, in order.
     public static func searchPath(_ environment: [String: String]) -> [String] {
-        (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
+        ToolLookup.searchPath(environment)
+    }
+
+    /// The trusted `name` on PATH, after warning about each untrusted one
+    /// skipped; throws ``ToolError/untrusted(tool:candidates:)`` when there
+    /// were only untrusted ones, ``ToolError/notInstalled(tool:hint:)``
+    /// when there were none.
+    public static func require(_ name: String, installHint: String,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws(ToolError) -> String {
+        let found = ToolLookup(name, environment: environment)
+        found.warn()
+        guard let path = found.path else {
+            if found.skipped.isEmpty { throw .notInstalled(tool: name, hint: installHint) }
+            throw .untrusted(tool: name, candidates: found.skipped.map { "\($0.path) (\($0.reason))" })
+        }
+        return path
     }
 
     /// Runs `tool` and waits. Output and error are captured (up to 64 MiB each)
@@ -76,7 +87,7 @@ public enum ToolRunner {
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil,
                            log: String? = nil, installHint: String, timeLimit: Double? = nil) async throws(ToolError) -> ToolResult {
-        guard let path = locate(tool) else { throw .notInstalled(tool: tool, hint: installHint) }
+        let path = try require(tool, installHint: installHint)
         let start = Date()
         // A process group of its own: an interrupt or the time limit stops
         // the tool and all it started (make's compilers, yosys's ABC), and
@@ -111,7 +122,7 @@ public enum ToolRunner {
         guard let outcome = record, !killedByTheLimit, !Task.isCancelled else {
             let seconds = Date().timeIntervalSince(start)
             if let log { try? OutputFile.write("$ \(tool) \(arguments.joined(separator: " "))\n(killed after \(seconds) s)\n", to: log) }
-            throw .timedOut(tool: tool, seconds: timeLimit ?? seconds, log: log ?? "(not kept)")
+            throw .timedOut(tool: tool, seconds: timeLimit ?? seconds, log: log ?? "(no output kept: the tool was killed)")
         }
         let seconds = Date().timeIntervalSince(start)
         if let log {
@@ -119,18 +130,24 @@ public enum ToolRunner {
             try? OutputFile.write(text, to: log)
         }
         guard outcome.code == 0 else {
-            throw .failed(tool: tool, exitCode: outcome.code, log: log ?? "(not kept)",
+            // A run without a log of its own keeps its output in the user's cache.
+            let kept = log ?? PrivateFolder.keepLog("$ \(tool) \(arguments.joined(separator: " "))\n\(outcome.out)\n\(outcome.err)",
+                                                    label: (tool as NSString).lastPathComponent)
+            throw .failed(tool: tool, exitCode: outcome.code, log: kept ?? "(not kept: the user cache could not be written)",
                           firstLines: firstErrorLines(outcome.err + "\n" + outcome.out))
         }
         return ToolResult(exitCode: 0, standardOutput: outcome.out, standardError: outcome.err, seconds: seconds)
     }
 
     /// Runs `path` to its end; `started` gets its process group (its pid)
-    /// as soon as it runs.
+    /// as soon as it runs. Its `PATH` holds only the trusted folders of
+    /// ours (``ToolLookup/childSearchPath(_:)``): what the tool runs by name
+    /// (make's compiler, verilator's perl) is found where ours would be.
     static func execute(_ path: String, _ arguments: [String], directory: String?, options: PlatformOptions,
                         started: @escaping @Sendable (pid_t) -> Void) async throws -> ExecutionRecord {
         let result = try await Subprocess.run(
             .path(FilePath(path)), arguments: Arguments(arguments),
+            environment: .inherit.updating(["PATH": ToolLookup.childSearchPath()]),
             workingDirectory: directory.map { FilePath($0) }, platformOptions: options,
             input: .none, output: .string(limit: 64 << 20), error: .string(limit: 64 << 20)
         ) { execution in

@@ -141,12 +141,15 @@ public enum Yosys {
     /// ``ToolError/notInstalled`` without yosys; ``ToolError/failed`` or
     /// ``ToolError/unreadableOutput`` naming the log; ``ToolError/timedOut``
     /// past `timeLimit` seconds (yosys and its ABC children are killed).
+    /// `executable`: yosys's absolute path, found once by a caller that runs
+    /// it many times (``ToolRunner/require(_:installHint:environment:)``);
+    /// nil looks it up on PATH.
     public static func run(_ sources: [(path: String, contents: String)], top: String, flow: Flow, in folder: String? = nil,
-                           timeLimit: Double? = nil) async throws(ToolError) -> Result {
+                           timeLimit: Double? = nil, executable: String? = nil) async throws(ToolError) -> Result {
         guard let folder else {
             let scratch: ScratchFolder
             do { scratch = try ScratchFolder("yosys") } catch { throw .launch(tool: "yosys", reason: "\(error)") }
-            let result = try await run(sources, top: top, flow: flow, in: scratch.path, timeLimit: timeLimit)
+            let result = try await run(sources, top: top, flow: flow, in: scratch.path, timeLimit: timeLimit, executable: executable)
             scratch.remove()
             return result
         }
@@ -157,7 +160,7 @@ public enum Yosys {
         do { try GeneratedFiles.write(sources, into: folder) } catch {
             throw .launch(tool: "yosys", reason: "cannot write the Verilog to \(folder): \(error.reason)")
         }
-        let result = try await ToolRunner.run("yosys", ["-q", "-p", script(files: sources.map(\.path), top: top, flow: flow)],
+        let result = try await ToolRunner.run(executable ?? "yosys", ["-q", "-p", script(files: sources.map(\.path), top: top, flow: flow)],
                                               in: folder, log: log, installHint: installHint, timeLimit: timeLimit)
         guard let text = try? String(contentsOfFile: folder + "/stat.json", encoding: .utf8) else {
             throw .unreadableOutput(tool: "yosys", reason: "no stat.json was written", log: log)
@@ -170,8 +173,8 @@ public enum Yosys {
 
     /// `yosys -V` (e.g. "Yosys 0.23 (git sha1 7ce5011c24b)"): part of every
     /// cache key, since another version maps differently.
-    public static func version() async throws(ToolError) -> String {
-        let r = try await ToolRunner.run("yosys", ["-V"], installHint: installHint, timeLimit: 30)
+    public static func version(executable: String? = nil) async throws(ToolError) -> String {
+        let r = try await ToolRunner.run(executable ?? "yosys", ["-V"], installHint: installHint, timeLimit: 30)
         return r.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

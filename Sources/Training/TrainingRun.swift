@@ -203,7 +203,8 @@ public struct TrainingRun {
     func write(_ text: String, to path: String) throws(TrainingError) {
         let full = resolve(path)
         do {
-            try OutputFile.write(text, to: full)
+            // Resolved, then confined: a link in the config's folder cannot lead outside it.
+            try OutputFile.write(text, to: full, within: baseDirectory)
         } catch {
             throw .invalidSetting("cannot write \(full): \(error)")
         }

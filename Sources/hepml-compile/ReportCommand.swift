@@ -31,6 +31,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Output folder for report.json, report.html and summary.txt.")
     var out: String = "report"
 
+    @Flag(help: "Replace the --out folder even if it holds files hepml-compile did not write (never /, home, the working folder or the input's folder).")
+    var force = false
+
     @Option(name: .customLong("clock-ns"), help: "Clock period in ns, 0.1 to 1000 (pipeline depth and latency in ns).")
     var clockNs: Double = 5.0
 
@@ -75,6 +78,7 @@ struct ReportCommand: AsyncParsableCommand {
         var options = ReportOptions(model: modelOptions.source, input: input)
         options.labels = labels
         options.out = out
+        options.force = force
         options.clockNs = clockNs
         options.maxRTLSize = rtlSize.limit
         options.rtl = familyOptions.choice

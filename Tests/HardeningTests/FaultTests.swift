@@ -146,8 +146,7 @@ import Testing
         let bin = work.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let fake = bin.appendingPathComponent("verilator")
-        try Data("#!/bin/sh\necho '%Error: internal fault injected by HardeningTests'\nkill -SEGV $$\n".utf8).write(to: fake)
-        chmod(fake.path, 0o755)
+        try writeExecutable(fake.path, "#!/bin/sh\necho '%Error: internal fault injected by HardeningTests'\nkill -SEGV $$\n")
         let output = work.appendingPathComponent("y.csv").path
         let r = try CLI.run(["simulate", CLI.handModel, "--input", CLI.handInputs, "--output", output,
                              "--work", work.appendingPathComponent("cache").path],
@@ -156,5 +155,79 @@ import Testing
         #expect(r.err.contains("verilator"), "\(r.err)")
         #expect(r.err.contains(".log"), "names the log: \(r.err)")
         #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    // MARK: small ones (issue 21, class 10)
+
+    @Test func filesAddedToACompiledFolderAreNamedAndNeverCompiled() throws {
+        let work = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let design = work.appendingPathComponent("design").path
+        #expect(try CLI.run([CLI.handModel, "--out", design, "--target", "fpga"]).code == 0)
+        let marker = work.appendingPathComponent("PWNED").path
+        try Data("module evil; initial $system(\"touch \(marker)\"); endmodule\n".utf8).write(to: URL(fileURLWithPath: design + "/rtl/evil.v"))
+        try Data("#error planted\n".utf8).write(to: URL(fileURLWithPath: design + "/hls/firmware/evil.h"))
+        let missing = work.appendingPathComponent("missing.csv").path, output = work.appendingPathComponent("y.csv").path
+        for command in ["simulate", "csim"] {
+            // The folder is read, and the warning given, before the (missing) events.
+            let r = try CLI.run([command, design, "--input", missing, "--output", output])
+            #expect(r.code == 2, "\(command): exit \(r.code): \(r.err)")
+            #expect(r.err.contains("warning: \(design) holds files that \(design)/hepml-manifest.json does not list"), "\(command): \(r.err)")
+            #expect(r.err.contains("hls/firmware/evil.h") && r.err.contains("rtl/evil.v"), "\(command): \(r.err)")
+        }
+        // An edited design.json naming it as a source: refused, not compiled.
+        let descriptor = design + "/design.json"
+        let text = try String(contentsOfFile: descriptor, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\"verilog_files\" : [", with: "\"verilog_files\" : [\n      \"rtl/evil.v\",").utf8)
+            .write(to: URL(fileURLWithPath: descriptor))
+        let r = try CLI.run(["simulate", design, "--input", CLI.handInputs, "--output", output])
+        #expect(r.code == 2, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("\(design)/rtl/evil.v is not in \(design)/hepml-manifest.json"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: marker) && !FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func aFailingYosysKeepsItsLogAndNamesIt() throws {
+        let work = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let bin = work.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = bin.appendingPathComponent("yosys")
+        try writeExecutable(fake.path, "#!/bin/sh\necho 'ERROR: fault injected by HardeningTests' >&2\nexit 1\n")
+        var env = Self.environment(path: bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"), temporary: work)
+        env["XDG_CACHE_HOME"] = work.appendingPathComponent("cache").path
+        let r = try CLI.run(["report", CLI.handModel, "--input", CLI.handInputs, "--out", work.appendingPathComponent("rep").path,
+                             "--synthesize"], environment: env, timeout: 120)
+        #expect(r.code == 4, "exit \(r.code): \(r.err)")
+        #expect(!r.err.contains("(not kept)"), "\(r.err)")
+        let logs = work.appendingPathComponent("cache/hepml-compile/logs").path
+        let kept = (try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? []
+        #expect(kept.count == 1 && kept[0].hasPrefix("yosys-") && r.err.contains("full log: \(logs)/\(kept.first ?? "?")"), "\(kept): \(r.err)")
+        let log = kept.first.flatMap { FileManager.default.contents(atPath: logs + "/" + $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        #expect(log.contains("fault injected by HardeningTests"), "\(log)")
+    }
+
+    @Test func aKilledPredictsTemporaryFileIsRemovedByTheNextRun() throws {
+        let work = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        var dead: pid_t = 4_194_000
+        while kill(dead, 0) == 0 || errno == EPERM { dead += 1 }
+        // What a SIGKILL during `predict --output y.csv` leaves.
+        let stale = work.appendingPathComponent(".y.csv.tmp-\(dead)-Ab12Cd").path
+        try Data("0.5\n0.2\n".utf8).write(to: URL(fileURLWithPath: stale))
+        let r = try CLI.run(["predict", CLI.handModel, "--input", CLI.handInputs, "--output", work.appendingPathComponent("y.csv").path])
+        #expect(r.code == 0, "exit \(r.code): \(r.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work.path) == ["y.csv"])
+    }
+
+    @Test func aTMPDIRThatCannotBeUsedIsNamedWithItsValue() throws {
+        let work = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        var env = ProcessInfo.processInfo.environment
+        env["TMPDIR"] = "/nonexistent/hepml-tmp"
+        env["XDG_CACHE_HOME"] = work.appendingPathComponent("cache").path
+        let r = try CLI.run(["csim", CLI.handModel, "--input", CLI.handInputs, "--output", work.appendingPathComponent("y.csv").path],
+                            environment: env, timeout: 300)
+        #expect(r.code == 4, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("$TMPDIR (/nonexistent/hepml-tmp)"), "\(r.err)")
     }
 }

@@ -122,4 +122,106 @@ import Glibc
         let toFolder = try p.run(["predict", "model.json", "--input", "x.csv", "--output", "."])
         #expect(toFolder.code == 2 && toFolder.err.contains("it is a folder; give a file name"), "\(toFolder.err)")
     }
+
+    // MARK: links (issue 21, class 4)
+
+    @Test func trainNeverWritesThroughALinkOutOfItsConfigFolder() throws {
+        let p = try Project()
+        defer { p.remove() }
+        let cfg = p.root.appendingPathComponent("cfg").path
+        try FileManager.default.createDirectory(atPath: cfg, withIntermediateDirectories: true)
+        try Data(#"{"name": "m", "task": "classification", "data": {"generator": "jet_tagging", "events": 200}, "layers": [{"dense": 5}], "training": {"epochs": 1}}"#.utf8)
+            .write(to: URL(fileURLWithPath: cfg + "/train.json"))
+        // The default output names, as a cloned repository could hold them.
+        try FileManager.default.createSymbolicLink(atPath: cfg + "/model.json", withDestinationPath: "../proj/model.json")
+        try FileManager.default.createSymbolicLink(atPath: cfg + "/losses.csv", withDestinationPath: p.proj + "/x.csv")
+        let before = p.snapshot.filter { $0.key.hasPrefix("proj/") }
+        let r = try CLI.run(["train", "--config", cfg + "/train.json", "--quiet"], timeout: 120)
+        #expect(r.code == 2, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("it leads to \(p.proj)/model.json, outside \(cfg)"), "\(r.err)")
+        #expect(p.snapshot.filter { $0.key.hasPrefix("proj/") } == before, "a file outside the config folder changed")
+    }
+
+    @Test(.enabled(if: geteuid() == 0)) func predictNeverFollowsALinkAnotherUserPlantedInASharedFolder() throws {
+        let p = try Project()
+        defer { p.remove() }
+        let shared = p.root.appendingPathComponent("shared").path
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        chmod(shared, 0o1777)
+        try Data("precious\n".utf8).write(to: URL(fileURLWithPath: p.root.path + "/victim.txt"))
+        try FileManager.default.createSymbolicLink(atPath: shared + "/out.csv", withDestinationPath: p.root.path + "/victim.txt")
+        lchown(shared + "/out.csv", 65534, 65534)
+        let r = try p.run(["predict", "model.json", "--input", "x.csv", "--output", shared + "/out.csv"])
+        #expect(r.code == 2, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("\(shared)/out.csv: a symbolic link of user 65534 (not yours) in \(shared)"), "\(r.err)")
+        #expect(FileManager.default.contents(atPath: p.root.path + "/victim.txt") == Data("precious\n".utf8))
+        // The same through simulate's and csim's --output, the events writer they share.
+        let csv = try p.run(["csim", "model.json", "--input", "x.csv", "--output", shared + "/out.csv"])
+        #expect(csv.code == 2 && csv.err.contains("not yours"), "exit \(csv.code): \(csv.err)")
+        #expect(FileManager.default.contents(atPath: p.root.path + "/victim.txt") == Data("precious\n".utf8))
+        // Your own link in the same folder is followed.
+        lchown(shared + "/out.csv", 0, 0)
+        let own = try p.run(["predict", "model.json", "--input", "x.csv", "--output", shared + "/out.csv"])
+        #expect(own.code == 0, "exit \(own.code): \(own.err)")
+        #expect(FileManager.default.contents(atPath: p.root.path + "/victim.txt") != Data("precious\n".utf8))
+    }
+
+    // MARK: report --out (issue 21, class 5)
+
+    func report(_ p: Project, _ extra: [String], model: String = "model.json", input: String = "x.csv", home: String? = nil) throws -> CLI.Result {
+        try p.run(["report", model, "--input", input] + extra, home: home)
+    }
+
+    @Test(arguments: [
+        (["--out", "."], "refusing .: it is the working folder"),
+        (["--out", "/"], "refusing /: it is the root folder"),
+        (["--out", ".."], "refusing ..: it holds the working folder"),
+        (["--out", ".", "--force"], "refusing .: it is the working folder"),
+    ])
+    func reportOutFollowsTheOutRules(args: [String], message: String) throws {
+        let p = try Project()
+        defer { p.remove() }
+        let before = p.snapshot
+        let r = try report(p, args)
+        #expect(r.code == 2, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains(message), "\(r.err)")
+        #expect(p.snapshot == before, "files changed")
+    }
+
+    @Test func reportNeverOverwritesItsInputsHomeOrAUsersFolder() throws {
+        let p = try Project()
+        defer { p.remove() }
+        try FileManager.default.copyItem(atPath: p.proj + "/model.json", toPath: p.proj + "/report.json")
+        try FileManager.default.copyItem(atPath: p.proj + "/x.csv", toPath: p.proj + "/summary.txt")
+        let before = p.snapshot
+        let inputs = try report(p, ["--out", "."], model: "report.json", input: "summary.txt")
+        #expect(inputs.code == 2 && inputs.err.contains("working folder"), "exit \(inputs.code): \(inputs.err)")
+        let home = try CLI.run(["report", p.proj + "/model.json", "--input", p.proj + "/x.csv", "--out", p.root.path, "--force"],
+                               environment: ProcessInfo.processInfo.environment.merging(["HOME": p.root.path]) { $1 }, directory: "/")
+        #expect(home.code == 2 && home.err.contains("it is your home folder"), "exit \(home.code): \(home.err)")
+        // A folder holding the user's own report.html.
+        try FileManager.default.createDirectory(atPath: p.proj + "/mine", withIntermediateDirectories: true)
+        try Data("my notes\n".utf8).write(to: URL(fileURLWithPath: p.proj + "/mine/report.html"))
+        let snapshot = p.snapshot
+        let mine = try report(p, ["--out", "mine"])
+        #expect(mine.code == 2 && mine.err.contains("refusing mine: it has no hepml-manifest.json"), "exit \(mine.code): \(mine.err)")
+        #expect(p.snapshot == snapshot)
+        #expect(before.allSatisfy { snapshot[$0.key] == $0.value })
+    }
+
+    @Test func aReportFolderHasAManifestAndIsReplacedWhole() throws {
+        let p = try Project()
+        defer { p.remove() }
+        let first = try report(p, ["--out", "rep"])
+        #expect(first.code == 0, "exit \(first.code): \(first.err)")
+        #expect(FolderManifest.ownershipProblem(of: p.proj + "/rep") == nil)
+        #expect(FileManager.default.fileExists(atPath: p.proj + "/rep/report.html"))
+        let again = try report(p, ["--out", "rep"])
+        #expect(again.code == 0, "an earlier report is replaced: \(again.err)")
+        try Data("edited\n".utf8).write(to: URL(fileURLWithPath: p.proj + "/rep/summary.txt"))
+        let edited = try report(p, ["--out", "rep"])
+        #expect(edited.code == 2 && edited.err.contains("summary.txt was changed since hepml-compile wrote it"), "\(edited.err)")
+        let forced = try report(p, ["--out", "rep", "--force"])
+        #expect(forced.code == 0 && FolderManifest.ownershipProblem(of: p.proj + "/rep") == nil, "\(forced.err)")
+    }
 }

@@ -42,8 +42,7 @@ import Glibc
         func write(_ relative: String, _ text: String, executable: Bool = false) throws {
             let url = root.appendingPathComponent(relative)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-            if executable { chmod(url.path, 0o755) }
+            if executable { try writeExecutable(url.path, text) } else { try Data(text.utf8).write(to: url) }
         }
 
         /// A copy of the real templates whose C simulation harness and
@@ -199,5 +198,116 @@ import Glibc
         #expect(r.code == 0, "exit \(r.code): \(r.err)")
         #expect(!scene.pwned, "a tool in the working folder was run through a relative PATH entry")
         #expect(ToolRunner.searchPath(["PATH": ".:/usr/bin::bin:/bin"]) == ["/usr/bin", "/bin"])
+    }
+
+    // MARK: 4. Tools on PATH are trust-checked (issue 21, class 3)
+
+    /// PATH folders each holding a `name` that would create the marker, each
+    /// untrusted another way: a world-writable folder, a group-writable
+    /// folder, a file others can write, a trusted folder whose link leads
+    /// into a world-writable one, and (as root) another user's file.
+    /// Returns the folders and the paths the warnings must name.
+    static func plantUntrusted(_ name: String, in scene: Scene) throws -> (folders: [String], tools: [String]) {
+        let payload = "#!/bin/sh\ntouch \(scene.marker)\nexit 1\n"
+        var folders: [String] = []
+        for (folder, folderMode, fileMode) in [("world", 0o777, 0o755), ("group", 0o775, 0o755), ("filemode", 0o755, 0o777),
+                                               ("target", 0o777, 0o755)] as [(String, mode_t, mode_t)] {
+            try scene.write("\(folder)/\(name)", payload, executable: true)
+            chmod(scene.root.appendingPathComponent("\(folder)/\(name)").path, fileMode)
+            chmod(scene.root.appendingPathComponent(folder).path, folderMode)
+            if folder != "target" { folders.append(scene.root.appendingPathComponent(folder).path) }
+        }
+        let linked = scene.root.appendingPathComponent("linked")
+        try FileManager.default.createDirectory(at: linked, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: linked.appendingPathComponent(name).path, withDestinationPath: "../target/\(name)")
+        folders.append(linked.path)
+        if geteuid() == 0 {
+            try scene.write("other/\(name)", payload, executable: true)
+            chown(scene.root.appendingPathComponent("other/\(name)").path, 65534, 65534)
+            folders.append(scene.root.appendingPathComponent("other").path)
+        }
+        return (folders, folders.map { "\($0)/\(name)" })
+    }
+
+    @Test func untrustedToolsOnPathAreSkippedWithAWarning() throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let planted = try Self.plantUntrusted("g++", in: scene)
+        var env = scene.environment
+        env["PATH"] = (planted.folders + [env["PATH"] ?? "/usr/bin:/bin"]).joined(separator: ":")
+        let r = try scene.csim(environment: env)
+        #expect(r.code == 0, "exit \(r.code): \(r.err)")
+        #expect(!scene.pwned, "an untrusted g++ on PATH was run")
+        for tool in planted.tools {
+            #expect(r.err.contains("warning: skipping \(tool) on PATH"), "\(tool) not named: \(r.err)")
+        }
+    }
+
+    @Test func onlyUntrustedToolsOnPathExit3NamingThem() throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let planted = try Self.plantUntrusted("g++", in: scene)
+        var env = scene.environment
+        env["PATH"] = planted.folders.joined(separator: ":")
+        if let apTypes = APTypes.locate() { env[APTypes.environmentVariable] = apTypes }
+        let r = try scene.csim(environment: env)
+        #expect(r.code == 3, "exit \(r.code): \(r.err)")
+        #expect(r.err.contains("no trusted g++ on PATH"), "\(r.err)")
+        for tool in planted.tools { #expect(r.err.contains(tool), "\(tool) not named: \(r.err)") }
+        #expect(!scene.pwned)
+    }
+
+    @Test func whatMakeRunsIsTheTrustedCompiler() throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        // A trusted stand-in verilator whose makefile runs g++ by name and $(CXX).
+        try scene.write("tools/verilator", """
+            #!/bin/sh
+            top=""
+            while [ $# -gt 0 ]; do [ "$1" = "--top-module" ] && top="$2"; shift; done
+            mkdir -p obj_dir
+            printf 'all:\\n\\tg++ --version >/dev/null\\n\\t$(CXX) --version >/dev/null\\n' > "obj_dir/V$top.mk"
+
+            """, executable: true)
+        try scene.write("world/g++", "#!/bin/sh\ntouch \(scene.marker)\nexit 1\n", executable: true)
+        chmod(scene.root.appendingPathComponent("world").path, 0o777)
+        var env = scene.environment
+        env["PATH"] = [scene.root.appendingPathComponent("world").path, scene.root.appendingPathComponent("tools").path,
+                       env["PATH"] ?? "/usr/bin:/bin"].joined(separator: ":")
+        let r = try CLI.run(["simulate", CLI.handModel, "--input", CLI.handInputs, "--output", scene.root.appendingPathComponent("y.csv").path],
+                            environment: env, directory: scene.work, timeout: 120)
+        #expect(!scene.pwned, "make ran the g++ of a world-writable PATH folder: exit \(r.code): \(r.err)")
+        #expect(r.err.contains("skipping \(scene.root.appendingPathComponent("world").path)/g++"), "\(r.err)")
+        #expect(r.code != 0, "the stand-in verilator builds nothing")
+    }
+
+    @Test func theToolsChildrenSeeOnlyTrustedPathFolders() throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let planted = try Self.plantUntrusted("python3", in: scene)
+        let path = (planted.folders + ["/usr/bin", "relative", "/bin"]).joined(separator: ":")
+        let child = ToolLookup.childSearchPath(["PATH": path]).split(separator: ":").map(String.init)
+        #expect(child == ["/usr/bin", "/bin"].filter { FileKind.of($0) != nil }, "\(child)")
+        let found = ToolLookup("python3", environment: ["PATH": path])
+        #expect(found.skipped.map(\.path) == planted.tools)
+        #expect(found.path == nil || found.path!.hasPrefix("/usr/bin") || found.path!.hasPrefix("/bin"))
+    }
+
+    // MARK: 5. Caches under umask 002 (issue 21, class 7)
+
+    @Test func cachesStayUsableUnderAGroupWritableUmask() throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let run = { try CLI.run(["csim", CLI.handModel, "--input", CLI.handInputs, "--output", scene.root.appendingPathComponent("out.csv").path],
+                                environment: scene.environment, directory: scene.work, timeout: 300, umask: "002") }
+        let first = try run()
+        #expect(first.code == 0, "exit \(first.code): \(first.err)")
+        let second = try run()
+        #expect(second.code == 0, "exit \(second.code): \(second.err)")
+        let cache = scene.root.appendingPathComponent("cache/hepml-compile").path
+        for case let entry as String in FileManager.default.enumerator(atPath: cache)! {
+            var st = stat()
+            #expect(lstat(cache + "/" + entry, &st) == 0 && st.st_mode & 0o022 == 0, "\(entry) is writable by others")
+        }
     }
 }

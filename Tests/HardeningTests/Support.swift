@@ -43,10 +43,12 @@ enum CLI {
     /// The shortest time a child is given before it is taken as hung.
     static let minimumHangGuard = 300.0
 
+    /// `umask`: the child's file-creation mask (through `sh -c 'umask …; exec …'`, same pid).
+    /// `stdin`: the file (or FIFO) its standard input reads.
     static func run(_ args: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
                     directory: String? = nil, viaPath: Bool = false, stdin: String = "/dev/null",
-                    timeout: Double = 60) throws -> Result {
-        let child = try Child(args, environment: environment, directory: directory, viaPath: viaPath, stdin: stdin)
+                    timeout: Double = 60, umask: String? = nil) throws -> Result {
+        let child = try Child(args, environment: environment, directory: directory, viaPath: viaPath, stdin: stdin, umask: umask)
         return try child.wait(timeout: timeout)
     }
 
@@ -61,7 +63,7 @@ enum CLI {
         /// the bare name `hepml-compile`. `directory`: the working folder.
         /// `stdin`: the file (or FIFO) its standard input reads.
         init(_ args: [String], environment: [String: String], directory: String? = nil, viaPath: Bool = false,
-             stdin: String = "/dev/null") throws {
+             stdin: String = "/dev/null", umask: String? = nil) throws {
             scratch = try temporaryDirectory()
             let outPath = scratch.appendingPathComponent("stdout").path, errPath = scratch.appendingPathComponent("stderr").path
             var actions = posix_spawn_file_actions_t()
@@ -73,8 +75,12 @@ enum CLI {
             // env(1) changes folder (-C) and finds the program on PATH, then
             // execs it: the pid stays the one measured.
             var env = environment
-            let program = "/usr/bin/env"
+            var program = "/usr/bin/env"
             var argv0 = ["env"] + (directory.map { ["-C", $0] } ?? [])
+            if let umask {
+                program = "/bin/sh"
+                argv0 = ["sh", "-c", "umask \(umask) && exec /usr/bin/env \"$@\"", "sh"] + argv0.dropFirst()
+            }
             if viaPath {
                 env["PATH"] = executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
                 argv0.append("hepml-compile")
@@ -142,6 +148,19 @@ enum CLI {
             return (parts[0], parts.count > 1 ? parts[1] : "")
         }
     }
+}
+
+/// Writes a script with mode `mode`, through a descriptor opened with
+/// `O_CLOEXEC`. `Data.write` leaves its descriptor inheritable, so a CLI run
+/// another test spawns at that moment keeps the file open for writing for
+/// its whole life, and running the script then fails with "Text file busy".
+func writeExecutable(_ path: String, _ text: String, mode: mode_t = 0o755) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else { throw CocoaError(.fileWriteUnknown) }
+    fchmod(fd, mode)
 }
 
 /// A previous output of the tool (with its manifest) holding one known
