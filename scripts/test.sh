@@ -14,4 +14,9 @@ scripts/fuzz.sh 30
 # sources, which nothing here uses (onnx.pb.swift is generated once and
 # committed: scripts/regenerate-onnx-proto.sh).
 swift build --product hepml-compile
+# The sweep's Slurm tests (tag "slurm") run against a real one-node Slurm:
+# started here, stopped when the tests end (docs/sweep.md).
+scripts/slurm.sh start
+trap 'scripts/slurm.sh stop' EXIT
+eval "$(scripts/slurm.sh env)"
 swift test "$@"

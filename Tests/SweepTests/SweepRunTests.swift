@@ -1,0 +1,147 @@
+import Foundation
+import Sweep
+import Testing
+
+/// Whole sweeps through the built CLI (local executor: one child process per point).
+@Suite struct SweepRunTests {
+    func evaluations(_ f: SweepFixture) throws -> Int {
+        try ResultsDatabase(path: f.out + "/sweep.db").evaluationCount()
+    }
+
+    @Test func aSecondRunRecomputesNothing() throws {
+        let f = try SweepFixture()
+        let first = try f.sweep(["--jobs", "2"])
+        #expect(first.code == 0, "\(first.err)")
+        #expect(first.out.contains("sweep: 4 points: 4 evaluated now, 0 from the database, 0 failed"))
+        #expect(try evaluations(f) == 4)
+        let csv = try f.read("report/results.csv")
+        let second = try f.sweep()
+        #expect(second.code == 0, "\(second.err)")
+        #expect(second.out.contains("sweep: 4 points: 0 evaluated now, 4 from the database, 0 failed"))
+        #expect(try evaluations(f) == 4, "no point evaluated again")
+        #expect(try f.read("report/results.csv") == csv, "the report is written from the database")
+        // A grown grid evaluates only the new points.
+        try f.writeSpec(#""axes": { "precision.weight": ["ap_fixed<4,1>", "ap_fixed<8,2>"], "clock_ns": [2, 5, 10] }"#)
+        let third = try f.sweep()
+        #expect(third.out.contains("sweep: 6 points: 2 evaluated now, 4 from the database"), "\(third.out)")
+        #expect(try evaluations(f) == 6)
+    }
+
+    @Test func resultsHoldTheFiguresOfEachPoint() throws {
+        let f = try SweepFixture()
+        #expect(try f.sweep().code == 0)
+        let rows = try f.results()
+        #expect(rows.count == 4)
+        for r in rows {
+            #expect(r["status"] == "done")
+            #expect(Int(r["lut"] ?? "") ?? 0 > 0)
+            #expect(r["events"] == "300")
+            #expect(r["resource_method"] == "estimate")
+            let cycles = Int(r["latency_cycles"]!)!, clock = Double(r["clock_ns"]!)!
+            #expect(abs(Double(r["latency_ns"]!)! - Double(cycles) * clock) < 1e-9)
+            let accuracy = Double(r["accuracy"]!)!
+            #expect(accuracy >= 0 && accuracy <= 1)
+            #expect(Double(r["rms_error"]!)! <= Double(r["max_error"]!)!)
+        }
+        func row(_ weight: String, _ clock: String) -> [String: String] {
+            rows.first { $0["set:precision.weight"] == weight && $0["set:clock_ns"] == clock }!
+        }
+        // Narrower weights: fewer LUTs, larger error; a faster clock: more cycles, same outputs.
+        #expect(Int(row("ap_fixed<4,1>", "5")["lut"]!)! < Int(row("ap_fixed<8,2>", "5")["lut"]!)!)
+        #expect(Double(row("ap_fixed<4,1>", "5")["rms_error"]!)! > Double(row("ap_fixed<8,2>", "5")["rms_error"]!)!)
+        #expect(Int(row("ap_fixed<8,2>", "2")["latency_cycles"]!)! > Int(row("ap_fixed<8,2>", "5")["latency_cycles"]!)!)
+        #expect(row("ap_fixed<8,2>", "2")["rms_error"] == row("ap_fixed<8,2>", "5")["rms_error"])
+    }
+
+    @Test func paretoPageLinksEveryPointToItsSettings() throws {
+        let f = try SweepFixture()
+        #expect(try f.sweep().code == 0)
+        let html = try f.read("report/pareto.html")
+        let rows = try f.results()
+        #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+        #expect(html.contains("LUT vs accuracy") && html.contains("latency vs LUT"))
+        #expect(!html.contains("<script") && !html.contains("src="), "self-contained: nothing fetched")
+        for r in rows {
+            let key = r["key"]!
+            #expect(html.contains("id=\"p-\(key)\""), "a row for \(key)")
+            #expect(html.components(separatedBy: "href=\"#p-\(key)\"").count - 1 == 2, "a point in each chart for \(key)")
+        }
+        #expect(html.contains("<code>precision.weight=ap_fixed&lt;4,1&gt;</code>"), "settings escaped in the table")
+        // Every front holds at least one point, and the CSV marks the same ones.
+        let front = rows.filter { $0["on_front"] == "1" }
+        #expect(!front.isEmpty)
+        for r in front { #expect(html.contains("<tr id=\"p-\(r["key"]!)\" class=\"front\">")) }
+    }
+
+    @Test func aFailedPointKeepsItsErrorAndIsNotRetriedUnlessAsked() throws {
+        let f = try SweepFixture(axes: #""axes": { "latency_cycles": [0, 6] }"#)
+        let first = try f.sweep()
+        #expect(first.code == 0, "\(first.err)")
+        #expect(first.out.contains("1 failed"))
+        let rows = try f.results()
+        let failed = rows.first { $0["set:latency_cycles"] == "0" }!
+        #expect(failed["status"] == "failed")
+        #expect(failed["error"]!.contains("latency_cycles 0: the model needs at least"), "\(failed["error"]!)")
+        #expect(rows.first { $0["set:latency_cycles"] == "6" }!["status"] == "done")
+        #expect(try evaluations(f) == 2)
+        _ = try f.sweep()
+        #expect(try evaluations(f) == 2, "a stored failure is a result")
+        let retry = try f.sweep(["--retry-failed"])
+        #expect(retry.out.contains("1 evaluated now"), "\(retry.out)")
+        #expect(try evaluations(f) == 3)
+        #expect(try f.results().first { $0["set:latency_cycles"] == "0" }!["error"] == failed["error"])
+    }
+
+    @Test func aKilledSweepResumesWithoutRedoingFinishedPoints() throws {
+        let f = try SweepFixture(axes: #""axes": { "precision.weight": ["ap_fixed<4,1>", "ap_fixed<6,1>", "ap_fixed<8,2>"], "clock_ns": [2, 3, 5] }"#)
+        let p = Process()
+        p.executableURL = SweepFixture.executable
+        p.arguments = ["sweep", f.spec, "--out", f.out, "--jobs", "1"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Wait (by polling the database, not a clock) for some but not all points, then SIGKILL.
+        var recorded = 0
+        for _ in 0..<3000 where recorded == 0 && p.isRunning {
+            Thread.sleep(forTimeInterval: 0.05)
+            if FileManager.default.fileExists(atPath: f.out + "/sweep.db") {
+                recorded = (try? ResultsDatabase(path: f.out + "/sweep.db").evaluationCount()) ?? 0
+            }
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let before = try evaluations(f)
+        #expect(before >= 1 && before < 9, "killed mid-sweep (\(before) points recorded)")
+        let resumed = try f.sweep()
+        #expect(resumed.code == 0, "\(resumed.err)")
+        #expect(resumed.out.contains("sweep: 9 points: \(9 - before) evaluated now, \(before) from the database"), "\(resumed.out)")
+        #expect(try evaluations(f) == 9, "every point evaluated exactly once")
+        #expect(try f.results().allSatisfy { $0["status"] == "done" })
+    }
+
+    @Test func theOutputFolderFollowsTheOutRules() throws {
+        let f = try SweepFixture(axes: #""axes": { "clock_ns": [5] }"#, events: 20)
+        // A folder of the user's is refused.
+        try FileManager.default.createDirectory(atPath: f.out, withIntermediateDirectories: true)
+        try "mine".write(toFile: f.out + "/notes.txt", atomically: true, encoding: .utf8)
+        let refused = try f.sweep()
+        #expect(refused.code == 2 && refused.err.contains("it holds notes.txt, which a sweep did not write"), "\(refused.err)")
+        #expect(try String(contentsOfFile: f.out + "/notes.txt", encoding: .utf8) == "mine")
+        try FileManager.default.removeItem(atPath: f.out + "/notes.txt")
+        // The spec's own folder holds the inputs.
+        let inputs = try f.run(["sweep", f.spec, "--out", f.folder.path], in: URL(fileURLWithPath: "/"))
+        #expect(inputs.code == 2 && inputs.err.contains("it holds the input file"), "\(inputs.err)")
+        // An edited report is the user's: the run stops before replacing it.
+        #expect(try f.sweep().code == 0)
+        try "edited\n".write(toFile: f.out + "/report/results.csv", atomically: true, encoding: .utf8)
+        let edited = try f.sweep()
+        #expect(edited.code == 2 && edited.err.contains("results.csv was changed since hepml-compile wrote it"), "\(edited.err)")
+        #expect(try f.read("report/results.csv") == "edited\n")
+        // A database file that is not a sweep's is refused.
+        let g = try SweepFixture(axes: #""axes": { "clock_ns": [5] }"#, events: 20)
+        try FileManager.default.createDirectory(atPath: g.out, withIntermediateDirectories: true)
+        try "not sqlite".write(toFile: g.out + "/sweep.db", atomically: true, encoding: .utf8)
+        let notDB = try g.sweep()
+        #expect(notDB.code == 4 && notDB.err.contains("sweep.db"), "\(notDB.err)")
+    }
+}
