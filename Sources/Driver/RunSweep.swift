@@ -109,8 +109,9 @@ extension CompilerDriver {
         database.checkpoint()
 
         let points = try sweepStep { () throws(SweepError) in try database.points(plan.points.map(\.key)) }
-        let report = SweepReport(model: graph.name, spec: options.spec, part: part.name, database: folder.database, points: points,
+        var report = SweepReport(model: graph.name, spec: options.spec, part: part.name, database: folder.database, points: points,
                                  total: plan.points.count)
+        report.chosenKey = spec.chosen.flatMap { c in plan.points.first { $0.settings == c }?.key }
         let html: String
         do { html = try report.html(templates: TemplateLibrary.locate()) } catch { throw DriverError(emitting: error) }
         let files = [(path: "results.csv", contents: report.csv), (path: "pareto.html", contents: html)]

@@ -11,6 +11,8 @@ struct ParetoChart {
         var x: Double
         var y: Double
     }
+    /// The chosen design's key: ringed.
+    var chosenKey: String?
     var title: String
     var xLabel: String
     var yLabel: String
@@ -53,10 +55,17 @@ struct ParetoChart {
             out += "<path d=\"\(path)\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.5\"/>"
         }
         let frontSet = Set(onFront)
-        for (i, p) in points.enumerated() where p.x.isFinite && p.y.isFinite {
+        // The front last, so that a point off the front at the same place does not hide it.
+        let order = points.indices.filter { !frontSet.contains($0) } + onFront
+        for i in order where points[i].x.isFinite && points[i].y.isFinite {
+            let p = points[i]
             let fill = frontSet.contains(i) ? "#c0392b" : "#ffffff"
             out += "<a href=\"#p-\(p.key)\"><circle cx=\"\(c(px(p.x)))\" cy=\"\(c(py(p.y)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#333\">"
             out += "<title>\(SVG.escape(p.label)): \(SVG.label(p.x)), \(SVG.label(p.y, significant: 4))</title></circle></a>"
+            if p.key == chosenKey {
+                out += "<circle cx=\"\(c(px(p.x)))\" cy=\"\(c(py(p.y)))\" r=\"9\" fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"2\"/>"
+                out += "<text x=\"\(c(px(p.x) + 11))\" y=\"\(c(py(p.y) - 8))\" font-size=\"11\" fill=\"#1f5fbf\">chosen</text>"
+            }
         }
         return out + "</svg>"
     }

@@ -13,6 +13,8 @@ public struct SweepReport: Sendable {
     public var points: [StoredPoint]
     /// Points the sweep has (finished or not).
     public var total: Int
+    /// The key of the design the spec marks as chosen.
+    public var chosenKey: String?
 
     public init(model: String, spec: String, part: String, database: String, points: [StoredPoint], total: Int) {
         self.model = model
@@ -54,11 +56,11 @@ public struct SweepReport: Sendable {
     /// The two fronts: LUT vs the figure, and latency vs LUT.
     var charts: [ParetoChart] {
         let f = figure
-        let first = ParetoChart(title: "LUT vs \(f.title)", xLabel: "LUT", yLabel: f.title,
+        let first = ParetoChart(chosenKey: chosenKey, title: "LUT vs \(f.title)", xLabel: "LUT", yLabel: f.title,
                                 points: done.map { .init(key: $0.key, label: $0.settings.label, x: Double($0.result.lut ?? -1),
                                                          y: f.value($0.result) ?? .nan) }.filter { $0.x >= 0 },
                                 maximizeY: f.maximize)
-        let second = ParetoChart(title: "latency vs LUT", xLabel: "LUT", yLabel: "latency (ns)",
+        let second = ParetoChart(chosenKey: chosenKey, title: "latency vs LUT", xLabel: "LUT", yLabel: "latency (ns)",
                                  points: done.map { .init(key: $0.key, label: $0.settings.label, x: Double($0.result.lut ?? -1),
                                                           y: $0.result.latencyNs ?? .nan) }.filter { $0.x >= 0 },
                                  maximizeY: false)
@@ -78,11 +80,11 @@ public struct SweepReport: Sendable {
         let settingKeys = Array(Set(points.flatMap { $0.settings.settings.map(\.key) })).sorted()
         let figures = ["lut", "ff", "dsp", "bram", "resource_method", "latency_cycles", "clock_ns", "latency_ns", "events", "max_error",
                        "rms_error", "accuracy", "float_accuracy", "auc", "float_auc", "efficiency", "float_efficiency", "overflows", "seconds"]
-        var out = (["key", "status", "on_front"] + settingKeys.map { "set:" + $0 } + figures + ["error"]).map(Self.csvField).joined(separator: ",") + "\n"
+        var out = (["key", "status", "on_front", "chosen"] + settingKeys.map { "set:" + $0 } + figures + ["error"]).map(Self.csvField).joined(separator: ",") + "\n"
         let front = frontKeys
         for p in points {
             let r = p.result
-            var fields = [p.key, r.status.rawValue, front.contains(p.key) ? "1" : "0"]
+            var fields = [p.key, r.status.rawValue, front.contains(p.key) ? "1" : "0", p.key == chosenKey ? "1" : "0"]
             fields += settingKeys.map { k in p.settings.value(k)?.literal ?? "" }
             fields += [int(r.lut), int(r.ff), int(r.dsp), num(r.bram), r.resourceMethod ?? "", int(r.latencyCycles), num(r.clockNs),
                        num(r.latencyNs), int(r.events), num(r.maxError), num(r.rmsError), num(r.accuracy), num(r.floatAccuracy),
@@ -107,6 +109,7 @@ public struct SweepReport: Sendable {
     struct Page: TemplateContext {
         var model, spec, part, method, database, figure: String
         var points, done, failed, events: Int
+        var chosen: String?
         var charts: [Chart]
         var rows: [Row]
     }
@@ -125,7 +128,7 @@ public struct SweepReport: Sendable {
         let rows = points.map { p in
             let r = p.result
             return Row(key: p.key, shortKey: String(p.key.prefix(8)),
-                       rowClass: r.status == .failed ? "failed" : front.contains(p.key) ? "front" : "",
+                       rowClass: p.key == chosenKey ? "chosen" : r.status == .failed ? "failed" : front.contains(p.key) ? "front" : "",
                        lut: int(r.lut), ff: int(r.ff), dsp: int(r.dsp), latencyCycles: int(r.latencyCycles), clockNs: g(r.clockNs),
                        latencyNs: g(r.latencyNs), figureValue: g(f.value(r), 5), maxError: g(r.maxError), rmsError: g(r.rmsError),
                        front: front.contains(p.key) ? "yes" : "", settings: p.settings.settings.map { "\($0.key)=\($0.value.literal)" },
@@ -135,6 +138,7 @@ public struct SweepReport: Sendable {
         let page = Page(model: model, spec: spec, part: part, method: methods.isEmpty ? "estimate" : methods.joined(separator: ", "),
                         database: database, figure: f.title, points: total, done: done.count,
                         failed: points.count - done.count, events: done.first?.result.events ?? 0,
+                        chosen: points.first { $0.key == chosenKey }?.settings.label,
                         charts: charts.map { Chart(svg: $0.svg) }, rows: rows)
         return try templates.render("sweep/pareto.html", page, html: true)
     }

@@ -19,6 +19,8 @@ public struct SweepSpec: Sendable, Equatable {
     public var backgroundAcceptance: Double
     /// Every point, in order: the grid of the axes, or the listed points.
     public var points: [PointSettings]
+    /// The design the user picked (`chosen`), marked in the report; one of ``points``.
+    public var chosen: PointSettings?
 
     /// The largest spec file read.
     static let maxBytes = 16 << 20
@@ -51,7 +53,7 @@ struct SpecDecoder {
 
     static let topKeys: Set<String> = [
         "format", "version", "model", "events", "labels", "max_events", "part", "background_acceptance", "rate_hz",
-        "axes", "points", "fixed",
+        "axes", "points", "fixed", "chosen",
     ]
 
     func fail(_ field: String, _ message: String) -> SweepError { .spec(file: file, field: field, message: message) }
@@ -91,8 +93,16 @@ struct SpecDecoder {
         }
         let fixed = try settingsObject(top["fixed"] ?? .object([:]), field: "fixed")
         let points = try PointExpansion(decoder: self).points(axes: top["axes"], list: top["points"], fixed: fixed)
+        var chosen: PointSettings?
+        if let v = top["chosen"] {
+            let picked = PointSettings(try settingsObject(v, field: "chosen"))
+            guard let match = points.first(where: { $0.canonical == picked.canonical }) else {
+                throw fail("chosen", "matches no point of the sweep (\(picked.label)); give every setting of one point")
+            }
+            chosen = match
+        }
         return SweepSpec(file: file, model: model, events: events, labels: labels, maxEvents: maxEvents, part: part,
-                         backgroundAcceptance: acceptance, points: points)
+                         backgroundAcceptance: acceptance, points: points, chosen: chosen)
     }
 
     /// A file field, made absolute against the spec's folder; it must exist as a regular file.

@@ -55,6 +55,7 @@ import Testing
 
     @Test func paretoPageLinksEveryPointToItsSettings() throws {
         let f = try SweepFixture()
+        try f.writeSpec(SweepFixture.grid, extra: #" "chosen": { "clock_ns": 5, "precision.weight": "ap_fixed<8,2>" },"#)
         #expect(try f.sweep().code == 0)
         let html = try f.read("report/pareto.html")
         let rows = try f.results()
@@ -70,7 +71,12 @@ import Testing
         // Every front holds at least one point, and the CSV marks the same ones.
         let front = rows.filter { $0["on_front"] == "1" }
         #expect(!front.isEmpty)
-        for r in front { #expect(html.contains("<tr id=\"p-\(r["key"]!)\" class=\"front\">")) }
+        for r in front where r["chosen"] == "0" { #expect(html.contains("<tr id=\"p-\(r["key"]!)\" class=\"front\">")) }
+        // The chosen design: one row marked in the CSV, its row and a ring in each chart.
+        let chosen = rows.filter { $0["chosen"] == "1" }
+        #expect(chosen.count == 1 && chosen.first?["set:clock_ns"] == "5" && chosen.first?["set:precision.weight"] == "ap_fixed<8,2>")
+        #expect(html.contains("<tr id=\"p-\(chosen[0]["key"]!)\" class=\"chosen\">"))
+        #expect(html.components(separatedBy: ">chosen</text>").count - 1 == 2)
     }
 
     @Test func aFailedPointKeepsItsErrorAndIsNotRetriedUnlessAsked() throws {
@@ -143,5 +149,22 @@ import Testing
         try "not sqlite".write(toFile: g.out + "/sweep.db", atomically: true, encoding: .utf8)
         let notDB = try g.sweep()
         #expect(notDB.code == 4 && notDB.err.contains("sweep.db"), "\(notDB.err)")
+    }
+}
+
+/// `--synthesize`: yosys per op module, through the per-user module cache.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/yosys"), "needs yosys"))
+struct SweepSynthesisTests {
+    @Test func synthesizedPointsCountWithYosys() throws {
+        let f = try SweepFixture(axes: #""axes": { "clock_ns": [5] }"#, events: 50)
+        let r = try f.sweep(["--synthesize", "--synthesis-budget", "300"])
+        #expect(r.code == 0, "\(r.err)")
+        let row = try #require(try f.results().first)
+        #expect(row["status"] == "done", "\(row)")
+        #expect(row["resource_method"] == "yosys", "\(row)")
+        #expect(Int(row["lut"] ?? "") ?? 0 > 0)
+        // The estimate is a different key: the same point, estimated, is a new row.
+        let estimated = try f.sweep()
+        #expect(estimated.out.contains("1 evaluated now"), "\(estimated.out)")
     }
 }

@@ -60,6 +60,7 @@ import Testing
         #expect(try error(#""points": [{ "clock_ns": 5, "latency_cycles": 3 }]"#).contains(#"points[0]["latency_cycles"]: a point gives clock_ns or latency_cycles, not both"#))
         #expect(try error(#""points": [{ "clock_ns": 5 }], "fixed": { "clock_ns": 4 }"#).contains("clock_ns is also set in fixed"))
         #expect(try error("\"unused\": 1").contains("unknown field"))
+        #expect(try error(#""axes": { "clock_ns": [2, 5] }, "chosen": { "clock_ns": 3 }"#).contains("chosen: matches no point of the sweep (clock_ns=3)"))
     }
 
     @Test func missingFilesAndBadJSON() throws {
