@@ -1,5 +1,6 @@
 /// The Pareto front of points in two figures: the points no other point
-/// beats in both (as good or better in each, better in one).
+/// beats (as good or better in each figure, better in one); points equal in
+/// both figures are on it together.
 public enum ParetoFront {
     /// Indices of the front of `points` (x minimized; y maximized when
     /// `maximizeY`, else minimized), in increasing x.
@@ -10,12 +11,13 @@ public enum ParetoFront {
             return maximizeY ? a.y > b.y : a.y < b.y
         }
         var out: [Int] = []
-        var best: Double?
+        var best: (x: Double, y: Double)?
         for i in order {
-            let y = points[i].y
-            if let b = best, maximizeY ? y <= b : y >= b { continue }
+            let p = points[i]
+            // A point equal to the last point of the front in both figures is on it too (neither beats the other).
+            if let b = best, !(p.x == b.x && p.y == b.y), maximizeY ? p.y <= b.y : p.y >= b.y { continue }
             out.append(i)
-            best = y
+            best = (p.x, p.y)
         }
         return out
     }

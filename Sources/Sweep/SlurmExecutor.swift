@@ -43,8 +43,12 @@ public struct SlurmExecutor: Sendable {
         var lastLine = ""
         while !outstanding.isEmpty {
             try await Task.sleep(seconds: settings.pollSeconds)
-            let queued = await tools.queued(job: job)
+            let answer = await tools.queued(job: job)
             try gather(&outstanding, folder: folder, meter: &meter, record: record)
+            guard let queued = answer else {
+                progress.report("slurm: squeue did not answer; looking again")
+                continue
+            }
             let running = queued.values.filter { $0 == "RUNNING" }.count
             let line = "slurm: job \(job): \(meter.done)/\(meter.total) done, \(running) running, \(queued.count - running) pending"
             if line != lastLine { progress.report(line); lastLine = line }

@@ -93,9 +93,14 @@ struct SlurmTools: Sendable {
     }
 
     /// The array indices of `job` still queued or running, with their state;
-    /// empty once the job has left the queue.
-    func queued(job: String) async -> [Int: String] {
-        guard let out = try? await run(squeue, ["-h", "-r", "-j", job, "-o", "%i|%T"]) else { return [:] }
+    /// empty once the job has left the queue (squeue then says the job id is
+    /// invalid). Nil when squeue could not answer: nothing is concluded then.
+    func queued(job: String) async -> [Int: String]? {
+        let out: String
+        do { out = try await run(squeue, ["-h", "-r", "-j", job, "-o", "%i|%T"]) } catch {
+            if case .tool(.failed(_, _, _, let lines)) = error, lines.lowercased().contains("invalid job id") { return [:] }
+            return nil
+        }
         var tasks: [Int: String] = [:]
         for line in out.split(whereSeparator: \.isNewline) {
             let fields = line.split(separator: "|")

@@ -41,5 +41,7 @@ import Testing
         let points: [(x: Double, y: Double)] = [(10, 0.5), (20, 0.7), (15, 0.4), (30, 0.7), (25, 0.9), (5, .nan)]
         #expect(ParetoFront.front(points, maximizeY: true) == [0, 1, 4])
         #expect(ParetoFront.front(points, maximizeY: false) == [0, 2])
+        // Ties in both figures share the front; a tie in one figure only does not.
+        #expect(ParetoFront.front([(10, 0.5), (10, 0.5), (10, 0.4), (12, 0.5)], maximizeY: true) == [0, 1])
     }
 }

@@ -35,17 +35,23 @@ t=$(now); "$BIN/hepml-compile" sweep "$work/sweep.json" --out "$work/local" >"$w
 echo "16-point sweep, $EVENTS events, local on $(nproc) cores: ${local_s} s"
 t=$(now); "$BIN/hepml-compile" sweep "$work/sweep.json" --out "$work/local" >"$work/rerun.log"; rerun_s=$(since "$t")
 echo "the same sweep again (nothing to evaluate): ${rerun_s} s, evaluations recorded: $(evaluations "$work/local/sweep.db")"
-point_cpu=$(python3 -I -c "
+# Per-task overhead: wall time on every slot minus the points' own evaluation
+# seconds, per point (process start, reading the events, the float model; and
+# on Slurm, submission, scheduling and polling).
+overhead() {
+  python3 -I - "$1" "$2" "$(nproc)" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-print(f'{sum(float(r[\"seconds\"]) for r in rows):.2f}')" "$work/local/report/results.csv")
-echo "sum of the points' own seconds: ${point_cpu} s"
+wall, slots = float(sys.argv[2]), int(sys.argv[3])
+own = sum(float(r["seconds"]) for r in rows)
+print(f"{(wall * slots - own) / len(rows):.2f} s per point (points' own seconds {own:.1f})")
+PY
+}
+echo "local overhead: $(overhead "$work/local/report/results.csv" "$local_s")"
 
 if [ -n "${SLURM_CONF:-}" ] && command -v sbatch >/dev/null; then
   t=$(now); "$BIN/hepml-compile" sweep "$work/sweep.json" --out "$work/slurm" --executor slurm >"$work/slurm.log"; slurm_s=$(since "$t")
-  slots=$(nproc)
-  overhead=$(python3 -I -c "import sys; w, l, n, s = map(float, sys.argv[1:]); print(f'{(w - l) * s / n:.2f}')" "$slurm_s" "$local_s" 16 "$slots")
-  echo "the same 16 points on the one-node Slurm: ${slurm_s} s; per-task overhead over local: ${overhead} s"
+  echo "the same 16 points on the one-node Slurm: ${slurm_s} s; overhead: $(overhead "$work/slurm/report/results.csv" "$slurm_s")"
   python3 -I - "$work/local/report/results.csv" "$work/slurm/report/results.csv" <<'PY'
 import csv, sys
 a, b = ([{k: v for k, v in r.items() if k != "seconds"} for r in csv.DictReader(open(p))] for p in sys.argv[1:3])
@@ -54,6 +60,7 @@ PY
 else
   echo "Slurm: skipped (no SLURM_CONF; scripts/slurm.sh start && eval \"\$(scripts/slurm.sh env)\")"
 fi
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # 1,000 points: plan them, fill the database from one real result, time a run that only reports.
 python3 -I - "$work" "$ROOT" <<'PY'
