@@ -81,6 +81,8 @@ extension CompilerDriver {
         }
         do { try OutputFile.write(plan.json, to: folder.plan) } catch { throw .refused(error) }
 
+        let gathered = try sweepStep { () throws(SweepError) in try LeftoverResults.gather(plan.points, folder: folder, database: database) }
+        if gathered > 0 { console.line("sweep: gathered \(gathered) result(s) that tasks of an earlier run wrote after it stopped") }
         let stored = try sweepStep { () throws(SweepError) in try database.statuses(plan.points.map(\.key)) }
         let pending = plan.points.filter { p in
             switch stored[p.key] {

@@ -23,11 +23,8 @@ public struct SlurmExecutor: Sendable {
         try settings.check()
         let tools = try SlurmTools.locate()
         var meter = progress
-        // Results of earlier runs' tasks that finished after their run stopped.
         var outstanding: [Int: PlannedPoint] = [:]
         for (i, p) in points.enumerated() { outstanding[i] = p }
-        try gather(&outstanding, folder: folder, meter: &meter, record: record)
-        if outstanding.isEmpty { return }
 
         let stamp = String(UInt64(Date().timeIntervalSince1970 * 1000))
         let keysFile = folder.tasks + "/keys-\(stamp).txt"

@@ -168,3 +168,27 @@ struct SweepSynthesisTests {
         #expect(estimated.out.contains("1 evaluated now"), "\(estimated.out)")
     }
 }
+
+/// Keys computed in another process are the CLI's keys, and a result file a
+/// task left behind is gathered instead of being evaluated again.
+@Suite struct LeftoverResultTests {
+    @Test func aResultFileOfAnEarlierTaskIsGathered() throws {
+        let f = try SweepFixture()
+        let spec = try SweepSpec.load(path: f.spec)
+        let tool = SweepFixture.executable.resolvingSymlinksInPath().path
+        let plan = try SweepPlan.make(spec, synthesize: false, synthesisBudget: 600, threads: 1,
+                                      toolVersion: SweepPlan.toolVersion(executable: tool))
+        let folder = try SweepFolder(f.out)
+        _ = try ResultsDatabase(path: folder.database)
+        var left = PointResult(status: .done)
+        left.lut = 12345
+        try PointResultText.text(left).write(toFile: folder.resultFile(plan.points[2].key), atomically: true, encoding: .utf8)
+        let r = try f.sweep()
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.contains("sweep: gathered 1 result(s)"), "\(r.out)")
+        #expect(r.out.contains("4 points: 3 evaluated now, 1 from the database"), "\(r.out)")
+        let rows = try f.results()
+        #expect(rows.first { $0["key"] == plan.points[2].key }?["lut"] == "12345")
+        #expect(!FileManager.default.fileExists(atPath: folder.resultFile(plan.points[2].key)))
+    }
+}
