@@ -59,6 +59,7 @@ extension CompilerDriver {
         }
         if let jobs = options.jobs, jobs < 1 { throw .option("--jobs must be at least 1, got \(jobs)") }
         guard options.synthesisBudget > 0 else { throw .option("--synthesis-budget must be positive") }
+        if options.executor == "slurm" { try sweepStep { () throws(SweepError) in try options.slurm.check() } }
         let spec = try sweepStep { () throws(SweepError) in try SweepSpec.load(path: options.spec) }
         let inputs = [options.spec, spec.model, spec.events] + (spec.labels.map { [$0] } ?? [])
         if let reason = OutputWriter.forbiddenReason(options.out, inputs: inputs, environment: ProcessInfo.processInfo.environment) {

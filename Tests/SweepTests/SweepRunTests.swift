@@ -192,3 +192,75 @@ struct SweepSynthesisTests {
         #expect(!FileManager.default.fileExists(atPath: folder.resultFile(plan.points[2].key)))
     }
 }
+
+/// Options and tools the sweep refuses, with their exit codes; a point
+/// whose process is killed is one failed row.
+@Suite struct SweepRefusalTests {
+    @Test func badOptionsExitTwo() throws {
+        let f = try SweepFixture(axes: #""axes": { "clock_ns": [5] }"#, events: 10)
+        let jobs = try f.sweep(["--jobs", "0"])
+        #expect(jobs.code == 2 && jobs.err.contains("--jobs must be at least 1"))
+        let executor = try f.sweep(["--executor", "condor"])
+        #expect(executor.code == 2 && executor.err.contains("--executor must be local or slurm"))
+        let partition = try f.sweep(["--executor", "slurm", "--partition", "a b;rm"])
+        #expect(partition.code == 2 && partition.err.contains("--partition"), "\(partition.err)")
+    }
+
+    @Test func slurmCommandsMissingOrUntrustedExitThree() throws {
+        let f = try SweepFixture(axes: #""axes": { "clock_ns": [5] }"#, events: 10)
+        let missing = try f.sweep(["--executor", "slurm"], environment: ["PATH": "/nonexistent"])
+        #expect(missing.code == 3 && missing.err.contains("sbatch is not installed"), "\(missing.err)")
+        // An sbatch that another user could have written is never run.
+        let bin = f.folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        for tool in ["sbatch", "squeue", "scontrol"] {
+            let path = bin.appendingPathComponent(tool).path
+            try "#!/bin/sh\ntouch \(f.folder.path)/ran\n".write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o777)
+        }
+        let untrusted = try f.sweep(["--executor", "slurm"], environment: ["PATH": bin.path])
+        #expect(untrusted.code == 3 && untrusted.err.contains("is not trusted") && untrusted.err.contains("writable by other users"), "\(untrusted.err)")
+        #expect(!FileManager.default.fileExists(atPath: f.folder.appendingPathComponent("ran").path))
+    }
+
+    @Test func aKilledPointProcessIsOneFailedRow() throws {
+        let f = try SweepFixture(axes: #""axes": { "clock_ns": [2, 3, 5, 10] }"#, events: 20_000)
+        let p = Process()
+        p.executableURL = SweepFixture.executable
+        p.arguments = ["sweep", f.spec, "--out", f.out, "--jobs", "1"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Kill the first child process of the sweep found evaluating a point.
+        var killed = false
+        for _ in 0..<4000 where !killed && p.isRunning {
+            for child in Self.children(of: p.processIdentifier) where Self.commandLine(child).contains("sweep-point") {
+                kill(child, SIGKILL)
+                killed = true
+            }
+            if !killed { Thread.sleep(forTimeInterval: 0.005) }
+        }
+        p.waitUntilExit()
+        #expect(killed)
+        #expect(p.terminationStatus == 0)
+        let rows = try f.results()
+        let failed = rows.filter { $0["status"] == "failed" }
+        #expect(failed.count == 1 && rows.count == 4, "\(rows)")
+        #expect(failed.first?["error"]?.contains("the point's process was killed by signal 9") == true, "\(failed)")
+    }
+
+    static func children(of parent: pid_t) -> [pid_t] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap { Int32($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && Int32(fields[1]) == parent
+        }
+    }
+
+    static func commandLine(_ pid: pid_t) -> String {
+        let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+    }
+}
