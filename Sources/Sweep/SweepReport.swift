@@ -122,6 +122,11 @@ public struct SweepReport: Sendable {
 
     /// The page, rendered from templates/sweep/pareto.html.
     public func html(templates: TemplateLibrary) throws(TemplateError) -> String {
+        try templates.render("sweep/pareto.html", page, html: true)
+    }
+
+    /// The template's context: every hole of templates/sweep/pareto.html is one of its properties.
+    var page: Page {
         let front = frontKeys
         let f = figure
         func g(_ v: Double?, _ digits: Int = 4) -> String { v.map { SVG.label($0, significant: digits) } ?? "" }
@@ -140,6 +145,6 @@ public struct SweepReport: Sendable {
                         failed: points.count - done.count, events: done.first?.result.events ?? 0,
                         chosen: points.first { $0.key == chosenKey }?.settings.label,
                         charts: charts.map { Chart(svg: $0.svg) }, rows: rows)
-        return try templates.render("sweep/pareto.html", page, html: true)
+        return page
     }
 }
