@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "HardeningTests", dependencies: [
             "FileSafety", "Templates", "Toolchain", "ModelFormat", "FixedPoint", "TensorIO", "Passes",
         ], exclude: ["CSVCorpus", "HostileCorpus"]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Driver", "ModelZoo", "ModelFormat", "ModelIR", "FixedPoint", "FileSafety", "Templates"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "ModelZoo", "ModelFormat", "ModelIR", "FixedPoint", "Templates"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Passes", "ModelIR", "FixedPoint", "Reference", "ModelZoo", "Metrics", "Templates", "TensorIO", "Toolchain",
             "VerilogBackend", "NetlistIR", "ModelFormat",
