@@ -80,7 +80,8 @@ extension CompilerDriver {
             try SweepPlan.make(spec, synthesize: options.synthesize, synthesisBudget: options.synthesisBudget, threads: threads,
                                toolVersion: SweepPlan.toolVersion())
         }
-        do { try OutputFile.write(plan.json, to: folder.plan) } catch { throw .refused(error) }
+        let planFile = folder.planFile(plan)
+        do { try OutputFile.write(plan.json, to: planFile) } catch { throw .refused(error) }
 
         let gathered = try sweepStep { () throws(SweepError) in try LeftoverResults.gather(plan.points, folder: folder, database: database) }
         if gathered > 0 { console.line("sweep: gathered \(gathered) result(s) that tasks of an earlier run wrote after it stopped") }
@@ -101,11 +102,11 @@ extension CompilerDriver {
         if !pending.isEmpty {
             if options.executor == "local" {
                 try await sweepStep { () async throws(SweepError) in
-                    try await LocalExecutor(jobs: jobs).run(pending, planFile: folder.plan, progress: progress, record: record)
+                    try await LocalExecutor(jobs: jobs).run(pending, planFile: planFile, progress: progress, record: record)
                 }
             } else {
                 try await sweepStep { () async throws(SweepError) in
-                    try await SlurmExecutor(settings: options.slurm).run(pending, folder: folder, progress: progress, record: record)
+                    try await SlurmExecutor(settings: options.slurm).run(pending, planFile: planFile, folder: folder, progress: progress, record: record)
                 }
             }
         }

@@ -18,7 +18,7 @@ public struct SlurmExecutor: Sendable {
         self.executable = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     }
 
-    public func run(_ points: [PlannedPoint], folder: SweepFolder, progress: SweepProgress,
+    public func run(_ points: [PlannedPoint], planFile: String, folder: SweepFolder, progress: SweepProgress,
                     record: (PlannedPoint, PointResult) throws(SweepError) -> Void) async throws(SweepError) {
         try settings.check()
         let tools = try SlurmTools.locate()
@@ -31,7 +31,7 @@ public struct SlurmExecutor: Sendable {
         let script = folder.tasks + "/job-\(stamp).sh"
         do {
             try OutputFile.write(points.map(\.key).joined(separator: "\n") + "\n", to: keysFile)
-            try OutputFile.write(jobScript(plan: folder.plan, keys: keysFile, results: folder.results), to: script)
+            try OutputFile.write(jobScript(plan: planFile, keys: keysFile, results: folder.results), to: script)
         } catch { throw .refused(error) }
 
         var attempts: [Int: Int] = [:]

@@ -7,7 +7,8 @@ import Foundation
 ///     DIR/sweep.db              the results database (+ SQLite's -wal/-shm while open)
 ///     DIR/report/               results.csv, pareto.html and hepml-manifest.json,
 ///                               replaced whole by each run (FolderReplacement)
-///     DIR/tasks/plan.json       the points of the last run, for child processes and Slurm tasks
+///     DIR/tasks/plan-HASH.json  a run's points, for its child processes and Slurm tasks
+///                               (named by its content: sweeps sharing DIR do not overwrite each other's)
 ///     DIR/tasks/results/KEY.json  a point's result handed back by a task, until gathered
 ///     DIR/tasks/logs/           Slurm task logs
 ///
@@ -22,7 +23,8 @@ public struct SweepFolder: Sendable {
     public var database: String { path + "/" + ResultsDatabase.fileName }
     public var report: String { path + "/report" }
     public var tasks: String { path + "/tasks" }
-    public var plan: String { tasks + "/plan.json" }
+    /// The plan file of `plan` (named by the hash of its text).
+    public func planFile(_ plan: SweepPlan) -> String { tasks + "/plan-" + ContentHash.of(plan.json) + ".json" }
     public var results: String { tasks + "/results" }
     public var logs: String { tasks + "/logs" }
 

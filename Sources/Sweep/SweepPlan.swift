@@ -9,7 +9,7 @@ public struct PlannedPoint: Codable, Sendable, Equatable {
 }
 
 /// What a child process or a Slurm task needs to evaluate any point of a
-/// sweep, written once per run as `DIR/tasks/plan.json`: the resolved
+/// sweep, written once per run as `DIR/tasks/plan-HASH.json`: the resolved
 /// inputs (absolute paths and their content hashes), the evaluation
 /// settings and every point with its key.
 public struct SweepPlan: Codable, Sendable, Equatable {

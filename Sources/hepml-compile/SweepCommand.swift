@@ -76,7 +76,7 @@ struct SweepPointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sweep-point", abstract: "Evaluate one point of a sweep plan (internal).",
                                                     shouldDisplay: false)
 
-    @Option(help: "The plan (DIR/tasks/plan.json).")
+    @Option(help: "The plan (DIR/tasks/plan-HASH.json).")
     var plan: String
 
     @Option(help: "The point's key.")

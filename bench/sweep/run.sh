@@ -74,13 +74,15 @@ json.dump({"model": f"{root}/examples/jet_tagger/model.json", "events": "events.
 PY
 "$BIN/hepml-compile" sweep "$work/sweep1000.json" --out "$work/big" --jobs 1 >"$work/big-plan.log" 2>&1 &
 pid=$!
-while [ ! -s "$work/big/tasks/plan.json" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+while ! ls "$work"/big/tasks/plan-*.json >/dev/null 2>&1 && kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+sleep 0.5
 kill -KILL "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 python3 -I - "$work" <<'PY'
 import json, random, sqlite3, sys
 work = sys.argv[1]
-plan = json.load(open(f"{work}/big/tasks/plan.json"))
+import glob
+plan = json.load(open(glob.glob(f"{work}/big/tasks/plan-*.json")[0]))
 src = sqlite3.connect(f"{work}/local/sweep.db").execute("select result from points where status='done' limit 1").fetchone()[0]
 db = sqlite3.connect(f"{work}/big/sweep.db")
 rng = random.Random(1)
