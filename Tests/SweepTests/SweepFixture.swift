@@ -11,8 +11,9 @@ extension Tag {
 }
 
 /// A temporary folder with a small zoo model (8 -> 6 -> 3), seeded events,
-/// labels and a sweep.json; and the built hepml-compile to run on it.
-struct SweepFixture {
+/// labels and a sweep.json; and the built hepml-compile to run on it. The
+/// folder is removed when the fixture goes.
+final class SweepFixture {
     let folder: URL
     var spec: String { folder.appendingPathComponent("sweep.json").path }
     var out: String { folder.appendingPathComponent("out").path }
@@ -49,6 +50,8 @@ struct SweepFixture {
         try (labels.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("labels.csv"), atomically: true, encoding: .utf8)
         try writeSpec(axes)
     }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     func writeSpec(_ axes: String, extra: String = "") throws {
         let text = "{ \"model\": \"model.json\", \"events\": \"events.csv\", \"labels\": \"labels.csv\",\(extra) \(axes) }\n"
