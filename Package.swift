@@ -11,7 +11,8 @@ import PackageDescription
 //   HLSBackend, VerilogBackend, Reference, Toolchain <- Simulation (Verilator, g++)
 //   TensorIO <- Datasets;  Metrics;  CBLAS, ModelFormat, Passes, Reference, Datasets, Metrics <- Training
 //   Reference, Metrics, Templates, Toolchain <- Reports (from values: a DesignSummary, simulation counts)
-//   ModelFormat, QONNX, backends, Simulation, Reports, Training <- Driver (one file per command)
+//   ModelFormat, QONNX, Passes, Reference, VerilogBackend, Reports, Metrics, CSQLite <- Sweep (design-space sweeps)
+//   ModelFormat, QONNX, backends, Simulation, Reports, Training, Sweep <- Driver (one file per command)
 //   Driver, swift-argument-parser <- hepml-compile (the CLI: options in, one Driver call, exit code out)
 let package = Package(
     name: "hepml-compile",
@@ -100,13 +101,22 @@ let package = Package(
         .target(name: "Reports", dependencies: [
             "ModelIR", "FixedPoint", "NetlistIR", "Reference", "Metrics", "Templates", "TensorIO", "Toolchain", "FileSafety",
         ]),
+        // SQLite through the system library (libsqlite3-dev): the sweep's results database.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        // Design-space sweeps: the spec, its points, evaluating one point,
+        // the results database, the local and Slurm executors, the Pareto report.
+        .target(name: "Sweep", dependencies: [
+            "CSQLite", "FixedPoint", "ModelIR", "ModelFormat", "QONNX", "Passes", "Reference", "VerilogBackend",
+            "Reports", "Templates", "Toolchain", "TensorIO", "Metrics", "FileSafety", "InputFiles",
+        ]),
         // What each command does, one file per command: load, compile, write,
         // predict, simulate, report, train, physics, import/export; typed
         // options in, typed results or a DriverError (with its exit code) out.
         .target(name: "Driver", dependencies: [
             "FixedPoint", "ModelIR", "ModelFormat", "Passes", "Reference", "QONNX",
             "HLSBackend", "VerilogBackend", "Templates", "Toolchain", "Simulation", "Reports",
-            "TensorIO", "Datasets", "Metrics", "Training", "FileSafety", "InputFiles",
+            "TensorIO", "Datasets", "Metrics", "Training", "FileSafety", "InputFiles", "Sweep",
         ]),
         // The command line: parses options and calls one Driver function per command.
         .executableTarget(name: "hepml-compile", dependencies: [
@@ -145,6 +155,7 @@ let package = Package(
         .testTarget(name: "HardeningTests", dependencies: [
             "FileSafety", "Templates", "Toolchain", "ModelFormat", "FixedPoint", "TensorIO", "Passes",
         ], exclude: ["CSVCorpus", "HostileCorpus"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "ModelZoo", "ModelFormat", "ModelIR", "FixedPoint", "Templates"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Passes", "ModelIR", "FixedPoint", "Reference", "ModelZoo", "Metrics", "Templates", "TensorIO", "Toolchain",
             "VerilogBackend", "NetlistIR", "ModelFormat",

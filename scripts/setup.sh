@@ -14,6 +14,7 @@ command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 [ -x /usr/bin/time ] || need_apt+=(time)  # GNU time: peak memory in bench/run
 pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev)
+pkg-config --exists sqlite3 2>/dev/null || need_apt+=(libsqlite3-dev)  # the sweep's results database
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   $SUDO apt-get update -qq

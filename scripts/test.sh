@@ -14,4 +14,12 @@ scripts/fuzz.sh 30
 # sources, which nothing here uses (onnx.pb.swift is generated once and
 # committed: scripts/regenerate-onnx-proto.sh).
 swift build --product hepml-compile
+# The sweep's Slurm tests (tag "slurm") run against a real one-node Slurm:
+# started here, stopped when the tests end (docs/sweep.md).
+trap 'scripts/slurm.sh stop || true' EXIT
+if scripts/slurm.sh start; then
+  eval "$(scripts/slurm.sh env)"
+else
+  echo "test.sh: WARNING: the one-node Slurm did not start; the Slurm tests will be skipped" >&2
+fi
 swift test "$@"

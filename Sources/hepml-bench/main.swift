@@ -79,6 +79,23 @@ if arguments.count > 1, arguments[1] == "--write-events" {
     catch { fail("\(arguments[4]): \(error)", code: 1) }
     exit(0)
 }
+if arguments.count > 1, arguments[1] == "--write-jets" {
+    // Labelled jet-tagging events (the data the shipped tagger was trained
+    // on, docs/datasets.md) for the sweep bench: features to .npy or CSV by
+    // extension, one class index per row to a CSV.
+    guard arguments.count >= 5, let n = Int(arguments[2]), n > 0 else {
+        fail("usage: hepml-bench --write-jets N events.npy|events.csv labels.csv [seed]", code: 2)
+    }
+    let seed = arguments.count > 5 ? UInt64(arguments[5]) ?? 99 : 99
+    let data = GeneratedData.make("jet_tagging", count: n, seed: seed)!
+    let labels = EventTable(rows: n, columns: 1, values: (data.labels ?? []).map(Double.init))
+    do {
+        try EventFile.write(data.features, to: arguments[3])
+        try EventFile.write(labels, to: arguments[4])
+    } catch { fail("\(error)", code: 1) }
+    exit(0)
+}
+
 if arguments.count > 1, arguments[1] == "--read" {
     // hepml-bench --read FILE [threads]: reads an event file (CSV or .npy)
     // in blocks and prints MB/s and events/s (wall time, this process).
