@@ -11,6 +11,8 @@ import Training
 struct AnomalyFigures {
     let options: PhysicsOptions
     let graph: Graph
+    /// The graph as lowered by the command's model loader.
+    let lowered: LoweredModel
 
     /// The background fraction the threshold keeps, from one of the two options.
     func backgroundAcceptance() throws(DriverError) -> Double {
@@ -30,8 +32,6 @@ struct AnomalyFigures {
         let accept = try backgroundAcceptance()
         let events = options.events
         guard options.threads >= 1, events >= 1 else { throw .option("--threads and --events must be at least 1") }
-        let lowered: LoweredModel
-        do { lowered = try Pipeline.lower(graph) } catch { throw .option("\(error)") }
         guard lowered.inputWidth == L1AnomalyGenerator.featureCount || options.generator != "l1" else {
             throw .option("the model takes \(lowered.inputWidth) values; the l1 generator makes \(L1AnomalyGenerator.featureCount)")
         }

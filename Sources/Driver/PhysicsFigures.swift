@@ -7,8 +7,8 @@ import Training
 
 /// `hepml-compile physics`: the data to score and the working point.
 public struct PhysicsOptions: Sendable {
-    /// The model.json.
-    public var model: String
+    /// The model (model.json or QONNX), read as every command reads it.
+    public var model: ModelSource
     /// Built-in data: `jet_tagging` or `l1`.
     public var generator: String?
     /// Events to generate.
@@ -32,7 +32,7 @@ public struct PhysicsOptions: Sendable {
     /// Signal efficiency at which tagger background rejection is quoted.
     public var efficiency = 0.5
 
-    public init(model: String) { self.model = model }
+    public init(model: ModelSource) { self.model = model }
 }
 
 /// The figures, as the lines the command prints.
@@ -44,16 +44,18 @@ extension CompilerDriver {
     /// Float vs fixed-point physics figures of a model on labelled events:
     /// an anomaly score (one output) at a background acceptance, or class
     /// scores (accuracy, AUC, rejection). Every failure is bad input (exit 2).
-    public static func physics(_ options: PhysicsOptions) throws(DriverError) -> PhysicsResult {
-        let graph: Graph
-        do { graph = try ModelDecoder.load(path: options.model) } catch { throw .option("\(error)") }
-        let outputs = graph.tensorSizes()[graph.outputs.first ?? ""] ?? 0
-        if outputs == 1 { return try AnomalyFigures(options: options, graph: graph).run() }
-        return try taggerFigures(options, graph: graph, outputs: outputs)
+    /// The model is loaded by ``ModelSource/load(console:)``, as for every
+    /// command: model.json or QONNX, `--precision`, `--input-type`, `--strict`.
+    public static func physics(_ options: PhysicsOptions, console: Console = .standard) throws(DriverError) -> PhysicsResult {
+        let loaded = try options.model.load(console: console)
+        let outputs = loaded.model.outputWidth
+        if outputs == 1 { return try AnomalyFigures(options: options, graph: loaded.graph, lowered: loaded.model).run() }
+        return try taggerFigures(options, loaded: loaded, outputs: outputs)
     }
 
     /// Accuracy, one-vs-rest AUC and background rejection of class scores.
-    static func taggerFigures(_ options: PhysicsOptions, graph: Graph, outputs: Int) throws(DriverError) -> PhysicsResult {
+    static func taggerFigures(_ options: PhysicsOptions, loaded: LoadedModel, outputs: Int) throws(DriverError) -> PhysicsResult {
+        let graph = loaded.graph
         let data: LabelledData
         var classNames = (0..<outputs).map { "class \($0)" }
         if options.generator == "jet_tagging" {
@@ -70,7 +72,10 @@ extension CompilerDriver {
             throw .option("labels must be one class index (< \(outputs)) per event")
         }
         let o: (float: EventTable, fixed: EventTable)
-        do { o = try PhysicsEvaluation.outputs(graph, events: data.features) } catch { throw .option("\(error)") }
+        guard data.features.columns == loaded.model.inputWidth else {
+            throw .option("the events have \(data.features.columns) values; the model takes \(loaded.model.inputWidth)")
+        }
+        o = PhysicsEvaluation.outputs(graph, lowered: loaded.model, events: data.features)
         let efficiency = options.efficiency
         let float = PhysicsEvaluation.tagger(outputs: o.float, labels: l, signalEfficiency: efficiency)
         let fixed = PhysicsEvaluation.tagger(outputs: o.fixed, labels: l, signalEfficiency: efficiency)

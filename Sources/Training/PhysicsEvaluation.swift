@@ -33,8 +33,12 @@ public enum PhysicsEvaluation {
     /// Float (the model.json weights in Double arithmetic) and bit-exact
     /// fixed-point outputs of a graph for the same events.
     public static func outputs(_ graph: Graph, events: EventTable) throws(LoweringError) -> (float: EventTable, fixed: EventTable) {
-        let lowered = try Pipeline.lower(graph)
-        return (FloatEvaluator(graph).run(events), FixedPointEvaluator(lowered).run(events))
+        outputs(graph, lowered: try Pipeline.lower(graph), events: events)
+    }
+
+    /// The same, with the graph already lowered (by the command's own options).
+    public static func outputs(_ graph: Graph, lowered: LoweredModel, events: EventTable) -> (float: EventTable, fixed: EventTable) {
+        (FloatEvaluator(graph).run(events), FixedPointEvaluator(lowered).run(events))
     }
 
     public static func tagger(outputs: EventTable, labels: [Int], signalEfficiency: Double) -> TaggerFigures {

@@ -20,8 +20,7 @@ struct PhysicsCommand: ParsableCommand {
         signals), or files: --input/--labels for a tagger, --background/--signal for a score.
         """)
 
-    @Argument(help: "The model file (model.json).")
-    var model: String
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(help: "Built-in data: jet_tagging or l1.")
     var generator: String?
@@ -64,7 +63,7 @@ struct PhysicsCommand: ParsableCommand {
     var efficiency = 0.5
 
     func run() throws {
-        var options = PhysicsOptions(model: model)
+        var options = PhysicsOptions(model: modelOptions.source)
         options.generator = generator
         options.events = events
         options.seed = seed

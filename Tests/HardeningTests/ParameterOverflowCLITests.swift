@@ -60,3 +60,51 @@ import Testing
         #expect(!r.err.contains("warning"), "\(r.err)")
     }
 }
+
+/// `physics` reads its model as every command does (one loader): it warns
+/// about parameters that overflow, `--strict` refuses them, and a QONNX
+/// model works as a model.json does.
+@Suite struct PhysicsModelLoadingTests {
+    static func labels(in dir: URL) throws -> String {
+        let path = dir.appendingPathComponent("labels.csv").path
+        try Data("0\n1\n0\n1\n".utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func physicsWarnsAndStrictRefuses() throws {
+        let (dir, model) = try ParameterOverflowCLITests.files()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["physics", model, "--input", CLI.handInputs, "--labels", try Self.labels(in: dir)]
+        let warned = try CLI.run(args)
+        #expect(warned.code == 0, "\(warned.err)")
+        #expect(warned.err.contains(ParameterOverflowCLITests.weightsWarning), "\(warned.err)")
+        let strict = try CLI.run(args + ["--strict"])
+        #expect(strict.code == 2, "\(strict.err)")
+        #expect(strict.err.contains("--strict refuses parameters that do not fit their types"), "\(strict.err)")
+    }
+
+    /// Two outputs (class scores), an input that QONNX's Quant reproduces (TRN, SAT).
+    static let pair = #"""
+    {"format": "hepml-model", "version": 1, "name": "pair",
+     "inputs": [{"name": "x", "shape": [2], "type": "ap_fixed<8,4,AP_TRN,AP_SAT>"}],
+     "layers": [{"name": "fc", "type": "dense", "units": 2, "weights": [[0.5, -0.25], [-1.25, 0.75]], "bias": [0.375, -0.125],
+       "precision": {"weight": "ap_fixed<8,3>", "bias": "ap_fixed<8,3>", "result": "ap_fixed<10,5,AP_RND,AP_SAT>"}}]}
+    """#
+
+    @Test func physicsTakesAQONNXModel() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("pair.json").path
+        try Data(Self.pair.utf8).write(to: URL(fileURLWithPath: model))
+        let onnx = dir.appendingPathComponent("pair.onnx").path
+        let exported = try CLI.run(["export", model, "--qonnx", onnx])
+        #expect(exported.code == 0, "\(exported.err)")
+        let labels = try Self.labels(in: dir)
+        let fromJSON = try CLI.run(["physics", model, "--input", CLI.handInputs, "--labels", labels])
+        let fromONNX = try CLI.run(["physics", onnx, "--input", CLI.handInputs, "--labels", labels])
+        #expect(fromJSON.code == 0 && fromONNX.code == 0, "\(fromJSON.err)\(fromONNX.err)")
+        // The QONNX file is the lowered model exported: the same figures.
+        #expect(fromJSON.out.contains("accuracy") && fromJSON.out.contains("AUC class 1 vs rest"), "\(fromJSON.out)")
+        #expect(fromJSON.out == fromONNX.out, "\(fromJSON.out)\n---\n\(fromONNX.out)")
+    }
+}
