@@ -54,7 +54,8 @@ extension CompilerDriver {
             throw .option("give --clock-ns or --latency-cycles, not both: a latency implies the clock")
         }
         try checkMaxRTLSize(options.maxRTLSize)
-        guard options.reuse >= 1 else { throw .option("--reuse must be at least 1") }
+        try CountLimits.check(options.reuse, "--reuse", limit: CountLimits.reuse)
+        if let cycles = options.latencyCycles { try CountLimits.check(cycles, "--latency-cycles", limit: CountLimits.latencyCycles) }
         let loaded = try options.model.load(console: console)
         let family = try options.rtl.parsedFamily()
         var backend = BackendOptions(target: target, clockNs: options.clockNs ?? 5.0, reuseFactor: options.reuse)

@@ -45,6 +45,10 @@ extension CompilerDriver {
     /// an anomaly score (one output) at a background acceptance, or class
     /// scores (accuracy, AUC, rejection). Every failure is bad input (exit 2).
     public static func physics(_ options: PhysicsOptions) throws(DriverError) -> PhysicsResult {
+        // Checked before the model is read: the tagger path allocates its events at once.
+        try CountLimits.check(options.events, "--events", limit: CountLimits.events)
+        try CountLimits.check(options.threads, "--threads", limit: CountLimits.threads)
+        if let n = options.signalEvents { try CountLimits.check(n, "--signal-events", limit: CountLimits.events) }
         let graph: Graph
         do { graph = try ModelDecoder.load(path: options.model) } catch { throw .option("\(error)") }
         let outputs = graph.tensorSizes()[graph.outputs.first ?? ""] ?? 0

@@ -21,7 +21,9 @@ extension GraphImporter {
         let pending = try positivePending(&x, node)
         guard let alphaType = ExactTypes.type(holding: [alpha]) else { throw error(node, "alpha", "alpha \(alpha) has no exact type") }
         let r = ValueRange(of: x.type)
-        let a = ExactTypes.code(alpha, fractionBits: alphaType.fractionBits)
+        guard let a = ExactTypes.code(alpha, fractionBits: alphaType.fractionBits) else {
+            throw error(node, "alpha", "alpha \(alpha) has no exact type")
+        }
         let negative = ValueRange(lo: min(r.lo, 0), hi: min(r.hi, 0), fractionBits: r.fractionBits) * ValueRange(lo: a, hi: a, fractionBits: alphaType.fractionBits)
         let type = try exactType(r.relu.union(negative), node, "result")
         let name = emit(hint(node), .activation(.leakyReLU(alpha: alpha)), inputs: [x.tensor],
@@ -59,7 +61,7 @@ extension GraphImporter {
             let rank = x.dims.count
             let a = try axis(try intAttribute(node, "axis") ?? (opset >= 13 ? -1 : 1), rank: rank, node)
             // Before opset 13 the input is flattened from `axis` on; from 13 on, one axis.
-            let covered = opset >= 13 ? x.dims[a] : x.dims[a...].reduce(1, *)
+            let covered = opset >= 13 ? x.dims[a] : Shape.elements(Array(x.dims[a...])) ?? 0
             guard covered == x.count else {
                 throw error(node, "axis", "softmax over axis \(a) of shape \(x.dims) does not cover the whole feature vector")
             }
@@ -83,6 +85,11 @@ extension GraphImporter {
         guard let rawAxis = try intAttribute(node, "axis") else { throw error(node, "axis", "Concat needs an axis") }
         let rank = parts[0].dims.count
         let a = try axis(rawAxis, rank: rank, node)
+        // Axis 0 of a tensor of rank 2 or more is the batch: concatenating
+        // along it stacks events, which a per-event design cannot compute.
+        guard a != 0 || rank == 1 else {
+            throw error(node, "axis", "Concat along axis \(rawAxis) (the batch axis of shape \(parts[0].dims)) stacks events; only concatenation along a feature axis is supported")
+        }
         for (i, p) in parts.enumerated() {
             guard p.dims.count == rank, p.dims[..<a].allSatisfy({ $0 == 1 }),
                   zip(p.dims, parts[0].dims).enumerated().allSatisfy({ $0.offset == a || $0.element.0 == $0.element.1 }) else {
@@ -99,6 +106,7 @@ extension GraphImporter {
                         absorbable: false, source: node)
         var dims = parts[0].dims
         dims[a] = parts.reduce(0) { $0 + $1.dims[a] }
+        guard dims[a] <= 1_000_000 else { throw error(node, nil, "the result has \(dims[a]) features; at most 1000000 are supported") }
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true)))
     }
 
@@ -126,7 +134,8 @@ extension GraphImporter {
         guard let os = outScale.scalar, ExactTypes.isPowerOfTwo(os) else {
             throw error(node, "output_scale", "output scale must be one power of two, got \(outScale.values.prefix(4))")
         }
-        guard inBits.count == 1, outBits.count == 1, outBits[0] >= 1, outBits[0] <= 64, inBits[0] >= outBits[0] || v2 else {
+        guard inBits.count == 1, outBits.count == 1, outBits[0] >= 1, outBits[0] <= 64, inBits[0] >= 1, inBits[0] <= 64,
+              inBits[0] >= outBits[0] || v2 else {
             throw error(node, "output_bit_width", "bit widths \(inBits) → \(outBits) are not supported")
         }
         // Step 1: round to the input scale (half to even), no clamping: exact range.

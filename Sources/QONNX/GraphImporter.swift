@@ -18,11 +18,17 @@ struct GraphImporter {
     var nodes: [Node] = []
     var nodeIndex: [String: Int] = [:]
     var usedNames: Set<String> = []
+    /// The next suffix to try for each base name (see ``uniqueName(_:fallback:)``).
+    var nextSuffix: [String: Int] = [:]
     /// Graph nodes whose result type is still the exact one (or a table's
     /// default), so a following `Quant` may become their result type.
     var absorbable: Set<String> = []
     /// How many node inputs and graph outputs read each ONNX tensor.
     var readers: [String: Int] = [:]
+    /// The indices of the nodes reading each ONNX tensor, in order, each once.
+    var nodesReading: [String: [Int]] = [:]
+    /// Every initializer's name (decoded or not).
+    var initializerNames: Set<String> = []
     var graphOutputs: Set<String> = []
     var inputs: [GraphInput] = []
 
@@ -50,28 +56,71 @@ struct GraphImporter {
 
     mutating func run() throws(QONNXError) -> Graph {
         let g = model.graph
-        for t in g.initializer {
-            let name = t.name
-            guard !name.isEmpty else { throw QONNXError(file: file, node: "initializer", message: "an initializer has no name") }
-            let c = try ConstantTensor(t) { QONNXError(file: file, node: "initializer '\(name.prefix(200))'", message: $0) }
-            values[name] = .constant(c)
-        }
-        for node in g.node {
-            for input in node.input where !input.isEmpty { readers[input, default: 0] += 1 }
+        try checkNamesAreUnique()
+        for (i, node) in g.node.enumerated() {
+            for input in node.input where !input.isEmpty {
+                readers[input, default: 0] += 1
+                if nodesReading[input]?.last != i { nodesReading[input, default: []].append(i) }
+            }
         }
         for output in g.output {
             readers[output.name, default: 0] += 1
             graphOutputs.insert(output.name)
+        }
+        // Only initializers that something reads are decoded: an unused one
+        // costs nothing, whatever its size (its bytes stay in the protobuf).
+        for t in g.initializer where readers[t.name] != nil {
+            let name = t.name
+            let c = try ConstantTensor(t) { QONNXError(file: file, node: "initializer '\(name.prefix(200))'", message: $0) }
+            values[name] = .constant(c)
         }
         try importInputs()
         for node in g.node { try importNode(node) }
         return try finish()
     }
 
+    /// Like `onnx.checker`: each tensor name is defined once (by one
+    /// initializer, one graph input, or one node output), and graph inputs
+    /// and outputs are listed once. Otherwise which definition a reader
+    /// sees would depend on the reader.
+    mutating func checkNamesAreUnique() throws(QONNXError) {
+        let g = model.graph
+        var defined = Set<String>()
+        for t in g.initializer {
+            guard !t.name.isEmpty else { throw QONNXError(file: file, node: "initializer", message: "an initializer has no name") }
+            guard defined.insert(t.name).inserted else {
+                throw QONNXError(file: file, node: "initializer '\(t.name.prefix(200))'", message: "is defined twice; ONNX names each tensor once (onnx.checker refuses this file)")
+            }
+        }
+        initializerNames = defined
+        var inputNames = Set<String>()
+        for input in g.input {
+            guard !input.name.isEmpty else { throw QONNXError(file: file, node: "graph input", message: "a graph input has no name") }
+            guard inputNames.insert(input.name).inserted else {
+                throw QONNXError(file: file, node: "graph input '\(input.name.prefix(200))'", message: "is listed twice")
+            }
+            // An input may name an initializer (its default value).
+            defined.insert(input.name)
+        }
+        for node in g.node {
+            for out in node.output where !out.isEmpty {
+                guard defined.insert(out).inserted else {
+                    throw error(node, nil, "writes '\(out.prefix(200))', which is already defined by an initializer, a graph input or another node output (ONNX graphs assign each tensor once)")
+                }
+            }
+        }
+        var outputNames = Set<String>()
+        for output in g.output {
+            guard outputNames.insert(output.name).inserted else {
+                throw QONNXError(file: file, node: "graph output '\(output.name.prefix(200))'", message: "is listed twice")
+            }
+        }
+    }
+
     // MARK: Inputs
 
     mutating func importInputs() throws(QONNXError) {
-        for input in model.graph.input where values[input.name] == nil {
+        for input in model.graph.input where !initializerNames.contains(input.name) {
             let where_ = "graph input '\(input.name.prefix(200))'"
             func fail(_ message: String) -> QONNXError { QONNXError(file: file, node: where_, message: message) }
             guard case .tensorType = input.type.value else {
@@ -103,8 +152,9 @@ struct GraphImporter {
                     throw fail("dimension \(i) is unknown: dynamic shapes are not supported (only the leading batch dimension may be)")
                 }
             }
-            let size = dims.reduce(1, *)
-            guard size <= 1_000_000 else { throw fail("has \(size) elements; at most 1000000 are supported") }
+            guard let size = Shape.elements(dims), size <= 1_000_000 else {
+                throw fail("has shape \(dims): more than 1000000 elements; at most 1000000 are supported")
+            }
             let name = uniqueName(input.name, fallback: "input")
             let type = try inputType(of: input.name, label: where_)
             let shape = dims.count > 1 && dims[0] == 1 ? Array(dims.dropFirst()) : dims
@@ -122,7 +172,7 @@ struct GraphImporter {
 
     /// The type of a model input: that of the `Quant` nodes reading it, else `--input-type`.
     func inputType(of tensor: String, label: String) throws(QONNXError) -> (type: FixedType, quantNode: [String]?) {
-        let readersOfInput = model.graph.node.filter { $0.input.contains(tensor) }
+        let readersOfInput = (nodesReading[tensor] ?? []).map { model.graph.node[$0] }
         let quants = readersOfInput.filter { isQuant($0) && $0.input.first == tensor }
         if options.inputType == nil, !quants.isEmpty, quants.count == readersOfInput.count, !graphOutputs.contains(tensor) {
             var types: [FixedType] = []
@@ -169,9 +219,14 @@ struct GraphImporter {
         }
         // A dense result read only by a ReLU/LeakyReLU/linear is left to the
         // lowering, which keeps it exact and fuses the two (one rounding).
+        var readersOf: [String: [Int]] = [:]
+        for (j, node) in nodes.enumerated() {
+            for input in Set(node.inputs) { readersOf[input, default: []].append(j) }
+        }
+        let outputSet = Set(outputs)
         for (i, node) in nodes.enumerated() where absorbable.contains(node.name) {
-            guard case .dense = node.op, !outputs.contains(node.name) else { continue }
-            let readers = nodes.filter { $0.inputs.contains(node.name) }
+            guard case .dense = node.op, !outputSet.contains(node.name) else { continue }
+            let readers = (readersOf[node.name] ?? []).map { nodes[$0] }
             guard readers.count == 1, readers[0].inputs.count == 1, case .activation(let a) = readers[0].op else { continue }
             switch a {
             case .relu, .leakyReLU, .linear: nodes[i].precision.result = nil
@@ -189,8 +244,11 @@ struct GraphImporter {
         var base = Self.identifier(raw, fallback: fallback)
         if base.count > 56 { base = String(base.prefix(56)) }
         var name = base
-        var k = 1
+        // Resume from the last suffix given to this base, so that 10^5
+        // nodes of one name cost linear time, not quadratic.
+        var k = nextSuffix[base] ?? 1
         while usedNames.contains(name) { name = "\(base)_\(k)"; k += 1 }
+        nextSuffix[base] = k
         usedNames.insert(name)
         return name
     }
@@ -273,7 +331,8 @@ struct GraphImporter {
                 dense.bias[j] = b
             }
             if ok, let wt = ExactTypes.type(holding: dense.weights.flatMap { $0 }), let bt = ExactTypes.type(holding: dense.bias),
-               let rt = ExactTypes.type(holding: ExactTypes.denseRange(weights: dense.weights, bias: dense.bias, input: input)) {
+               let dr = ExactTypes.denseRange(weights: dense.weights, bias: dense.bias, input: input),
+               let rt = ExactTypes.type(holding: dr) {
                 nodes[i].op = .dense(dense)
                 // A shift alone keeps the weights and their (Quant) type.
                 if !scale.allSatisfy({ $0 == 1 }) { nodes[i].precision.weight = wt }
@@ -297,10 +356,15 @@ struct GraphImporter {
         let biasType = try exactType(shift, node, "shift")
         var union: ValueRange?
         let xr = ValueRange(of: x.type)
-        let s = ExactTypes.range(of: scale), t = ExactTypes.range(of: shift)
+        // exactType above found a type for each, so every code fits.
+        guard let s = ExactTypes.range(of: scale), let t = ExactTypes.range(of: shift) else {
+            throw error(node, nil, "the scale or shift values need more than 64 bits to be held exactly")
+        }
         for j in 0..<x.count {
-            let c = ExactTypes.code(scale[j], fractionBits: s.fractionBits)
-            let b = ExactTypes.code(shift[j], fractionBits: t.fractionBits)
+            guard let c = ExactTypes.code(scale[j], fractionBits: s.fractionBits),
+                  let b = ExactTypes.code(shift[j], fractionBits: t.fractionBits) else {
+                throw error(node, nil, "element \(j): the scale \(scale[j]) or shift \(shift[j]) needs more than 64 bits to be held exactly")
+            }
             let r = ValueRange(lo: c, hi: c, fractionBits: s.fractionBits) * xr + ValueRange(lo: b, hi: b, fractionBits: t.fractionBits)
             union = union.map { $0.union(r) } ?? r
         }

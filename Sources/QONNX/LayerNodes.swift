@@ -66,21 +66,31 @@ extension GraphImporter {
         switch node.opType {
         case "Flatten":
             let a = try axis(try intAttribute(node, "axis") ?? 1, rank: dims.count + 1, node)
-            out = [dims[..<a].reduce(1, *), dims[a...].reduce(1, *)]
+            guard let outer = Shape.elements(Array(dims[..<a])), let inner = Shape.elements(Array(dims[a...])) else {
+                throw error(node, "axis", "the shape \(dims) has too many elements")
+            }
+            out = [outer, inner]
         case "Reshape":
             let shape = hasInput(node, 1) ? try integers(node, 1, "shape") : (try intsAttribute(node, "shape") ?? [])
-            let total = dims.reduce(1, *)
+            guard let total = Shape.elements(dims) else { throw error(node, "shape", "the input shape \(dims) has too many elements") }
+            guard shape.count <= ONNXLimits.maxRank else {
+                throw error(node, "shape", "the target shape has rank \(shape.count); at most \(ONNXLimits.maxRank)")
+            }
+            guard shape.filter({ $0 == -1 }).count <= 1, shape.allSatisfy({ $0 >= -1 }) else {
+                throw error(node, "shape", "the target shape \(shape) has more than one -1 or a negative size")
+            }
             out = []
             for (i, s) in shape.enumerated() {
                 if s == 0 { guard i < dims.count else { throw error(node, "shape", "shape element \(i) is 0 but the input has rank \(dims.count)") }; out.append(dims[i]) }
                 else { out.append(s) }
             }
             if let m = out.firstIndex(of: -1) {
-                let known = out.enumerated().filter { $0.offset != m }.map(\.element).reduce(1, *)
-                guard known > 0, total % known == 0 else { throw error(node, "shape", "cannot reshape \(dims) to \(shape)") }
+                // Checked: [2^40, 2^40, -1] must not overflow.
+                let known = Shape.elements(out.enumerated().filter { $0.offset != m }.map(\.element))
+                guard let known, known > 0, total % known == 0 else { throw error(node, "shape", "cannot reshape \(dims) (\(total) elements) to \(shape)") }
                 out[m] = total / known
             }
-            guard out.allSatisfy({ $0 >= 1 }), out.reduce(1, *) == total, out.filter({ $0 == -1 }).isEmpty else {
+            guard out.allSatisfy({ $0 >= 1 }), Shape.elements(out) == total else {
                 throw error(node, "shape", "cannot reshape \(dims) (\(total) elements) to \(shape)")
             }
         case "Squeeze":
@@ -101,8 +111,16 @@ extension GraphImporter {
                 throw error(node, "axes", "Unsqueeze needs axes")
             }
             let rank = dims.count + axes.count
+            guard rank <= ONNXLimits.maxRank else {
+                throw error(node, "axes", "the result would have rank \(rank); at most \(ONNXLimits.maxRank)")
+            }
             var inserted = Set<Int>()
-            for a in axes { inserted.insert(try axis(a, rank: rank, node, "axes")) }
+            for a in axes {
+                // [0, 0] or [1, -3] (the same axis twice) is invalid ONNX.
+                guard inserted.insert(try axis(a, rank: rank, node, "axes")).inserted else {
+                    throw error(node, "axes", "axes \(axes) name axis \(a < 0 ? a + rank : a) twice")
+                }
+            }
             out = []
             var k = 0
             for i in 0..<rank {

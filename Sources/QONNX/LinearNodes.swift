@@ -92,7 +92,9 @@ extension GraphImporter {
             }
             if let t = c.quantType, pending == nil, beta == 1 { biasType = t } else { biasType = try exactType(bias, node, "bias") }
         }
-        let range = ExactTypes.denseRange(weights: rows, bias: bias, input: x.type)
+        guard let range = ExactTypes.denseRange(weights: rows, bias: bias, input: x.type) else {
+            throw error(node, nil, "the weights and bias together need more than 64 bits to be held exactly (e.g. a weight of 2^70 next to one of 2^-60); quantize them with a Quant node")
+        }
         let resultType = try exactType(range, node, "result")
         let name = emit(hint(node), .dense(Dense(weights: rows, bias: bias)), inputs: [x.tensor],
                         precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
@@ -116,10 +118,21 @@ extension GraphImporter {
         switch (a, b) {
         case (.constant(let x), .constant(let y)):
             guard let shape = Broadcast.shape(x.dims, y.dims) else { throw error(node, nil, "shapes \(x.dims) and \(y.dims) do not broadcast") }
-            let xs = Broadcast.expand(x.values, dims: x.dims, to: shape), ys = Broadcast.expand(y.values, dims: y.dims, to: shape)
-            let kind = node.opType
-            let op = { (p: Double, q: Double) -> Double in kind == "Add" ? p + q : kind == "Sub" ? p - q : p * q }
-            let values = zip(xs, ys).map { elementIsDouble ? op($0, $1) : Double(Float(op($0, $1))) }
+            // Refused before anything is computed: [50000, 1] + [1, 50000]
+            // is 2.5·10^9 values from a file of 400 KB.
+            guard let n = Shape.elements(shape), n <= ONNXLimits.maxElements else {
+                throw error(node, nil, "shapes \(x.dims) and \(y.dims) broadcast to \(shape), more than \(ONNXLimits.maxElements) elements; constants computed at import are limited to \(ONNXLimits.maxElements)")
+            }
+            let xs = BroadcastView(x.values, dims: x.dims, to: shape), ys = BroadcastView(y.values, dims: y.dims, to: shape)
+            let kind = node.opType, isDouble = elementIsDouble
+            let values = [Double](unsafeUninitializedCapacity: n) { out, initialized in
+                for i in 0..<n {
+                    let p = xs[i], q = ys[i]
+                    let r = kind == "Add" ? p + q : kind == "Sub" ? p - q : p * q
+                    out[i] = isDouble ? r : Double(Float(r))
+                }
+                initialized = n
+            }
             try define(node, .constant(ConstantTensor(dims: shape, values: values)))
         case (.dynamic(let x), .constant(let c)):
             try importWithConstant(node, x, c, constantFirst: false)
@@ -166,10 +179,16 @@ extension GraphImporter {
         }
     }
 
-    /// Add, Sub or Mul of two computed tensors of the same shape.
+    /// Add, Sub or Mul of two computed tensors of the same shape. Shapes
+    /// that differ only by leading 1s (`[1, 4]` and `[4]`) are the same
+    /// data; any broadcast that repeats values (`[1, 4, 1]` + `[1, 1, 4]`
+    /// is a 4 × 4 outer sum in numpy) is refused, naming the node.
     mutating func importBinary(_ node: Onnx_NodeProto, _ a: DynamicTensor, _ b: DynamicTensor) throws(QONNXError) {
-        guard a.dims.reduce(1, *) == b.dims.reduce(1, *), Broadcast.shape(a.dims, b.dims) != nil else {
-            throw error(node, nil, "shapes \(a.dims) and \(b.dims) differ; element-wise operations of two computed tensors need equal shapes")
+        guard let shape = Broadcast.shape(a.dims, b.dims) else {
+            throw error(node, nil, "shapes \(a.dims) and \(b.dims) do not broadcast")
+        }
+        guard let n = Shape.elements(shape), n == a.count, n == b.count else {
+            throw error(node, nil, "shapes \(a.dims) and \(b.dims) broadcast to \(shape), which repeats values (numpy broadcasting); element-wise operations of two computed tensors need the same shape (broadcasting them is not supported)")
         }
         var x = a, y = b
         var pending: [Double]?
@@ -196,7 +215,7 @@ extension GraphImporter {
         }
         let type = try exactType(range, node, "result")
         let name = emit(hint(node), op, inputs: [x.tensor, y.tensor], precision: LayerPrecision(result: type), absorbable: true, source: node)
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: a.dims.count >= b.dims.count ? a.dims : b.dims, type: type,
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: shape, type: type,
                                                 pending: pending, soleUse: true)))
     }
 

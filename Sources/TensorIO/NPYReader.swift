@@ -52,6 +52,11 @@ public final class NPYReader: EventReader {
         default:
             throw fail("unsupported .npy format version \(major).\(prefix[7])")
         }
+        // numpy refuses headers over 10 000 bytes unless told otherwise; a
+        // header of events is under 200. Nothing larger is read or quoted.
+        guard headerLength <= NPYTable.maxHeaderBytes else {
+            throw fail("the header is \(headerLength) bytes; at most \(NPYTable.maxHeaderBytes) are read (numpy's own limit)")
+        }
         guard size >= headerStart + headerLength else { throw fail("truncated header") }
         let headerBytes = try source.bytes(headerLength, at: headerStart, file: file)
         guard let header = String(bytes: headerBytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
@@ -63,25 +68,28 @@ public final class NPYReader: EventReader {
         guard order == "False" else { throw fail("Fortran-order arrays are not supported; save with np.ascontiguousarray") }
         let name = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
         guard let dtype = NPYType(rawValue: name) else {
-            throw fail("unsupported dtype '\(name)'; supported: <f4, <f8, <i4, <i8 (little-endian float32/64, int32/64)")
+            throw fail("unsupported dtype '\(name.prefix(40))'; supported: <f4, <f8, <i4, <i8 (little-endian float32/64, int32/64)")
         }
         let dims = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var shape: [Int] = []
         for d in dims {
-            guard let v = Int(d), v >= 0 else { throw fail("malformed shape \(shapeText)") }
+            guard let v = Int(d), v >= 0 else { throw fail("malformed shape \(shapeText.prefix(100))") }
             shape.append(v)
         }
         switch shape.count {
         case 1: rows = shape[0]; columns = 1
         case 2: rows = shape[0]; columns = shape[1]
-        default: throw fail("expected a 1-D or 2-D array (events x values), got shape \(shapeText)")
+        default: throw fail("expected a 1-D or 2-D array (events x values), got shape \(shapeText.prefix(100))")
         }
-        guard rows > 0, columns > 0 else { throw fail("the array is empty (shape \(shapeText))") }
+        guard rows > 0, columns > 0 else { throw fail("the array is empty (shape \(shapeText.prefix(100)))") }
         dataStart = headerStart + headerLength
-        let (needed, overflow) = rows.multipliedReportingOverflow(by: columns * dtype.size)
+        // Checked: a shape of (2^62, 2^62) must not trap in the product.
+        let (rowBytes, rowOverflow) = columns.multipliedReportingOverflow(by: dtype.size)
+        let (total, totalOverflow) = rows.multipliedReportingOverflow(by: rowBytes)
+        let overflow = rowOverflow || totalOverflow, needed = total
         guard !overflow, size - dataStart >= needed else {
-            throw fail("truncated data: shape \(shapeText) needs \(overflow ? "more than \(Int.max)" : "\(needed)") bytes, the file has \(size - dataStart)")
+            throw fail("truncated data: shape \(shapeText.prefix(100)) needs \(overflow ? "more than \(Int.max)" : "\(needed)") bytes, the file has \(size - dataStart)")
         }
         if let expectedColumns, columns != expectedColumns {
             throw fail("events have \(columns) values but the model takes \(expectedColumns)")

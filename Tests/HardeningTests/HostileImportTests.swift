@@ -1,0 +1,97 @@
+import Foundation
+import QONNX
+import Testing
+
+/// Hostile QONNX files too large to commit (issue 21, memory and time):
+/// built here with the ONNX protobuf types, then imported by the CLI with
+/// its peak memory measured. Small hostile ONNX files live in
+/// Tests/QONNXTests/Malformed (make_malformed.py).
+@Suite(.serialized) struct HostileImportTests {
+    /// `x[N,4]` (FLOAT) read by `MatMul(x, w)` with a 4 × 4 weight, plus
+    /// whatever `extra` nodes and initializers add.
+    static func model(extraNodes: [Onnx_NodeProto] = [], extraInitializers: [Onnx_TensorProto] = [],
+                      output: String = "y") -> Onnx_ModelProto {
+        let w = Onnx_TensorProto.with {
+            $0.name = "w"
+            $0.dataType = 1
+            $0.dims = [4, 4]
+            $0.floatData = (0..<16).map { Float($0 % 5) * 0.25 }
+        }
+        let mm = Onnx_NodeProto.with { $0.opType = "MatMul"; $0.name = "mm"; $0.input = ["x", "w"]; $0.output = ["h"] }
+        let relu = Onnx_NodeProto.with { $0.opType = "Relu"; $0.name = "relu"; $0.input = ["h"]; $0.output = ["y"] }
+        func info(_ name: String) -> Onnx_ValueInfoProto {
+            Onnx_ValueInfoProto.with {
+                $0.name = name
+                $0.type.tensorType.elemType = 1
+                $0.type.tensorType.shape.dim = [.with { $0.dimParam = "N" }, .with { $0.dimValue = 4 }]
+            }
+        }
+        return Onnx_ModelProto.with {
+            $0.irVersion = 8
+            $0.opsetImport = [.with { $0.domain = ""; $0.version = 13 }]
+            $0.graph.name = "hostile"
+            $0.graph.node = [mm, relu] + extraNodes
+            $0.graph.initializer = [w] + extraInitializers
+            $0.graph.input = [info("x")]
+            $0.graph.output = [info(output)]
+        }
+    }
+
+    func importPeak(_ model: Onnx_ModelProto, named name: String) throws -> CLI.Result {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent(name).path
+        try model.serializedData().write(to: URL(fileURLWithPath: path))
+        let r = try CLI.run(["import", path, "--out", dir.appendingPathComponent("m.json").path,
+                             "--input-type", "ap_fixed<8,4>"], timeout: 300)
+        #expect(!r.timedOut)
+        print("\(name): exit \(r.code), \(String(format: "%.1f", r.seconds)) s, peak \(Int(r.peakMegabytes)) MB")
+        return r
+    }
+
+    /// Two unused 49M-element INT8 initializers (98 MB of file): never
+    /// decoded. Each used to become 392 MB of Doubles.
+    @Test func unusedInitializersAreNeverDecoded() throws {
+        let unused = (0..<2).map { i in
+            Onnx_TensorProto.with {
+                $0.name = "unused\(i)"
+                $0.dataType = 3
+                $0.dims = [7_000, 7_000]
+                $0.rawData = Data(count: 49_000_000)
+            }
+        }
+        let r = try importPeak(Self.model(extraInitializers: unused), named: "unused.onnx")
+        #expect(r.code == 0, "\(r.err.prefix(500))")
+        #expect(r.peakMegabytes < 400, "peak \(r.peakMegabytes) MB")
+    }
+
+    /// `Add(const[50000,1], const[1,50000])` in a 400 KB file: refused before
+    /// the 2.5·10^9 values are computed.
+    @Test func aBroadcastConstantIsRefusedBeforeItIsComputed() throws {
+        func column(_ name: String, _ dims: [Int64]) -> Onnx_TensorProto {
+            Onnx_TensorProto.with { $0.name = name; $0.dataType = 1; $0.dims = dims; $0.floatData = Array(repeating: 1, count: 50_000) }
+        }
+        let add = Onnx_NodeProto.with { $0.opType = "Add"; $0.name = "blowup"; $0.input = ["c1", "c2"]; $0.output = ["c"] }
+        let use = Onnx_NodeProto.with { $0.opType = "Add"; $0.name = "use"; $0.input = ["y", "c"]; $0.output = ["z"] }
+        let m = Self.model(extraNodes: [add, use], extraInitializers: [column("c1", [50_000, 1]), column("c2", [1, 50_000])], output: "z")
+        let r = try importPeak(m, named: "blowup.onnx")
+        #expect(r.code == 2)
+        #expect(r.err.contains("blowup.onnx: node 'blowup' (Add): shapes [50000, 1] and [1, 50000] broadcast to [50000, 50000], more than 10000000 elements"), "\(r.err.prefix(500))")
+        #expect(r.peakMegabytes < 400, "peak \(r.peakMegabytes) MB")
+    }
+
+    /// 20 000 nodes of one name: unique graph names are found in linear time
+    /// (this was quadratic); the import succeeds.
+    @Test func twentyThousandReluNodesImport() throws {
+        var nodes: [Onnx_NodeProto] = []
+        var last = "y"
+        for i in 0..<20_000 {
+            let out = "r\(i)"
+            nodes.append(.with { $0.opType = "Relu"; $0.name = "relu"; $0.input = [last]; $0.output = [out] })
+            last = out
+        }
+        let r = try importPeak(Self.model(extraNodes: nodes, output: last), named: "relus.onnx")
+        #expect(r.code == 0, "\(r.err.prefix(500))")
+        #expect(r.peakMegabytes < 400, "peak \(r.peakMegabytes) MB")
+    }
+}
