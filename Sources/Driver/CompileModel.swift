@@ -55,7 +55,10 @@ extension CompilerDriver {
         }
         try checkMaxRTLSize(options.maxRTLSize)
         try CountLimits.check(options.reuse, "--reuse", limit: CountLimits.reuse)
-        if let cycles = options.latencyCycles { try CountLimits.check(cycles, "--latency-cycles", limit: CountLimits.latencyCycles) }
+        // 0 (combinational) is a latency; a negative one is refused by forLatency.
+        if let cycles = options.latencyCycles, cycles > CountLimits.latencyCycles {
+            throw .option("--latency-cycles must be at most \(CountLimits.latencyCycles), got \(cycles)")
+        }
         let loaded = try options.model.load(console: console)
         let family = try options.rtl.parsedFamily()
         var backend = BackendOptions(target: target, clockNs: options.clockNs ?? 5.0, reuseFactor: options.reuse)

@@ -10,7 +10,7 @@ public enum CountLimits {
     public static let threads = 256
     /// `--reuse` (compile, csim): far above any layer's multiplier count.
     public static let reuse = 1_000_000
-    /// `compile --latency-cycles`.
+    /// `compile --latency-cycles` (0 … this).
     public static let latencyCycles = 100_000
     /// `--max-rtl-size` (compile, simulate, report), in terms.
     public static let rtlSize = 1_000_000_000
