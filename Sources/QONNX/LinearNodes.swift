@@ -145,6 +145,8 @@ extension GraphImporter {
 
     mutating func importWithConstant(_ node: Onnx_NodeProto, _ x: DynamicTensor, _ c: ConstantTensor, constantFirst: Bool) throws(QONNXError) {
         let values = try broadcast(c, to: x.dims, node, constantFirst ? "A" : "B")
+        // The same elements, but numpy's rank: [1, 4] + [1, 1, 4] is [1, 1, 4].
+        let shape = Broadcast.shape(x.dims, c.dims) ?? x.dims
         switch node.opType {
         case "Mul":
             // A scale: pending until a Quant node absorbs it or it is applied exactly.
@@ -158,6 +160,7 @@ extension GraphImporter {
                 product.append(p)
             }
             y.pending = product
+            y.dims = shape
             try define(node, .dynamic(y))
         default:
             // x + c, x - c, c - x as scale·x + shift (exact), under a pending scale.
@@ -175,6 +178,7 @@ extension GraphImporter {
             // c - p·v = p·(c/p - v): the shift was divided by p above.
             var y = try emitAffine(input, scale: scale, shift: shift, node: node, hint: hint(node))
             y.pending = pending
+            y.dims = shape
             try define(node, .dynamic(y))
         }
     }

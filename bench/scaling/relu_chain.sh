@@ -9,7 +9,7 @@ bin=${HEPML_BIN:-$root/.build/release}/hepml-compile
 [ -x "$bin" ] || { echo "no $bin: run swift build -c release --product hepml-compile" >&2; exit 3; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-[ $# -gt 0 ] || set -- 1000 5000 20000 100000
+[ $# -gt 0 ] || set -- 1000 5000 20000 99999
 python3 -I - "$work" "$@" <<'PY'
 import json, sys
 work, sizes = sys.argv[1], [int(n) for n in sys.argv[2:]]
