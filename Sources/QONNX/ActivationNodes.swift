@@ -11,7 +11,8 @@ extension GraphImporter {
         let type = try exactType(ValueRange(of: x.type).relu, node, "result")
         let name = emit(hint(node), .activation(.relu), inputs: [x.tensor], precision: LayerPrecision(result: type),
                         absorbable: true, source: node)
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true)))
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true,
+                                                batchAxis: x.batchAxis)))
     }
 
     mutating func importLeakyRelu(_ node: Onnx_NodeProto) throws(QONNXError) {
@@ -28,7 +29,8 @@ extension GraphImporter {
         let type = try exactType(r.relu.union(negative), node, "result")
         let name = emit(hint(node), .activation(.leakyReLU(alpha: alpha)), inputs: [x.tensor],
                         precision: LayerPrecision(result: type, alpha: alphaType), absorbable: true, source: node)
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true)))
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true,
+                                                batchAxis: x.batchAxis)))
     }
 
     /// A positive pending factor commutes with ReLU; a negative one does not.
@@ -62,7 +64,8 @@ extension GraphImporter {
             let a = try axis(try intAttribute(node, "axis") ?? (opset >= 13 ? -1 : 1), rank: rank, node)
             // Before opset 13 the input is flattened from `axis` on; from 13 on, one axis.
             let covered = opset >= 13 ? x.dims[a] : Shape.elements(Array(x.dims[a...])) ?? 0
-            guard covered == x.count else {
+            let acrossEvents = x.batchAxis.map { opset >= 13 ? $0 == a : $0 >= a } ?? false
+            guard covered == x.count, !acrossEvents else {
                 throw error(node, "axis", "softmax over axis \(a) of shape \(x.dims) does not cover the whole feature vector")
             }
             activation = .softmax(SoftmaxTableSettings())
@@ -70,7 +73,8 @@ extension GraphImporter {
         }
         let name = emit(hint(node), .activation(activation), inputs: [x.tensor], precision: LayerPrecision(result: type),
                         absorbable: true, source: node)
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: nil, soleUse: true)))
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: nil, soleUse: true,
+                                                batchAxis: x.batchAxis)))
     }
 
     mutating func importConcat(_ node: Onnx_NodeProto) throws(QONNXError) {
@@ -85,10 +89,13 @@ extension GraphImporter {
         guard let rawAxis = try intAttribute(node, "axis") else { throw error(node, "axis", "Concat needs an axis") }
         let rank = parts[0].dims.count
         let a = try axis(rawAxis, rank: rank, node)
-        // Axis 0 of a tensor of rank 2 or more is the batch: concatenating
-        // along it stacks events, which a per-event design cannot compute.
-        guard a != 0 || rank == 1 else {
+        // Concatenating along the batch axis stacks events, which a
+        // per-event design cannot compute.
+        if let b = parts.first(where: { $0.batchAxis != nil })?.batchAxis, a == b {
             throw error(node, "axis", "Concat along axis \(rawAxis) (the batch axis of shape \(parts[0].dims)) stacks events; only concatenation along a feature axis is supported")
+        }
+        if let i = parts.firstIndex(where: { $0.batchAxis != parts[0].batchAxis }) {
+            throw error(node, "inputs[\(i)]", "its batch axis (\(parts[i].batchAxis.map(String.init) ?? "none")) is not that of inputs[0] (\(parts[0].batchAxis.map(String.init) ?? "none"))")
         }
         for (i, p) in parts.enumerated() {
             guard p.dims.count == rank, p.dims[..<a].allSatisfy({ $0 == 1 }),
@@ -107,7 +114,8 @@ extension GraphImporter {
         var dims = parts[0].dims
         dims[a] = parts.reduce(0) { $0 + $1.dims[a] }
         guard dims[a] <= 1_000_000 else { throw error(node, nil, "the result has \(dims[a]) features; at most 1000000 are supported") }
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true)))
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true,
+                                                batchAxis: parts[0].batchAxis)))
     }
 
     /// `Trunc` (QONNX): round to the input scale half-to-even, then drop
@@ -167,7 +175,7 @@ extension GraphImporter {
         }
         var y = DynamicTensor(tensor: emit(hint(node), .activation(.linear), inputs: [rounded.tensor], precision: LayerPrecision(result: type2),
                                            absorbable: false, source: node),
-                              dims: x.dims, type: type2, pending: nil, soleUse: true)
+                              dims: x.dims, type: type2, pending: nil, soleUse: true, batchAxis: x.batchAxis)
         if !v2 {
             // Version 1 multiplies the truncated codes by the input scale: the value is 2^-t times smaller.
             y.pending = Array(repeating: 1 / truncScale, count: x.count)

@@ -138,12 +138,14 @@ struct GraphImporter {
                 throw fail("has rank \(shapeDims.count); inputs are vectors, e.g. [batch, 16]")
             }
             var dims: [Int] = []
+            var batchAxis: Int? = nil
             for (i, d) in shapeDims.enumerated() {
                 switch d.value {
                 case .dimValue(let v) where v >= 1 && v <= 1_000_000:
                     dims.append(Int(v))
                 case .dimParam where i == 0 && shapeDims.count > 1, nil where i == 0 && shapeDims.count > 1:
                     dims.append(1)  // the batch dimension: one event at a time
+                    batchAxis = 0
                 case .dimValue(let v):
                     throw fail("dimension \(i) is \(v); dimensions must be from 1 to 1000000")
                 case .dimParam(let p):
@@ -160,7 +162,7 @@ struct GraphImporter {
             let shape = dims.count > 1 && dims[0] == 1 ? Array(dims.dropFirst()) : dims
             inputs.append(GraphInput(name: name, shape: shape, type: type.type))
             values[input.name] = .dynamic(DynamicTensor(tensor: name, dims: dims, type: type.type, pending: nil,
-                                                        soleUse: soleUse(input.name)))
+                                                        soleUse: soleUse(input.name), batchAxis: batchAxis))
             if let quant = type.quantNode { passThroughQuants.formUnion(quant) }
         }
         guard !inputs.isEmpty else { throw QONNXError(file: file, message: "the graph has no inputs (every input is an initializer)") }
@@ -374,7 +376,7 @@ struct GraphImporter {
         let name = emit(hint, .batchNorm(bn), inputs: [input],
                         precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
                         absorbable: true, source: node)
-        return DynamicTensor(tensor: name, dims: x.dims, type: resultType, pending: nil, soleUse: true)
+        return DynamicTensor(tensor: name, dims: x.dims, type: resultType, pending: nil, soleUse: true, batchAxis: x.batchAxis)
     }
 
     /// The type of a graph IR tensor (an input or a node's declared result).

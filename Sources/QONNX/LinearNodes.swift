@@ -13,8 +13,15 @@ extension GraphImporter {
         guard x.isVector else {
             throw error(node, "A", "input of shape \(x.dims) is not a feature vector; only [batch, features] inputs are supported")
         }
-        if isGemm, try intAttribute(node, "transA") ?? 0 != 0, x.dims.count != 2 {
-            throw error(node, "transA", "transA needs a 2-D input")
+        // The last axis is summed over: it must not be the events.
+        if let b = x.batchAxis, b == x.dims.count - 1 {
+            throw error(node, "A", "the last axis of the input (shape \(x.dims)) is the batch axis: the product would sum over events")
+        }
+        if isGemm, try intAttribute(node, "transA") ?? 0 != 0 {
+            guard x.dims.count == 2 else { throw error(node, "transA", "transA needs a 2-D input") }
+            guard x.batchAxis == nil else {
+                throw error(node, "transA", "transA of an input with a batch axis would sum over events")
+            }
         }
         if isGemm, try intAttribute(node, "transB") ?? 0 != 0 {
             guard w.dims.count == 2 else { throw error(node, "B", "transB needs a 2-D B, got \(w.dims)") }
@@ -100,7 +107,7 @@ extension GraphImporter {
                         precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
                         absorbable: true, source: node)
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: Array(x.dims.dropLast()) + [n], type: resultType,
-                                                pending: pending, soleUse: true)))
+                                                pending: pending, soleUse: true, batchAxis: x.batchAxis)))
     }
 
     /// `value / factor` when it is exact (a bias under a pending scale).
@@ -161,6 +168,7 @@ extension GraphImporter {
             }
             y.pending = product
             y.dims = shape
+            y.batchAxis = x.batchAxis.map { $0 + shape.count - x.dims.count }
             try define(node, .dynamic(y))
         default:
             // x + c, x - c, c - x as scale·x + shift (exact), under a pending scale.
@@ -179,6 +187,7 @@ extension GraphImporter {
             var y = try emitAffine(input, scale: scale, shift: shift, node: node, hint: hint(node))
             y.pending = pending
             y.dims = shape
+            y.batchAxis = x.batchAxis.map { $0 + shape.count - x.dims.count }
             try define(node, .dynamic(y))
         }
     }
@@ -193,6 +202,11 @@ extension GraphImporter {
         }
         guard let n = Shape.elements(shape), n == a.count, n == b.count else {
             throw error(node, nil, "shapes \(a.dims) and \(b.dims) broadcast to \(shape), which repeats values (numpy broadcasting); element-wise operations of two computed tensors need the same shape (broadcasting them is not supported)")
+        }
+        // The batch axes, aligned to the result's rank, must be the same one.
+        let ba = a.batchAxis.map { $0 + shape.count - a.dims.count }, bb = b.batchAxis.map { $0 + shape.count - b.dims.count }
+        if let ba, let bb, ba != bb {
+            throw error(node, nil, "the batch axes of shapes \(a.dims) and \(b.dims) differ (axes \(ba) and \(bb) of the result): the operation would combine values of different events")
         }
         var x = a, y = b
         var pending: [Double]?
@@ -220,7 +234,7 @@ extension GraphImporter {
         let type = try exactType(range, node, "result")
         let name = emit(hint(node), op, inputs: [x.tensor, y.tensor], precision: LayerPrecision(result: type), absorbable: true, source: node)
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: shape, type: type,
-                                                pending: pending, soleUse: true)))
+                                                pending: pending, soleUse: true, batchAxis: ba ?? bb)))
     }
 
     /// Inference batch normalisation over the feature axis, as an exact
@@ -271,6 +285,9 @@ extension GraphImporter {
         guard x.dims.enumerated().allSatisfy({ reduced.contains($0.offset) || $0.element == 1 }) else {
             throw error(node, "axes", "ReduceSum over axes \(axes.sorted()) of shape \(x.dims) leaves more than one value; only a sum over all features is supported")
         }
+        if let b = x.batchAxis, reduced.contains(b) {
+            throw error(node, "axes", "ReduceSum over axes \(reduced.sorted()) of shape \(x.dims) includes the batch axis \(b): it would sum over events; sum over the feature axes only (e.g. axes=[1])")
+        }
         var pending: [Double]?
         if let p = x.pending {
             if p.allSatisfy({ $0 == p[0] }) { pending = [p[0]]; x.pending = nil } else { x = try materialize(x, reader: "", source: node) }
@@ -279,7 +296,10 @@ extension GraphImporter {
         let total = ValueRange(lo: r.lo * Int128(x.count), hi: r.hi * Int128(x.count), fractionBits: r.fractionBits)
         let type = try exactType(total, node, "sum")
         let name = emit(hint(node), .sum, inputs: [x.tensor], precision: LayerPrecision(result: type), absorbable: true, source: node)
+        // keepdims=0 drops the reduced axes: the batch, if any, stays as [1].
         let dims = keep != 0 ? x.dims.map { _ in 1 } : [1]
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true)))
+        let batch = keep != 0 ? x.batchAxis : x.batchAxis.map { _ in 0 }
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true,
+                                                batchAxis: batch)))
     }
 }

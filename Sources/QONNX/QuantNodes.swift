@@ -234,7 +234,7 @@ extension GraphImporter {
         }
         let stepName = emit(hint(node, suffix: "_step"), .activation(.relu), inputs: [shifted.tensor],
                             precision: LayerPrecision(result: stepType), absorbable: false, source: node)
-        let step = DynamicTensor(tensor: stepName, dims: x.dims, type: stepType, pending: nil, soleUse: true)
+        let step = DynamicTensor(tensor: stepName, dims: x.dims, type: stepType, pending: nil, soleUse: true, batchAxis: x.batchAxis)
         let uniformPow2 = scales.allSatisfy(ExactTypes.isPowerOfTwo)
         let target = uniformPow2 ? scales : Array(repeating: 1, count: x.count)
         let gain = target.map { $0 * 2 / half }

@@ -97,10 +97,23 @@ def hostile_cases():
         [col, row], outputs=(("y", 16),)), "shapes [1, 4, 1] and [1, 1, 4] broadcast to [1, 4, 4], which repeats values"
     yield "broadcast_outer_product", with_input_quant(
         [reshape("xq", "ca", "col"), reshape("xq", "rb", "flat"), helper.make_node("Mul", ["ca", "rb"], ["y"], name="outer_product")],
-        [col, i64("flat", [1, 4])], outputs=(("y", 16),)), "shapes [1, 4, 1] and [1, 4] broadcast to [1, 4, 4]"
+        [col, i64("flat", [-1, 4])], outputs=(("y", 16),)), "shapes [1, 4, 1] and [1, 4] broadcast to [1, 4, 4]"
     yield "concat_batch_axis", with_input_quant([helper.make_node("Concat", ["xq", "xq"], ["y"], name="stack", axis=0)]), \
         "node 'stack' (Concat): axis: Concat along axis 0 (the batch axis"
     w = f32("w", np.full((4, 4), 0.25))
+    # Operations across the batch axis mix events: refused wherever the batch axis went.
+    yield "reduce_sum_over_batch", with_input_quant([helper.make_node("ReduceSum", ["xq"], ["y"], name="total")], outputs=(("y", 1),)), \
+        "includes the batch axis 0: it would sum over events"
+    yield "reshape_mixes_events", with_input_quant([reshape("xq", "y", "flat1")], [i64("flat1", [-1])]), \
+        "node 'y' (Reshape): Reshape to [-1] (input shape [1, 4], batch axis 0): the result would mix events"
+    yield "flatten_batch", with_input_quant([helper.make_node("Flatten", ["xq"], ["y"], name="flat", axis=0)]), "Flatten at axis 0"
+    yield "squeeze_batch", with_input_quant([helper.make_node("Squeeze", ["xq", "ax"], ["y"], name="sq")], [i64("ax", [0])]), \
+        "Squeeze of axes [0]"
+    yield "transpose_batch", with_input_quant([helper.make_node("Transpose", ["xq"], ["y"], name="tr", perm=[1, 0])]), \
+        "Transpose [1, 0] of a tensor of shape [1, 4] (batch axis 0) moves data"
+    yield "concat_moved_batch_axis", with_input_quant(
+        [helper.make_node("Unsqueeze", ["xq", "ax"], ["u"], name="unsq"), helper.make_node("Concat", ["u", "u"], ["y"], name="cat", axis=1)],
+        [i64("ax", [0])]), "node 'cat' (Concat): axis: Concat along axis 1 (the batch axis of shape [1, 1, 4])"
     yield "duplicate_initializer", with_input_quant(
         [helper.make_node("MatMul", ["xq", "w"], ["y"], name="mm")], [w, f32("w", np.full((4, 4), 0.5))]), \
         "initializer 'w': is defined twice"
