@@ -49,20 +49,46 @@ import Testing
         return r
     }
 
-    /// Two unused 49M-element INT8 initializers (98 MB of file): never
-    /// decoded. Each used to become 392 MB of Doubles.
+    /// Two unused 15M-element INT8 initializers (30 MB of file): never
+    /// decoded. Each used to become 120 MB of Doubles (ten of 49M: 4.8 GB;
+    /// such a file is now over the 32 MB limit).
     @Test func unusedInitializersAreNeverDecoded() throws {
         let unused = (0..<2).map { i in
             Onnx_TensorProto.with {
                 $0.name = "unused\(i)"
                 $0.dataType = 3
-                $0.dims = [7_000, 7_000]
-                $0.rawData = Data(count: 49_000_000)
+                $0.dims = [5_000, 3_000]
+                $0.rawData = Data(count: 15_000_000)
             }
         }
         let r = try importPeak(Self.model(extraInitializers: unused), named: "unused.onnx")
         #expect(r.code == 0, "\(r.err.prefix(500))")
+        #expect(r.peakMegabytes < 150, "peak \(r.peakMegabytes) MB")
+    }
+
+    /// The worst case of the protobuf itself: 30 M packed `int64_data`
+    /// zeros are one byte each in the file and 8 bytes decoded (240 MB),
+    /// plus 240 MB more as Doubles when they were decoded although unused.
+    @Test func packedIntegersStayUnderTheBudget() throws {
+        let unused = Onnx_TensorProto.with {
+            $0.name = "packed"
+            $0.dataType = 7
+            $0.dims = [30_000_000]
+            $0.int64Data = Array(repeating: 0, count: 30_000_000)
+        }
+        let r = try importPeak(Self.model(extraInitializers: [unused]), named: "packed.onnx")
+        #expect(r.code == 0, "\(r.err.prefix(500))")
         #expect(r.peakMegabytes < 400, "peak \(r.peakMegabytes) MB")
+    }
+
+    /// A file over the 32 MB limit is refused from its size, unread.
+    @Test func aFileOverTheLimitIsRefusedUnread() throws {
+        let big = Onnx_TensorProto.with { $0.name = "big"; $0.dataType = 3; $0.dims = [40_000_000]; $0.rawData = Data(count: 40_000_000) }
+        let r = try importPeak(Self.model(extraInitializers: [big]), named: "big.onnx")
+        #expect(r.code == 2)
+        #expect(r.err.contains("big.onnx: file is"), "\(r.err.prefix(300))")
+        #expect(r.err.contains("the limit is 33554432"), "\(r.err.prefix(300))")
+        #expect(r.peakMegabytes < 100, "peak \(r.peakMegabytes) MB")
     }
 
     /// `Add(const[50000,1], const[1,50000])` in a 400 KB file: refused before
