@@ -78,7 +78,11 @@ struct BroadcastView {
 
     init(_ values: [Double], dims: [Int], to target: [Int]) {
         let rank = target.count
-        let padded = Array(repeating: 1, count: rank - dims.count) + dims
+        // A parameter of higher rank ([1, 1, 4] read as [4]): the callers
+        // checked that it broadcasts to `target`'s element count, so its
+        // extra leading axes are 1s (a negative repeat count would trap).
+        let source = dims.count > rank ? Array(dims.suffix(rank)) : dims
+        let padded = Array(repeating: 1, count: rank - source.count) + source
         var strides = Array(repeating: 0, count: rank)
         var s = 1
         for d in stride(from: rank - 1, through: 0, by: -1) {

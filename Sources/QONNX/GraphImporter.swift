@@ -29,6 +29,8 @@ struct GraphImporter {
     var nodesReading: [String: [Int]] = [:]
     /// Every initializer's name (decoded or not).
     var initializerNames: Set<String> = []
+    /// Elements of the constants decoded or computed so far (see ``charge(_:at:)``).
+    var constantElements = 0
     var graphOutputs: Set<String> = []
     var inputs: [GraphInput] = []
 
@@ -71,12 +73,29 @@ struct GraphImporter {
         // costs nothing, whatever its size (its bytes stay in the protobuf).
         for t in g.initializer where readers[t.name] != nil {
             let name = t.name
-            let c = try ConstantTensor(t) { QONNXError(file: file, node: "initializer '\(name.prefix(200))'", message: $0) }
+            let label = "initializer '\(name.prefix(200))'"
+            // Charged before decoding; a shape that overflows is the decoder's error.
+            if let n = Shape.elements(t.dims.map { Int(clamping: $0) }) {
+                try charge(n, at: label)
+            }
+            let c = try ConstantTensor(t) { QONNXError(file: file, node: label, message: $0) }
             values[name] = .constant(c)
         }
         try importInputs()
         for node in g.node { try importNode(node) }
         return try finish()
+    }
+
+    /// Counts `n` more elements of constants held in memory, refusing the
+    /// file once all of them (decoded initializers, `Constant` nodes and
+    /// every constant computed at import) pass ``ONNXLimits/maxConstantElements``:
+    /// a chain of folded constants cannot add up to gigabytes.
+    mutating func charge(_ n: Int, at place: String) throws(QONNXError) {
+        let (total, overflow) = constantElements.addingReportingOverflow(n)
+        guard !overflow, total <= ONNXLimits.maxConstantElements else {
+            throw QONNXError(file: file, node: place, message: "the constants read or computed at import would hold more than \(ONNXLimits.maxConstantElements) elements in all")
+        }
+        constantElements = total
     }
 
     /// Like `onnx.checker`: each tensor name is defined once (by one

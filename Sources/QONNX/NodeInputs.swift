@@ -86,6 +86,7 @@ extension GraphImporter {
             d.soleUse = d.soleUse && soleUse(out)
             values[out] = .dynamic(d)
         } else {
+            if case .constant(let c) = value { try charge(c.count, at: Self.label(node)) }
             values[out] = value
         }
     }

@@ -31,6 +31,10 @@ enum ONNXLimits {
     /// constants is refused before it is computed). Initializers that no
     /// node reads are never decoded, whatever their size.
     static let maxElements = 10_000_000
+    /// Elements of all constants held at once: decoded initializers,
+    /// `Constant` nodes and constants computed at import (each node's
+    /// constant result counts, so a chain of folds cannot add up).
+    static let maxConstantElements = 10_000_000
     /// Rank of one tensor.
     static let maxRank = 8
     /// Nodes of the graph.

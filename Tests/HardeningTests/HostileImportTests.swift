@@ -106,6 +106,45 @@ import Testing
         #expect(r.peakMegabytes < 400, "peak \(r.peakMegabytes) MB")
     }
 
+    /// Folds of 9 M elements each (under the per-tensor limit) chained:
+    /// all constants together are limited, so the chain cannot add up.
+    @Test func chainedConstantFoldsAreLimitedInAll() throws {
+        func tensor(_ name: String, _ dims: [Int64], _ count: Int) -> Onnx_TensorProto {
+            Onnx_TensorProto.with { $0.name = name; $0.dataType = 1; $0.dims = dims; $0.floatData = Array(repeating: 0.5, count: count) }
+        }
+        var nodes = [Onnx_NodeProto.with { $0.opType = "Add"; $0.name = "fold0"; $0.input = ["c1", "c2"]; $0.output = ["k0"] }]
+        for i in 1..<8 {
+            nodes.append(.with { $0.opType = "Mul"; $0.name = "fold\(i)"; $0.input = ["k\(i - 1)", "half"]; $0.output = ["k\(i)"] })
+        }
+        let m = Self.model(extraNodes: nodes, extraInitializers: [tensor("c1", [3000, 1], 3000), tensor("c2", [1, 3000], 3000),
+                                                                 tensor("half", [1], 1)])
+        let r = try importPeak(m, named: "folds.onnx")
+        #expect(r.code == 2)
+        #expect(r.err.contains("folds.onnx: node 'fold1' (Mul): the constants read or computed at import would hold more than 10000000 elements in all"), "\(r.err.prefix(500))")
+        #expect(r.peakMegabytes < 400, "peak \(r.peakMegabytes) MB")
+    }
+
+    /// A Quant scale of higher rank than the weights it quantizes
+    /// (`[1, 1, 4]` on `[4, 4]`) broadcasts like numpy (it trapped: a
+    /// negative repeat count).
+    @Test func aParameterOfHigherRankBroadcasts() throws {
+        func f32(_ name: String, _ dims: [Int64], _ values: [Float]) -> Onnx_TensorProto {
+            Onnx_TensorProto.with { $0.name = name; $0.dataType = 1; $0.dims = dims; $0.floatData = values }
+        }
+        let quant = Onnx_NodeProto.with {
+            $0.opType = "Quant"; $0.domain = "qonnx.custom_op.general"; $0.name = "wq"
+            $0.input = ["w2", "s", "z", "b"]; $0.output = ["w2q"]
+            $0.attribute = [.with { $0.name = "signed"; $0.type = .int; $0.i = 1 }, .with { $0.name = "narrow"; $0.type = .int; $0.i = 0 }]
+        }
+        let mm = Onnx_NodeProto.with { $0.opType = "MatMul"; $0.name = "mm2"; $0.input = ["y", "w2q"]; $0.output = ["out"] }
+        var m = Self.model(extraNodes: [quant, mm], extraInitializers: [
+            f32("w2", [4, 4], (0..<16).map { Float($0) * 0.3 }), f32("s", [1, 1, 4], [0.25, 0.25, 0.25, 0.25]),
+            f32("z", [], [0]), f32("b", [], [8])], output: "out")
+        m.opsetImport.append(.with { $0.domain = "qonnx.custom_op.general"; $0.version = 1 })
+        let r = try importPeak(m, named: "rank.onnx")
+        #expect(r.code == 0, "\(r.err.prefix(500))")
+    }
+
     /// 20 000 nodes of one name: unique graph names are found in linear time
     /// (this was quadratic); the import succeeds.
     @Test func twentyThousandReluNodesImport() throws {
