@@ -10,18 +10,26 @@ extension GraphImporter {
         var x = try dynamic(node, 0, "A")
         var w = try constant(node, 1, "B")
         let isGemm = node.opType == "Gemm"
-        guard x.isVector else {
+        guard !x.dims.isEmpty, x.isVector else {
             throw error(node, "A", "input of shape \(x.dims) is not a feature vector; only [batch, features] inputs are supported")
         }
         // The last axis is summed over: it must not be the events.
         if let b = x.batchAxis, b == x.dims.count - 1 {
             throw error(node, "A", "the last axis of the input (shape \(x.dims)) is the batch axis: the product would sum over events")
         }
-        if isGemm, try intAttribute(node, "transA") ?? 0 != 0 {
+        let transA = isGemm ? try intAttribute(node, "transA") ?? 0 != 0 : false
+        if transA {
             guard x.dims.count == 2 else { throw error(node, "transA", "transA needs a 2-D input") }
             guard x.batchAxis == nil else {
                 throw error(node, "transA", "transA of an input with a batch axis would sum over events")
             }
+        }
+        // numpy's matmul sums over the last axis (the first with transA):
+        // the features must lie along it, else the shapes do not multiply
+        // ([4, 1] · [4, n]) and the result would not have the shape we record.
+        let summed = transA ? 0 : x.dims.count - 1
+        guard x.dims[summed] == x.count else {
+            throw error(node, "A", "input of shape \(x.dims) does not hold its features on axis \(summed), the axis \(node.opType) sums over")
         }
         if isGemm, try intAttribute(node, "transB") ?? 0 != 0 {
             guard w.dims.count == 2 else { throw error(node, "B", "transB needs a 2-D B, got \(w.dims)") }
@@ -76,6 +84,7 @@ extension GraphImporter {
             x.pending = nil
             weightType = nil
         }
+        if transA { x.dims = [1, x.count] }  // Aᵀ: one row of features
         try finishMatMul(node, x: x, weights: weights, k: k, n: n, weightType: weightType, pending: outputPending)
     }
 

@@ -114,6 +114,9 @@ def hostile_cases():
     yield "concat_moved_batch_axis", with_input_quant(
         [helper.make_node("Unsqueeze", ["xq", "ax"], ["u"], name="unsq"), helper.make_node("Concat", ["u", "u"], ["y"], name="cat", axis=1)],
         [i64("ax", [0])]), "node 'cat' (Concat): axis: Concat along axis 1 (the batch axis of shape [1, 1, 4])"
+    yield "matmul_features_not_last", with_input_quant(
+        [reshape("xq", "col4", "col"), helper.make_node("MatMul", ["col4", "w"], ["y"], name="mm")], [col, w]), \
+        "input of shape [1, 4, 1] does not hold its features on axis 2, the axis MatMul sums over"
     yield "duplicate_initializer", with_input_quant(
         [helper.make_node("MatMul", ["xq", "w"], ["y"], name="mm")], [w, f32("w", np.full((4, 4), 0.5))]), \
         "initializer 'w': is defined twice"
