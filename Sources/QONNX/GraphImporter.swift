@@ -238,6 +238,11 @@ struct GraphImporter {
         guard !nodes.isEmpty else {
             throw QONNXError(file: file, message: "the graph computes nothing from its inputs (no layer remains after import)")
         }
+        // Some operators become several layers (BipolarQuant three): the
+        // result must still be a model that model.json can hold.
+        guard nodes.count <= ONNXLimits.maxNodes else {
+            throw QONNXError(file: file, message: "the import makes \(nodes.count) layers; a model has at most \(ONNXLimits.maxNodes) (docs/hardening.md)")
+        }
         // A dense result read only by a ReLU/LeakyReLU/linear is left to the
         // lowering, which keeps it exact and fuses the two (one rounding).
         var readersOf: [String: [Int]] = [:]
