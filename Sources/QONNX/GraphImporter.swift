@@ -29,6 +29,8 @@ struct GraphImporter {
     var nodesReading: [String: [Int]] = [:]
     /// Every initializer's name (decoded or not).
     var initializerNames: Set<String> = []
+    /// The type of each model input, by graph IR name.
+    var inputTypes: [String: FixedType] = [:]
     /// Elements of the constants decoded or computed so far (see ``charge(_:at:)``).
     var constantElements = 0
     var graphOutputs: Set<String> = []
@@ -180,6 +182,7 @@ struct GraphImporter {
             let type = try inputType(of: input.name, label: where_)
             let shape = dims.count > 1 && dims[0] == 1 ? Array(dims.dropFirst()) : dims
             inputs.append(GraphInput(name: name, shape: shape, type: type.type))
+            inputTypes[name] = type.type
             values[input.name] = .dynamic(DynamicTensor(tensor: name, dims: dims, type: type.type, pending: nil,
                                                         soleUse: soleUse(input.name), batchAxis: batchAxis))
             if let quant = type.quantNode { passThroughQuants.formUnion(quant) }
@@ -405,7 +408,7 @@ struct GraphImporter {
 
     /// The type of a graph IR tensor (an input or a node's declared result).
     func producerType(of tensor: String) -> FixedType? {
-        if let input = inputs.first(where: { $0.name == tensor }) { return input.type }
+        if let type = inputTypes[tensor] { return type }
         guard let i = nodeIndex[tensor] else { return nil }
         return nodes[i].precision.result
     }
