@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(name: "FileSafetyTests", dependencies: ["FileSafety"]),
         .testTarget(name: "NetlistIRTests", dependencies: ["NetlistIR", "FixedPoint", "SeededRandomness"]),
         .testTarget(name: "HardeningTests", dependencies: [
-            "FileSafety", "Templates", "Toolchain", "ModelFormat", "FixedPoint", "TensorIO", "Passes",
+            "FileSafety", "Templates", "Toolchain", "ModelFormat", "FixedPoint", "TensorIO", "Passes", "QONNX",
         ], exclude: ["CSVCorpus", "HostileCorpus"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ModelZoo", "ModelFormat", "ModelIR", "FixedPoint", "Templates"]),
         .testTarget(name: "ReportsTests", dependencies: [

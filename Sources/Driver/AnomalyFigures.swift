@@ -31,7 +31,8 @@ struct AnomalyFigures {
     func run() throws(DriverError) -> PhysicsResult {
         let accept = try backgroundAcceptance()
         let events = options.events
-        guard options.threads >= 1, events >= 1 else { throw .option("--threads and --events must be at least 1") }
+        try CountLimits.check(options.threads, "--threads", limit: CountLimits.threads)
+        try CountLimits.check(events, "--events", limit: CountLimits.events)
         guard lowered.inputWidth == L1AnomalyGenerator.featureCount || options.generator != "l1" else {
             throw .option("the model takes \(lowered.inputWidth) values; the l1 generator makes \(L1AnomalyGenerator.featureCount)")
         }
@@ -44,7 +45,7 @@ struct AnomalyFigures {
         if options.generator == "l1" {
             let g = L1AnomalyGenerator(seed: options.seed)
             let perSignal = options.signalEvents ?? max(1, min(events / 10, 100_000))
-            guard perSignal >= 1 else { throw .option("--signal-events must be at least 1") }
+            try CountLimits.check(perSignal, "--signal-events", limit: CountLimits.events)
             let total = events + perSignal * L1Process.signals.count
             bkg = study.generated(count: events, make: { g.backgroundChunk($0, count: $1) }) {
                 progress.update(done: $0, total: total)

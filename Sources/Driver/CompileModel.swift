@@ -54,7 +54,11 @@ extension CompilerDriver {
             throw .option("give --clock-ns or --latency-cycles, not both: a latency implies the clock")
         }
         try checkMaxRTLSize(options.maxRTLSize)
-        guard options.reuse >= 1 else { throw .option("--reuse must be at least 1") }
+        try CountLimits.check(options.reuse, "--reuse", limit: CountLimits.reuse)
+        // 0 (combinational) is a latency; a negative one is refused by forLatency.
+        if let cycles = options.latencyCycles, cycles > CountLimits.latencyCycles {
+            throw .option("--latency-cycles must be at most \(CountLimits.latencyCycles), got \(cycles)")
+        }
         let loaded = try options.model.load(console: console)
         let family = try options.rtl.parsedFamily()
         var backend = BackendOptions(target: target, clockNs: options.clockNs ?? 5.0, reuseFactor: options.reuse)

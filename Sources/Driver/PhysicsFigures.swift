@@ -47,6 +47,10 @@ extension CompilerDriver {
     /// The model is loaded by ``ModelSource/load(console:)``, as for every
     /// command: model.json or QONNX, `--precision`, `--input-type`, `--strict`.
     public static func physics(_ options: PhysicsOptions, console: Console = .standard) throws(DriverError) -> PhysicsResult {
+        // Checked before the model is read: the tagger path allocates its events at once.
+        try CountLimits.check(options.events, "--events", limit: CountLimits.events)
+        try CountLimits.check(options.threads, "--threads", limit: CountLimits.threads)
+        if let n = options.signalEvents { try CountLimits.check(n, "--signal-events", limit: CountLimits.events) }
         let loaded = try options.model.load(console: console)
         let outputs = loaded.model.outputWidth
         if outputs == 1 { return try AnomalyFigures(options: options, graph: loaded.graph, lowered: loaded.model).run() }

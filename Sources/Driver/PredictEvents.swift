@@ -40,7 +40,7 @@ extension CompilerDriver {
     /// Runs the model on every event of the input and writes the outputs
     /// (see ``Prediction``).
     public static func predict(_ options: PredictOptions, console: Console = .standard) throws(DriverError) -> PredictResult {
-        guard options.threads >= 1 else { throw .option("--threads must be at least 1, got \(options.threads)") }
+        try CountLimits.check(options.threads, "--threads", limit: CountLimits.threads)
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
         var prediction = Prediction(input: options.input, output: options.output)

@@ -5,7 +5,7 @@ import VerilogBackend
 extension CompilerDriver {
     /// Refuses a `--max-rtl-size` below 1.
     public static func checkMaxRTLSize(_ limit: Int) throws(DriverError) {
-        guard limit >= 1 else { throw .option("--max-rtl-size must be at least 1, got \(limit)") }
+        try CountLimits.check(limit, "--max-rtl-size", limit: CountLimits.rtlSize)
     }
 
     /// Refuses a model whose Verilog would be larger than `limit` terms in

@@ -58,6 +58,7 @@ extension CompilerDriver {
         let rtl = options.rtl ?? RTLChoice()
         let family = try rtl.parsedFamily()
         let ternaryAdders = try rtl.parsedTernaryAdders()
+        if let limit = options.maxRTLSize { try checkMaxRTLSize(limit) }
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
         try checkRTLSize(loaded, limit: options.maxRTLSize ?? defaultMaxRTLSize)

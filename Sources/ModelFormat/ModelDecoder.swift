@@ -8,6 +8,9 @@ import ModelIR
 public enum ModelDecoder {
     /// Model files larger than this are refused before parsing.
     public static let maxFileBytes = 512 * 1024 * 1024
+    /// Layers of one model: every pass is linear or n log n in the layer
+    /// count, and a trigger model has tens of layers (docs/hardening.md).
+    public static let maxLayers = 100_000
 
     /// Reads and decodes a model file. A path that is not a regular file (a
     /// folder, a FIFO, a device) is refused from `stat`, unopened, and so is
@@ -75,6 +78,9 @@ public enum ModelDecoder {
         var nodes: [Node] = []
         let layerItems = try top.array("layers")
         guard !layerItems.isEmpty else { throw top.error("layers", "a model needs at least one layer") }
+        guard layerItems.count <= maxLayers else {
+            throw top.error("layers", "\(layerItems.count) layers is more than the supported \(maxLayers)")
+        }
         var previous = inputs.count == 1 ? inputs[0].name : nil
         for (i, item) in layerItems.enumerated() {
             let node = try LayerDecoder(file: file, index: i, value: item, sizes: sizes, previous: previous).decode()

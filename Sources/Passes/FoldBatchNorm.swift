@@ -13,15 +13,23 @@ public enum FoldBatchNorm {
     public static func run(_ graph: Graph) -> (Graph, [String]) {
         var g = graph
         var log: [String] = []
-        var i = 0
-        while i < g.nodes.count {
+        // Built once (a scan per batchnorm was quadratic in the layer count).
+        var index: [String: Int] = [:]
+        var readers: [String: Int] = [:]
+        for (i, node) in g.nodes.enumerated() {
+            index[node.name] = i
+            for input in Set(node.inputs) { readers[input, default: 0] += 1 }
+        }
+        let outputs = Set(g.outputs)
+        var removed = [Bool](repeating: false, count: g.nodes.count)
+        for i in g.nodes.indices {
             let bnNode = g.nodes[i]
             guard case .batchNorm(let bn) = bnNode.op,
-                  let denseIndex = g.nodes.firstIndex(where: { $0.name == bnNode.inputs[0] }),
+                  let denseIndex = index[bnNode.inputs[0]], denseIndex != i, !removed[denseIndex],
                   case .dense(let dense) = g.nodes[denseIndex].op,
-                  g.consumers(of: g.nodes[denseIndex].name).count == 1,
-                  !g.outputs.contains(g.nodes[denseIndex].name)
-            else { i += 1; continue }
+                  readers[g.nodes[denseIndex].name] == 1,
+                  !outputs.contains(g.nodes[denseIndex].name)
+            else { continue }
             let denseNode = g.nodes[denseIndex]
             let (scale, shift) = bn.scaleAndShift
             var folded = dense
@@ -31,11 +39,13 @@ public enum FoldBatchNorm {
             }
             var precision = denseNode.precision
             precision.result = bnNode.precision.result ?? denseNode.precision.result
+            // The folded node keeps the batchnorm's name and place: its readers are unchanged.
             g.nodes[i] = Node(name: bnNode.name, op: .dense(folded), inputs: denseNode.inputs, precision: precision,
                               sourceLayers: denseNode.sourceLayers + bnNode.sourceLayers)
-            g.nodes.remove(at: denseIndex)
+            removed[denseIndex] = true
             log.append("FoldBatchNorm: folded '\(bnNode.name)' into dense '\(denseNode.name)'")
         }
+        g.nodes = g.nodes.indices.filter { !removed[$0] }.map { g.nodes[$0] }
         return (g, log)
     }
 }

@@ -13,33 +13,43 @@ public enum FuseActivations {
     public static func run(_ model: LoweredModel) -> (LoweredModel, [String]) {
         var m = model
         var log: [String] = []
-        var i = 0
-        while i < m.ops.count {
+        // Built once: who writes and how many read each tensor (a scan per
+        // activation made a chain of 20 000 ReLUs take 36 s).
+        var producerOf: [TensorID: Int] = [:]
+        var readers: [TensorID: Int] = [:]
+        for (i, op) in m.ops.enumerated() {
+            producerOf[op.output] = i
+            for t in op.inputs { readers[t, default: 0] += 1 }
+        }
+        let outputs = Set(m.outputs)
+        var removed = [Bool](repeating: false, count: m.ops.count)
+        for i in m.ops.indices {
             let act = m.ops[i]
             guard case .activation(let activation) = act.kind,
-                  let producerIndex = m.ops.firstIndex(where: { $0.output == act.inputs[0] }),
-                  readers(of: act.inputs[0], in: m) == 1,
-                  !m.outputs.contains(act.inputs[0])
-            else { i += 1; continue }
+                  let producerIndex = producerOf[act.inputs[0]], producerIndex != i,
+                  readers[act.inputs[0]] == 1,
+                  !outputs.contains(act.inputs[0])
+            else { continue }
             let producer = m.ops[producerIndex]
             let intermediate = m[producer.output].type
             let fusedKind: LoweredKind
             switch producer.kind {
             case .dense(let d):
-                guard let fused = fuse(activation, into: d, through: intermediate) else { i += 1; continue }
+                guard let fused = fuse(activation, into: d, through: intermediate) else { continue }
                 fusedKind = .dense(fused)
             case .scale(let s):
-                guard let fused = fuse(activation, into: s, through: intermediate) else { i += 1; continue }
+                guard let fused = fuse(activation, into: s, through: intermediate) else { continue }
                 fusedKind = .scale(fused)
             default:
-                i += 1
                 continue
             }
             m.ops[producerIndex] = LoweredOp(name: producer.name, sourceLayers: producer.sourceLayers + act.sourceLayers,
                                              kind: fusedKind, inputs: producer.inputs, output: act.output)
-            m.ops.remove(at: i)
+            producerOf[act.output] = producerIndex
+            removed[i] = true
             log.append("FuseActivations: fused \(activation.kindName) '\(act.name)' into \(producer.kind.kindName) '\(producer.name)'")
         }
+        m.ops = m.ops.indices.filter { !removed[$0] }.map { m.ops[$0] }
         return (removeUnusedTensors(m), log)
     }
 
@@ -52,10 +62,6 @@ public enum FuseActivations {
         fused.preActivationType = intermediate == op.accumulatorType ? nil : intermediate
         fused.activation = activation
         return fused
-    }
-
-    static func readers(of tensor: TensorID, in m: LoweredModel) -> Int {
-        m.ops.reduce(0) { $0 + $1.inputs.filter { $0 == tensor }.count }
     }
 
     /// Drops tensors no op writes and no one reads (the fused intermediates),

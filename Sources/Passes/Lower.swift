@@ -25,6 +25,21 @@ public struct Lower {
     var ops: [LoweredOp] = []
     /// Parameter tensors with values that did not fit their type, in op order.
     var overflows: [ParameterOverflow] = []
+    /// The ops of the nodes reading each tensor, and the model outputs:
+    /// built once, so that lowering is linear in the node count.
+    let readerOps: [String: [Op]]
+    let outputNames: Set<String>
+
+    init(graph: Graph, base: FixedType) {
+        self.graph = graph
+        self.base = base
+        var readers: [String: [Op]] = [:]
+        for node in graph.nodes {
+            for input in Set(node.inputs) { readers[input, default: []].append(node.op) }
+        }
+        readerOps = readers
+        outputNames = Set(graph.outputs)
+    }
 
     public static func run(_ graph: Graph, options: LoweringOptions = LoweringOptions()) throws(LoweringError) -> LoweredModel {
         try runReportingOverflows(graph, options: options).model
@@ -189,8 +204,8 @@ public struct Lower {
         let resultType: FixedType
         if let declared = declaredResult(node) {
             resultType = declared
-        } else if PrecisionInference.keepsExactType(readers: graph.consumers(of: node.name).map(\.op),
-                                                    isModelOutput: graph.outputs.contains(node.name)) {
+        } else if PrecisionInference.keepsExactType(readers: readerOps[node.name] ?? [],
+                                                    isModelOutput: outputNames.contains(node.name)) {
             resultType = accumulatorType
         } else {
             resultType = try self.resultType(node, range: union)

@@ -11,7 +11,8 @@ extension GraphImporter {
         let type = try exactType(ValueRange(of: x.type).relu, node, "result")
         let name = emit(hint(node), .activation(.relu), inputs: [x.tensor], precision: LayerPrecision(result: type),
                         absorbable: true, source: node)
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true)))
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true,
+                                                batchAxis: x.batchAxis)))
     }
 
     mutating func importLeakyRelu(_ node: Onnx_NodeProto) throws(QONNXError) {
@@ -21,12 +22,15 @@ extension GraphImporter {
         let pending = try positivePending(&x, node)
         guard let alphaType = ExactTypes.type(holding: [alpha]) else { throw error(node, "alpha", "alpha \(alpha) has no exact type") }
         let r = ValueRange(of: x.type)
-        let a = ExactTypes.code(alpha, fractionBits: alphaType.fractionBits)
+        guard let a = ExactTypes.code(alpha, fractionBits: alphaType.fractionBits) else {
+            throw error(node, "alpha", "alpha \(alpha) has no exact type")
+        }
         let negative = ValueRange(lo: min(r.lo, 0), hi: min(r.hi, 0), fractionBits: r.fractionBits) * ValueRange(lo: a, hi: a, fractionBits: alphaType.fractionBits)
         let type = try exactType(r.relu.union(negative), node, "result")
         let name = emit(hint(node), .activation(.leakyReLU(alpha: alpha)), inputs: [x.tensor],
                         precision: LayerPrecision(result: type, alpha: alphaType), absorbable: true, source: node)
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true)))
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true,
+                                                batchAxis: x.batchAxis)))
     }
 
     /// A positive pending factor commutes with ReLU; a negative one does not.
@@ -59,8 +63,9 @@ extension GraphImporter {
             let rank = x.dims.count
             let a = try axis(try intAttribute(node, "axis") ?? (opset >= 13 ? -1 : 1), rank: rank, node)
             // Before opset 13 the input is flattened from `axis` on; from 13 on, one axis.
-            let covered = opset >= 13 ? x.dims[a] : x.dims[a...].reduce(1, *)
-            guard covered == x.count else {
+            let covered = opset >= 13 ? x.dims[a] : Shape.elements(Array(x.dims[a...])) ?? 0
+            let acrossEvents = x.batchAxis.map { opset >= 13 ? $0 == a : $0 >= a } ?? false
+            guard covered == x.count, !acrossEvents else {
                 throw error(node, "axis", "softmax over axis \(a) of shape \(x.dims) does not cover the whole feature vector")
             }
             activation = .softmax(SoftmaxTableSettings())
@@ -68,7 +73,8 @@ extension GraphImporter {
         }
         let name = emit(hint(node), .activation(activation), inputs: [x.tensor], precision: LayerPrecision(result: type),
                         absorbable: true, source: node)
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: nil, soleUse: true)))
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: nil, soleUse: true,
+                                                batchAxis: x.batchAxis)))
     }
 
     mutating func importConcat(_ node: Onnx_NodeProto) throws(QONNXError) {
@@ -83,6 +89,14 @@ extension GraphImporter {
         guard let rawAxis = try intAttribute(node, "axis") else { throw error(node, "axis", "Concat needs an axis") }
         let rank = parts[0].dims.count
         let a = try axis(rawAxis, rank: rank, node)
+        // Concatenating along the batch axis stacks events, which a
+        // per-event design cannot compute.
+        if let b = parts.first(where: { $0.batchAxis != nil })?.batchAxis, a == b {
+            throw error(node, "axis", "Concat along axis \(rawAxis) (the batch axis of shape \(parts[0].dims)) stacks events; only concatenation along a feature axis is supported")
+        }
+        if let i = parts.firstIndex(where: { $0.batchAxis != parts[0].batchAxis }) {
+            throw error(node, "inputs[\(i)]", "its batch axis (\(parts[i].batchAxis.map(String.init) ?? "none")) is not that of inputs[0] (\(parts[0].batchAxis.map(String.init) ?? "none"))")
+        }
         for (i, p) in parts.enumerated() {
             guard p.dims.count == rank, p.dims[..<a].allSatisfy({ $0 == 1 }),
                   zip(p.dims, parts[0].dims).enumerated().allSatisfy({ $0.offset == a || $0.element.0 == $0.element.1 }) else {
@@ -99,7 +113,9 @@ extension GraphImporter {
                         absorbable: false, source: node)
         var dims = parts[0].dims
         dims[a] = parts.reduce(0) { $0 + $1.dims[a] }
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true)))
+        guard dims[a] <= 1_000_000 else { throw error(node, nil, "the result has \(dims[a]) features; at most 1000000 are supported") }
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true,
+                                                batchAxis: parts[0].batchAxis)))
     }
 
     /// `Trunc` (QONNX): round to the input scale half-to-even, then drop
@@ -126,7 +142,8 @@ extension GraphImporter {
         guard let os = outScale.scalar, ExactTypes.isPowerOfTwo(os) else {
             throw error(node, "output_scale", "output scale must be one power of two, got \(outScale.values.prefix(4))")
         }
-        guard inBits.count == 1, outBits.count == 1, outBits[0] >= 1, outBits[0] <= 64, inBits[0] >= outBits[0] || v2 else {
+        guard inBits.count == 1, outBits.count == 1, outBits[0] >= 1, outBits[0] <= 64, inBits[0] >= 1, inBits[0] <= 64,
+              inBits[0] >= outBits[0] || v2 else {
             throw error(node, "output_bit_width", "bit widths \(inBits) → \(outBits) are not supported")
         }
         // Step 1: round to the input scale (half to even), no clamping: exact range.
@@ -158,7 +175,7 @@ extension GraphImporter {
         }
         var y = DynamicTensor(tensor: emit(hint(node), .activation(.linear), inputs: [rounded.tensor], precision: LayerPrecision(result: type2),
                                            absorbable: false, source: node),
-                              dims: x.dims, type: type2, pending: nil, soleUse: true)
+                              dims: x.dims, type: type2, pending: nil, soleUse: true, batchAxis: x.batchAxis)
         if !v2 {
             // Version 1 multiplies the truncated codes by the input scale: the value is 2^-t times smaller.
             y.pending = Array(repeating: 1 / truncScale, count: x.count)

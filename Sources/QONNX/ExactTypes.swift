@@ -12,18 +12,31 @@ enum ExactTypes {
         return exact.fractionBits - exact.raw.trailingZeroBitCount
     }
 
-    /// `v * 2^f` as an integer code; `v` must be a multiple of `2^-f`.
-    static func code(_ v: Double, fractionBits f: Int) -> Int128 {
-        let exact = ExactValue(v)!
+    /// `v * 2^f` as an integer code; `v` must be a multiple of `2^-f`. Nil
+    /// when the code does not fit in an Int128 (a weight of 2^70 next to
+    /// one of 2^-60): checked, so that no value silently becomes 0.
+    static func code(_ v: Double, fractionBits f: Int) -> Int128? {
+        guard let exact = ExactValue(v) else { return nil }
         let shift = f - exact.fractionBits
-        return shift >= 0 ? exact.raw << shift : exact.raw >> -shift
+        if shift <= 0 { return -shift >= 127 ? (exact.raw < 0 ? -1 : 0) : exact.raw >> -shift }
+        // The magnitude has at most 53 significant bits; it must stay below 2^126.
+        let magnitude = exact.raw.magnitude
+        guard shift < 126, magnitude.leadingZeroBitCount > shift + 2 else { return nil }
+        return exact.raw << shift
     }
 
-    /// The range of `values` with the fewest fractional bits that holds them all.
-    static func range(of values: [Double]) -> ValueRange {
+    /// The range of `values` with the fewest fractional bits that holds them
+    /// all; nil when their codes do not fit in an Int128 (no 64-bit type
+    /// could hold them anyway).
+    static func range(of values: [Double]) -> ValueRange? {
         let f = values.map(fractionBits(of:)).max().map { $0 == Int.min ? 0 : $0 } ?? 0
-        let codes = values.map { code($0, fractionBits: f) }
-        return ValueRange(lo: codes.min() ?? 0, hi: codes.max() ?? 0, fractionBits: f)
+        var lo: Int128 = 0, hi: Int128 = 0
+        for (i, v) in values.enumerated() {
+            guard let c = code(v, fractionBits: f) else { return nil }
+            if i == 0 || c < lo { lo = c }
+            if i == 0 || c > hi { hi = c }
+        }
+        return ValueRange(lo: lo, hi: hi, fractionBits: f)
     }
 
     /// The narrowest type that holds every value of `range` (no rounding, no overflow).
@@ -33,7 +46,7 @@ enum ExactTypes {
     }
 
     /// The narrowest type that holds each of `values` exactly.
-    static func type(holding values: [Double]) -> FixedType? { type(holding: range(of: values)) }
+    static func type(holding values: [Double]) -> FixedType? { range(of: values).flatMap { type(holding: $0) } }
 
     /// `a * b` when the Double product is exact, else nil.
     static func exactProduct(_ a: Double, _ b: Double) -> Double? {
@@ -62,18 +75,18 @@ enum ExactTypes {
         v > 0 && v.isFinite && v.significandBitPattern == 0 && v.isNormal
     }
 
-    /// The exact result range of `y_j = bias_j + Σ_k w_jk x_k` for `x` in `input`.
-    static func denseRange(weights: [[Double]], bias: [Double], input: FixedType) -> ValueRange {
+    /// The exact result range of `y_j = bias_j + Σ_k w_jk x_k` for `x` in
+    /// `input`; nil when a weight or bias has no Int128 code on the common grid.
+    static func denseRange(weights: [[Double]], bias: [Double], input: FixedType) -> ValueRange? {
         let x = ValueRange(of: input)
-        let w = range(of: weights.flatMap { $0 })
-        let b = range(of: bias)
+        guard let w = range(of: weights.flatMap { $0 }), let b = range(of: bias) else { return nil }
         let f = max(w.fractionBits + x.fractionBits, b.fractionBits)
         var union: ValueRange?
         for (j, row) in weights.enumerated() {
-            var r = ValueRange(lo: code(bias[j], fractionBits: b.fractionBits), hi: code(bias[j], fractionBits: b.fractionBits),
-                               fractionBits: b.fractionBits).aligned(to: f)
+            guard let bj = code(bias[j], fractionBits: b.fractionBits) else { return nil }
+            var r = ValueRange(lo: bj, hi: bj, fractionBits: b.fractionBits).aligned(to: f)
             for v in row where v != 0 {
-                let c = code(v, fractionBits: w.fractionBits)
+                guard let c = code(v, fractionBits: w.fractionBits) else { return nil }
                 r = r + ValueRange(lo: c, hi: c, fractionBits: w.fractionBits).scaledRange(x).aligned(to: f)
             }
             union = union.map { $0.union(r) } ?? r

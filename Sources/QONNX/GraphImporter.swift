@@ -18,11 +18,21 @@ struct GraphImporter {
     var nodes: [Node] = []
     var nodeIndex: [String: Int] = [:]
     var usedNames: Set<String> = []
+    /// The next suffix to try for each base name (see ``uniqueName(_:fallback:)``).
+    var nextSuffix: [String: Int] = [:]
     /// Graph nodes whose result type is still the exact one (or a table's
     /// default), so a following `Quant` may become their result type.
     var absorbable: Set<String> = []
     /// How many node inputs and graph outputs read each ONNX tensor.
     var readers: [String: Int] = [:]
+    /// The indices of the nodes reading each ONNX tensor, in order, each once.
+    var nodesReading: [String: [Int]] = [:]
+    /// Every initializer's name (decoded or not).
+    var initializerNames: Set<String> = []
+    /// The type of each model input, by graph IR name.
+    var inputTypes: [String: FixedType] = [:]
+    /// Elements of the constants decoded or computed so far (see ``charge(_:at:)``).
+    var constantElements = 0
     var graphOutputs: Set<String> = []
     var inputs: [GraphInput] = []
 
@@ -50,18 +60,28 @@ struct GraphImporter {
 
     mutating func run() throws(QONNXError) -> Graph {
         let g = model.graph
-        for t in g.initializer {
-            let name = t.name
-            guard !name.isEmpty else { throw QONNXError(file: file, node: "initializer", message: "an initializer has no name") }
-            let c = try ConstantTensor(t) { QONNXError(file: file, node: "initializer '\(name.prefix(200))'", message: $0) }
-            values[name] = .constant(c)
-        }
-        for node in g.node {
-            for input in node.input where !input.isEmpty { readers[input, default: 0] += 1 }
+        try checkNamesAreUnique()
+        for (i, node) in g.node.enumerated() {
+            for input in node.input where !input.isEmpty {
+                readers[input, default: 0] += 1
+                if nodesReading[input]?.last != i { nodesReading[input, default: []].append(i) }
+            }
         }
         for output in g.output {
             readers[output.name, default: 0] += 1
             graphOutputs.insert(output.name)
+        }
+        // Only initializers that something reads are decoded: an unused one
+        // costs nothing, whatever its size (its bytes stay in the protobuf).
+        for t in g.initializer where readers[t.name] != nil {
+            let name = t.name
+            let label = "initializer '\(name.prefix(200))'"
+            // Charged before decoding; a shape that overflows is the decoder's error.
+            if let n = Shape.elements(t.dims.map { Int(clamping: $0) }) {
+                try charge(n, at: label)
+            }
+            let c = try ConstantTensor(t) { QONNXError(file: file, node: label, message: $0) }
+            values[name] = .constant(c)
         }
         try importInputs()
         for node in g.node { try importNode(node) }
@@ -71,7 +91,7 @@ struct GraphImporter {
     // MARK: Inputs
 
     mutating func importInputs() throws(QONNXError) {
-        for input in model.graph.input where values[input.name] == nil {
+        for input in model.graph.input where !initializerNames.contains(input.name) {
             let where_ = "graph input '\(input.name.prefix(200))'"
             func fail(_ message: String) -> QONNXError { QONNXError(file: file, node: where_, message: message) }
             guard case .tensorType = input.type.value else {
@@ -89,12 +109,14 @@ struct GraphImporter {
                 throw fail("has rank \(shapeDims.count); inputs are vectors, e.g. [batch, 16]")
             }
             var dims: [Int] = []
+            var batchAxis: Int? = nil
             for (i, d) in shapeDims.enumerated() {
                 switch d.value {
                 case .dimValue(let v) where v >= 1 && v <= 1_000_000:
                     dims.append(Int(v))
                 case .dimParam where i == 0 && shapeDims.count > 1, nil where i == 0 && shapeDims.count > 1:
                     dims.append(1)  // the batch dimension: one event at a time
+                    batchAxis = 0
                 case .dimValue(let v):
                     throw fail("dimension \(i) is \(v); dimensions must be from 1 to 1000000")
                 case .dimParam(let p):
@@ -103,14 +125,16 @@ struct GraphImporter {
                     throw fail("dimension \(i) is unknown: dynamic shapes are not supported (only the leading batch dimension may be)")
                 }
             }
-            let size = dims.reduce(1, *)
-            guard size <= 1_000_000 else { throw fail("has \(size) elements; at most 1000000 are supported") }
+            guard let size = Shape.elements(dims), size <= 1_000_000 else {
+                throw fail("has shape \(dims): more than 1000000 elements; at most 1000000 are supported")
+            }
             let name = uniqueName(input.name, fallback: "input")
             let type = try inputType(of: input.name, label: where_)
             let shape = dims.count > 1 && dims[0] == 1 ? Array(dims.dropFirst()) : dims
             inputs.append(GraphInput(name: name, shape: shape, type: type.type))
+            inputTypes[name] = type.type
             values[input.name] = .dynamic(DynamicTensor(tensor: name, dims: dims, type: type.type, pending: nil,
-                                                        soleUse: soleUse(input.name)))
+                                                        soleUse: soleUse(input.name), batchAxis: batchAxis))
             if let quant = type.quantNode { passThroughQuants.formUnion(quant) }
         }
         guard !inputs.isEmpty else { throw QONNXError(file: file, message: "the graph has no inputs (every input is an initializer)") }
@@ -122,7 +146,7 @@ struct GraphImporter {
 
     /// The type of a model input: that of the `Quant` nodes reading it, else `--input-type`.
     func inputType(of tensor: String, label: String) throws(QONNXError) -> (type: FixedType, quantNode: [String]?) {
-        let readersOfInput = model.graph.node.filter { $0.input.contains(tensor) }
+        let readersOfInput = (nodesReading[tensor] ?? []).map { model.graph.node[$0] }
         let quants = readersOfInput.filter { isQuant($0) && $0.input.first == tensor }
         if options.inputType == nil, !quants.isEmpty, quants.count == readersOfInput.count, !graphOutputs.contains(tensor) {
             var types: [FixedType] = []
@@ -167,11 +191,21 @@ struct GraphImporter {
         guard !nodes.isEmpty else {
             throw QONNXError(file: file, message: "the graph computes nothing from its inputs (no layer remains after import)")
         }
+        // Some operators become several layers (BipolarQuant three): the
+        // result must still be a model that model.json can hold.
+        guard nodes.count <= ONNXLimits.maxNodes else {
+            throw QONNXError(file: file, message: "the import makes \(nodes.count) layers; a model has at most \(ONNXLimits.maxNodes) (docs/hardening.md)")
+        }
         // A dense result read only by a ReLU/LeakyReLU/linear is left to the
         // lowering, which keeps it exact and fuses the two (one rounding).
+        var readersOf: [String: [Int]] = [:]
+        for (j, node) in nodes.enumerated() {
+            for input in Set(node.inputs) { readersOf[input, default: []].append(j) }
+        }
+        let outputSet = Set(outputs)
         for (i, node) in nodes.enumerated() where absorbable.contains(node.name) {
-            guard case .dense = node.op, !outputs.contains(node.name) else { continue }
-            let readers = nodes.filter { $0.inputs.contains(node.name) }
+            guard case .dense = node.op, !outputSet.contains(node.name) else { continue }
+            let readers = (readersOf[node.name] ?? []).map { nodes[$0] }
             guard readers.count == 1, readers[0].inputs.count == 1, case .activation(let a) = readers[0].op else { continue }
             switch a {
             case .relu, .leakyReLU, .linear: nodes[i].precision.result = nil
@@ -189,8 +223,11 @@ struct GraphImporter {
         var base = Self.identifier(raw, fallback: fallback)
         if base.count > 56 { base = String(base.prefix(56)) }
         var name = base
-        var k = 1
+        // Resume from the last suffix given to this base, so that 10^5
+        // nodes of one name cost linear time, not quadratic.
+        var k = nextSuffix[base] ?? 1
         while usedNames.contains(name) { name = "\(base)_\(k)"; k += 1 }
+        nextSuffix[base] = k
         usedNames.insert(name)
         return name
     }
@@ -273,7 +310,8 @@ struct GraphImporter {
                 dense.bias[j] = b
             }
             if ok, let wt = ExactTypes.type(holding: dense.weights.flatMap { $0 }), let bt = ExactTypes.type(holding: dense.bias),
-               let rt = ExactTypes.type(holding: ExactTypes.denseRange(weights: dense.weights, bias: dense.bias, input: input)) {
+               let dr = ExactTypes.denseRange(weights: dense.weights, bias: dense.bias, input: input),
+               let rt = ExactTypes.type(holding: dr) {
                 nodes[i].op = .dense(dense)
                 // A shift alone keeps the weights and their (Quant) type.
                 if !scale.allSatisfy({ $0 == 1 }) { nodes[i].precision.weight = wt }
@@ -297,10 +335,15 @@ struct GraphImporter {
         let biasType = try exactType(shift, node, "shift")
         var union: ValueRange?
         let xr = ValueRange(of: x.type)
-        let s = ExactTypes.range(of: scale), t = ExactTypes.range(of: shift)
+        // exactType above found a type for each, so every code fits.
+        guard let s = ExactTypes.range(of: scale), let t = ExactTypes.range(of: shift) else {
+            throw error(node, nil, "the scale or shift values need more than 64 bits to be held exactly")
+        }
         for j in 0..<x.count {
-            let c = ExactTypes.code(scale[j], fractionBits: s.fractionBits)
-            let b = ExactTypes.code(shift[j], fractionBits: t.fractionBits)
+            guard let c = ExactTypes.code(scale[j], fractionBits: s.fractionBits),
+                  let b = ExactTypes.code(shift[j], fractionBits: t.fractionBits) else {
+                throw error(node, nil, "element \(j): the scale \(scale[j]) or shift \(shift[j]) needs more than 64 bits to be held exactly")
+            }
             let r = ValueRange(lo: c, hi: c, fractionBits: s.fractionBits) * xr + ValueRange(lo: b, hi: b, fractionBits: t.fractionBits)
             union = union.map { $0.union(r) } ?? r
         }
@@ -310,12 +353,12 @@ struct GraphImporter {
         let name = emit(hint, .batchNorm(bn), inputs: [input],
                         precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
                         absorbable: true, source: node)
-        return DynamicTensor(tensor: name, dims: x.dims, type: resultType, pending: nil, soleUse: true)
+        return DynamicTensor(tensor: name, dims: x.dims, type: resultType, pending: nil, soleUse: true, batchAxis: x.batchAxis)
     }
 
     /// The type of a graph IR tensor (an input or a node's declared result).
     func producerType(of tensor: String) -> FixedType? {
-        if let input = inputs.first(where: { $0.name == tensor }) { return input.type }
+        if let type = inputTypes[tensor] { return type }
         guard let i = nodeIndex[tensor] else { return nil }
         return nodes[i].precision.result
     }

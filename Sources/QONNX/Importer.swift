@@ -81,6 +81,11 @@ struct DynamicTensor {
     /// The ONNX tensor has exactly one reader and is not a graph output, so
     /// its producer may absorb the reader (a `Quant` becomes its result type).
     var soleUse: Bool
+    /// The axis of `dims` that is the batch (its entry is 1 here: one event
+    /// at a time), or nil when the events are not an axis of this tensor
+    /// (a model input of fixed shape). Operations across this axis mix
+    /// events; they are refused, never imported as feature operations.
+    var batchAxis: Int?
 
     var count: Int { dims.reduce(1, *) }
     /// Whether the tensor is a vector: every dimension but one is 1.

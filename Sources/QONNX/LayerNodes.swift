@@ -57,31 +57,58 @@ extension GraphImporter {
     mutating func importShape(_ node: Onnx_NodeProto) throws(QONNXError) {
         let input = try value(node, 0, "input")
         let dims: [Int]
+        // The batch axis of a computed input: each operator says where it
+        // goes, or refuses to mix events into the features.
+        var batch: Int?
         switch input {
         case .constant(let c): dims = c.dims
-        case .dynamic(let d): dims = d.dims
+        case .dynamic(let d): dims = d.dims; batch = d.batchAxis
+        }
+        func mixesEvents(_ what: String) -> QONNXError {
+            error(node, nil, "\(what) (input shape \(dims), batch axis \(batch ?? -1)): the result would mix events; the batch axis must stay a leading axis of its own")
         }
         var out: [Int]
         var perm: [Int]?
         switch node.opType {
         case "Flatten":
             let a = try axis(try intAttribute(node, "axis") ?? 1, rank: dims.count + 1, node)
-            out = [dims[..<a].reduce(1, *), dims[a...].reduce(1, *)]
+            guard let outer = Shape.elements(Array(dims[..<a])), let inner = Shape.elements(Array(dims[a...])) else {
+                throw error(node, "axis", "the shape \(dims) has too many elements")
+            }
+            out = [outer, inner]
+            if let b = batch {
+                guard b < a, outer == 1 else { throw mixesEvents("Flatten at axis \(a)") }
+                batch = 0
+            }
         case "Reshape":
             let shape = hasInput(node, 1) ? try integers(node, 1, "shape") : (try intsAttribute(node, "shape") ?? [])
-            let total = dims.reduce(1, *)
+            guard let total = Shape.elements(dims) else { throw error(node, "shape", "the input shape \(dims) has too many elements") }
+            guard shape.count <= ONNXLimits.maxRank else {
+                throw error(node, "shape", "the target shape has rank \(shape.count); at most \(ONNXLimits.maxRank)")
+            }
+            guard shape.filter({ $0 == -1 }).count <= 1, shape.allSatisfy({ $0 >= -1 }) else {
+                throw error(node, "shape", "the target shape \(shape) has more than one -1 or a negative size")
+            }
             out = []
             for (i, s) in shape.enumerated() {
                 if s == 0 { guard i < dims.count else { throw error(node, "shape", "shape element \(i) is 0 but the input has rank \(dims.count)") }; out.append(dims[i]) }
                 else { out.append(s) }
             }
             if let m = out.firstIndex(of: -1) {
-                let known = out.enumerated().filter { $0.offset != m }.map(\.element).reduce(1, *)
-                guard known > 0, total % known == 0 else { throw error(node, "shape", "cannot reshape \(dims) to \(shape)") }
+                // Checked: [2^40, 2^40, -1] must not overflow.
+                let known = Shape.elements(out.enumerated().filter { $0.offset != m }.map(\.element))
+                guard let known, known > 0, total % known == 0 else { throw error(node, "shape", "cannot reshape \(dims) (\(total) elements) to \(shape)") }
                 out[m] = total / known
             }
-            guard out.allSatisfy({ $0 >= 1 }), out.reduce(1, *) == total, out.filter({ $0 == -1 }).isEmpty else {
+            guard out.allSatisfy({ $0 >= 1 }), Shape.elements(out) == total else {
                 throw error(node, "shape", "cannot reshape \(dims) (\(total) elements) to \(shape)")
+            }
+            // The batch keeps its axis (0 copies it, -1 infers it) and only
+            // 1s before it: [0, 2, 4] or [-1, 8] of [N, 8], not [-1] or [8, -1].
+            if let b = batch {
+                guard b < shape.count, shape[b] == 0 || shape[b] == -1, out[...b].allSatisfy({ $0 == 1 }) else {
+                    throw mixesEvents("Reshape to \(shape)")
+                }
             }
         case "Squeeze":
             let axes = hasInput(node, 1) ? try integers(node, 1, "axes") : try intsAttribute(node, "axes")
@@ -92,22 +119,42 @@ extension GraphImporter {
                     guard dims[r] == 1 else { throw error(node, "axes", "cannot squeeze axis \(a) of size \(dims[r])") }
                     drop.insert(r)
                 }
+                if let b = batch {
+                    guard !drop.contains(b) else { throw mixesEvents("Squeeze of axes \(axes)") }
+                    batch = b - drop.filter { $0 < b }.count
+                }
                 out = dims.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
             } else {
-                out = dims.filter { $0 != 1 }
+                // Every axis of size 1 except the batch, which is 1 only here.
+                let kept = dims.indices.filter { dims[$0] != 1 || $0 == batch }
+                batch = batch.flatMap { kept.firstIndex(of: $0) }
+                out = kept.map { dims[$0] }
             }
         case "Unsqueeze":
             guard let axes = hasInput(node, 1) ? try integers(node, 1, "axes") : try intsAttribute(node, "axes") else {
                 throw error(node, "axes", "Unsqueeze needs axes")
             }
             let rank = dims.count + axes.count
+            guard rank <= ONNXLimits.maxRank else {
+                throw error(node, "axes", "the result would have rank \(rank); at most \(ONNXLimits.maxRank)")
+            }
             var inserted = Set<Int>()
-            for a in axes { inserted.insert(try axis(a, rank: rank, node, "axes")) }
+            for a in axes {
+                // [0, 0] or [1, -3] (the same axis twice) is invalid ONNX.
+                guard inserted.insert(try axis(a, rank: rank, node, "axes")).inserted else {
+                    throw error(node, "axes", "axes \(axes) name axis \(a < 0 ? a + rank : a) twice")
+                }
+            }
             out = []
             var k = 0
+            var moved: Int?
             for i in 0..<rank {
-                if inserted.contains(i) { out.append(1) } else { out.append(dims[k]); k += 1 }
+                if inserted.contains(i) { out.append(1) } else {
+                    if k == batch { moved = i }
+                    out.append(dims[k]); k += 1
+                }
             }
+            batch = moved
         default: // Transpose
             let p = try intsAttribute(node, "perm") ?? Array((0..<dims.count).reversed())
             guard p.count == dims.count, Set(p) == Set(0..<dims.count) else {
@@ -115,6 +162,7 @@ extension GraphImporter {
             }
             perm = p
             out = p.map { dims[$0] }
+            batch = batch.flatMap { p.firstIndex(of: $0) }
         }
         guard out.count <= ONNXLimits.maxRank else { throw error(node, nil, "the result has rank \(out.count); at most \(ONNXLimits.maxRank)") }
         switch input {
@@ -134,12 +182,14 @@ extension GraphImporter {
             if let perm {
                 // Only a permutation that keeps the order of the axes longer
                 // than 1 leaves the data of a feature vector in place.
-                let moved = perm.filter { dims[$0] != 1 }
+                // The batch counts as a long axis: it has many events.
+                let moved = perm.filter { dims[$0] != 1 || $0 == d.batchAxis }
                 guard moved == moved.sorted() else {
-                    throw error(node, "perm", "Transpose \(perm) of a tensor of shape \(dims) moves data; only transposes of 1-D feature vectors are supported")
+                    throw error(node, "perm", "Transpose \(perm) of a tensor of shape \(dims) (batch axis \(d.batchAxis.map(String.init) ?? "none")) moves data; only transposes of 1-D feature vectors are supported")
                 }
             }
             d.dims = out
+            d.batchAxis = batch
             try define(node, .dynamic(d))
         }
     }

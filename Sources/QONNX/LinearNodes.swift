@@ -10,11 +10,26 @@ extension GraphImporter {
         var x = try dynamic(node, 0, "A")
         var w = try constant(node, 1, "B")
         let isGemm = node.opType == "Gemm"
-        guard x.isVector else {
+        guard !x.dims.isEmpty, x.isVector else {
             throw error(node, "A", "input of shape \(x.dims) is not a feature vector; only [batch, features] inputs are supported")
         }
-        if isGemm, try intAttribute(node, "transA") ?? 0 != 0, x.dims.count != 2 {
-            throw error(node, "transA", "transA needs a 2-D input")
+        // The last axis is summed over: it must not be the events.
+        if let b = x.batchAxis, b == x.dims.count - 1 {
+            throw error(node, "A", "the last axis of the input (shape \(x.dims)) is the batch axis: the product would sum over events")
+        }
+        let transA = isGemm ? try intAttribute(node, "transA") ?? 0 != 0 : false
+        if transA {
+            guard x.dims.count == 2 else { throw error(node, "transA", "transA needs a 2-D input") }
+            guard x.batchAxis == nil else {
+                throw error(node, "transA", "transA of an input with a batch axis would sum over events")
+            }
+        }
+        // numpy's matmul sums over the last axis (the first with transA):
+        // the features must lie along it, else the shapes do not multiply
+        // ([4, 1] · [4, n]) and the result would not have the shape we record.
+        let summed = transA ? 0 : x.dims.count - 1
+        guard x.dims[summed] == x.count else {
+            throw error(node, "A", "input of shape \(x.dims) does not hold its features on axis \(summed), the axis \(node.opType) sums over")
         }
         if isGemm, try intAttribute(node, "transB") ?? 0 != 0 {
             guard w.dims.count == 2 else { throw error(node, "B", "transB needs a 2-D B, got \(w.dims)") }
@@ -69,6 +84,7 @@ extension GraphImporter {
             x.pending = nil
             weightType = nil
         }
+        if transA { x.dims = [1, x.count] }  // Aᵀ: one row of features
         try finishMatMul(node, x: x, weights: weights, k: k, n: n, weightType: weightType, pending: outputPending)
     }
 
@@ -92,13 +108,15 @@ extension GraphImporter {
             }
             if let t = c.quantType, pending == nil, beta == 1 { biasType = t } else { biasType = try exactType(bias, node, "bias") }
         }
-        let range = ExactTypes.denseRange(weights: rows, bias: bias, input: x.type)
+        guard let range = ExactTypes.denseRange(weights: rows, bias: bias, input: x.type) else {
+            throw error(node, nil, "the weights and bias together need more than 64 bits to be held exactly (e.g. a weight of 2^70 next to one of 2^-60); quantize them with a Quant node")
+        }
         let resultType = try exactType(range, node, "result")
         let name = emit(hint(node), .dense(Dense(weights: rows, bias: bias)), inputs: [x.tensor],
                         precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
                         absorbable: true, source: node)
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: Array(x.dims.dropLast()) + [n], type: resultType,
-                                                pending: pending, soleUse: true)))
+                                                pending: pending, soleUse: true, batchAxis: x.batchAxis)))
     }
 
     /// `value / factor` when it is exact (a bias under a pending scale).
@@ -116,10 +134,21 @@ extension GraphImporter {
         switch (a, b) {
         case (.constant(let x), .constant(let y)):
             guard let shape = Broadcast.shape(x.dims, y.dims) else { throw error(node, nil, "shapes \(x.dims) and \(y.dims) do not broadcast") }
-            let xs = Broadcast.expand(x.values, dims: x.dims, to: shape), ys = Broadcast.expand(y.values, dims: y.dims, to: shape)
-            let kind = node.opType
-            let op = { (p: Double, q: Double) -> Double in kind == "Add" ? p + q : kind == "Sub" ? p - q : p * q }
-            let values = zip(xs, ys).map { elementIsDouble ? op($0, $1) : Double(Float(op($0, $1))) }
+            // Refused before anything is computed: [50000, 1] + [1, 50000]
+            // is 2.5·10^9 values from a file of 400 KB.
+            guard let n = Shape.elements(shape), n <= ONNXLimits.maxElements else {
+                throw error(node, nil, "shapes \(x.dims) and \(y.dims) broadcast to \(shape), more than \(ONNXLimits.maxElements) elements; constants computed at import are limited to \(ONNXLimits.maxElements)")
+            }
+            let xs = BroadcastView(x.values, dims: x.dims, to: shape), ys = BroadcastView(y.values, dims: y.dims, to: shape)
+            let kind = node.opType, isDouble = elementIsDouble
+            let values = [Double](unsafeUninitializedCapacity: n) { out, initialized in
+                for i in 0..<n {
+                    let p = xs[i], q = ys[i]
+                    let r = kind == "Add" ? p + q : kind == "Sub" ? p - q : p * q
+                    out[i] = isDouble ? r : Double(Float(r))
+                }
+                initialized = n
+            }
             try define(node, .constant(ConstantTensor(dims: shape, values: values)))
         case (.dynamic(let x), .constant(let c)):
             try importWithConstant(node, x, c, constantFirst: false)
@@ -132,6 +161,8 @@ extension GraphImporter {
 
     mutating func importWithConstant(_ node: Onnx_NodeProto, _ x: DynamicTensor, _ c: ConstantTensor, constantFirst: Bool) throws(QONNXError) {
         let values = try broadcast(c, to: x.dims, node, constantFirst ? "A" : "B")
+        // The same elements, but numpy's rank: [1, 4] + [1, 1, 4] is [1, 1, 4].
+        let shape = Broadcast.shape(x.dims, c.dims) ?? x.dims
         switch node.opType {
         case "Mul":
             // A scale: pending until a Quant node absorbs it or it is applied exactly.
@@ -145,6 +176,8 @@ extension GraphImporter {
                 product.append(p)
             }
             y.pending = product
+            y.dims = shape
+            y.batchAxis = x.batchAxis.map { $0 + shape.count - x.dims.count }
             try define(node, .dynamic(y))
         default:
             // x + c, x - c, c - x as scale·x + shift (exact), under a pending scale.
@@ -162,14 +195,27 @@ extension GraphImporter {
             // c - p·v = p·(c/p - v): the shift was divided by p above.
             var y = try emitAffine(input, scale: scale, shift: shift, node: node, hint: hint(node))
             y.pending = pending
+            y.dims = shape
+            y.batchAxis = x.batchAxis.map { $0 + shape.count - x.dims.count }
             try define(node, .dynamic(y))
         }
     }
 
-    /// Add, Sub or Mul of two computed tensors of the same shape.
+    /// Add, Sub or Mul of two computed tensors of the same shape. Shapes
+    /// that differ only by leading 1s (`[1, 4]` and `[4]`) are the same
+    /// data; any broadcast that repeats values (`[1, 4, 1]` + `[1, 1, 4]`
+    /// is a 4 × 4 outer sum in numpy) is refused, naming the node.
     mutating func importBinary(_ node: Onnx_NodeProto, _ a: DynamicTensor, _ b: DynamicTensor) throws(QONNXError) {
-        guard a.dims.reduce(1, *) == b.dims.reduce(1, *), Broadcast.shape(a.dims, b.dims) != nil else {
-            throw error(node, nil, "shapes \(a.dims) and \(b.dims) differ; element-wise operations of two computed tensors need equal shapes")
+        guard let shape = Broadcast.shape(a.dims, b.dims) else {
+            throw error(node, nil, "shapes \(a.dims) and \(b.dims) do not broadcast")
+        }
+        guard let n = Shape.elements(shape), n == a.count, n == b.count else {
+            throw error(node, nil, "shapes \(a.dims) and \(b.dims) broadcast to \(shape), which repeats values (numpy broadcasting); element-wise operations of two computed tensors need the same shape (broadcasting them is not supported)")
+        }
+        // The batch axes, aligned to the result's rank, must be the same one.
+        let ba = a.batchAxis.map { $0 + shape.count - a.dims.count }, bb = b.batchAxis.map { $0 + shape.count - b.dims.count }
+        if let ba, let bb, ba != bb {
+            throw error(node, nil, "the batch axes of shapes \(a.dims) and \(b.dims) differ (axes \(ba) and \(bb) of the result): the operation would combine values of different events")
         }
         var x = a, y = b
         var pending: [Double]?
@@ -196,8 +242,8 @@ extension GraphImporter {
         }
         let type = try exactType(range, node, "result")
         let name = emit(hint(node), op, inputs: [x.tensor, y.tensor], precision: LayerPrecision(result: type), absorbable: true, source: node)
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: a.dims.count >= b.dims.count ? a.dims : b.dims, type: type,
-                                                pending: pending, soleUse: true)))
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: shape, type: type,
+                                                pending: pending, soleUse: true, batchAxis: ba ?? bb)))
     }
 
     /// Inference batch normalisation over the feature axis, as an exact
@@ -248,6 +294,9 @@ extension GraphImporter {
         guard x.dims.enumerated().allSatisfy({ reduced.contains($0.offset) || $0.element == 1 }) else {
             throw error(node, "axes", "ReduceSum over axes \(axes.sorted()) of shape \(x.dims) leaves more than one value; only a sum over all features is supported")
         }
+        if let b = x.batchAxis, reduced.contains(b) {
+            throw error(node, "axes", "ReduceSum over axes \(reduced.sorted()) of shape \(x.dims) includes the batch axis \(b): it would sum over events; sum over the feature axes only (e.g. axes=[1])")
+        }
         var pending: [Double]?
         if let p = x.pending {
             if p.allSatisfy({ $0 == p[0] }) { pending = [p[0]]; x.pending = nil } else { x = try materialize(x, reader: "", source: node) }
@@ -256,7 +305,10 @@ extension GraphImporter {
         let total = ValueRange(lo: r.lo * Int128(x.count), hi: r.hi * Int128(x.count), fractionBits: r.fractionBits)
         let type = try exactType(total, node, "sum")
         let name = emit(hint(node), .sum, inputs: [x.tensor], precision: LayerPrecision(result: type), absorbable: true, source: node)
+        // keepdims=0 drops the reduced axes: the batch, if any, stays as [1].
         let dims = keep != 0 ? x.dims.map { _ in 1 } : [1]
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true)))
+        let batch = keep != 0 ? x.batchAxis : x.batchAxis.map { _ in 0 }
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true,
+                                                batchAxis: batch)))
     }
 }

@@ -36,7 +36,8 @@ extension GraphImporter {
     func intAttribute(_ node: Onnx_NodeProto, _ name: String) throws(QONNXError) -> Int? {
         guard let a = attribute(node, name) else { return nil }
         guard a.type == .int || (a.type == .undefined && a.hasI) else { throw error(node, name, "attribute '\(name)' must be an integer") }
-        guard abs(a.i) <= 1 << 40 else { throw error(node, name, "attribute '\(name)' is \(a.i), out of range") }
+        // Not abs(): abs(Int64.min) traps.
+        guard a.i >= -(1 << 40), a.i <= 1 << 40 else { throw error(node, name, "attribute '\(name)' is \(a.i), out of range") }
         return Int(a.i)
     }
 
@@ -56,7 +57,7 @@ extension GraphImporter {
     func intsAttribute(_ node: Onnx_NodeProto, _ name: String) throws(QONNXError) -> [Int]? {
         guard let a = attribute(node, name) else { return nil }
         guard a.type == .ints || a.type == .undefined else { throw error(node, name, "attribute '\(name)' must be a list of integers") }
-        guard a.ints.count <= ONNXLimits.maxRank * 2, a.ints.allSatisfy({ abs($0) <= 1 << 40 }) else {
+        guard a.ints.count <= ONNXLimits.maxRank * 2, a.ints.allSatisfy({ $0 >= -(1 << 40) && $0 <= 1 << 40 }) else {
             throw error(node, name, "attribute '\(name)' is out of range")
         }
         return a.ints.map { Int($0) }
@@ -85,6 +86,7 @@ extension GraphImporter {
             d.soleUse = d.soleUse && soleUse(out)
             values[out] = .dynamic(d)
         } else {
+            if case .constant(let c) = value { try charge(c.count, at: Self.label(node)) }
             values[out] = value
         }
     }

@@ -19,10 +19,22 @@ struct ConstantTensor: Sendable {
 
 /// Limits on what an ONNX file may ask us to allocate (docs/hardening.md).
 enum ONNXLimits {
-    /// Model files larger than this are refused before parsing.
-    static let maxFileBytes = 512 * 1024 * 1024
-    /// Elements of one tensor.
-    static let maxElements = 50_000_000
+    /// Model files larger than this are refused before parsing. The
+    /// protobuf is parsed whole in memory, and a packed list of small
+    /// integers grows up to 8 times when decoded (`int64_data` of zeros: one
+    /// byte each in the file, eight in memory), so 32 MB keeps any file
+    /// under the 400 MB budget of docs/hardening.md. The shipped tagger is
+    /// 21 KB; a 1000 × 1000 float32 layer is 4 MB.
+    static let maxFileBytes = 32 * 1024 * 1024
+    /// Elements of one constant the graph uses (decoded to Doubles: 80 MB),
+    /// and of one constant computed at import (a broadcast `Add` of two
+    /// constants is refused before it is computed). Initializers that no
+    /// node reads are never decoded, whatever their size.
+    static let maxElements = 10_000_000
+    /// Elements of all constants held at once: decoded initializers,
+    /// `Constant` nodes and constants computed at import (each node's
+    /// constant result counts, so a chain of folds cannot add up).
+    static let maxConstantElements = 10_000_000
     /// Rank of one tensor.
     static let maxRank = 8
     /// Nodes of the graph.
@@ -60,13 +72,18 @@ extension ConstantTensor {
             throw fail("stores its data in an external file; only self-contained .onnx files are read (save the model without external data)")
         }
         guard proto.dims.count <= ONNXLimits.maxRank else { throw fail("has rank \(proto.dims.count); at most \(ONNXLimits.maxRank) is supported") }
-        var count = 1
         var dims: [Int] = []
         for d in proto.dims {
             guard d >= 0, d <= Int64(ONNXLimits.maxElements) else { throw fail("has a dimension \(d)") }
+            // An empty tensor is read only as an empty list (axes, a shape):
+            // elsewhere a zero dimension would hide any product of the others.
+            guard d > 0 || proto.dims.count == 1 else {
+                throw fail("has a dimension 0 in its shape \(proto.dims.prefix(8)); empty tensors are read only as 1-D lists")
+            }
             dims.append(Int(d))
-            count = count.multipliedReportingOverflow(by: Int(d)).partialValue
-            guard count <= ONNXLimits.maxElements else { throw fail("has more than \(ONNXLimits.maxElements) elements") }
+        }
+        guard let count = Shape.elements(dims), count <= ONNXLimits.maxElements else {
+            throw fail("has more than \(ONNXLimits.maxElements) elements (shape \(dims)); constants the graph uses are limited to \(ONNXLimits.maxElements)")
         }
         guard let type = ONNXDataType(rawValue: proto.dataType) else {
             throw fail("has element type \(ONNXDataType.name(of: proto.dataType)); FLOAT, DOUBLE and integer tensors are read")
@@ -84,27 +101,38 @@ extension ConstantTensor {
                 throw fail("raw_data holds \(raw.count) bytes; \(dims) \(type.name) needs \(count * size)")
             }
             values = raw.withUnsafeBytes { buffer -> [Double] in
-                (0..<count).map { i -> Double in
+                [Double](unsafeUninitializedCapacity: count) { out, initialized in
+                  for i in 0..<count {
                     let offset = i * size
-                    switch type {
-                    case .float: return Double(Float(bitPattern: UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))))
-                    case .double: return Double(bitPattern: UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
-                    case .int32: return Double(Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
-                    case .int64: return Double(Int64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
-                    case .uint8: return Double(buffer[offset])
-                    case .int8: return Double(Int8(bitPattern: buffer[offset]))
+                    out[i] = switch type {
+                    case .float: Double(Float(bitPattern: UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))))
+                    case .double: Double(bitPattern: UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                    case .int32: Double(Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+                    case .int64: Double(Int64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
+                    case .uint8: Double(buffer[offset])
+                    case .int8: Double(Int8(bitPattern: buffer[offset]))
                     }
+                  }
+                  initialized = count
                 }
             }
         } else {
+            // The count is checked before anything is converted.
+            let held: Int
+            switch type {
+            case .float: held = proto.floatData.count
+            case .double: held = proto.doubleData.count
+            case .int64: held = proto.int64Data.count
+            case .int32, .uint8, .int8: held = proto.int32Data.count
+            }
+            guard held == count else {
+                throw fail("holds \(held) values; its dimensions \(dims) need \(count)")
+            }
             switch type {
             case .float: values = proto.floatData.map(Double.init)
             case .double: values = proto.doubleData
             case .int64: values = proto.int64Data.map(Double.init)
             case .int32, .uint8, .int8: values = proto.int32Data.map(Double.init)
-            }
-            guard values.count == count else {
-                throw fail("holds \(values.count) values; its dimensions \(dims) need \(count)")
             }
         }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
@@ -115,71 +143,4 @@ extension ConstantTensor {
 
     /// The single value of a scalar (or one-element) tensor.
     var scalar: Double? { values.count == 1 ? values[0] : nil }
-}
-
-/// Numpy broadcasting of shapes (ONNX's multidirectional broadcasting).
-enum Broadcast {
-    static func shape(_ a: [Int], _ b: [Int]) -> [Int]? {
-        let rank = max(a.count, b.count)
-        let pa = Array(repeating: 1, count: rank - a.count) + a
-        let pb = Array(repeating: 1, count: rank - b.count) + b
-        var out: [Int] = []
-        for (x, y) in zip(pa, pb) {
-            if x == y || y == 1 { out.append(x) } else if x == 1 { out.append(y) } else { return nil }
-        }
-        return out
-    }
-
-    /// `values` (of shape `dims`) repeated to the row-major layout of `target`,
-    /// which `dims` must broadcast to.
-    static func expand(_ values: [Double], dims: [Int], to target: [Int]) -> [Double] {
-        let rank = target.count
-        let padded = Array(repeating: 1, count: rank - dims.count) + dims
-        let total = target.reduce(1, *)
-        if padded == target { return values }
-        var strides = Array(repeating: 0, count: rank)
-        var s = 1
-        for d in stride(from: rank - 1, through: 0, by: -1) {
-            strides[d] = padded[d] == 1 ? 0 : s
-            s *= padded[d]
-        }
-        var out = [Double](repeating: 0, count: total)
-        var index = Array(repeating: 0, count: rank)
-        for i in 0..<total {
-            var offset = 0
-            for d in 0..<rank { offset += index[d] * strides[d] }
-            out[i] = values[offset]
-            var d = rank - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < target[d] { break }
-                index[d] = 0
-                d -= 1
-            }
-        }
-        return out
-    }
-
-    /// The row-major transpose of `values` (shape `dims`) by `perm`.
-    static func transpose(_ values: [Double], dims: [Int], perm: [Int]) -> (dims: [Int], values: [Double]) {
-        let rank = dims.count
-        let outDims = perm.map { dims[$0] }
-        var inStrides = Array(repeating: 1, count: rank)
-        for d in stride(from: rank - 2, through: 0, by: -1) { inStrides[d] = inStrides[d + 1] * dims[d + 1] }
-        var out = [Double](repeating: 0, count: values.count)
-        var index = Array(repeating: 0, count: rank)
-        for i in 0..<values.count {
-            var offset = 0
-            for d in 0..<rank { offset += index[d] * inStrides[perm[d]] }
-            out[i] = values[offset]
-            var d = rank - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < outDims[d] { break }
-                index[d] = 0
-                d -= 1
-            }
-        }
-        return (outDims, out)
-    }
 }

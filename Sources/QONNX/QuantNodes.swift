@@ -30,13 +30,17 @@ extension GraphImporter {
         if let bad = scale.values.firstIndex(where: { !($0 > 0) }) {
             throw error(node, "scale", "scale element \(bad) is \(scale.values[bad]); scales must be positive")
         }
+        // An empty scale (dims [0]) broadcasts to nothing: refused by name.
+        for (what, c) in [("scale", scale), ("zeropt", zeroPoint)] where c.count == 0 {
+            throw error(node, what, "\(what) is empty (shape \(c.dims)); it needs one value, or one per channel")
+        }
         return QuantParameters(scale: scale, zeroPoint: zeroPoint, bitWidth: Int(b), signed: signed != 0,
                                narrow: narrow != 0, rounding: rounding)
     }
 
     /// The broadcast of a parameter to `dims`, or an error when it does not broadcast.
     func broadcast(_ c: ConstantTensor, to dims: [Int], _ node: Onnx_NodeProto, _ what: String) throws(QONNXError) -> [Double] {
-        guard let shape = Broadcast.shape(dims, c.dims), shape.reduce(1, *) == dims.reduce(1, *) else {
+        guard let shape = Broadcast.shape(dims, c.dims), let n = Shape.elements(shape), n == Shape.elements(dims) else {
             throw error(node, what, "\(what) of shape \(c.dims) does not broadcast to the input's shape \(dims)")
         }
         return Broadcast.expand(c.values, dims: c.dims, to: dims)
@@ -66,6 +70,7 @@ extension GraphImporter {
         guard let scales, scales.count == n else {
             throw error(node, "scale", "scale of shape \(p.scale.dims) does not broadcast to the input's shape \(dims ?? [])")
         }
+        guard n >= 1 else { throw error(node, "scale", "scale is empty") }
         var ratio: Double?
         for i in 0..<n {
             let r = (pending?[i] ?? 1) / scales[i]
@@ -147,31 +152,46 @@ extension GraphImporter {
     /// the codes; any other scale keeps codes and scales apart for folding.
     func quantizeConstant(_ c: ConstantTensor, _ node: Onnx_NodeProto) throws(QONNXError) -> ConstantTensor {
         let p = try quantParameters(node)
-        let scales = try broadcast(p.scale, to: c.dims, node, "scale")
-        let zeros = try broadcast(p.zeroPoint, to: c.dims, node, "zeropt")
-        var values: [Double] = []
-        var codes: [Double] = []
+        guard c.count >= 1 else { throw error(node, "input", "the constant input is empty") }
+        for (what, t) in [("scale", p.scale), ("zeropt", p.zeroPoint)] {
+            guard let shape = Broadcast.shape(c.dims, t.dims), Shape.elements(shape) == c.count else {
+                throw error(node, what, "\(what) of shape \(t.dims) does not broadcast to the input's shape \(c.dims)")
+            }
+        }
+        // The parameters are read through views: a per-tensor scale on a
+        // large weight tensor is not copied once per element.
+        let scales = BroadcastView(p.scale.values, dims: p.scale.dims, to: c.dims)
+        let zeros = BroadcastView(p.zeroPoint.values, dims: p.zeroPoint.dims, to: c.dims)
+        let uniform = p.scale.values.allSatisfy { $0 == p.scale.values[0] }
+        let allZero = p.zeroPoint.values.allSatisfy { $0 == 0 }
+        let bipolar = p.bitWidth == 1 && p.signed
+        let keepCodes = allZero && !bipolar && !p.scale.values.allSatisfy(ExactTypes.isPowerOfTwo)
+        var values = [Double](repeating: 0, count: c.count)
+        var codes = keepCodes ? [Double](repeating: 0, count: c.count) : []
         for i in 0..<c.count {
+            let value: Double, code: Double
             if elementIsDouble {
                 let r = qonnxIntQuant(c.values[i], scale: scales[i], zeroPoint: zeros[i], bitWidth: p.bitWidth,
                                       signed: p.signed, narrow: p.narrow, rounding: p.rounding)
-                values.append(r.value); codes.append(r.code)
+                (value, code) = (r.value, r.code)
             } else {
                 let r = qonnxIntQuant(Float(c.values[i]), scale: Float(scales[i]), zeroPoint: Float(zeros[i]),
                                       bitWidth: p.bitWidth, signed: p.signed, narrow: p.narrow, rounding: p.rounding)
-                values.append(Double(r.value)); codes.append(Double(r.code))
+                (value, code) = (Double(r.value), Double(r.code))
             }
+            values[i] = value
+            if keepCodes { codes[i] = code }
         }
         var out = ConstantTensor(dims: c.dims, values: values)
-        let uniform = scales.allSatisfy { $0 == scales[0] }
-        if zeros.allSatisfy({ $0 == 0 }), !(p.bitWidth == 1 && p.signed) {
-            if uniform, ExactTypes.isPowerOfTwo(scales[0]), !(p.narrow && !p.signed) {
-                let f = -Int(scales[0].exponent)
+        if allZero, !bipolar {
+            let s0 = p.scale.values[0]
+            if uniform, ExactTypes.isPowerOfTwo(s0), !(p.narrow && !p.signed) {
+                let f = -Int(s0.exponent)
                 out.quantType = try? FixedType(signed: p.signed, width: p.bitWidth, integerBits: p.bitWidth - f,
                                                quantization: QONNXRounding.apMode(p.rounding) ?? .trn,
                                                overflow: p.narrow ? .satSym : .sat)
-            } else if !scales.allSatisfy(ExactTypes.isPowerOfTwo) {
-                out.factored = (codes, scales)
+            } else if keepCodes {
+                out.factored = (codes, Broadcast.expand(p.scale.values, dims: p.scale.dims, to: c.dims))
             }
         }
         return out
@@ -214,7 +234,7 @@ extension GraphImporter {
         }
         let stepName = emit(hint(node, suffix: "_step"), .activation(.relu), inputs: [shifted.tensor],
                             precision: LayerPrecision(result: stepType), absorbable: false, source: node)
-        let step = DynamicTensor(tensor: stepName, dims: x.dims, type: stepType, pending: nil, soleUse: true)
+        let step = DynamicTensor(tensor: stepName, dims: x.dims, type: stepType, pending: nil, soleUse: true, batchAxis: x.batchAxis)
         let uniformPow2 = scales.allSatisfy(ExactTypes.isPowerOfTwo)
         let target = uniformPow2 ? scales : Array(repeating: 1, count: x.count)
         let gain = target.map { $0 * 2 / half }

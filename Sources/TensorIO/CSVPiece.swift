@@ -52,6 +52,12 @@ struct CSVPiece {
                         // Anything else, comments included: the line reader decides.
                         q = p
                         while q < end, q.pointee != 0x0A, q.pointee != 0x0D { q += 1 }
+                        if !blank, q - p > 4096, let count = tooManyFields(from: p, to: q, columns: columns) {
+                            // A long line with too many values: refused from its
+                            // comma count, never held as a String of fields.
+                            failure = (lines, TensorIOError(file: file, line: 0, message: "expected \(columns) values, got \(count)"))
+                            return
+                        }
                         if !blank {
                             let line = UnsafeBufferPointer(start: p, count: q - p)
                             do throws(TensorIOError) {
@@ -75,6 +81,20 @@ struct CSVPiece {
             }
         }
         return CSVPiece(values: values, lines: lines, error: failure)
+    }
+
+    /// The number of fields of the line `p..<q` when it is not a comment and
+    /// has more than `columns` of them, else nil.
+    static func tooManyFields(from p: UnsafePointer<UInt8>, to q: UnsafePointer<UInt8>, columns: Int) -> Int? {
+        var r = p
+        while r < q, r.pointee == 0x20 || r.pointee == 0x09 { r += 1 }
+        guard r < q, r.pointee != UInt8(ascii: "#") else { return nil }
+        var fields = 1
+        while r < q {
+            if r.pointee == UInt8(ascii: ",") { fields += 1 }
+            r += 1
+        }
+        return fields > columns ? fields : nil
     }
 
     /// Where to cut `bytes` into about `pieces` runs of whole lines: each cut

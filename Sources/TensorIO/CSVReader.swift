@@ -25,6 +25,14 @@ public final class CSVReader: EventReader {
     var lineNumber = 0
     /// The first event, read while opening; handed out with the first block.
     var firstRow: [Double]?
+    /// The model's input width, when the caller knows it.
+    let expectedColumns: Int?
+
+    /// The longest line read, in bytes: a line of 10^6 values is about 10 MB.
+    public static let maxLineBytes = 32 << 20
+    /// The most values on one line when no width is known yet (a model
+    /// input has at most 10^6 elements).
+    public static let maxFields = 1_000_000
 
     public convenience init(path: String, expectedColumns: Int? = nil, threads: Int = Parallel.defaultThreads,
                             blockBytes: Int = 4 << 20) throws(TensorIOError) {
@@ -42,6 +50,7 @@ public final class CSVReader: EventReader {
         self.source = source
         self.file = file
         self.threads = max(1, threads)
+        self.expectedColumns = expectedColumns
         buffer = .allocate(byteCount: max(64, blockBytes), alignment: 64)
         try readFirstEvent()
         if let expectedColumns, columns != expectedColumns {
@@ -62,6 +71,9 @@ public final class CSVReader: EventReader {
             case .blank: continue
             case .header(let fields): headerColumns = fields
             case .values(let row):
+                guard row.count <= Self.maxFields else {
+                    throw TensorIOError(file: file, line: lineNumber, message: "more than \(Self.maxFields) values on one line; an event has at most \(Self.maxFields)")
+                }
                 columns = row.count
                 firstRow = row
                 return
@@ -97,6 +109,7 @@ public final class CSVReader: EventReader {
     func refill() throws(TensorIOError) {
         let pending = filled - start
         if start == 0, filled == buffer.count {
+            try checkLongLine()
             let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 64)
             bigger.copyMemory(from: UnsafeRawBufferPointer(buffer))
             buffer.deallocate()
@@ -109,6 +122,35 @@ public final class CSVReader: EventReader {
         let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), file: file)
         filled += n
         if filled < buffer.count { atEnd = true }
+    }
+
+    /// Called when one unfinished line fills the buffer, before the buffer
+    /// grows: a line that already holds more values than an event can have
+    /// (the width of the lines before, else the model's, else
+    /// ``maxFields``), or is longer than ``maxLineBytes``, is refused
+    /// without reading the rest of it. The commas are counted again at each
+    /// doubling, which costs about twice the line's length in all.
+    func checkLongLine() throws(TensorIOError) {
+        let bytes = buffer.bindMemory(to: UInt8.self)
+        let line = lineNumber + 1
+        var i = start
+        while i < filled, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        if i == filled || bytes[i] != UInt8(ascii: "#") {
+            let limit = columns > 0 ? columns : (expectedColumns ?? Self.maxFields)
+            var commas = 0
+            for j in i..<filled where bytes[j] == UInt8(ascii: ",") { commas += 1 }
+            if commas >= limit {
+                let message = columns > 0
+                    ? "expected \(columns) values, got more than \(columns) (the rest of the line was not read)"
+                    : expectedColumns != nil
+                    ? "events have more than \(limit) values but the model takes \(limit) (the rest of the line was not read)"
+                    : "more than \(limit) values on one line; an event has at most \(limit)"
+                throw TensorIOError(file: file, line: line, message: message)
+            }
+        }
+        if filled - start >= Self.maxLineBytes {
+            throw TensorIOError(file: file, line: line, message: "the line is longer than \(Self.maxLineBytes >> 20) MB; event files have one event of at most \(Self.maxFields) values a line")
+        }
     }
 
     /// The next block of events, or nil after the last one.

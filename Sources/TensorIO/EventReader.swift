@@ -18,9 +18,11 @@ extension EventReader {
     /// Every remaining event in one table.
     public func readAll() throws(TensorIOError) -> EventTable {
         var values: [Double] = []
-        // A stream's header may promise more than it holds: reserve no more than a block's worth then.
-        if let totalRows, case let (n, false) = totalRows.multipliedReportingOverflow(by: columns), n <= 1 << 24 {
-            values.reserveCapacity(n)
+        // The header's count is a promise the file may not keep (a sparse
+        // file): reserve at most 16 M values (128 MB) ahead of the data.
+        if let totalRows {
+            let (n, overflow) = totalRows.multipliedReportingOverflow(by: columns)
+            values.reserveCapacity(overflow ? 1 << 24 : min(n, 1 << 24))
         }
         while let block = try next() { values += block.values }
         return EventTable(rows: columns == 0 ? 0 : values.count / columns, columns: columns, values: values)

@@ -50,7 +50,8 @@ public struct TensorIOError: Error, Equatable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        if let line { return "\(file):\(line): \(message)" }
-        return "\(file): \(message)"
+        let text = line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)"
+        // A hostile file can put megabytes into a field that a message quotes.
+        return text.count <= 2000 ? text : text.prefix(2000) + "…"
     }
 }

@@ -19,10 +19,6 @@ public final class NPYReader: EventReader {
     var nextRow = 0
     var scratch: UnsafeMutableRawBufferPointer
 
-    /// The longest header read. numpy writes headers of a few hundred bytes
-    /// (and its own reader refuses more than 10 000 by default); a longer
-    /// one is not a table of events.
-    public static let maxHeaderBytes = 65_536
     /// The most values an event may have, as ``ModelDecoder`` allows for one input.
     public static let maxColumns = 1_000_000
 
@@ -54,8 +50,10 @@ public final class NPYReader: EventReader {
         default:
             throw fail("unsupported .npy format version \(major).\(prefix[7])")
         }
-        guard headerLength <= Self.maxHeaderBytes else {
-            throw fail("the header is \(headerLength) bytes; the limit is \(Self.maxHeaderBytes) (numpy writes a few hundred)")
+        // numpy refuses headers over 10 000 bytes unless told otherwise; a
+        // header of events is under 200. Nothing larger is read or quoted.
+        guard headerLength <= NPYTable.maxHeaderBytes else {
+            throw fail("the header is \(headerLength) bytes; at most \(NPYTable.maxHeaderBytes) are read (numpy's own limit)")
         }
         let headerBytes = try source.bytes(headerLength, file: file)
         guard headerBytes.count == headerLength else { throw fail("truncated header") }

@@ -9,6 +9,9 @@ import InputFiles
 /// writes is tiny, and a clear error for the rest matters more than coverage.
 public enum NPYTable {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] // "\x93NUMPY"
+    /// The longest header read, in bytes: numpy's own default limit
+    /// (`max_header_size`); the header of an array of events is under 200.
+    public static let maxHeaderBytes = 10_000
 
     public static func read(path: String, expectedColumns: Int? = nil) throws(TensorIOError) -> EventTable {
         try NPYReader(path: path, expectedColumns: expectedColumns).readAll()

@@ -37,7 +37,7 @@ struct CSimCommand: AsyncParsableCommand {
     var work: String?
 
     func validate() throws {
-        guard (reuse ?? 1) >= 1 else { throw ValidationError("--reuse must be at least 1") }
+        if let m = CountLimits.message(reuse ?? 1, "--reuse", limit: CountLimits.reuse) { throw ValidationError(m) }
     }
 
     func run() async throws {

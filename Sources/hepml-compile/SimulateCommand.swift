@@ -49,8 +49,8 @@ struct SimulateCommand: AsyncParsableCommand {
     var verilatorThreads: Int = 1
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        guard verilatorThreads >= 1 else { throw ValidationError("--verilator-threads must be at least 1") }
+        if let m = CountLimits.message(jobs, "--jobs", limit: CountLimits.threads) { throw ValidationError(m) }
+        if let m = CountLimits.message(verilatorThreads, "--verilator-threads", limit: CountLimits.threads) { throw ValidationError(m) }
     }
 
     func run() async throws {

@@ -87,6 +87,15 @@ import Testing
                                message: "field 'inputs[0].shape': 10000000 elements is more than the supported 1000000", seconds: 60)
     }
 
+    /// Issue 21: model.json has a layer cap (every pass is linear, but a
+    /// model of millions of layers is a mistake, not a trigger).
+    @Test func moreThanAHundredThousandLayersAreRefused() throws {
+        let layers = (0...100_000).map { #"{"name": "r\#($0)", "type": "relu"}"# }.joined(separator: ",")
+        let text = #"{"version": 1, "name": "m", "inputs": [{"name": "x", "shape": [2]}], "layers": [\#(layers)]}"#
+        _ = try expectRejected(Data(text.utf8), named: "many_layers.json",
+                               message: "field 'layers': 100001 layers is more than the supported 100000", megabytes: 400)
+    }
+
     @Test func tenMegabyteNameGivesAShortMessage() throws {
         let name = String(repeating: "é", count: 5_000_000)
         let text = #"{"version": 1, "name": "\#(name)", "inputs": [{"name": "x", "shape": [2]}], "layers": [{"name": "r", "type": "relu"}]}"#

@@ -82,6 +82,18 @@ private let out = "ap_fixed<10,4,AP_RND,AP_SAT>"
             + "output %1\n"), log: ["FuseActivations: fused leaky_relu 'act' into dense 'fc'"])
     }
 
+    /// A second activation reads the fused op, which already has one: it
+    /// stays (the pass's reader and producer maps follow the fused output).
+    @Test func fuseLeavesASecondActivationInAChain() throws {
+        let text = Self.model("tensor %0 x 2 \(t8)\ntensor %1 h 2 \(out)\ntensor %2 r 2 \(out)\ntensor %3 s 2 \(out)\ninput %0\n"
+            + "op fc dense %0 -> %1\n  types weight \(t8) bias \(t8) acc \(acc) pre - act linear\n  bias 1 2\n  row 0:3\n  row 1:-2\n"
+            + "op act activation %1 -> %2\n  act relu\nop act2 activation %2 -> %3\n  act relu\noutput %3\n")
+        try Self.check(FuseActivations.run, text, Self.model(
+            "tensor %0 x 2 \(t8)\ntensor %1 r 2 \(out)\ntensor %2 s 2 \(out)\ninput %0\n"
+            + "op fc dense %0 -> %1 from fc,act\n  types weight \(t8) bias \(t8) acc \(acc) pre \(out) act relu\n  bias 1 2\n  row 0:3\n  row 1:-2\n"
+            + "op act2 activation %1 -> %2\n  act relu\noutput %2\n"), log: ["FuseActivations: fused relu 'act' into dense 'fc'"])
+    }
+
     static let scaleThenRelu = "tensor %0 x 2 \(t8)\ntensor %1 h 2 \(out)\ntensor %2 r 2 \(out)\ninput %0\n"
         + "op bn scale %0 -> %1\n  types weight \(t8) bias \(t8) acc \(acc) pre - act linear\n  bias 1 -2\n  weights 3 0\n"
         + "op act activation %1 -> %2\n  act relu\noutput %2\n"

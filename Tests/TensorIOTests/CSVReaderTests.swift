@@ -50,6 +50,34 @@ struct CSVReaderTests {
         #expect(t.rows == 2 && t.columns == 1000 && t.values[999] == 999.25)
     }
 
+    /// Issue 21: a line wider than the known width is refused once the
+    /// buffer holds width + 1 fields, not after reading the whole line.
+    @Test func aHugeSecondLineStopsAtTheKnownWidth() throws {
+        let huge = Array(repeating: "0.5", count: 1_000_000).joined(separator: ",")  // 4 MB
+        let reader = try CSVReader(bytes: Array(("1,2\n" + huge + "\n").utf8), file: "x.csv", threads: 1, blockBytes: 64)
+        #expect(throws: TensorIOError(file: "x.csv", line: 2, message: "expected 2 values, got more than 2 (the rest of the line was not read)")) {
+            _ = try reader.readAll()
+        }
+        #expect(reader.buffer.count <= 64, "the buffer did not grow for the huge line: \(reader.buffer.count)")
+        // The model's width bounds the first line the same way.
+        #expect(throws: TensorIOError(file: "x.csv", line: 1, message: "events have more than 3 values but the model takes 3 (the rest of the line was not read)")) {
+            _ = try CSVReader(bytes: Array((huge + "\n").utf8), file: "x.csv", expectedColumns: 3, threads: 1, blockBytes: 64)
+        }
+        // A line over the buffer but within a block of the parser: the count, not a String of fields.
+        #expect(Self.error("1,2\n" + Array(repeating: "7", count: 5000).joined(separator: ",") + "\n", blockBytes: 1 << 20)
+                == "x.csv:2: expected 2 values, got 5000")
+    }
+
+    /// Without any width, a line holds at most 10^6 values and 32 MB.
+    @Test func aLineHasAtMostAMillionValuesAndThirtyTwoMegabytes() throws {
+        let wide = String(repeating: "1,", count: 1_000_001) + "1\n"
+        #expect(Self.error(wide, blockBytes: 1 << 16, threads: 1) == "x.csv:1: more than 1000000 values on one line; an event has at most 1000000")
+        let long = [UInt8](repeating: UInt8(ascii: "1"), count: 40 << 20) + [0x0A]
+        #expect(throws: TensorIOError(file: "x.csv", line: 1, message: "the line is longer than 32 MB; event files have one event of at most 1000000 values a line")) {
+            _ = try CSVReader(bytes: long, file: "x.csv", threads: 1).readAll()
+        }
+    }
+
     @Test func aFinalCRIsALineEnd() throws {
         #expect(try Self.blocks("1,2\r3,4\r", blockBytes: 4, threads: 1).values == [1, 2, 3, 4])
         #expect(try Self.blocks("1,2\r\n3,4", blockBytes: 4, threads: 1).values == [1, 2, 3, 4])

@@ -56,4 +56,32 @@ struct NPYTableTests {
         #expect(Self.message(Data([0x93, 0x4E])).contains("magic"))
         #expect(Self.message(Self.file(good, payload)) == "no error")
     }
+
+    /// Issue 21: a shape whose byte count overflows `Int` is an error, not a trap.
+    @Test func aShapeWhoseSizeOverflowsIsRefused() {
+        let payload = Self.bytes([1.0, 2, 3, 4])
+        let huge = Self.message(Self.file("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4611686018427387904), }", payload))
+        #expect(huge.contains("truncated data: shape (4611686018427387904, 4611686018427387904) needs more than"), "\(huge)")
+        let wide = Self.message(Self.file("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 4611686018427387904), }", payload))
+        #expect(wide.contains("needs more than"), "\(wide)")
+    }
+
+    /// Issue 21: a 20 MB header (format 2.0) is refused unread, and no
+    /// message quotes more than 2000 characters of a file.
+    @Test func aHugeHeaderIsRefusedUnreadAndNeverEchoed() {
+        let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + String(repeating: "9", count: 20_000_000) + ",), }\n"
+        let n = header.utf8.count
+        var data = Data(NPYTableTests.magicV2 + [UInt8(n & 0xFF), UInt8((n >> 8) & 0xFF), UInt8((n >> 16) & 0xFF), UInt8(n >> 24)])
+        data.append(contentsOf: Array(header.utf8))
+        let m = Self.message(data)
+        #expect(m.contains("the header is \(n) bytes; at most 10000 are read"), "\(m.prefix(300))")
+        #expect(m.count < 300)
+        // Within the limit, a long malformed shape is quoted in part only.
+        let long = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + String(repeating: "x", count: 9_000) + ",), }"
+        let quoted = Self.message(Self.file(long, []))
+        #expect(quoted.contains("malformed shape"), "\(quoted.prefix(300))")
+        #expect(quoted.count < 2100)
+    }
+
+    static let magicV2: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 2, 0]
 }

@@ -77,6 +77,67 @@ def cases():
         [f32("g", [1.0] * 4), f32("bb", [0.0] * 4), f32("m", [0.0] * 4), f32("v", [1.0] * 4)]), "not exact in float32"
     yield "softmax_over_batch", with_input_quant([helper.make_node("Softmax", ["xq"], ["y"], name="sm", axis=0)]), "does not cover the whole feature vector"
     yield "no_outputs", model([quant("x", "y")], BASE, outputs=()), "no outputs"
+    yield from hostile_cases()
+
+
+def i64(name, values):
+    return helper.make_tensor(name, TensorProto.INT64, [len(values)], values)
+
+
+def reshape(x, out, shape_name):
+    return helper.make_node("Reshape", [x, shape_name], [out], name=out)
+
+
+def hostile_cases():
+    """Issue 21: shapes that broadcast, the batch axis, names defined twice,
+    sizes that overflow, empty parameters and constants too large to compute."""
+    col, row = i64("col", [-1, 4, 1]), i64("row", [-1, 1, 4])
+    yield "broadcast_outer_sum", with_input_quant(
+        [reshape("xq", "ca", "col"), reshape("xq", "rb", "row"), helper.make_node("Add", ["ca", "rb"], ["y"], name="outer_sum")],
+        [col, row], outputs=(("y", 16),)), "shapes [1, 4, 1] and [1, 1, 4] broadcast to [1, 4, 4], which repeats values"
+    yield "broadcast_outer_product", with_input_quant(
+        [reshape("xq", "ca", "col"), reshape("xq", "rb", "flat"), helper.make_node("Mul", ["ca", "rb"], ["y"], name="outer_product")],
+        [col, i64("flat", [-1, 4])], outputs=(("y", 16),)), "shapes [1, 4, 1] and [1, 4] broadcast to [1, 4, 4]"
+    yield "concat_batch_axis", with_input_quant([helper.make_node("Concat", ["xq", "xq"], ["y"], name="stack", axis=0)]), \
+        "node 'stack' (Concat): axis: Concat along axis 0 (the batch axis"
+    w = f32("w", np.full((4, 4), 0.25))
+    # Operations across the batch axis mix events: refused wherever the batch axis went.
+    yield "reduce_sum_over_batch", with_input_quant([helper.make_node("ReduceSum", ["xq"], ["y"], name="total")], outputs=(("y", 1),)), \
+        "includes the batch axis 0: it would sum over events"
+    yield "reshape_mixes_events", with_input_quant([reshape("xq", "y", "flat1")], [i64("flat1", [-1])]), \
+        "node 'y' (Reshape): Reshape to [-1] (input shape [1, 4], batch axis 0): the result would mix events"
+    yield "flatten_batch", with_input_quant([helper.make_node("Flatten", ["xq"], ["y"], name="flat", axis=0)]), "Flatten at axis 0"
+    yield "squeeze_batch", with_input_quant([helper.make_node("Squeeze", ["xq", "ax"], ["y"], name="sq")], [i64("ax", [0])]), \
+        "Squeeze of axes [0]"
+    yield "transpose_batch", with_input_quant([helper.make_node("Transpose", ["xq"], ["y"], name="tr", perm=[1, 0])]), \
+        "Transpose [1, 0] of a tensor of shape [1, 4] (batch axis 0) moves data"
+    yield "concat_moved_batch_axis", with_input_quant(
+        [helper.make_node("Unsqueeze", ["xq", "ax"], ["u"], name="unsq"), helper.make_node("Concat", ["u", "u"], ["y"], name="cat", axis=1)],
+        [i64("ax", [0])]), "node 'cat' (Concat): axis: Concat along axis 1 (the batch axis of shape [1, 1, 4])"
+    yield "matmul_features_not_last", with_input_quant(
+        [reshape("xq", "col4", "col"), helper.make_node("MatMul", ["col4", "w"], ["y"], name="mm")], [col, w]), \
+        "input of shape [1, 4, 1] does not hold its features on axis 2, the axis MatMul sums over"
+    yield "duplicate_initializer", with_input_quant(
+        [helper.make_node("MatMul", ["xq", "w"], ["y"], name="mm")], [w, f32("w", np.full((4, 4), 0.5))]), \
+        "initializer 'w': is defined twice"
+    yield "duplicate_node_output", with_input_quant(
+        [helper.make_node("Relu", ["xq"], ["h"], name="r1"), helper.make_node("Relu", ["xq"], ["h"], name="r2"),
+         helper.make_node("Identity", ["h"], ["y"], name="id")]), "node 'r2' (Relu): writes 'h', which is already defined"
+    yield "unsqueeze_repeated_axes", with_input_quant(
+        [helper.make_node("Unsqueeze", ["xq", "ax"], ["y"], name="unsq")], [i64("ax", [0, 0])]), "axes [0, 0] name axis 0 twice"
+    yield "unsqueeze_repeated_negative_axes", with_input_quant(
+        [helper.make_node("Unsqueeze", ["xq", "ax"], ["y"], name="unsq")], [i64("ax", [1, -3])]), "axes [1, -3] name axis 1 twice"
+    yield "reshape_overflow", with_input_quant([reshape("xq", "y", "big")], [i64("big", [2 ** 40, 2 ** 40, -1])]), \
+        "cannot reshape [1, 4] (4 elements) to [1099511627776, 1099511627776, -1]"
+    yield "input_size_overflow", model([quant("x", "y")], BASE, inp=("x", ["N", 10 ** 6, 10 ** 6, 10 ** 6, 10 ** 6])), \
+        "has shape [1, 1000000, 1000000, 1000000, 1000000]: more than 1000000 elements"
+    yield "empty_quant_scale", model([quant("x", "y", scale="s0")], BASE + [f32("s0", [], dims=[0])]), "scale: scale is empty (shape [0])"
+    yield "constant_broadcast_blowup", with_input_quant(
+        [helper.make_node("Add", ["c1", "c2"], ["c"], name="blowup"), helper.make_node("Add", ["xq", "c"], ["y"], name="add")],
+        [f32("c1", np.ones((5000, 1))), f32("c2", np.ones((1, 5000)))]), "broadcast to [5000, 5000], more than 10000000 elements"
+    yield "weight_codes_overflow", with_input_quant(
+        [helper.make_node("MatMul", ["xq", "wide"], ["y"], name="mm")],
+        [f32("wide", [[2.0 ** 70, 2.0 ** -60, 0, 0]] + [[0.0] * 4] * 3)]), "the weight values need more than 64 bits"
 
 
 def main():
