@@ -61,9 +61,12 @@ struct NPYTableTests {
     @Test func aShapeWhoseSizeOverflowsIsRefused() {
         let payload = Self.bytes([1.0, 2, 3, 4])
         let huge = Self.message(Self.file("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4611686018427387904), }", payload))
-        #expect(huge.contains("truncated data: shape (4611686018427387904, 4611686018427387904) needs more than"), "\(huge)")
+        #expect(huge.contains("events have 4611686018427387904 values (shape (4611686018427387904, 4611686018427387904)); the limit is 1000000"), "\(huge)")
         let wide = Self.message(Self.file("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 4611686018427387904), }", payload))
-        #expect(wide.contains("needs more than"), "\(wide)")
+        #expect(wide.contains("the limit is 1000000"), "\(wide)")
+        // Rows times the row's bytes past Int: checked, not a trap.
+        let long = Self.message(Self.file("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", payload))
+        #expect(long.contains("truncated data: shape (4611686018427387904, 4) needs more than"), "\(long)")
     }
 
     /// Issue 21: a 20 MB header (format 2.0) is refused unread, and no
