@@ -145,6 +145,12 @@ let package = Package(
         .testTarget(name: "HardeningTests", dependencies: [
             "FileSafety", "Templates", "Toolchain", "ModelFormat", "FixedPoint", "TensorIO", "Passes",
         ], exclude: ["CSVCorpus", "HostileCorpus"]),
+        // Decision forests: exact splits, model.json forests, XGBoost import, the backends.
+        .testTarget(name: "ForestTests", dependencies: [
+            "ModelIR", "ModelFormat", "Passes", "Reference", "FixedPoint", "TensorIO", "Driver",
+            "VerilogBackend", "HLSBackend", "Simulation", "Toolchain", "NetlistIR",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Passes", "ModelIR", "FixedPoint", "Reference", "ModelZoo", "Metrics", "Templates", "TensorIO", "Toolchain",
             "VerilogBackend", "NetlistIR", "ModelFormat",

@@ -30,8 +30,9 @@ public enum ForestThresholds {
         if goesLeft(type.maxRaw) { return .alwaysLeft }
         // Invariant: goesLeft(lo), !goesLeft(hi).
         var lo = type.minRaw, hi = type.maxRaw
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2
+        // The span of a 64-bit type does not fit Int64: halve it unsigned.
+        while UInt64(bitPattern: hi &- lo) > 1 {
+            let mid = lo &+ Int64(bitPattern: UInt64(bitPattern: hi &- lo) / 2)
             if goesLeft(mid) { lo = mid } else { hi = mid }
         }
         return .lessThan(hi)
