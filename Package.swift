@@ -148,7 +148,7 @@ let package = Package(
         // Decision forests: exact splits, model.json forests, XGBoost import, the backends.
         .testTarget(name: "ForestTests", dependencies: [
             "ModelIR", "ModelFormat", "Passes", "Reference", "FixedPoint", "TensorIO", "Driver",
-            "VerilogBackend", "HLSBackend", "Simulation", "Toolchain", "NetlistIR",
+            "VerilogBackend", "HLSBackend", "Simulation", "Toolchain", "NetlistIR", "SeededRandomness",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "ReportsTests", dependencies: [
