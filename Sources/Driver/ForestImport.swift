@@ -61,7 +61,7 @@ extension CompilerDriver {
             guard case .forest(let forest) = node.op,
                   let op = model.ops.first(where: { $0.sourceLayers.contains(node.name) }),
                   case .forest(let lowered) = op.kind else { continue }
-            let bound = Lower.leafRoundingBound(forest, leafType: lowered.leafType).max() ?? 0
+            let bound = forest.leafRoundingBound(leafType: lowered.leafType).max() ?? 0
             lines.append("forest '\(node.name)': \(forest.trees.count) trees, \(lowered.comparisons.count) distinct comparisons, leaves \(lowered.leafType), largest score error from leaf rounding \(bound)")
         }
         return lines

@@ -179,3 +179,20 @@ extension Forest {
         return s
     }
 }
+
+extension Forest {
+    /// Per class, the largest difference leaf rounding can make to the score:
+    /// the base score's rounding error plus, for each tree of the class, the
+    /// largest rounding error among its leaves (a tree adds exactly one leaf).
+    /// Exact decisions make this a bound on every input.
+    public func leafRoundingBound(leafType: FixedType) -> [Double] {
+        func error(_ v: Double) -> Double { abs(leafType.value(ofRaw: leafType.quantize(v)) - v) }
+        var bound = baseScores.map(error)
+        for tree in trees {
+            var worst = 0.0
+            for node in tree.nodes { if case .leaf(let v) = node { worst = max(worst, error(v)) } }
+            bound[tree.classIndex] += worst
+        }
+        return bound
+    }
+}

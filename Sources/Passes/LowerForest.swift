@@ -81,18 +81,4 @@ extension Lower {
         }
         _ = build(0)
     }
-
-    /// Per class, the largest difference leaf rounding can make to the score:
-    /// the base score's rounding error plus, for each tree of the class, the
-    /// largest rounding error among its leaves (a tree adds exactly one leaf).
-    public static func leafRoundingBound(_ forest: Forest, leafType: FixedType) -> [Double] {
-        func error(_ v: Double) -> Double { abs(leafType.value(ofRaw: leafType.quantize(v)) - v) }
-        var bound = forest.baseScores.map(error)
-        for tree in forest.trees {
-            var worst = 0.0
-            for node in tree.nodes { if case .leaf(let v) = node { worst = max(worst, error(v)) } }
-            bound[tree.classIndex] += worst
-        }
-        return bound
-    }
 }

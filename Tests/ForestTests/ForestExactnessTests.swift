@@ -56,7 +56,7 @@ struct ForestExactnessTests {
         let leaf = FixedType.fixed(8, 1, .rnd)
         let forest = RandomForests.make(seed: 7, features: 2, classes: 2, trees: 20, depth: 3, range: -2...2) { $0 * 1.6 - 0.8 }
         let model = try Pipeline.run(Self.graph(forest, input: type, leaf: leaf)).model
-        let bound = Lower.leafRoundingBound(forest, leafType: leaf)
+        let bound = forest.leafRoundingBound(leafType: leaf)
         // AP_RND: each leaf within half an LSB (2^-8); 10 trees and the base score per class.
         #expect(bound.allSatisfy { $0 <= 11 * pow2(-8) })
         let reference = FixedPointEvaluator(model)

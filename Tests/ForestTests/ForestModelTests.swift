@@ -81,4 +81,39 @@ struct ForestModelTests {
         #expect(text.contains("  tree 0 0:10:1:2 =16 1:-32:3:4 =-32 =44\n"))
         #expect(try LoweredParser.parse(text) == lowered)
     }
+
+    static let loweredText = """
+    hepml-lowered 1
+    model bdt
+    tensor %0 x 2 ap_fixed<8,3>
+    tensor %1 margin 1 ap_fixed<12,6>
+    input %0
+    op margin forest %0 -> %1
+      forest leaf ap_fixed<10,4> acc ap_fixed<12,6> classes 1
+      base 6
+      tree 0 0:10:1:2 =16 =-32
+    output %1
+
+    """
+
+    @Test("Verify accepts a well-formed lowered forest and rejects broken ones, naming the tree and node", arguments: [
+        ("0:10:1:2 =16 =-32", nil),
+        ("0:-128:1:2 =16 =-32", "threshold -128 decides nothing"),      // minRaw: every code goes right
+        ("2:10:1:2 =16 =-32", "feature 2 out of range"),
+        ("0:10:1:1 =16 =-32", "children must be later nodes"),
+        ("0:10:2:1 =16 0:3:0:2", "children must be later nodes"),         // a cycle back to the root
+        ("0:10:1:2 =16 =-32 =4", "node 3 has 0 parents"),                   // unreachable
+        ("0:10:1:2 =16 =9999", "leaf 9999 out of range"),
+    ] as [(String, String?)])
+    func verifyForest(_ tree: String, _ problem: String?) throws {
+        let text = Self.loweredText.replacingOccurrences(of: "0:10:1:2 =16 =-32", with: tree)
+        let model = try LoweredParser.parse(text)
+        #expect(LoweredPrinter.print(model) == text)
+        do {
+            try Verify.run(model, after: "test")
+            #expect(problem == nil, "accepted")
+        } catch {
+            #expect(problem.map { error.description.contains($0) } == true, "\(error)")
+        }
+    }
 }

@@ -88,7 +88,7 @@ else:
             let lowered = try Pipeline.run(graph).model
             guard case .forest(let op) = lowered.ops[0].kind else { Issue.record("no lowered forest"); return }
             let outType = lowered[lowered.outputs[0]].type
-            let bound = Lower.leafRoundingBound(forest, leafType: op.leafType)
+            let bound = forest.leafRoundingBound(leafType: op.leafType)
             let codes = Self.events(op, type: type, features: forest.featureCount)
             let inputs = folder.appendingPathComponent("x.csv")
             try PythonOracle.writeCSV(codes.map { $0.map { type.value(ofRaw: $0) } }, to: inputs)
