@@ -17,7 +17,7 @@ struct BatchStep: Sendable {
         case concatenate
         case sum(Requantizer?)
         case quantize(Requantizer)
-        case forest(ForestPlan)
+        case forest(ForestBatch)
     }
 
     let kernel: Kernel
@@ -70,7 +70,7 @@ struct BatchStep: Sendable {
         case .quantize:
             kernel = .quantize(Requantizer(from: fx, inputBits: bits, to: outputType))
         case .forest(let f):
-            kernel = .forest(ForestPlan(f, output: outputType))
+            kernel = .forest(ForestBatch(ForestPlan(f, output: outputType)))
         }
     }
 
@@ -145,8 +145,8 @@ struct BatchStep: Sendable {
                 (y + i * lanes).update(from: x + i * lanes, count: n)
                 quantizer.apply(y + i * lanes, count: n)
             }
-        case .forest(let plan):
-            for e in 0..<n { plan.evaluate({ x[$0 * lanes + e] }, { y[$0 * lanes + e] = $1 }) }
+        case .forest(let batch):
+            batch.run(x, y, lanes: lanes, count: n)
         }
     }
 }

@@ -38,3 +38,69 @@ struct ForestPlan: Sendable {
         }
     }
 }
+
+/// A ``ForestPlan``'s trees as flat arrays, for the batched reference: per
+/// tree, a walk over the events (events innermost), allocation-free.
+struct ForestBatch: Sendable {
+    let plan: ForestPlan
+    /// All trees' nodes end to end; `feature < 0` marks a leaf.
+    let feature: [Int]
+    let threshold: [Int64]
+    let left: [Int]
+    let right: [Int]
+    /// `Q_A(leaf)` at leaves.
+    let leaf: [Int64]
+    let roots: [Int]
+    let classes: [Int]
+
+    init(_ plan: ForestPlan) {
+        self.plan = plan
+        var feature: [Int] = [], threshold: [Int64] = [], left: [Int] = [], right: [Int] = [], leaf: [Int64] = []
+        var roots: [Int] = [], classes: [Int] = []
+        for (t, tree) in plan.op.trees.enumerated() {
+            let offset = feature.count
+            roots.append(offset)
+            classes.append(tree.classIndex)
+            for (n, node) in tree.nodes.enumerated() {
+                switch node {
+                case .leaf:
+                    feature.append(-1); threshold.append(0); left.append(0); right.append(0)
+                    leaf.append(plan.leafCodes[t][n])
+                case let .split(f, c, l, r):
+                    feature.append(f); threshold.append(c); left.append(offset + l); right.append(offset + r)
+                    leaf.append(0)
+                }
+            }
+        }
+        (self.feature, self.threshold, self.left, self.right, self.leaf, self.roots, self.classes)
+            = (feature, threshold, left, right, leaf, roots, classes)
+    }
+
+    /// Outputs of `n` events: `x` and `y` hold element `i` of event `e` at `i * lanes + e`.
+    func run(_ x: UnsafeMutablePointer<Int64>, _ y: UnsafeMutablePointer<Int64>, lanes: Int, count n: Int) {
+        let a = plan.accumulator, out = plan.output
+        for (k, b) in plan.base.enumerated() { for e in 0..<n { y[k * lanes + e] = b } }
+        feature.withUnsafeBufferPointer { feature in
+        threshold.withUnsafeBufferPointer { threshold in
+        left.withUnsafeBufferPointer { left in
+        right.withUnsafeBufferPointer { right in
+        leaf.withUnsafeBufferPointer { leaf in
+            for (root, k) in zip(roots, classes) {
+                let acc = y + k * lanes
+                for e in 0..<n {
+                    var node = root
+                    while feature[node] >= 0 {
+                        node = x[feature[node] * lanes + e] < threshold[node] ? left[node] : right[node]
+                    }
+                    acc[e] = acc[e] &+ leaf[node]
+                }
+            }
+        } } } } }
+        for k in plan.base.indices {
+            for e in 0..<n {
+                let i = k * lanes + e
+                y[i] = out.quantize(raw: a.rawFromBits(a.bits(ofRaw: y[i])), from: a)
+            }
+        }
+    }
+}

@@ -72,4 +72,19 @@ struct ForestExactnessTests {
         }
         #expect(largest > 0)
     }
+
+    @Test("The batched reference (events innermost, as predict runs it) gives the single-event reference's codes", arguments: cases)
+    func batchedAgrees(_ type: FixedType, _ features: Int, _ classes: Int, _ decision: ForestDecision) throws {
+        let forest = RandomForests.make(seed: 3, features: features, classes: classes, trees: 9, depth: 3,
+                                        range: type.minValue...type.maxValue, decision: decision) { $0 - 0.5 }
+        let model = try Pipeline.run(Self.graph(forest, input: type, leaf: .fixed(9, 1, .rnd))).model
+        let codes = Self.allCodes(type, features: features)
+        let single = FixedPointEvaluator(model)
+        let batched = single.runRaw(codes: codes.flatMap { $0 }, events: codes.count, threads: 2)
+        var mismatches = 0
+        for (e, event) in codes.enumerated() where Array(batched[(e * classes)..<((e + 1) * classes)]) != single.runRaw(event) {
+            mismatches += 1
+        }
+        #expect(mismatches == 0)
+    }
 }
