@@ -33,10 +33,9 @@ for spec in "20 3 10" "100 4 20" "500 6 30"; do
   end=$(date +%s.%N)
   comparators=$(grep -o '[0-9]* distinct comparisons' compile.log | cut -d' ' -f1)
   cycles=$(grep -o 'latency [0-9]* cycles' compile.log | cut -d' ' -f2)
-  head -c 2000 /dev/null
   python3 -I -c "import numpy as np; np.savetxt('$work/ev.csv', np.load('$work/${name}_events.npy')[:2000], delimiter=',')"
   "$bin" report "$name.json" --input-type 'ap_fixed<16,6>' --input ev.csv --out "$work/rep_$name" > report.log 2>&1
-  lut=$(grep -o 'LUT [0-9,]*' report.log | head -1 | cut -d' ' -f2)
+  lut=$(grep -o 'LUT [0-9,]*' report.log | head -1 | cut -d' ' -f2 | tr -d ,)
   dsp=$(grep -o 'DSP [0-9]*' report.log | head -1 | cut -d' ' -f2)
   printf "%-22s %9s %8.2f %8s %10s %8s %6s\n" "$name" "$comparators" "$(echo "$end - $start" | bc)" "$cycles" "$((cycles * 5))" "$lut" "$dsp"
   if [ "$1" = 100 ]; then
