@@ -99,11 +99,11 @@ public enum XGBoostImporter {
             throw learner.error("objective.name", "unsupported objective '\(objective)'; supported: \(known)")
         }
         let baseScores = try XGBoostFields.baseScores(params, count: classes).map { b throws(ModelFormatError) -> Double in
-            guard Self.logistic.contains(objective) || objective == "binary:logitraw" else { return b }
-            // XGBoost stores base_score as a probability for the logistic
-            // objectives; the margin starts at its logit.
+            // The logistic objectives store base_score as a probability; the
+            // margin starts at its logit (binary:logitraw keeps it as it is).
+            guard Self.logistic.contains(objective) else { return b }
             guard b > 0, b < 1 else { throw params.error("base_score", "must be in (0, 1) for \(objective), got \(b)") }
-            return objective == "binary:logitraw" ? b : log(b / (1 - b))
+            return log(b / (1 - b))
         }
         let booster = try learner.object("gradient_booster")
         let boosterName = try booster.string("name")

@@ -37,6 +37,11 @@ struct XGBoostImportErrorTests {
         #expect(graph.nodes.map(\.op.kindName) == ["forest", "sigmoid"])
         let raw = try XGBoostImporter.decode(Self.model(), file: "m.json", options: ForestImportOptions(raw: true))
         #expect(raw.nodes.count == 1)
+        // binary:logitraw starts at base_score itself (xgboost 3.2: base 0.32 gives margin 0.32), any real number.
+        let logitraw = try XGBoostImporter.decode(Self.model(objective: "binary:logitraw", base: "\"1.5\""), file: "m.json")
+        guard case .forest(let g) = logitraw.nodes[0].op else { Issue.record("no forest"); return }
+        #expect(g.baseScores == [1.5])
+        #expect(logitraw.nodes.count == 1)
     }
 
     static let malformed: [(String, Data, String?, String)] = [
