@@ -147,7 +147,7 @@ let package = Package(
         ], exclude: ["CSVCorpus", "HostileCorpus"]),
         // Decision forests: exact splits, model.json forests, XGBoost import, the backends.
         .testTarget(name: "ForestTests", dependencies: [
-            "ModelIR", "ModelFormat", "Passes", "Reference", "FixedPoint", "TensorIO", "Driver",
+            "ModelIR", "ModelFormat", "Passes", "Reference", "FixedPoint", "TensorIO", "Driver", "QONNX",
             "VerilogBackend", "HLSBackend", "Simulation", "Toolchain", "NetlistIR", "SeededRandomness",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

@@ -40,4 +40,12 @@ if ! (cd / && python3 -I -c "import xgboost" 2>/dev/null); then
   echo "setup: pip install xgboost-cpu (test oracle for XGBoost import)"
   python3 -m pip install --quiet "xgboost-cpu==3.2.0"
 fi
+# Test-only: scikit-learn and skl2onnx write the ONNX-ML tree ensembles of
+# Tests/ForestTests (onnxruntime, above, is the oracle); skl2onnx without its
+# dependencies so that the onnx pinned for QONNX stays as it is.
+if ! (cd / && python3 -I -c "import sklearn, skl2onnx" 2>/dev/null); then
+  echo "setup: pip install scikit-learn skl2onnx (test oracle for ONNX-ML tree ensembles)"
+  python3 -m pip install --quiet "scikit-learn==1.6.1"
+  python3 -m pip install --quiet --no-deps "skl2onnx==1.20.0"
+fi
 echo "setup: verilator $(verilator --version | cut -d' ' -f2), yosys $(yosys -V | cut -d' ' -f2), ap_types $(scripts/ap-types-dir.sh)"

@@ -4,6 +4,7 @@ import Foundation
 import ModelFormat
 import ModelIR
 import Passes
+import QONNX
 
 /// `hepml-compile import m.json --out model.json` for a forest saved by
 /// XGBoost (`Booster.save_model("m.json")`), and the forest sections of the
@@ -30,8 +31,23 @@ extension CompilerDriver {
     /// Whether `path` is a forest file an importer reads (an XGBoost JSON model).
     public static func isForestModel(_ path: String) -> Bool { XGBoostImporter.looksLikeXGBoost(path: path) }
 
-    /// The graph of an XGBoost JSON model.
+    /// The graph of an ONNX-ML tree ensemble, or nil for any other ONNX model.
+    static func readTreeEnsemble(path: String, inputType: String?, raw: Bool = false) throws(DriverError) -> Graph? {
+        var type: FixedType?
+        if let inputType {
+            do { type = try FixedType(parsing: inputType) } catch { throw .option("--input-type: \(error)") }
+        }
+        do { return try TreeEnsembleImporter.loadIfTreeEnsemble(path: path, inputType: type, raw: raw) } catch { throw .qonnx(error) }
+    }
+
+    /// The graph of an XGBoost JSON model or an ONNX-ML tree ensemble.
     static func readForest(path: String, inputType: String?, raw: Bool = false) throws(DriverError) -> Graph {
+        if isONNX(path) {
+            guard let graph = try readTreeEnsemble(path: path, inputType: inputType, raw: raw) else {
+                throw .option("'\(path)' holds no TreeEnsembleClassifier or TreeEnsembleRegressor (--raw applies to forests)")
+            }
+            return graph
+        }
         var options = ForestImportOptions(raw: raw)
         if let inputType {
             do { options.inputType = try FixedType(parsing: inputType) } catch { throw .option("--input-type: \(error)") }

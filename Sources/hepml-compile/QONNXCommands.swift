@@ -21,7 +21,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            if CompilerDriver.isForestModel(model) {
+            if CompilerDriver.isForestModel(model) || (raw && CompilerDriver.isONNX(model)) {
                 let result = try CompilerDriver.importForest(ForestImportRequest(model: model, out: out, inputType: inputType, raw: raw))
                 note(result.message, onStandardError: result.dataOnStandardOutput)
                 return

@@ -56,6 +56,14 @@ enum PythonOracle {
         return ok || ProcessInfo.processInfo.environment["CI"] == "true"
     }()
 
+    /// Whether scikit-learn, skl2onnx and onnxruntime import (required in CI).
+    static let sklearnAvailable: Bool = {
+        guard let folder = try? privateFolder() else { return false }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ok = (try? script("import sklearn, skl2onnx, onnxruntime\n", [], in: folder).code) == 0
+        return ok || ProcessInfo.processInfo.environment["CI"] == "true"
+    }()
+
     static func readCSV(_ url: URL) throws -> [[Double]] {
         try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { line in
             line.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! }
