@@ -150,6 +150,7 @@ let package = Package(
             "ModelIR", "ModelFormat", "Passes", "Reference", "FixedPoint", "TensorIO", "Driver", "QONNX",
             "VerilogBackend", "HLSBackend", "Simulation", "Toolchain", "NetlistIR", "SeededRandomness",
             .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Passes", "ModelIR", "FixedPoint", "Reference", "ModelZoo", "Metrics", "Templates", "TensorIO", "Toolchain",

@@ -27,7 +27,11 @@ public enum TreeEnsembleImporter {
         let label = (path as NSString).lastPathComponent
         let data: Data
         do { data = try InputFile.read(path, maxBytes: ONNXLimits.maxFileBytes) } catch {
-            throw QONNXError(file: label, message: "cannot read the model file: \(error)")
+            // The same messages as QONNXImporter.load: this reader runs first on every .onnx file.
+            if case .tooLarge(let size, let limit) = error {
+                throw QONNXError(file: label, message: "file is \(size) bytes; the limit is \(limit)")
+            }
+            throw QONNXError(file: path, message: "cannot read the model file: \(error)")
         }
         let model: Onnx_ModelProto
         do {
