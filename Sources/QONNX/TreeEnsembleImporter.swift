@@ -42,7 +42,7 @@ public enum TreeEnsembleImporter {
             throw QONNXError(file: label, message: "not a valid ONNX protobuf (\(error)); expected a .onnx ModelProto file")
         }
         guard let node = model.graph.node.first(where: { ensembles.contains($0.opType) }) else { return nil }
-        return try importEnsemble(node, model: model, file: label, name: XGBoostStyleName.from(label), inputType: inputType, raw: raw)
+        return try importEnsemble(node, model: model, file: label, name: ModelNameFromFile.from(label), inputType: inputType, raw: raw)
     }
 
     static func importEnsemble(_ node: Onnx_NodeProto, model: Onnx_ModelProto, file: String, name: String,
@@ -154,7 +154,7 @@ public enum TreeEnsembleImporter {
 }
 
 /// A model name from a file name (`my-bdt.onnx` → `my_bdt`).
-enum XGBoostStyleName {
+enum ModelNameFromFile {
     static func from(_ file: String) -> String {
         let stem = (file as NSString).deletingPathExtension
         var name = String(stem.unicodeScalars.prefix(60).map { c -> Character in
