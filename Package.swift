@@ -156,6 +156,13 @@ let package = Package(
             "FileSafety", "Templates", "Toolchain", "ModelFormat", "FixedPoint", "TensorIO", "Passes", "QONNX",
         ], exclude: ["CSVCorpus", "HostileCorpus"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ModelZoo", "ModelFormat", "ModelIR", "FixedPoint", "Templates"]),
+        // Decision forests: exact splits, model.json forests, XGBoost import, the backends.
+        .testTarget(name: "ForestTests", dependencies: [
+            "ModelIR", "ModelFormat", "Passes", "Reference", "FixedPoint", "TensorIO", "Driver", "QONNX",
+            "VerilogBackend", "HLSBackend", "Simulation", "Toolchain", "NetlistIR", "SeededRandomness",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", "Passes", "ModelIR", "FixedPoint", "Reference", "ModelZoo", "Metrics", "Templates", "TensorIO", "Toolchain",
             "VerilogBackend", "NetlistIR", "ModelFormat",

@@ -3,7 +3,7 @@
 # Verilator (RTL simulation), OpenBLAS (training), Yosys (resource reports),
 # g++ (HLS C simulation) and the open ap_types headers (from the hls4ml wheel,
 # installed without its dependencies: we only read its headers), and, for
-# the tests only, the QONNX executor (qonnx, onnxruntime, onnx).
+# the tests only, the QONNX executor (qonnx, onnxruntime, onnx) and xgboost.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -34,5 +34,19 @@ fi
 if ! (cd / && python3 -I -c "import qonnx, onnxruntime, onnx" 2>/dev/null); then
   echo "setup: pip install qonnx onnxruntime onnx (test oracle for QONNX import)"
   python3 -m pip install --quiet "qonnx==1.0.0" "onnxruntime>=1.17" "onnx>=1.15"
+fi
+# Test-only: xgboost is the oracle of Tests/ForestTests (XGBoost import);
+# the CPU-only wheel, pinned (3.2.0 is the newest that supports Python 3.11).
+if ! (cd / && python3 -I -c "import xgboost" 2>/dev/null); then
+  echo "setup: pip install xgboost-cpu (test oracle for XGBoost import)"
+  python3 -m pip install --quiet "xgboost-cpu==3.2.0"
+fi
+# Test-only: scikit-learn and skl2onnx write the ONNX-ML tree ensembles of
+# Tests/ForestTests (onnxruntime, above, is the oracle); skl2onnx without its
+# dependencies so that the onnx pinned for QONNX stays as it is.
+if ! (cd / && python3 -I -c "import sklearn, skl2onnx" 2>/dev/null); then
+  echo "setup: pip install scikit-learn skl2onnx (test oracle for ONNX-ML tree ensembles)"
+  python3 -m pip install --quiet "scikit-learn==1.6.1"
+  python3 -m pip install --quiet --no-deps "skl2onnx==1.20.0"
 fi
 echo "setup: verilator $(verilator --version | cut -d' ' -f2), yosys $(yosys -V | cut -d' ' -f2), ap_types $(scripts/ap-types-dir.sh)"

@@ -81,6 +81,6 @@ extension CompilerDriver {
         let folder = options.out ?? "hls-out/\(loaded.model.name)"
         try OutputWriter.replaceFolder(folder, with: design.files, force: options.force,
                                        protecting: [options.model.path] + (options.testInput.map { [$0] } ?? []))
-        return CompileResult(summary: design.summary, folder: folder, files: design.files.map(\.path))
+        return CompileResult(summary: forestSummary(loaded.graph, loaded.model) + design.summary, folder: folder, files: design.files.map(\.path))
     }
 }

@@ -43,9 +43,11 @@ public enum CompilerDriver {
     /// (docs/import-export.md).
     public static func readGraph(path: String, inputType: String? = nil) throws(DriverError) -> Graph {
         guard isONNX(path) else {
+            if isForestModel(path) { return try readForest(path: path, inputType: inputType) }
             guard inputType == nil else { throw .option("--input-type applies to .onnx models; a model.json gives its input types itself") }
             do { return try ModelDecoder.load(path: path) } catch { throw .model(error) }
         }
+        if let forest = try readTreeEnsemble(path: path, inputType: inputType) { return forest }
         var options = ImportOptions()
         if let inputType {
             do { options.inputType = try FixedType(parsing: inputType) } catch { throw .option("--input-type: \(error)") }

@@ -279,7 +279,7 @@ enum CPPReservedWords {
     static let projectGlobalNames: Set<String> = words("""
         raw_code table_index layer_config linear relu leaky_relu activation activation_config table_activation
         table_config softmax softmax_config normalize batchnorm_config dense_config dense_latency
-        dense_resource merge_config add subtract multiply quantize sum copy_into index_t table_t
+        dense_resource merge_config add subtract multiply quantize sum copy_into index_t table_t forest forest_config
         """)
 
     static func words(_ text: String) -> Set<String> {

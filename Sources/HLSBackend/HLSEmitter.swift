@@ -45,7 +45,8 @@ public enum HLSEmitter {
             let context = HLSContexts.weights(placed.layer, guard: placed.headerGuard)
             files.append(GeneratedFile(path: "firmware/weights/\(header).h", contents: try render(templates, "hls/firmware/weights.h", context)))
         }
-        for header in libraryHeaders {
+        let forests = model.ops.contains { if case .forest = $0.kind { return true } else { return false } }
+        for header in libraryHeaders + (forests ? [HLSLayerPlanner.forestHeader] : []) {
             files.append(GeneratedFile(path: "firmware/nnet_utils/\(header)", contents: try text(templates, "hls/nnet_utils/\(header)")))
         }
         files.append(GeneratedFile(path: "build_prj.tcl", contents: try render(templates, "hls/build_prj.tcl", HLSContexts.buildScript(project))))

@@ -121,6 +121,7 @@ struct HLSLayerPlanner {
         case .quantize: return planQuantize(site)
         case .sum: return planSum(site)
         case .concatenate: return planConcatenate(site)
+        case .forest(let f): return try planForest(f, site)
         }
     }
 

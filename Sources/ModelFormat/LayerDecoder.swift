@@ -5,7 +5,7 @@ import ModelIR
 struct LayerDecoder {
     static let activationNames: Set<String> = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "linear"]
     static let layerTypes: Set<String> = Set<String>(["dense", "batchnorm", "activation", "add", "subtract", "multiply",
-                                          "concatenate", "sum"]).union(activationNames)
+                                          "concatenate", "sum", "forest"]).union(activationNames)
     static let common: Set<String> = ["name", "type", "input", "inputs", "precision"]
 
     let file: String
@@ -74,6 +74,10 @@ struct LayerDecoder {
         case "sum":
             try arity(1)
             op = .sum
+        case "forest":
+            try arity(1)
+            allowed.formUnion(Self.forestKeys)
+            op = .forest(try decodeForest(r, inputSize: sizes[0]))
         default:
             try arity(1)
             let (activation, keys) = try decodeActivation(r, type: type, size: sizes[0])
@@ -174,12 +178,15 @@ struct LayerDecoder {
         case .batchNorm: allowed.formUnion(["weight", "bias", "accumulator"])
         case .activation(.leakyReLU): allowed.insert("alpha")
         case .activation(.softmax): allowed.formUnion(["exp", "inverse"])
+        case .forest: allowed.formUnion(["leaf", "accumulator"])
         default: break
         }
         try p.onlyKeys(allowed)
         let accumulator = try p.optionalFixedType("accumulator")
         if let accumulator { try ModelDecoder.checkAccumulator(accumulator, reader: p, key: "accumulator") }
-        return LayerPrecision(weight: try p.optionalFixedType("weight"), bias: try p.optionalFixedType("bias"),
+        // A forest's leaves (and base scores) take the role of a dense layer's weights.
+        let weight = try p.optionalFixedType(p.has("leaf") ? "leaf" : "weight")
+        return LayerPrecision(weight: weight, bias: try p.optionalFixedType("bias"),
                               accumulator: accumulator, result: try p.optionalFixedType("result"),
                               alpha: try p.optionalFixedType("alpha"), exp: try p.optionalFixedType("exp"),
                               inverse: try p.optionalFixedType("inverse"))

@@ -61,9 +61,14 @@ public enum ModelEncoder {
         case .sum:
             fields.append(("type", quote("sum")))
             fields.append(("input", quote(node.inputs[0])))
+        case .forest(let forest):
+            fields.append(("type", quote("forest")))
+            fields.append(("input", quote(node.inputs[0])))
+            fields += forestFields(forest, indent: indent)
         }
         let p = node.precision
-        let precision = typeFields([("weight", p.weight), ("bias", p.bias), ("accumulator", p.accumulator),
+        let leafKey = { if case .forest = node.op { return "leaf" } else { return "weight" } }()
+        let precision = typeFields([(leafKey, p.weight), ("bias", p.bias), ("accumulator", p.accumulator),
                                     ("result", p.result), ("alpha", p.alpha), ("exp", p.exp), ("inverse", p.inverse)])
         if !precision.isEmpty { fields.append(("precision", object(precision, indent: 0, inline: true))) }
         return object(fields, indent: indent)
@@ -100,5 +105,24 @@ public enum ModelEncoder {
             }
         }
         return out + "\""
+    }
+}
+
+extension ModelEncoder {
+    /// The fields of a forest layer after `name`, `type` and `input`.
+    static func forestFields(_ f: Forest, indent: Int) -> [(String, String)] {
+        let trees = f.trees.map { tree -> String in
+            let nodes = tree.nodes.map { node -> String in
+                switch node {
+                case .leaf(let v): return "{\"leaf\": \(number(v))}"
+                case let .split(feature, threshold, left, right):
+                    return "{\"feature\": \(feature), \"threshold\": \(number(threshold)), \"left\": \(left), \"right\": \(right)}"
+                }
+            }
+            return "{\"class\": \(tree.classIndex), \"nodes\": [" + nodes.joined(separator: ", ") + "]}"
+        }
+        return [("features", "\(f.featureCount)"), ("n_classes", "\(f.classCount)"), ("base_score", numbers(f.baseScores)),
+                ("decision", quote(f.decision.rawValue)), ("threshold_precision", quote(f.thresholdPrecision.rawValue)),
+                ("trees", "[\n" + trees.map { pad(indent + 2) + $0 }.joined(separator: ",\n") + "\n" + pad(indent + 1) + "]")]
     }
 }

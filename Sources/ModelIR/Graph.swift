@@ -83,6 +83,7 @@ public struct Node: Sendable, Equatable {
         case .add, .subtract, .multiply: return inputSizes.first ?? 0
         case .concatenate: return inputSizes.reduce(0, +)
         case .sum: return 1
+        case .forest(let f): return f.classCount
         }
     }
 }
@@ -104,6 +105,8 @@ public enum Op: Sendable, Equatable {
     case concatenate
     /// The sum of all elements (one output).
     case sum
+    /// A forest of decision trees: one score per class (see ``Forest``).
+    case forest(Forest)
 
     /// The model.json spelling of the op (for messages).
     public var kindName: String {
@@ -116,6 +119,7 @@ public enum Op: Sendable, Equatable {
         case .multiply: return "multiply"
         case .concatenate: return "concatenate"
         case .sum: return "sum"
+        case .forest: return "forest"
         }
     }
 }

@@ -105,6 +105,8 @@ public enum LoweredKind: Sendable, Equatable {
     case sum
     /// `out[i] = Q_out(x[i])`.
     case quantize
+    /// A forest of decision trees on raw codes; see ``ForestOp``.
+    case forest(ForestOp)
 
     public var kindName: String {
         switch self {
@@ -119,6 +121,7 @@ public enum LoweredKind: Sendable, Equatable {
         case .concatenate: return "concatenate"
         case .sum: return "sum"
         case .quantize: return "quantize"
+        case .forest: return "forest"
         }
     }
 }

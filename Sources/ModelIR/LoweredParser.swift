@@ -112,6 +112,7 @@ public enum LoweredParser {
             case "concatenate": kind = .concatenate
             case "sum": kind = .sum
             case "quantize": kind = .quantize
+            case "forest": kind = .forest(try forest(n))
             default: throw fail(n, "unknown op kind '\(w[2])'")
             }
             return LoweredOp(name: name, sourceLayers: layers, kind: kind, inputs: inputs, output: output)
@@ -134,6 +135,36 @@ public enum LoweredParser {
                 d.rows.append(row)
             }
             return d
+        }
+
+        mutating func forest(_ n: Int) throws(LoweredParseError) -> ForestOp {
+            let d = try detail("forest", n)
+            let x = d.words
+            guard x.count == 7, x[1] == "leaf", x[3] == "acc", x[5] == "classes", let classes = Int(x[6]) else {
+                throw fail(d.number, "expected 'forest leaf <type> acc <type> classes <n>'")
+            }
+            var f = ForestOp(leafType: try type(x[2], d.number), accumulatorType: try type(x[4], d.number),
+                             classCount: classes, base: try integers("base", n), trees: [])
+            while peekIsDetail(), lines[index].hasPrefix("  tree") {
+                let t = try detail("tree", n)
+                guard t.words.count >= 3, let classIndex = Int(t.words[1]) else {
+                    throw fail(t.number, "expected 'tree <class> <node> ...'")
+                }
+                var nodes: [LoweredTreeNode] = []
+                for word in t.words.dropFirst(2) {
+                    if word.hasPrefix("="), let v = Int64(word.dropFirst()) {
+                        nodes.append(.leaf(v))
+                        continue
+                    }
+                    let p = word.split(separator: ":")
+                    guard p.count == 4, let feature = Int(p[0]), let c = Int64(p[1]), let l = Int(p[2]), let r = Int(p[3]) else {
+                        throw fail(t.number, "expected '<feature>:<threshold>:<left>:<right>' or '=<leaf>', found '\(word)'")
+                    }
+                    nodes.append(.split(feature: feature, threshold: c, left: l, right: r))
+                }
+                f.trees.append(LoweredTree(classIndex: classIndex, nodes: nodes))
+            }
+            return f
         }
 
         /// The `types` and `bias` lines of a dense or scale op.

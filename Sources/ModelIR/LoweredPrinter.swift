@@ -25,7 +25,10 @@ import FixedPoint
 /// op a add %1,%2 -> %5                               add subtract multiply concatenate sum quantize
 /// output %4
 /// ```
-/// A leaky ReLU is `act leaky_relu:<raw alpha>:<alpha type>`.
+/// A leaky ReLU is `act leaky_relu:<raw alpha>:<alpha type>`. A forest is
+/// `forest leaf <type> acc <type> classes <n>`, `base <raw codes>`, then one
+/// line per tree, `tree <class> <node> ...`, each node a split
+/// `<feature>:<threshold code>:<left>:<right>` or a leaf `=<raw code>`.
 public enum LoweredPrinter {
     public static let header = "hepml-lowered 1"
 
@@ -53,6 +56,17 @@ public enum LoweredPrinter {
                 out += "  softmax exp \(s.expType) \(s.expIndexBits) \(s.expRangeLog2) sum \(s.sumType) inverse \(s.inverseType) \(s.inverseIndexBits) \(s.inverseRangeLog2)\n"
                 out += "  exp_values" + s.expValues.map { " \($0)" }.joined() + "\n"
                 out += "  inverse_values" + s.inverseValues.map { " \($0)" }.joined() + "\n"
+            case .forest(let f):
+                out += "  forest leaf \(f.leafType) acc \(f.accumulatorType) classes \(f.classCount)\n"
+                out += "  base" + f.base.map { " \($0)" }.joined() + "\n"
+                for tree in f.trees {
+                    out += "  tree \(tree.classIndex)" + tree.nodes.map { node -> String in
+                        switch node {
+                        case .leaf(let v): return " =\(v)"
+                        case let .split(feature, c, l, r): return " \(feature):\(c):\(l):\(r)"
+                        }
+                    }.joined() + "\n"
+                }
             case .add, .subtract, .multiply, .concatenate, .sum, .quantize:
                 break
             }

@@ -145,6 +145,8 @@ public struct Lower {
         case .sum:
             let total = xRanges.dropFirst().reduce(xRanges[0], +)
             emit(node, .sum, inputs: inputs, size: 1, type: try resultType(node, range: total), ranges: [total])
+        case .forest(let forest):
+            try lowerForest(node, forest, input: x)
         }
     }
 

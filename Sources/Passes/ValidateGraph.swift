@@ -48,6 +48,12 @@ public enum ValidateGraph {
                 guard n >= 2 else { throw fail("input", "softmax needs at least 2 elements") }
             case .activation, .sum:
                 guard node.inputs.count == 1 else { throw fail("input", "\(node.op.kindName) takes one input") }
+            case .forest(let f):
+                guard node.inputs.count == 1 else { throw fail("input", "a forest takes one input") }
+                guard f.featureCount <= n else {
+                    throw fail("features", "the forest reads \(f.featureCount) features but '\(node.inputs[0])' has \(n) elements")
+                }
+                if let problem = f.problem() { throw fail(problem.path, problem.message) }
             }
             sizes[node.name] = node.outputSize(inputSizes: inputSizes)
         }

@@ -60,6 +60,9 @@ public enum Verify {
                 guard !explicitQuantize || ins.allSatisfy({ $0.type == out.type }) else { throw fail(op.name, "concatenated inputs must have the output type") }
             case .sum:
                 guard ins.count == 1, out.size == 1 else { throw fail(op.name, "sum has one input and one output") }
+            case .forest(let f):
+                guard ins.count == 1 else { throw fail(op.name, "a forest takes one input") }
+                if let problem = ForestVerify.problem(f, input: ins[0], outputSize: out.size) { throw fail(op.name, problem) }
             }
         }
         for o in m.outputs where !defined.contains(o) { throw fail(nil, "output \(o) is never written") }

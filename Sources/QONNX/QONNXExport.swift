@@ -130,6 +130,8 @@ struct ExportBuilder {
             r = [xr.dropFirst().reduce(xr[0], +)]
         case .quantize:
             (v, r) = (x, xr)
+        case .forest:
+            throw QONNXError(file: file, node: layer, message: "a forest has no QONNX form (ONNX-ML tree ensembles are not exported)")
         }
         values[op.output] = try quant(v, to: out.type, ranges: r, forceRounding: rounding, output: unique(out.name), layer: layer)
         ranges[op.output] = r.map { $0.quantized(to: out.type) }

@@ -120,6 +120,11 @@ public struct BatchFloatEvaluator: Sendable {
                 for i in 0..<inSize { total += x[i * lanes + e] }
                 y[e] = total
             }
+        case .forest(let f):
+            for e in 0..<n {
+                let s = f.scores { x[$0 * lanes + e] }
+                for k in s.indices { y[k * lanes + e] = s[k] }
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ struct BatchStep: Sendable {
         case concatenate
         case sum(Requantizer?)
         case quantize(Requantizer)
+        case forest(ForestBatch)
     }
 
     let kernel: Kernel
@@ -68,6 +69,8 @@ struct BatchStep: Sendable {
             kernel = .sum(sumBits <= 62 ? Requantizer(from: fx, inputBits: sumBits, to: outputType) : nil)
         case .quantize:
             kernel = .quantize(Requantizer(from: fx, inputBits: bits, to: outputType))
+        case .forest(let f):
+            kernel = .forest(ForestBatch(ForestPlan(f, output: outputType)))
         }
     }
 
@@ -142,6 +145,8 @@ struct BatchStep: Sendable {
                 (y + i * lanes).update(from: x + i * lanes, count: n)
                 quantizer.apply(y + i * lanes, count: n)
             }
+        case .forest(let batch):
+            batch.run(x, y, lanes: lanes, count: n)
         }
     }
 }

@@ -63,6 +63,7 @@ public struct FloatEvaluator: Sendable {
         case .multiply: return zip(x, others[0]).map { $0 * $1 }
         case .concatenate: return x + others.flatMap { $0 }
         case .sum: return [x.reduce(0, +)]
+        case .forest(let f): return f.scores { x[$0] }
         }
     }
 }

@@ -12,6 +12,7 @@ struct Step: Sendable {
     let outputOffset: Int
     let outputSize: Int
     let dense: DensePlan?
+    let forest: ForestPlan?
 
     init(op: LoweredOp, model: LoweredModel, offsets: [Int]) {
         self.op = op
@@ -24,6 +25,7 @@ struct Step: Sendable {
         // A scale op runs as its one-term-per-row dense form: the same arithmetic.
         let inputType = model[op.inputs[0]].type, inputCount = model[op.inputs[0]].size
         dense = op.kind.denseForm.map { DensePlan($0, inputType: inputType, inputCount: inputCount) }
+        if case .forest(let f) = op.kind { forest = ForestPlan(f, output: outputType) } else { forest = nil }
     }
 
     func run(_ b: UnsafeMutableBufferPointer<Int64>) {
@@ -60,6 +62,8 @@ struct Step: Sendable {
             y[0] = out.quantize(ExactValue(raw: total, fractionBits: fx))
         case .quantize:
             for i in x.indices { y[i] = out.quantize(x[i], fractionBits: fx) }
+        case .forest:
+            forest!.evaluate({ x[$0] }, { y[$0] = $1 })
         }
     }
 }

@@ -19,6 +19,8 @@ public struct ModelReport: Codable, Sendable, Equatable {
     public var physics: PhysicsReport?
     public var latency: LatencyReport
     public var resources: ResourceReport?
+    /// Per forest layer reading a model input: trees, features, decisions (nil without forests).
+    public var forests: [ForestReport]?
 }
 
 /// What a report is made from. Pure data: the driver loads files, runs the
@@ -87,7 +89,12 @@ extension ModelReport {
                            agreement: ImplementationAgreement(referenceEvents: accuracy.events, simulation: input.simulation),
                            bitAccuracy: accuracy, physics: physics,
                            latency: LatencyReport(clockNs: input.clockNs, simulation: input.simulation),
-                           resources: input.resources)
+                           resources: input.resources, forests: forestSection(input))
+    }
+
+    static func forestSection(_ input: ReportInput) -> [ForestReport]? {
+        let reports = ForestReport.build(graph: input.graph, model: input.model, events: input.events)
+        return reports.isEmpty ? nil : reports
     }
 
     static func encoder() -> JSONEncoder {

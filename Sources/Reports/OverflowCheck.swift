@@ -110,6 +110,19 @@ public enum OverflowCheck {
             for v in x { record([outcome(ExactValue(v, of: tx), out)]) }
         case .concatenate:
             break
+        case .forest(let f):
+            // The sums are exact in the accumulator unless one was declared; count the result's assignment.
+            var acc = f.base.map { Int128(f.accumulatorType.quantize(raw: $0, from: f.leafType)) }
+            for tree in f.trees {
+                if case .leaf(let v) = tree.nodes[f.leafIndex(of: tree, { x[$0] })] {
+                    acc[tree.classIndex] += Int128(f.accumulatorType.quantize(raw: v, from: f.leafType))
+                }
+            }
+            for a in acc {
+                let outcomes = [outcome(ExactValue(raw: a, fractionBits: f.accumulatorType.fractionBits), f.accumulatorType)]
+                let wrapped = f.accumulatorType.rawFromBits(f.accumulatorType.bits(ofRaw: Int64(truncatingIfNeeded: a)))
+                record(outcomes.filter { $0 == .wrapped } + [outcome(ExactValue(wrapped, of: f.accumulatorType), out)])
+            }
         }
     }
 

@@ -103,6 +103,10 @@ extension ModelReport {
         } else {
             out.append("Resources: not counted (no Verilog design)")
         }
+        for forest in forests ?? [] {
+            out.append("")
+            out += forest.text()
+        }
         return out.joined(separator: "\n") + "\n"
     }
 }

@@ -80,6 +80,8 @@ enum OpNetlists {
                 b.netlist.section("// y[\(i)] = x[\(i)] assigned to \(outType)")
                 outs.append(b.netlist.quantize(v, to: outType, name: "y\(i)"))
             }
+        case .forest(let f):
+            outs = try forest(f, x, inputType: model[op.inputs[0]].type, out: outType, &b)
         }
         b.netlist.outputs = outs
         b.netlist.outputType = outType

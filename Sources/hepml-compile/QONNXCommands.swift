@@ -5,9 +5,9 @@ import Driver
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a QONNX model (.onnx with Quant nodes) as model.json (docs/import-export.md).")
+        abstract: "Import a QONNX model (.onnx with Quant nodes) or an XGBoost forest (JSON) as model.json (docs/import-export.md).")
 
-    @Argument(help: "The QONNX .onnx file.")
+    @Argument(help: "The QONNX .onnx file, or an XGBoost model saved as JSON.")
     var model: String
 
     @Option(help: "Where to write the model.json (- for standard output).")
@@ -16,8 +16,16 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .customLong("input-type"), help: ArgumentHelp("The fixed-point type of inputs that no Quant node quantizes.", valueName: "type"))
     var inputType: String?
 
+    @Flag(help: "For a forest: leave out the post-transform (sigmoid, softmax), so the design outputs the margins.")
+    var raw = false
+
     func run() async throws {
         do {
+            if CompilerDriver.isForestModel(model) || (raw && CompilerDriver.isONNX(model)) {
+                let result = try CompilerDriver.importForest(ForestImportRequest(model: model, out: out, inputType: inputType, raw: raw))
+                note(result.message, onStandardError: result.dataOnStandardOutput)
+                return
+            }
             let result = try CompilerDriver.importQONNX(QONNXImportOptions(model: model, out: out, inputType: inputType))
             note(result.message, onStandardError: result.dataOnStandardOutput)
         } catch {

@@ -78,6 +78,18 @@ struct SpecEvaluator {
                 y = [out.quantize(x.reduce(ExactValue(raw: 0, fractionBits: 0)) { $0 + exact($1, xt) })]
             case .quantize:
                 y = x.map { out.quantize(exact($0, xt)) }
+            case .forest(let f):
+                // Walk each tree from the doc comment of ForestOp; each addition wraps in A.
+                let a = f.accumulatorType
+                var acc = f.base.map { exact(a.quantize(exact($0, f.leafType)), a) }
+                for tree in f.trees {
+                    var n = 0
+                    while case .split(let feature, let c, let l, let r) = tree.nodes[n] { n = x[feature] < c ? l : r }
+                    guard case .leaf(let v) = tree.nodes[n] else { continue }
+                    let k = tree.classIndex
+                    acc[k] = exact(a.quantize(acc[k] + exact(a.quantize(exact(v, f.leafType)), a)), a)
+                }
+                y = acc.map { out.quantize($0) }
             }
             t[op.output.index] = y
         }
