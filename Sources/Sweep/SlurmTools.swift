@@ -45,14 +45,7 @@ struct SlurmTools: Sendable {
 
     static func locate() throws(SweepError) -> SlurmTools {
         func find(_ name: String) throws(SweepError) -> String {
-            guard let path = ToolRunner.locate(name) else { throw .tool(.notInstalled(tool: name, hint: hint)) }
-            let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-            for p in [real, (real as NSString).deletingLastPathComponent] {
-                if let problem = Trust.problem(with: p) {
-                    throw .tool(.notInstalled(tool: name, hint: "\(path) is not trusted: \(p): \(problem)"))
-                }
-            }
-            return real
+            do { return try ToolRunner.require(name, installHint: hint) } catch { throw .tool(error) }
         }
         return SlurmTools(sbatch: try find("sbatch"), squeue: try find("squeue"), scontrol: try find("scontrol"))
     }

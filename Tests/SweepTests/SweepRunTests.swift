@@ -219,7 +219,7 @@ struct SweepSynthesisTests {
             chmod(path, 0o777)
         }
         let untrusted = try f.sweep(["--executor", "slurm"], environment: ["PATH": bin.path])
-        #expect(untrusted.code == 3 && untrusted.err.contains("is not trusted") && untrusted.err.contains("writable by other users"), "\(untrusted.err)")
+        #expect(untrusted.code == 3 && untrusted.err.contains("no trusted sbatch on PATH") && untrusted.err.contains("writable by other users"), "\(untrusted.err)")
         #expect(!FileManager.default.fileExists(atPath: f.folder.appendingPathComponent("ran").path))
     }
 
