@@ -49,20 +49,12 @@ import Glibc
         let t = try TestFolder()
         let fifo = t.path + "/pipe"
         #expect(mkfifo(fifo, 0o600) == 0)
-        let reader = Task.detached { () -> String in
-            let fd = open(fifo, O_RDONLY)
-            defer { close(fd) }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = read(fd, &buffer, buffer.count)
-                if n <= 0 { break }
-                bytes += buffer[0..<n]
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        // The reader is a thread of its own, not a task: opening a FIFO
+        // blocks until both ends are open, and with the writer on a pool
+        // thread a reader task could wait for a pool thread that never frees.
+        let received = FIFOReader(path: fifo)
         try OutputFile.write("through the pipe\n", to: fifo)
-        #expect(await reader.value == "through the pipe\n")
+        #expect(received.wait() == "through the pipe\n")
         #expect(FileKind.of(fifo) == .fifo)
     }
 
@@ -74,5 +66,33 @@ import Glibc
         #expect(throws: FileSafetyError.refused(path: "", reason: "an output path is required")) {
             try OutputFile.write("x", to: "")
         }
+    }
+}
+
+/// Reads a FIFO to its end on a thread of its own.
+final class FIFOReader: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var text = ""
+
+    init(path: String) {
+        Thread {
+            let fd = open(path, O_RDONLY)
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while fd >= 0 {
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                bytes += buffer[0..<n]
+            }
+            if fd >= 0 { close(fd) }
+            self.text = String(decoding: bytes, as: UTF8.self)
+            self.done.signal()
+        }.start()
+    }
+
+    /// What was read, once the writer closed its end.
+    func wait() -> String {
+        done.wait()
+        return text
     }
 }
