@@ -57,7 +57,7 @@ public final class FileReader {
         let kind = FileKind(path: path)
         switch kind {
         case .regular(let size): self.size = size
-        case .fifo, .characterDevice where streams: self.size = nil
+        case .fifo where streams, .characterDevice where streams: self.size = nil
         default: throw .notAFile(kind)
         }
         var fd: Int32
