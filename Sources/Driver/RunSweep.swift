@@ -1,6 +1,7 @@
 import FileSafety
 import InputFiles
 import Foundation
+import ModelIR
 import Reports
 import Sweep
 import Templates
@@ -69,7 +70,8 @@ extension CompilerDriver {
             throw .option("\(options.spec): part: unknown part '\(spec.part)'; known: " + FPGAPart.known.map(\.name).joined(separator: ", "))
         }
         // Every point's settings are checked against the model before anything runs.
-        let graph = try sweepStep { () throws(SweepError) in try SweepInputs.readGraph(spec.model) }
+        // The model is read as every command reads it (model.json, QONNX, a forest).
+        let graph = try readGraph(path: spec.model)
         for point in spec.points { _ = try sweepStep { () throws(SweepError) in try PointModel(point, graph: graph, specFile: options.spec) } }
 
         let folder = try sweepStep { () throws(SweepError) in try SweepFolder(options.out) }
@@ -137,7 +139,9 @@ extension CompilerDriver {
             guard modelHash == plan.inputHashes.first else {
                 throw SweepError.input("\(plan.model) changed since the sweep was planned; run the sweep again")
             }
-            let inputs = try SweepInputs.load(model: plan.model, events: plan.events, labels: plan.labels, maxEvents: plan.maxEvents,
+            let graph: Graph
+            do { graph = try readGraph(path: plan.model) } catch { throw SweepError.input(error.description) }
+            let inputs = try SweepInputs.load(graph: graph, events: plan.events, labels: plan.labels, maxEvents: plan.maxEvents,
                                               threads: plan.threads)
             guard let part = FPGAPart.named(plan.part) else { throw SweepError.input("\(path): unknown part \(plan.part)") }
             var evaluator = PointEvaluator(inputs: inputs, specFile: plan.specFile, part: part, backgroundAcceptance: plan.backgroundAcceptance)

@@ -1,9 +1,7 @@
 import FixedPoint
 import Foundation
 import Metrics
-import ModelFormat
 import ModelIR
-import QONNX
 import Reference
 import TensorIO
 
@@ -18,11 +16,11 @@ public struct SweepInputs: Sendable {
     public var floatOutputs: [Double]
     public var outputWidth: Int
 
-    /// Reads the model, the events (the first `maxEvents`) and the labels,
-    /// and evaluates the float model on every core.
-    public static func load(model: String, events: String, labels: String?, maxEvents: Int?,
+    /// Reads the events (the first `maxEvents`) and the labels of `graph`
+    /// (read by the command's one model loader), and evaluates the float
+    /// model on every core.
+    public static func load(graph: Graph, events: String, labels: String?, maxEvents: Int?,
                             threads: Int = Parallel.defaultThreads) throws(SweepError) -> SweepInputs {
-        let graph = try readGraph(model)
         let width = graph.inputs.reduce(0) { $0 + $1.size }
         var table: EventTable
         do {
@@ -39,14 +37,6 @@ public struct SweepInputs: Sendable {
         var classes: [Int]?
         if let labels { classes = try readLabels(labels, rows: table.rows, outputs: outWidth) }
         return SweepInputs(graph: graph, events: table, labels: classes, floatOutputs: outputs, outputWidth: outWidth)
-    }
-
-    /// model.json or QONNX (by the `.onnx` extension).
-    public static func readGraph(_ path: String) throws(SweepError) -> Graph {
-        if path.lowercased().hasSuffix(".onnx") {
-            do { return try QONNXImporter.load(path: path) } catch { throw .input("\(error)") }
-        }
-        do { return try ModelDecoder.load(path: path) } catch { throw .input("\(error)") }
     }
 
     /// The float outputs in chunks on every core.
