@@ -28,7 +28,8 @@ enum BackendRunner {
             out.files += design.files.map { GeneratedFile(path: "rtl/" + $0.path, contents: $0.contents) }
             out.rtl = DesignDescriptor.RTL(topModule: design.topModule, latencyCycles: design.latency, clockNs: design.clockNs,
                                            family: design.family.rawValue, stageBudgetPs: design.stageBudget,
-                                           dspMultipliers: options.dspMultipliers, verilogFiles: design.verilogFiles.map { "rtl/" + $0 },
+                                           dspMultipliers: options.dspMultipliers, ternaryAdders: options.ternaryAdders.rawValue,
+                                           verilogFiles: design.verilogFiles.map { "rtl/" + $0 },
                                            simulationModels: design.simulationModels.isEmpty ? nil : design.simulationModels.map { "rtl/" + $0 },
                                            testbench: "rtl/" + design.testbenchFile)
             out.summary.append("Verilog: top module \(design.topModule), latency \(design.latency) cycles "

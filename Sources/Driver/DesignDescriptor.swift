@@ -47,6 +47,9 @@ public struct DesignDescriptor: Codable, Sendable, Equatable {
         public var stageBudgetPs: Int
         /// The softmax's products on DSP blocks (`--softmax-dsp`).
         public var dspMultipliers: Bool
+        /// Where ternary adders were built (`--ternary-adders`: all, latency
+        /// or off); absent in folders written before it was recorded.
+        public var ternaryAdders: String?
         /// The Verilog files in a valid compile order (helper modules, ops,
         /// then the top): what synthesis reads.
         public var verilogFiles: [String]

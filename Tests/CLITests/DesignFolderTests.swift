@@ -30,6 +30,21 @@ import Testing
         return (measured, reported)
     }
 
+    /// design.json records every RTL option the design was built with,
+    /// `--ternary-adders` included (it was dropped before).
+    @Test(arguments: ["all", "latency", "off"])
+    func designJSONRecordsTheTernaryAdderChoice(choice: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("hand")
+        let r = try CLI.run([Self.handModel, "--target", "verilog", "--ternary-adders", choice, "--out", out.path])
+        try #require(r.code == 0, "\(r.err)")
+        let data = try Data(contentsOf: out.appendingPathComponent("design.json"))
+        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let rtl = json?["rtl"] as? [String: Any]
+        #expect(rtl?["ternary_adders"] as? String == choice, "\(String(decoding: data, as: UTF8.self))")
+    }
+
     @Test func simulatingTheShippedTaggerFolderMatchesTheReferenceAndItsLatency() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
