@@ -1,8 +1,10 @@
 import Foundation
 
 /// A parsed JSON document, kept untyped so that the decoder can name the
-/// exact field that is wrong (Codable's errors cannot name a layer).
-enum JSONValue: Sendable {
+/// exact field that is wrong (Codable's errors cannot name a layer). The
+/// one JSON reader of the project's own input formats (model.json,
+/// XGBoost models, sweep.json).
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -11,7 +13,7 @@ enum JSONValue: Sendable {
     case object([String: JSONValue])
 
     /// A short name of the JSON kind, for messages.
-    var kindName: String {
+    public var kindName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
@@ -28,7 +30,7 @@ enum JSONValue: Sendable {
     /// position, which keeps the first of duplicate keys silently, traps on
     /// some invalid UTF-8 in JSON5 mode and needs minutes for 10^7 numbers
     /// (docs/hardening.md).
-    static func parse(_ data: Data) throws -> JSONValue {
+    public static func parse(_ data: Data) throws -> JSONValue {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> JSONValue in
             var reader = JSONReader(bytes: bytes)
             return try reader.document()
@@ -37,11 +39,11 @@ enum JSONValue: Sendable {
 }
 
 /// Why a file is not JSON, with the line and column of the defect.
-struct JSONSyntaxError: Error, CustomStringConvertible {
-    var line: Int
-    var column: Int
-    var message: String
-    var description: String { "line \(line), column \(column): \(message)" }
+public struct JSONSyntaxError: Error, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    public var message: String
+    public var description: String { "line \(line), column \(column): \(message)" }
 }
 
 /// The bytes the reader looks at.

@@ -1,8 +1,10 @@
 import Foundation
 
+import ModelFormat
+
 /// A JSON value of sweep.json, kept untyped so that the decoder can name the
-/// exact field that is wrong. Booleans stay booleans (JSONDecoder never reads
-/// a number as a boolean), so `"ternary_adders": true` is caught.
+/// exact field that is wrong. Read by the project's one JSON reader
+/// (``JSONValue``); booleans stay booleans, so `"ternary_adders": true` is caught.
 public enum SpecValue: Sendable, Equatable, Decodable {
     case null
     case bool(Bool)
@@ -11,6 +13,8 @@ public enum SpecValue: Sendable, Equatable, Decodable {
     case array([SpecValue])
     case object([String: SpecValue])
 
+    /// Read back from the tool's own plan and result files (JSONDecoder);
+    /// sweep.json itself goes through ``init(_:)``.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null; return }
@@ -19,6 +23,17 @@ public enum SpecValue: Sendable, Equatable, Decodable {
         if let s = try? c.decode(String.self) { self = .string(s); return }
         if let a = try? c.decode([SpecValue].self) { self = .array(a); return }
         self = .object(try c.decode([String: SpecValue].self))
+    }
+
+    init(_ json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let n): self = .number(n)
+        case .string(let s): self = .string(s)
+        case .array(let a): self = .array(a.map(SpecValue.init))
+        case .object(let o): self = .object(o.mapValues(SpecValue.init))
+        }
     }
 
     /// A short name of the JSON kind, for messages.

@@ -1,5 +1,6 @@
 import Foundation
 import InputFiles
+import ModelFormat
 
 /// sweep.json, decoded and checked (docs/sweep.md): the model, the
 /// validation events, what the figures of merit are measured at, and the
@@ -32,18 +33,12 @@ public struct SweepSpec: Sendable, Equatable {
         let data: Data
         do { data = try InputFile.read(path, maxBytes: maxBytes) } catch { throw .input("\(path): \(error)") }
         let root: SpecValue
-        do { root = try JSONDecoder().decode(SpecValue.self, from: data) } catch {
-            throw .spec(file: path, field: "(file)", message: "not valid JSON: \(jsonReason(error))")
+        // The project's strict reader: duplicate keys, comments, trailing
+        // commas and invalid UTF-8 are refused with their line and column.
+        do { root = SpecValue(try JSONValue.parse(data)) } catch {
+            throw .spec(file: path, field: "(file)", message: "not valid JSON: \(error)")
         }
         return try SpecDecoder(file: path).decode(root)
-    }
-
-    /// The decoder's reason without Swift's type names.
-    static func jsonReason(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return (context.underlyingError.map { "\($0.localizedDescription)" }) ?? context.debugDescription
-        }
-        return "\(error)"
     }
 }
 

@@ -70,6 +70,15 @@ import Testing
         do { _ = try SweepSpec.load(path: f.spec) } catch { #expect(error.description.contains("model: cannot read") && error.description.contains("nope.json")) }
         try #"{ "model": "model.json", "#.write(toFile: f.spec, atomically: true, encoding: .utf8)
         do { _ = try SweepSpec.load(path: f.spec) } catch { #expect(error.description.contains("(file): not valid JSON")) }
+        // The project's strict reader: a duplicate key is an error at its line, never the last value silently.
+        try "{ \"model\": \"model.json\",\n  \"model\": \"other.json\" }".write(toFile: f.spec, atomically: true, encoding: .utf8)
+        do {
+            _ = try SweepSpec.load(path: f.spec)
+            Issue.record("a duplicate key was accepted")
+        } catch {
+            #expect(error.description.contains("not valid JSON: line 2"), "\(error)")
+            #expect(error.description.contains("model"), "\(error)")
+        }
     }
 
     @Test func aLayerTheModelLacksIsASpecErrorOfTheCommand() throws {
