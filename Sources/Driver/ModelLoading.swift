@@ -47,7 +47,7 @@ public enum CompilerDriver {
             guard inputType == nil else { throw .option("--input-type applies to .onnx models; a model.json gives its input types itself") }
             do { return try ModelDecoder.load(path: path) } catch { throw .model(error) }
         }
-        if let forest = try readTreeEnsemble(path: path, inputType: inputType) { return forest }
+        // QONNXImporter reads a tree ensemble (ONNX-ML) as a forest itself: one decode.
         var options = ImportOptions()
         if let inputType {
             do { options.inputType = try FixedType(parsing: inputType) } catch { throw .option("--input-type: \(error)") }

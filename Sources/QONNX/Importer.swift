@@ -9,8 +9,13 @@ import SwiftProtobuf
 public struct ImportOptions: Sendable {
     /// The type of model inputs that no `Quant` node quantizes (`--input-type`).
     public var inputType: FixedType?
+    /// For a tree ensemble: leave out its post-transform (`import --raw`).
+    public var rawForest = false
 
-    public init(inputType: FixedType? = nil) { self.inputType = inputType }
+    public init(inputType: FixedType? = nil, rawForest: Bool = false) {
+        self.inputType = inputType
+        self.rawForest = rawForest
+    }
 }
 
 /// QONNX (ONNX with `Quant` nodes) to the graph IR (docs/import-export.md).
@@ -24,6 +29,13 @@ public enum QONNXImporter {
     /// Reads and imports a `.onnx` file (regular files only, at most 512 MB).
     public static func load(path: String, options: ImportOptions = ImportOptions()) throws(QONNXError) -> Graph {
         let label = (path as NSString).lastPathComponent
+        let stem = ((label as NSString).deletingPathExtension)
+        return try importModel(readModel(path: path), file: label, fallbackName: stem, options: options)
+    }
+
+    /// The decoded ONNX model of the file at `path` (regular files only, within ``ONNXLimits/maxFileBytes``).
+    static func readModel(path: String) throws(QONNXError) -> Onnx_ModelProto {
+        let label = (path as NSString).lastPathComponent
         let data: Data
         do {
             data = try InputFile.read(path, maxBytes: ONNXLimits.maxFileBytes)
@@ -33,21 +45,31 @@ public enum QONNXImporter {
             }
             throw QONNXError(file: path, message: "cannot read the model file: \(error)")
         }
-        let stem = ((label as NSString).deletingPathExtension)
-        return try decode(data, file: label, fallbackName: stem, options: options)
+        return try parseModel(data, file: label)
+    }
+
+    static func parseModel(_ data: Data, file: String) throws(QONNXError) -> Onnx_ModelProto {
+        do {
+            var decoding = BinaryDecodingOptions()
+            decoding.messageDepthLimit = 64
+            return try Onnx_ModelProto(serializedBytes: data, options: decoding)
+        } catch {
+            throw QONNXError(file: file, message: "not a valid ONNX protobuf (\(error)); expected a .onnx ModelProto file")
+        }
     }
 
     /// Imports ONNX protobuf bytes; `file` labels the messages, `fallbackName`
     /// names a model whose graph has no usable name.
     public static func decode(_ data: Data, file: String = "model.onnx", fallbackName: String = "model",
                               options: ImportOptions = ImportOptions()) throws(QONNXError) -> Graph {
-        let model: Onnx_ModelProto
-        do {
-            var decoding = BinaryDecodingOptions()
-            decoding.messageDepthLimit = 64
-            model = try Onnx_ModelProto(serializedBytes: data, options: decoding)
-        } catch {
-            throw QONNXError(file: file, message: "not a valid ONNX protobuf (\(error)); expected a .onnx ModelProto file")
+        try importModel(parseModel(data, file: file), file: file, fallbackName: fallbackName, options: options)
+    }
+
+    /// Imports a decoded model: an ONNX-ML tree ensemble as a forest, anything else as QONNX.
+    static func importModel(_ model: Onnx_ModelProto, file: String, fallbackName: String,
+                            options: ImportOptions) throws(QONNXError) -> Graph {
+        if let forest = try TreeEnsembleImporter.ifTreeEnsemble(model, file: file, inputType: options.inputType, raw: options.rawForest) {
+            return forest
         }
         guard model.hasGraph, model.irVersion > 0 else {
             throw QONNXError(file: file, message: "not an ONNX model: no ir_version or no graph (is this really a .onnx file?)")

@@ -25,22 +25,13 @@ public enum TreeEnsembleImporter {
     /// The graph of the file at `path` when it holds a tree ensemble, else nil (a QONNX model).
     public static func loadIfTreeEnsemble(path: String, inputType: FixedType?, raw: Bool = false) throws(QONNXError) -> Graph? {
         let label = (path as NSString).lastPathComponent
-        let data: Data
-        do { data = try InputFile.read(path, maxBytes: ONNXLimits.maxFileBytes) } catch {
-            // The same messages as QONNXImporter.load: this reader runs first on every .onnx file.
-            if case .tooLarge(let size, let limit) = error {
-                throw QONNXError(file: label, message: "file is \(size) bytes; the limit is \(limit)")
-            }
-            throw QONNXError(file: path, message: "cannot read the model file: \(error)")
-        }
-        let model: Onnx_ModelProto
-        do {
-            var decoding = BinaryDecodingOptions()
-            decoding.messageDepthLimit = 64
-            model = try Onnx_ModelProto(serializedBytes: data, options: decoding)
-        } catch {
-            throw QONNXError(file: label, message: "not a valid ONNX protobuf (\(error)); expected a .onnx ModelProto file")
-        }
+        return try ifTreeEnsemble(QONNXImporter.readModel(path: path), file: label, inputType: inputType, raw: raw)
+    }
+
+    /// The graph of a decoded ONNX model when it holds a tree ensemble, else
+    /// nil. ``QONNXImporter`` asks this first of every model it decodes, so
+    /// an `.onnx` file is read and decoded once, whatever it holds.
+    static func ifTreeEnsemble(_ model: Onnx_ModelProto, file label: String, inputType: FixedType?, raw: Bool) throws(QONNXError) -> Graph? {
         guard let node = model.graph.node.first(where: { ensembles.contains($0.opType) }) else { return nil }
         return try importEnsemble(node, model: model, file: label, name: ModelNameFromFile.from(label), inputType: inputType, raw: raw)
     }
