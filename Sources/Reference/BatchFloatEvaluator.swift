@@ -1,6 +1,7 @@
 import CKernels
 import Foundation
 import ModelIR
+import TensorIO
 
 /// ``FloatEvaluator`` on many events at once, with the events innermost
 /// (the layout of ``BatchEvaluator``): every event gets exactly the Double
@@ -124,6 +125,27 @@ public struct BatchFloatEvaluator: Sendable {
             for e in 0..<n {
                 let s = f.scores { x[$0 * lanes + e] }
                 for k in s.indices { y[k * lanes + e] = s[k] }
+            }
+        }
+    }
+
+    /// Float outputs of every event of `table` (row-major, ``outputWidth``
+    /// per event): chunks of ``FixedPointEvaluator/chunkEvents`` events on up to
+    /// `threads` threads, in order, as ``FixedPointEvaluator/runRaw(_:threads:)``
+    /// does for the fixed-point model.
+    public func run(_ table: EventTable, threads: Int) -> [Double] {
+        let width = outputWidth, columns = table.columns
+        let chunks = Parallel.ranges(table.rows, pieces: (table.rows + FixedPointEvaluator.chunkEvents - 1) / FixedPointEvaluator.chunkEvents)
+        return table.values.withUnsafeBufferPointer { values in
+            nonisolated(unsafe) let input = values
+            return [Double](unsafeUninitializedCapacity: table.rows * width) { out, count in
+                nonisolated(unsafe) let output = out
+                _ = Parallel.map(chunks.count, threads: threads) { i in
+                    let r = chunks[i]
+                    run(UnsafeBufferPointer(rebasing: input[(r.lowerBound * columns)..<(r.upperBound * columns)]), events: r.count,
+                        into: UnsafeMutableBufferPointer(rebasing: output[(r.lowerBound * width)..<(r.upperBound * width)]))
+                }
+                count = table.rows * width
             }
         }
     }

@@ -33,28 +33,10 @@ public struct SweepInputs: Sendable {
         guard table.rows > 0 else { throw .input("\(events): no events") }
         let float = BatchFloatEvaluator(graph)
         let outWidth = float.outputWidth
-        let outputs = floatRun(float, table, threads: threads)
+        let outputs = float.run(table, threads: threads)
         var classes: [Int]?
         if let labels { classes = try readLabels(labels, rows: table.rows, outputs: outWidth) }
         return SweepInputs(graph: graph, events: table, labels: classes, floatOutputs: outputs, outputWidth: outWidth)
-    }
-
-    /// The float outputs in chunks on every core.
-    static func floatRun(_ float: BatchFloatEvaluator, _ table: EventTable, threads: Int) -> [Double] {
-        let width = float.outputWidth, columns = table.columns
-        let chunks = Parallel.ranges(table.rows, pieces: (table.rows + 4095) / 4096)
-        return table.values.withUnsafeBufferPointer { values in
-            nonisolated(unsafe) let input = values
-            return [Double](unsafeUninitializedCapacity: table.rows * width) { out, count in
-                nonisolated(unsafe) let output = out
-                _ = Parallel.map(chunks.count, threads: threads) { i in
-                    let r = chunks[i]
-                    float.run(UnsafeBufferPointer(rebasing: input[(r.lowerBound * columns)..<(r.upperBound * columns)]), events: r.count,
-                              into: UnsafeMutableBufferPointer(rebasing: output[(r.lowerBound * width)..<(r.upperBound * width)]))
-                }
-                count = table.rows * width
-            }
-        }
     }
 
     /// Labels: one column of class indices (0/k for background/signal k of
