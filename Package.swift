@@ -58,7 +58,7 @@ let package = Package(
         // The batched dense loop in C, for the vector units found at run time (AVX2/FMA).
         .target(name: "CKernels"),
         // Bit-exact Swift reference and float evaluator; CSV/.npy tensors.
-        .target(name: "Reference", dependencies: ["ModelIR", "FixedPoint", "TensorIO", "CKernels"]),
+        .target(name: "Reference", dependencies: ["ModelIR", "FixedPoint", "Passes", "TensorIO", "CKernels"]),
         // Finding and rendering the Mustache templates in templates/.
         .target(name: "Templates", dependencies: [
             "FileSafety", .product(name: "Mustache", package: "swift-mustache"),

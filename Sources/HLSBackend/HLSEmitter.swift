@@ -46,7 +46,10 @@ public enum HLSEmitter {
             files.append(GeneratedFile(path: "firmware/weights/\(header).h", contents: try render(templates, "hls/firmware/weights.h", context)))
         }
         let forests = model.ops.contains { if case .forest = $0.kind { return true } else { return false } }
-        for header in libraryHeaders + (forests ? [HLSLayerPlanner.forestHeader] : []) {
+        let tensors = model.ops.contains {
+            switch $0.kind { case .maximum, .gather: return true; default: return false }
+        }
+        for header in libraryHeaders + (forests ? [HLSLayerPlanner.forestHeader] : []) + (tensors ? [HLSLayerPlanner.tensorHeader] : []) {
             files.append(GeneratedFile(path: "firmware/nnet_utils/\(header)", contents: try text(templates, "hls/nnet_utils/\(header)")))
         }
         files.append(GeneratedFile(path: "build_prj.tcl", contents: try render(templates, "hls/build_prj.tcl", HLSContexts.buildScript(project))))

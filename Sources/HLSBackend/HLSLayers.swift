@@ -122,6 +122,8 @@ struct HLSLayerPlanner {
         case .sum: return planSum(site)
         case .concatenate: return planConcatenate(site)
         case .forest(let f): return try planForest(f, site)
+        case .maximum(let m): return planMaximum(m, site)
+        case .gather(let g): return planGather(g, site)
         }
     }
 

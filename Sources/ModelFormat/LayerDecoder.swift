@@ -5,14 +5,14 @@ import ModelIR
 struct LayerDecoder {
     static let activationNames: Set<String> = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "linear"]
     static let layerTypes: Set<String> = Set<String>(["dense", "batchnorm", "activation", "add", "subtract", "multiply",
-                                          "concatenate", "sum", "forest"]).union(activationNames)
+                                          "concatenate", "sum", "forest"]).union(activationNames).union(tensorLayerTypes)
     static let common: Set<String> = ["name", "type", "input", "inputs", "precision"]
 
     let file: String
     let index: Int
     let value: JSONValue
-    /// Sizes of the tensors defined so far.
-    let sizes: [String: Int]
+    /// Shapes of the tensors defined so far.
+    let shapes: [String: [Int]]
     /// The tensor a layer without `input` reads.
     let previous: String?
 
@@ -28,7 +28,8 @@ struct LayerDecoder {
             throw r.error("type", "unknown layer type '\(type)'; supported: " + Self.layerTypes.sorted().joined(separator: ", "))
         }
         let inputs = try decodeInputs(r)
-        let sizes = inputs.map { self.sizes[$0]! }
+        let inputShapes = inputs.map { self.shapes[$0]! }
+        let sizes = inputShapes.map { Shapes.count($0) ?? 0 }
 
         func arity(_ n: Int) throws(ModelFormatError) {
             guard inputs.count == n else {
@@ -44,16 +45,21 @@ struct LayerDecoder {
             allowed.formUnion(["units", "weights", "bias"])
             let units = try r.integer("units", atLeast: 1)
             guard units <= 100_000 else { throw r.error("units", "\(units) units is more than the supported 100000") }
-            let kernel = try r.matrix("weights", rows: sizes[0], columns: units)
+            // Over the last axis (the same weights at every leading position), or a
+            // whole tensor of rank > 1 read flat when the rows match its size.
+            let last = inputShapes[0].last ?? sizes[0]
+            let n = (try r.array("weights")).count == sizes[0] ? sizes[0] : last
+            let kernel = try r.matrix("weights", rows: n, columns: units)
             let bias = r.has("bias") ? try r.vector("bias", count: units) : Array(repeating: 0, count: units)
             // model.json stores the kernel as [input][unit] (Keras layout); the IR keeps a row per unit.
-            var rows = Array(repeating: [Double](repeating: 0, count: sizes[0]), count: units)
-            for k in 0..<sizes[0] { for j in 0..<units { rows[j][k] = kernel[k][j] } }
+            var rows = Array(repeating: [Double](repeating: 0, count: n), count: units)
+            for k in 0..<n { for j in 0..<units { rows[j][k] = kernel[k][j] } }
             op = .dense(Dense(weights: rows, bias: bias))
         case "batchnorm":
             try arity(1)
             allowed.formUnion(["gamma", "beta", "mean", "variance", "epsilon"])
-            let n = sizes[0]
+            // One value per element, or per channel (the last axis).
+            let n = (try r.array("gamma")).count == inputShapes[0].last ? inputShapes[0].last! : sizes[0]
             let variance = try r.vector("variance", count: n)
             let epsilon = try r.optionalNumber("epsilon") ?? 0.001
             guard epsilon >= 0 else { throw r.error("epsilon", "must not be negative") }
@@ -64,13 +70,14 @@ struct LayerDecoder {
                                       mean: try r.vector("mean", count: n), variance: variance, epsilon: epsilon))
         case "add", "subtract", "multiply":
             try arity(2)
-            guard sizes[0] == sizes[1] else {
-                throw r.error("inputs", "'\(inputs[0])' has \(sizes[0]) elements but '\(inputs[1])' has \(sizes[1])")
+            guard Shapes.broadcast(inputShapes[0], inputShapes[1]) != nil else {
+                throw r.error("inputs", "'\(inputs[0])' has shape \(Shapes.text(inputShapes[0])) and '\(inputs[1])' has \(Shapes.text(inputShapes[1])): they do not broadcast (numpy rules)")
             }
             op = type == "add" ? .add : type == "subtract" ? .subtract : .multiply
         case "concatenate":
             guard inputs.count >= 2 else { throw r.error("inputs", "concatenate takes at least 2 inputs, got \(inputs.count)") }
-            op = .concatenate
+            allowed.insert("axis")
+            op = .concatenate(axis: r.has("axis") ? try r.integer("axis", atLeast: -64) : -1)
         case "sum":
             try arity(1)
             op = .sum
@@ -78,6 +85,11 @@ struct LayerDecoder {
             try arity(1)
             allowed.formUnion(Self.forestKeys)
             op = .forest(try decodeForest(r, inputSize: sizes[0]))
+        case _ where Self.tensorLayerTypes.contains(type):
+            try arity(1)
+            let (tensorOp, keys) = try decodeTensorLayer(r, type: type, input: inputShapes[0])
+            allowed.formUnion(keys)
+            op = tensorOp
         default:
             try arity(1)
             let (activation, keys) = try decodeActivation(r, type: type, size: sizes[0])
@@ -104,7 +116,7 @@ struct LayerDecoder {
             }
             return [previous]
         }
-        for (i, n) in names.enumerated() where sizes[n] == nil {
+        for (i, n) in names.enumerated() where shapes[n] == nil {
             throw r.error(key == "inputs" ? "inputs[\(i)]" : "input",
                           "'\(n)' is not a model input or an earlier layer (layers may only read tensors defined before them)")
         }
@@ -174,7 +186,9 @@ struct LayerDecoder {
         let p = try r.object("precision")
         var allowed: Set<String> = ["result"]
         switch op {
-        case .dense: allowed.formUnion(["weight", "bias", "accumulator"])
+        case .dense, .conv: allowed.formUnion(["weight", "bias", "accumulator"])
+        case .pool(let p) where p.kind == .average: allowed.formUnion(["weight", "accumulator"])
+        case .reduce(let r) where r.kind != .max: allowed.formUnion(["weight", "accumulator"])
         case .batchNorm: allowed.formUnion(["weight", "bias", "accumulator"])
         case .activation(.leakyReLU): allowed.insert("alpha")
         case .activation(.softmax): allowed.formUnion(["exp", "inverse"])

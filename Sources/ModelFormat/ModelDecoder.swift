@@ -50,7 +50,7 @@ public enum ModelDecoder {
         }
         let defaults = try decodeDefaults(top)
 
-        var sizes: [String: Int] = [:]
+        var shapes: [String: [Int]] = [:]
         var inputs: [GraphInput] = []
         let inputItems = try top.array("inputs")
         guard !inputItems.isEmpty else { throw top.error("inputs", "a model needs at least one input") }
@@ -59,7 +59,7 @@ public enum ModelDecoder {
             try r.onlyKeys(["name", "shape", "type"])
             let inputName = try r.string("name")
             guard isIdentifier(inputName) else { throw r.error("name", "'\(inputName)' must be an identifier") }
-            guard sizes[inputName] == nil else { throw r.error("name", "duplicate input name '\(inputName)'") }
+            guard shapes[inputName] == nil else { throw r.error("name", "duplicate input name '\(inputName)'") }
             let shapeValues = try r.vector("shape", count: nil)
             guard !shapeValues.isEmpty else { throw r.error("shape", "must have at least one dimension") }
             var shape: [Int] = []
@@ -71,7 +71,7 @@ public enum ModelDecoder {
             }
             let input = GraphInput(name: inputName, shape: shape, type: try r.optionalFixedType("type"))
             guard input.size <= 1_000_000 else { throw r.error("shape", "\(input.size) elements is more than the supported 1000000") }
-            sizes[inputName] = input.size
+            shapes[inputName] = shape
             inputs.append(input)
         }
 
@@ -83,12 +83,20 @@ public enum ModelDecoder {
         }
         var previous = inputs.count == 1 ? inputs[0].name : nil
         for (i, item) in layerItems.enumerated() {
-            let node = try LayerDecoder(file: file, index: i, value: item, sizes: sizes, previous: previous).decode()
-            guard sizes[node.name] == nil else {
+            let node = try LayerDecoder(file: file, index: i, value: item, shapes: shapes, previous: previous).decode()
+            guard shapes[node.name] == nil else {
                 throw ModelFormatError(file: file, layer: node.name, field: "name",
                                        message: "duplicate name: '\(node.name)' is already an input or an earlier layer")
             }
-            sizes[node.name] = node.outputSize(inputSizes: node.inputs.map { sizes[$0]! })
+            let shape: [Int]
+            do { shape = try node.outputShape(inputShapes: node.inputs.map { shapes[$0]! }) } catch {
+                throw ModelFormatError(file: file, layer: node.name, field: error.field, message: error.message)
+            }
+            guard let size = Shapes.count(shape), size >= 1, size <= 1_000_000 else {
+                throw ModelFormatError(file: file, layer: node.name, field: nil,
+                                       message: "the output shape \(Shapes.text(shape)) is empty or holds more than the supported 1000000 elements")
+            }
+            shapes[node.name] = shape
             nodes.append(node)
             previous = node.name
         }
@@ -97,7 +105,7 @@ public enum ModelDecoder {
         if top.has("outputs") {
             outputs = try top.stringArray("outputs")
             guard !outputs.isEmpty else { throw top.error("outputs", "must name at least one tensor") }
-            for (i, o) in outputs.enumerated() where sizes[o] == nil {
+            for (i, o) in outputs.enumerated() where shapes[o] == nil {
                 throw top.error("outputs[\(i)]", "'\(o)' is not an input or layer of this model")
             }
         }

@@ -55,9 +55,13 @@ public enum ModelEncoder {
                                                 ("inverse_size", "\(t.inverseSize)")], indent: 0, inline: true)))
             default: break
             }
-        case .add, .subtract, .multiply, .concatenate:
+        case .add, .subtract, .multiply:
             fields.append(("type", quote(node.op.kindName)))
             fields.append(("inputs", "[" + node.inputs.map(quote).joined(separator: ", ") + "]"))
+        case .concatenate(let axis):
+            fields.append(("type", quote("concatenate")))
+            fields.append(("inputs", "[" + node.inputs.map(quote).joined(separator: ", ") + "]"))
+            if axis != -1 { fields.append(("axis", "\(axis)")) }
         case .sum:
             fields.append(("type", quote("sum")))
             fields.append(("input", quote(node.inputs[0])))
@@ -65,6 +69,10 @@ public enum ModelEncoder {
             fields.append(("type", quote("forest")))
             fields.append(("input", quote(node.inputs[0])))
             fields += forestFields(forest, indent: indent)
+        case .conv, .pool, .reduce, .reshape, .transpose, .linear, .maximum, .gather:
+            fields.append(("type", quote(tensorLayerType(node.op))))
+            fields.append(("input", quote(node.inputs[0])))
+            fields += tensorFields(node.op, indent: indent)
         }
         let p = node.precision
         let leafKey = { if case .forest = node.op { return "leaf" } else { return "weight" } }()

@@ -3,8 +3,9 @@ import FixedPoint
 /// The typed graph IR: a model as written in model.json, in floating point,
 /// with the precisions the user gave (or `nil` where they are to be inferred).
 ///
-/// Every tensor is a flat vector. Nodes are kept in a topological order and
-/// each node's output tensor carries the node's name.
+/// Every tensor has a shape (C order, channels last, no batch axis; see
+/// TensorShapes.swift for each op's rule). Nodes are kept in a topological
+/// order and each node's output tensor carries the node's name.
 public struct Graph: Sendable, Equatable {
     public var name: String
     public var inputs: [GraphInput]
@@ -34,6 +35,7 @@ public struct Graph: Sendable, Equatable {
 
     /// The element count of every tensor, by name.
     public func tensorSizes() -> [String: Int] {
+        if let shapes = try? tensorShapes() { return shapes.mapValues { Shapes.count($0) ?? 0 } }
         var sizes: [String: Int] = [:]
         for input in inputs { sizes[input.name] = input.size }
         for node in nodes { sizes[node.name] = node.outputSize(inputSizes: node.inputs.map { sizes[$0] ?? 0 }) }
@@ -41,8 +43,8 @@ public struct Graph: Sendable, Equatable {
     }
 }
 
-/// A model input: a flat vector of `size` elements of `type`
-/// (`nil`: the model default). `shape` is kept for documentation.
+/// A model input: a tensor of `shape` (its `size` elements in C order) of
+/// `type` (`nil`: the model default).
 public struct GraphInput: Sendable, Equatable {
     public var name: String
     public var shape: [Int]
@@ -84,6 +86,11 @@ public struct Node: Sendable, Equatable {
         case .concatenate: return inputSizes.reduce(0, +)
         case .sum: return 1
         case .forest(let f): return f.classCount
+        case .linear(let l): return l.units
+        case .maximum(let groups): return groups.count
+        case .gather(let indices): return indices.count
+        case .reshape, .transpose: return inputSizes.first ?? 0
+        case .conv, .pool, .reduce: return 0  // needs shapes: see outputShape(inputShapes:)
         }
     }
 }
@@ -101,12 +108,30 @@ public enum Op: Sendable, Equatable {
     case subtract
     /// Element-wise `a * b`.
     case multiply
-    /// The inputs laid end to end.
-    case concatenate
+    /// The inputs joined along `axis` (negative: from the end); vectors are
+    /// laid end to end.
+    case concatenate(axis: Int)
     /// The sum of all elements (one output).
     case sum
     /// A forest of decision trees: one score per class (see ``Forest``).
     case forest(Forest)
+    /// A 1D or 2D convolution, channels last (see ``Convolution``).
+    case conv(Convolution)
+    /// Max or average pooling, channels last (see ``Pooling``).
+    case pool(Pooling)
+    /// A sum, mean or max over some axes (see ``Reduction``).
+    case reduce(Reduction)
+    /// The same elements in C order under a new shape (flatten is a reshape to one axis).
+    case reshape([Int])
+    /// Axes permuted: output axis `i` is input axis `perm[i]`.
+    case transpose([Int])
+    /// A flat linear map with shared parameters (``SparseLinear``), what
+    /// ``ExpandTensorOps`` makes of convolutions, per-particle dense layers and average pools.
+    case linear(SparseLinear)
+    /// Flat: output `j` is the largest of the input elements `groups[j]`.
+    case maximum([[Int]])
+    /// Flat: output `i` is input element `indices[i]` (data movement only).
+    case gather([Int])
 
     /// The model.json spelling of the op (for messages).
     public var kindName: String {
@@ -120,6 +145,14 @@ public enum Op: Sendable, Equatable {
         case .concatenate: return "concatenate"
         case .sum: return "sum"
         case .forest: return "forest"
+        case .conv(let c): return c.depthwise ? "depthwise_conv\(c.kernel.count)d" : "conv\(c.kernel.count)d"
+        case .pool(let p): return (p.kind == .max ? "maxpool" : "avgpool") + "\(p.size.count)d"
+        case .reduce(let r): return "reduce_" + r.kind.rawValue
+        case .reshape: return "reshape"
+        case .transpose: return "transpose"
+        case .linear: return "linear"
+        case .maximum: return "maximum"
+        case .gather: return "gather"
         }
     }
 }

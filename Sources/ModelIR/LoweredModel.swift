@@ -107,6 +107,10 @@ public enum LoweredKind: Sendable, Equatable {
     case quantize
     /// A forest of decision trees on raw codes; see ``ForestOp``.
     case forest(ForestOp)
+    /// `out[j] = Q_out(max over k in groups[j] of x[k])`; see ``MaximumOp``.
+    case maximum(MaximumOp)
+    /// `out[i] = Q_out(x[indices[i]])`; see ``GatherOp``.
+    case gather(GatherOp)
 
     public var kindName: String {
         switch self {
@@ -122,8 +126,26 @@ public enum LoweredKind: Sendable, Equatable {
         case .sum: return "sum"
         case .quantize: return "quantize"
         case .forest: return "forest"
+        case .maximum: return "maximum"
+        case .gather: return "gather"
         }
     }
+}
+
+/// The largest of each group of input elements (max pooling, a max over
+/// axes): `out[j] = Q_out(max over k in groups[j] of x[k])`, compared on the
+/// exact values (every input element has the input's type, so on raw codes).
+public struct MaximumOp: Sendable, Equatable {
+    /// Per output, the input indices it reads (at least one).
+    public var groups: [[Int]]
+    public init(groups: [[Int]]) { self.groups = groups }
+}
+
+/// Data movement (reshape, transpose, a concatenation on an inner axis, a
+/// broadcast): `out[i] = Q_out(x[indices[i]])`; wires in hardware.
+public struct GatherOp: Sendable, Equatable {
+    public var indices: [Int]
+    public init(indices: [Int]) { self.indices = indices }
 }
 
 extension LoweredKind {

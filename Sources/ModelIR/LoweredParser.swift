@@ -113,6 +113,11 @@ public enum LoweredParser {
             case "sum": kind = .sum
             case "quantize": kind = .quantize
             case "forest": kind = .forest(try forest(n))
+            case "maximum":
+                var groups: [[Int]] = []
+                while peekIsDetail(), lines[index].hasPrefix("  group") { groups.append(try indices("group", n)) }
+                kind = .maximum(MaximumOp(groups: groups))
+            case "gather": kind = .gather(GatherOp(indices: try indices("indices", n)))
             default: throw fail(n, "unknown op kind '\(w[2])'")
             }
             return LoweredOp(name: name, sourceLayers: layers, kind: kind, inputs: inputs, output: output)
@@ -193,6 +198,17 @@ public enum LoweredParser {
             values.reserveCapacity(d.words.count - 1)
             for v in d.words.dropFirst() {
                 guard let x = Int64(v) else { throw fail(d.number, "'\(v)' is not an integer") }
+                values.append(x)
+            }
+            return values
+        }
+
+        /// A detail line of non-negative element indices.
+        mutating func indices(_ keyword: String, _ opLine: Int) throws(LoweredParseError) -> [Int] {
+            let d = try detail(keyword, opLine)
+            var values: [Int] = []
+            for v in d.words.dropFirst() {
+                guard let x = Int(v), x >= 0 else { throw fail(d.number, "'\(v)' is not an element index") }
                 values.append(x)
             }
             return values

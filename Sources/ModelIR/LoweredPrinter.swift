@@ -29,6 +29,8 @@ import FixedPoint
 /// `forest leaf <type> acc <type> classes <n>`, `base <raw codes>`, then one
 /// line per tree, `tree <class> <node> ...`, each node a split
 /// `<feature>:<threshold code>:<left>:<right>` or a leaf `=<raw code>`.
+/// A maximum lists one `group <input> ...` line per output; a gather one
+/// `indices <input> ...` line.
 public enum LoweredPrinter {
     public static let header = "hepml-lowered 1"
 
@@ -67,6 +69,10 @@ public enum LoweredPrinter {
                         }
                     }.joined() + "\n"
                 }
+            case .maximum(let m):
+                for g in m.groups { out += "  group" + g.map { " \($0)" }.joined() + "\n" }
+            case .gather(let g):
+                out += "  indices" + g.indices.map { " \($0)" }.joined() + "\n"
             case .add, .subtract, .multiply, .concatenate, .sum, .quantize:
                 break
             }

@@ -147,7 +147,37 @@ public struct Lower {
             emit(node, .sum, inputs: inputs, size: 1, type: try resultType(node, range: total), ranges: [total])
         case .forest(let forest):
             try lowerForest(node, forest, input: x)
+        case .linear(let l):
+            try lowerSparse(node, l, input: x)
+        case .maximum(let groups):
+            let out = groups.map { g in
+                g.dropFirst().reduce(xRanges[g[0]]) { r, k in
+                    ValueRange(lo: max(r.lo, xRanges[k].lo), hi: max(r.hi, xRanges[k].hi), fractionBits: r.fractionBits)
+                }
+            }
+            emit(node, .maximum(MaximumOp(groups: groups)), inputs: inputs, size: groups.count,
+                 type: declaredResult(node) ?? xType, ranges: out)
+        case .gather(let indices):
+            emit(node, .gather(GatherOp(indices: indices)), inputs: inputs, size: indices.count,
+                 type: declaredResult(node) ?? xType, ranges: indices.map { xRanges[$0] })
+        case .conv, .pool, .reduce, .reshape, .transpose:
+            throw LoweringError(layer: node.name, message: "internal error: \(node.op.kindName) reached Lower (ExpandTensorOps rewrites it)")
         }
+    }
+
+    /// A linear map with shared parameters: each parameter is quantized
+    /// (and its overflow counted) once, then placed in every row that uses it.
+    mutating func lowerSparse(_ node: Node, _ l: SparseLinear, input x: TensorID) throws(LoweringError) {
+        let weightType = node.precision.weight ?? graph.defaults.weight ?? base
+        let biasType = node.precision.bias ?? graph.defaults.bias ?? base
+        var weightQuantizer = ParameterQuantizer(node, tensor: "weights", type: weightType)
+        var biasQuantizer = ParameterQuantizer(node, tensor: "bias", type: biasType)
+        let weights = l.weights.map { weightQuantizer.quantize($0) }
+        let bias = l.bias.map { biasQuantizer.quantize($0) }
+        overflows += [weightQuantizer.overflow, biasQuantizer.overflow].compactMap { $0 }
+        let rows = l.rows.map { row in row.map { WeightTerm(input: $0.input, weight: weights[$0.parameter]) } }
+        try accumulate(node, input: x, rows: rows, bias: l.biasIndex.map { bias[$0] }, weightType: weightType,
+                       biasType: biasType, perElement: false)
     }
 
     /// A square weight matrix whose off-diagonal weights are all exactly zero:
@@ -175,6 +205,16 @@ public struct Lower {
         let quantizedRows = rows.map { row in row.map { WeightTerm(input: $0.0, weight: weightQuantizer.quantize($0.1)) } }
         let quantizedBias = bias.map { biasQuantizer.quantize($0) }
         overflows += [weightQuantizer.overflow, biasQuantizer.overflow].compactMap { $0 }
+        try accumulate(node, input: x, rows: quantizedRows, bias: quantizedBias, weightType: weightType,
+                       biasType: biasType, perElement: perElement)
+    }
+
+    /// The accumulator and result types of a dense or scale op over quantized
+    /// rows and bias (declared, or inferred from the input ranges), and the op.
+    mutating func accumulate(_ node: Node, input x: TensorID, rows quantizedRows: [[WeightTerm]], bias quantizedBias: [Int64],
+                             weightType: FixedType, biasType: FixedType, perElement: Bool) throws(LoweringError) {
+        let xType = tensors[x.index].type
+        let xRanges = ranges[x.index]
 
         let accumulatorType: FixedType
         var sumRanges: [ValueRange] = []
@@ -221,7 +261,7 @@ public struct Lower {
             kind = .dense(DenseOp(weightType: weightType, biasType: biasType, accumulatorType: accumulatorType,
                                   rows: quantizedRows, bias: quantizedBias))
         }
-        emit(node, kind, inputs: [x], size: rows.count, type: resultType,
+        emit(node, kind, inputs: [x], size: quantizedRows.count, type: resultType,
              ranges: sumRanges.map { $0.quantized(to: accumulatorType) })
     }
 

@@ -1,7 +1,7 @@
 import ModelIR
 
 /// The lowering pipeline, in order:
-/// ValidateGraph → FoldBatchNorm (float graph) → Lower (types, quantized weights, tables) →
+/// ValidateGraph → ExpandTensorOps → ValidateGraph (flat) → FoldBatchNorm (float graph) → Lower (types, quantized weights, tables) →
 /// InsertQuantize → PruneZeroWeights → FuseActivations, with ``Verify``
 /// after Lower and after each lowered pass (when `verifyEachPass`), and
 /// always once at the end.
@@ -13,7 +13,11 @@ public enum Pipeline {
     public static func run(_ graph: Graph, options: LoweringOptions = LoweringOptions()) throws(LoweringError) -> LoweringResult {
         var log: [String] = []
         try ValidateGraph.run(graph)
-        let (folded, foldLog) = FoldBatchNorm.run(graph)
+        let flat = try ExpandTensorOps.run(graph)
+        do { try ValidateGraph.run(flat) } catch {
+            throw LoweringError(layer: error.layer, field: error.field, message: "internal error after ExpandTensorOps: \(error.message)")
+        }
+        let (folded, foldLog) = FoldBatchNorm.run(flat)
         log += foldLog
         let lowered = try Lower.runReportingOverflows(folded, options: options)
         var model = lowered.model

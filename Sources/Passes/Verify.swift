@@ -63,6 +63,14 @@ public enum Verify {
             case .forest(let f):
                 guard ins.count == 1 else { throw fail(op.name, "a forest takes one input") }
                 if let problem = ForestVerify.problem(f, input: ins[0], outputSize: out.size) { throw fail(op.name, problem) }
+            case .maximum(let m):
+                guard ins.count == 1, m.groups.count == out.size else { throw fail(op.name, "maximum has one input and a group per output") }
+                guard m.groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 >= 0 && $0 < ins[0].size } }) else {
+                    throw fail(op.name, "a group is empty or reads outside the input")
+                }
+            case .gather(let g):
+                guard ins.count == 1, g.indices.count == out.size else { throw fail(op.name, "gather has one input and an index per output") }
+                guard g.indices.allSatisfy({ $0 >= 0 && $0 < ins[0].size }) else { throw fail(op.name, "an index reads outside the input") }
             }
         }
         for o in m.outputs where !defined.contains(o) { throw fail(nil, "output \(o) is never written") }

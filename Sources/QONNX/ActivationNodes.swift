@@ -109,7 +109,7 @@ extension GraphImporter {
         do { type = try PrecisionInference.join(parts.map(\.type), layer: node.name) } catch {
             throw self.error(node, nil, "no common type of at most 64 bits holds all inputs")
         }
-        let name = emit(hint(node), .concatenate, inputs: parts.map(\.tensor), precision: LayerPrecision(result: type),
+        let name = emit(hint(node), .concatenate(axis: -1), inputs: parts.map(\.tensor), precision: LayerPrecision(result: type),
                         absorbable: false, source: node)
         var dims = parts[0].dims
         dims[a] = parts.reduce(0) { $0 + $1.dims[a] }

@@ -132,6 +132,12 @@ struct ExportBuilder {
             (v, r) = (x, xr)
         case .forest:
             throw QONNXError(file: file, node: layer, message: "a forest has no QONNX form (ONNX-ML tree ensembles are not exported)")
+        case .gather(let g):
+            let indices = constant(op.name + "_indices", int64: g.indices.map(Int64.init))
+            v = node("Gather", [x, indices], prefix: op.name + "_gather", attributes: [intAttribute("axis", 1)])
+            r = g.indices.map { xr[$0] }
+        case .maximum:
+            throw QONNXError(file: file, node: layer, message: "max pooling is not exported to QONNX yet (export the model before ExpandTensorOps is not supported)")
         }
         values[op.output] = try quant(v, to: out.type, ranges: r, forceRounding: rounding, output: unique(out.name), layer: layer)
         ranges[op.output] = r.map { $0.quantized(to: out.type) }

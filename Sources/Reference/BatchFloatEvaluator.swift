@@ -18,7 +18,9 @@ public struct BatchFloatEvaluator: Sendable {
     /// Per dense node: its weights row-major.
     let weights: [String: [Double]]
 
+    /// `graph` must pass ValidateGraph; it runs in its flat form (ExpandTensorOps).
     public init(_ graph: Graph, lanes: Int = 64) {
+        let graph = FloatEvaluator.flat(graph)
         self.graph = graph
         self.lanes = (max(1, lanes) + 7) / 8 * 8
         let sizes = graph.tensorSizes()
@@ -126,6 +128,27 @@ public struct BatchFloatEvaluator: Sendable {
                 let s = f.scores { x[$0 * lanes + e] }
                 for k in s.indices { y[k * lanes + e] = s[k] }
             }
+        case .linear(let l):
+            // The scalar evaluator's order: the bias, then each term's product added.
+            for (j, row) in l.rows.enumerated() {
+                let yj = y + j * lanes
+                let bias = l.bias[l.biasIndex[j]]
+                for e in 0..<n { yj[e] = bias }
+                for t in row {
+                    let w = l.weights[t.parameter], xk = x + t.input * lanes
+                    for e in 0..<n { yj[e] += w * xk[e] }
+                }
+            }
+        case .maximum(let groups):
+            for (j, g) in groups.enumerated() {
+                let yj = y + j * lanes
+                yj.update(from: x + g[0] * lanes, count: n)
+                for k in g.dropFirst() { let xk = x + k * lanes; for e in 0..<n { yj[e] = max(yj[e], xk[e]) } }
+            }
+        case .gather(let indices):
+            for (i, k) in indices.enumerated() { (y + i * lanes).update(from: x + k * lanes, count: n) }
+        case .conv, .pool, .reduce, .reshape, .transpose:
+            preconditionFailure("\(node.op.kindName) is evaluated in its flat form (ExpandTensorOps)")
         }
     }
 

@@ -18,6 +18,9 @@ struct BatchStep: Sendable {
         case sum(Requantizer?)
         case quantize(Requantizer)
         case forest(ForestBatch)
+        /// maximum and gather: each output reads a group of input elements
+        /// (one for a gather), then is assigned to the output type.
+        case select(groups: [[Int]], maximum: Bool, Requantizer)
     }
 
     let kernel: Kernel
@@ -71,6 +74,10 @@ struct BatchStep: Sendable {
             kernel = .quantize(Requantizer(from: fx, inputBits: bits, to: outputType))
         case .forest(let f):
             kernel = .forest(ForestBatch(ForestPlan(f, output: outputType)))
+        case .maximum(let m):
+            kernel = .select(groups: m.groups, maximum: true, Requantizer(from: fx, inputBits: bits, to: outputType))
+        case .gather(let g):
+            kernel = .select(groups: g.indices.map { [$0] }, maximum: false, Requantizer(from: fx, inputBits: bits, to: outputType))
         }
     }
 
@@ -147,6 +154,18 @@ struct BatchStep: Sendable {
             }
         case .forest(let batch):
             batch.run(x, y, lanes: lanes, count: n)
+        case let .select(groups, maximum, quantizer):
+            for (j, group) in groups.enumerated() {
+                let yj = y + j * lanes
+                yj.update(from: x + group[0] * lanes, count: n)
+                if maximum {
+                    for k in group.dropFirst() {
+                        let xk = x + k * lanes
+                        for e in 0..<n where xk[e] > yj[e] { yj[e] = xk[e] }
+                    }
+                }
+                quantizer.apply(yj, count: n)
+            }
         }
     }
 }

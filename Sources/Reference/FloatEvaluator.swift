@@ -1,13 +1,23 @@
 import Foundation
 import ModelIR
+import Passes
 import TensorIO
 
 /// Evaluates the graph IR in Double: the unquantized model, the baseline that
 /// fixed-point results are compared with.
 public struct FloatEvaluator: Sendable {
+    /// The graph with its tensor ops rewritten flat (``ExpandTensorOps``).
     public let graph: Graph
 
-    public init(_ graph: Graph) { self.graph = graph }
+    /// `graph` must pass ``ValidateGraph`` (a decoded or lowered model does).
+    public init(_ graph: Graph) { self.graph = FloatEvaluator.flat(graph) }
+
+    /// The graph's flat form, which the evaluators run: the same arithmetic
+    /// in float as the lowered ops in fixed point.
+    static func flat(_ graph: Graph) -> Graph {
+        // A graph that does not expand fails ValidateGraph, which every loader runs first.
+        return (try? ExpandTensorOps.run(graph)) ?? graph
+    }
 
     /// Every tensor's values for one event, by name.
     public func trace(_ inputs: ArraySlice<Double>) -> [String: [Double]] {
@@ -64,6 +74,16 @@ public struct FloatEvaluator: Sendable {
         case .concatenate: return x + others.flatMap { $0 }
         case .sum: return [x.reduce(0, +)]
         case .forest(let f): return f.scores { x[$0] }
+        case .linear(let l):
+            return l.rows.indices.map { j in
+                var acc = l.bias[l.biasIndex[j]]
+                for t in l.rows[j] { acc += l.weights[t.parameter] * x[t.input] }
+                return acc
+            }
+        case .maximum(let groups): return groups.map { g in g.dropFirst().reduce(x[g[0]]) { max($0, x[$1]) } }
+        case .gather(let indices): return indices.map { x[$0] }
+        case .conv, .pool, .reduce, .reshape, .transpose:
+            preconditionFailure("\(op.kindName) is evaluated in its flat form (ExpandTensorOps)")
         }
     }
 }

@@ -64,6 +64,14 @@ struct Step: Sendable {
             for i in x.indices { y[i] = out.quantize(x[i], fractionBits: fx) }
         case .forest:
             forest!.evaluate({ x[$0] }, { y[$0] = $1 })
+        case .maximum(let m):
+            for (j, group) in m.groups.enumerated() {
+                var v = x[group[0]]
+                for k in group.dropFirst() where x[k] > v { v = x[k] }
+                y[j] = out.quantize(v, fractionBits: fx)
+            }
+        case .gather(let g):
+            for (i, k) in g.indices.enumerated() { y[i] = out.quantize(x[k], fractionBits: fx) }
         }
     }
 }

@@ -110,6 +110,10 @@ public enum OverflowCheck {
             for v in x { record([outcome(ExactValue(v, of: tx), out)]) }
         case .concatenate:
             break
+        case .maximum(let m):
+            for g in m.groups { record([outcome(ExactValue(g.map { x[$0] }.max()!, of: tx), out)]) }
+        case .gather(let g):
+            for k in g.indices { record([outcome(ExactValue(x[k], of: tx), out)]) }
         case .forest(let f):
             // The sums are exact in the accumulator unless one was declared; count the result's assignment.
             var acc = f.base.map { Int128(f.accumulatorType.quantize(raw: $0, from: f.leafType)) }

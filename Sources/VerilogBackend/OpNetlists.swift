@@ -82,6 +82,30 @@ enum OpNetlists {
             }
         case .forest(let f):
             outs = try forest(f, x, inputType: model[op.inputs[0]].type, out: outType, &b)
+        case .maximum(let m):
+            let inputType = model[op.inputs[0]].type
+            for (j, group) in m.groups.enumerated() {
+                b.netlist.section("// y[\(j)] = max of x[\(group.map(String.init).joined(separator: ", "))]\(inputType == outType ? "" : ", then assigned to \(outType)")")
+                // A balanced tree of two-input maximums: depth ceil(log2 n).
+                var level = group.map { x[$0] }
+                var round = 0
+                while level.count > 1 {
+                    var next: [NodeID] = []
+                    for i in stride(from: 0, to: level.count - 1, by: 2) {
+                        next.append(b.netlist.maximum(level[i], level[i + 1], name: "y\(j)_max\(round)_\(i / 2)"))
+                    }
+                    if level.count % 2 == 1 { next.append(level[level.count - 1]) }
+                    level = next
+                    round += 1
+                }
+                outs.append(inputType == outType ? level[0] : b.netlist.quantize(level[0], to: outType, name: "y\(j)"))
+            }
+        case .gather(let g):
+            let inputType = model[op.inputs[0]].type
+            b.notes.append("data movement only: output i is input indices[i]")
+            outs = g.indices.enumerated().map { i, k in
+                inputType == outType ? x[k] : b.netlist.quantize(x[k], to: outType, name: "y\(i)")
+            }
         }
         b.netlist.outputs = outs
         b.netlist.outputType = outType

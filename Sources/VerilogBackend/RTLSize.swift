@@ -54,6 +54,10 @@ public struct RTLSize: Sendable, Equatable {
             return model[op.inputs[0]].size
         case .activation, .add, .subtract, .concatenate, .quantize:
             return n
+        case .maximum(let m):
+            return m.groups.reduce(0) { $0 + $1.count }
+        case .gather:
+            return 0
         case .forest(let f):
             // A comparator per distinct split, a leaf mux per tree node, an adder per tree.
             return f.comparisons.count + f.trees.reduce(0) { $0 + $1.nodes.count + 1 } + n
