@@ -15,7 +15,8 @@ import ModelIR
 ///
 /// Precondition: a graph that ``ValidateGraph`` accepts. Postcondition: every
 /// node is flat (dense, batchnorm per element, activation, equal-size binary
-/// ops, vector concatenation, sum, forest, linear, maximum, gather); each
+/// ops, vector concatenation, sum, forest, linear, maximum, gather) on
+/// vectors (the inputs' shapes become their element counts); each
 /// rewritten node keeps its name (so readers and outputs are unchanged);
 /// nodes the rewrite adds are named after it (`<layer>_broadcast0`, `<layer>_joined`).
 public enum ExpandTensorOps {
@@ -33,6 +34,9 @@ public enum ExpandTensorOps {
         }
         var out = graph
         out.nodes = []
+        // Inputs become vectors of their elements in C order, so that every
+        // tensor of the result is a vector.
+        out.inputs = graph.inputs.map { GraphInput(name: $0.name, shape: [$0.size], type: $0.type) }
         for node in graph.nodes {
             let ins = node.inputs.map { shapes[$0]! }
             let x = ins[0]
