@@ -47,7 +47,11 @@ public enum HLSEmitter {
         }
         let forests = model.ops.contains { if case .forest = $0.kind { return true } else { return false } }
         let tensors = model.ops.contains {
-            switch $0.kind { case .maximum, .gather: return true; default: return false }
+            switch $0.kind {
+            case .maximum, .gather: return true
+            case .dense(let d): return HLSLayerPlanner.isSparse(d, nIn: model[$0.inputs[0]].size, reuseFactor: options.reuseFactor)
+            default: return false
+            }
         }
         for header in libraryHeaders + (forests ? [HLSLayerPlanner.forestHeader] : []) + (tensors ? [HLSLayerPlanner.tensorHeader] : []) {
             files.append(GeneratedFile(path: "firmware/nnet_utils/\(header)", contents: try text(templates, "hls/nnet_utils/\(header)")))

@@ -32,6 +32,9 @@ struct CSimulationTests {
         Case(name: "scales", model: { Zoo.scales }),
         Case(name: "modes", model: { Zoo.modes }),
         Case(name: "wide", model: { Zoo.wide }),
+        Case(name: "deep_sets", model: { Zoo.deepSets }),
+        Case(name: "calorimeter_conv", model: { Zoo.calorimeterConv }),
+        Case(name: "sequence_conv", model: { Zoo.sequenceConv }, reuseFactor: 2),
     ]
 
     @Test("10,000 stress vectors, zero mismatching output codes", .serialized, arguments: cases)

@@ -52,6 +52,23 @@ import VerilogBackend
         try await expectBitExact(ModelZoo.scales())
     }
 
+    /// Per-particle dense layers with a folded per-channel batchnorm, sum
+    /// and max over the particles, concatenated.
+    @Test func deepSetsTaggerMatchesTheReference() async throws {
+        try await expectBitExact(ModelZoo.deepSets(), count: 4_000)
+    }
+
+    /// Strided `same` convolution, max pool, dilated depthwise convolution,
+    /// average pool of 2 and 3 cells, transpose and flatten.
+    @Test func calorimeterConvolutionMatchesTheReference() async throws {
+        try await expectBitExact(ModelZoo.calorimeterConv(), count: 4_000)
+    }
+
+    /// Conv1D corners, broadcasts, concatenation on an inner axis, a mean of 3.
+    @Test func sequenceConvolutionMatchesTheReference() async throws {
+        try await expectBitExact(ModelZoo.sequenceConv(), count: 4_000)
+    }
+
     /// Without subexpression sharing every signed digit has its own adder:
     /// the other way to build the same sums, and it must agree as well.
     @Test func taggerWithoutSharingMatchesTheReference() async throws {
