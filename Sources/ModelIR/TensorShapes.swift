@@ -39,6 +39,12 @@ public enum Shapes {
         return s
     }
 
+    /// A concatenation that lays its inputs end to end (format v1): some
+    /// input is a vector, or the ranks differ.
+    public static func isFlatConcatenation(_ shapes: [[Int]]) -> Bool {
+        shapes.contains { $0.count <= 1 } || Set(shapes.map(\.count)).count > 1
+    }
+
     public static func text(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
 
     /// numpy broadcasting of two shapes, nil when they do not broadcast.
@@ -144,7 +150,7 @@ extension Node {
             }
             return out
         case .concatenate(let axis):
-            if s.allSatisfy({ $0.count <= 1 }) { return [s.reduce(0) { $0 + (Shapes.count($1) ?? 0) }] }
+            if Shapes.isFlatConcatenation(s) { return [s.reduce(0) { $0 + (Shapes.count($1) ?? 0) }] }
             let rank = x.count
             let a = axis < 0 ? axis + rank : axis
             guard a >= 0, a < rank else { throw ShapeError(field: "axis", message: "axis \(axis) is out of range for rank \(rank)") }

@@ -68,7 +68,7 @@ public enum ExpandTensorOps {
                     inputs.append(name)
                 }
                 out.nodes.append(replaced(node.op, inputs: inputs))
-            case .concatenate(let axis) where !ins.allSatisfy({ $0.count <= 1 }):
+            case .concatenate(let axis) where !Shapes.isFlatConcatenation(ins):
                 let a = axis < 0 ? axis + x.count : axis
                 if x[..<a].allSatisfy({ $0 == 1 }) {
                     out.nodes.append(replaced(.concatenate(axis: 0)))
