@@ -77,11 +77,19 @@ public final class NPYReader: EventReader {
             guard let v = Int(d), v >= 0 else { throw fail("malformed shape \(shapeText)") }
             shape.append(v)
         }
-        switch shape.count {
-        case 1: rows = shape[0]; columns = 1
-        case 2: rows = shape[0]; columns = shape[1]
-        default: throw fail("expected a 1-D or 2-D array (events x values), got shape \(shapeText)")
+        // (events,), (events, values), or (events, d1, d2, ...): an event's
+        // tensor, its values in C order (the row of a CSV file).
+        guard !shape.isEmpty, shape.count <= 9 else {
+            throw fail("expected an array of events (1 to 9 dimensions, the first one the events), got shape \(shapeText)")
         }
+        rows = shape[0]
+        var product = 1
+        for d in shape.dropFirst() {
+            let (p, overflow) = product.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw fail("events have more than \(Int.max) values (shape \(shapeText)); the limit is \(Self.maxColumns)") }
+            product = p
+        }
+        columns = shape.count == 1 ? 1 : product
         guard rows > 0, columns > 0 else { throw fail("the array is empty (shape \(shapeText))") }
         guard columns <= Self.maxColumns else {
             throw fail("events have \(columns) values (shape \(shapeText)); the limit is \(Self.maxColumns)")
