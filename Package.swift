@@ -7,7 +7,8 @@ import PackageDescription
 //   InputFiles (reading user files safely) <- ModelFormat, TensorIO, QONNX, Training
 //   FixedPoint <- ModelIR <- ModelFormat, Passes <- QONNX (import/export)
 //   TensorIO, CKernels, ModelIR <- Reference (the bit-exact evaluator)
-//   Reference, Templates <- HLSBackend;  NetlistIR, Templates <- VerilogBackend
+//   Reference, Templates <- HLSBackend;  NetlistIR <- NetlistLowering (lowered IR -> netlist)
+//   NetlistIR, NetlistLowering, Templates <- VerilogBackend (schedules and prints)
 //   HLSBackend, VerilogBackend, Reference, Toolchain <- Simulation (Verilator, g++)
 //   TensorIO <- Datasets;  Metrics;  CBLAS, ModelFormat, Passes, Reference, Datasets, Metrics <- Training
 //   Reference, Metrics, Templates, Toolchain <- Reports (from values: a DesignSummary, simulation counts)
@@ -71,7 +72,9 @@ let package = Package(
         // intervals and scales, its interpreter, pipelining and Verilog printer.
         .target(name: "NetlistIR", dependencies: ["FixedPoint"]),
         // Pipelined Verilog emitter (templates/verilog).
-        .target(name: "VerilogBackend", dependencies: ["ModelIR", "FixedPoint", "NetlistIR", "Templates"]),
+        // The lowering from the lowered IR to the bit-level netlist (one netlist per op).
+        .target(name: "NetlistLowering", dependencies: ["ModelIR", "FixedPoint", "NetlistIR"]),
+        .target(name: "VerilogBackend", dependencies: ["ModelIR", "FixedPoint", "NetlistIR", "NetlistLowering", "Templates"]),
         // Running external tools: verilator, g++, yosys.
         .target(name: "Toolchain", dependencies: [
             "FileSafety",
@@ -107,7 +110,7 @@ let package = Package(
         // Design-space sweeps: the spec, its points, evaluating one point,
         // the results database, the local and Slurm executors, the Pareto report.
         .target(name: "Sweep", dependencies: [
-            "CSQLite", "FixedPoint", "ModelIR", "ModelFormat", "QONNX", "Passes", "Reference", "VerilogBackend",
+            "CSQLite", "FixedPoint", "ModelIR", "ModelFormat", "QONNX", "Passes", "Reference", "VerilogBackend", "NetlistLowering",
             "Reports", "Templates", "Toolchain", "TensorIO", "Metrics", "FileSafety", "InputFiles",
         ]),
         // What each command does, one file per command: load, compile, write,
@@ -115,7 +118,7 @@ let package = Package(
         // options in, typed results or a DriverError (with its exit code) out.
         .target(name: "Driver", dependencies: [
             "FixedPoint", "ModelIR", "ModelFormat", "Passes", "Reference", "QONNX",
-            "HLSBackend", "VerilogBackend", "Templates", "Toolchain", "Simulation", "Reports",
+            "HLSBackend", "VerilogBackend", "NetlistLowering", "Templates", "Toolchain", "Simulation", "Reports",
             "TensorIO", "Datasets", "Metrics", "Training", "FileSafety", "InputFiles", "Sweep",
         ]),
         // The command line: parses options and calls one Driver function per command.
@@ -137,8 +140,8 @@ let package = Package(
         // Runs the built hepml-compile executable; links no module of its own.
         .testTarget(name: "CLITests", exclude: ["Fixtures"]),
         .testTarget(name: "VerilogTests", dependencies: [
-            "VerilogBackend", "NetlistIR", "HLSBackend", "ModelFormat", "Simulation", "Passes", "Reference", "ModelZoo", "ModelIR", "FixedPoint",
-            "Toolchain", "Templates",
+            "VerilogBackend", "NetlistLowering", "NetlistIR", "HLSBackend", "ModelFormat", "Simulation", "Passes", "Reference", "ModelZoo",
+            "ModelIR", "FixedPoint", "Toolchain", "Templates",
         ]),
         .testTarget(name: "HLSTests", dependencies: [
             "HLSBackend", "VerilogBackend", "Simulation", "Passes", "ModelZoo", "ModelIR", "FixedPoint", "TensorIO", "Toolchain",

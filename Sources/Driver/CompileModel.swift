@@ -1,4 +1,5 @@
 import Foundation
+import NetlistLowering
 import VerilogBackend
 
 /// `hepml-compile compile` (the default command): what to compile and where to write it.

@@ -1,5 +1,6 @@
 import Foundation
 import ModelIR
+import NetlistLowering
 import TensorIO
 import VerilogBackend
 

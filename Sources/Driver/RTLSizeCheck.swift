@@ -1,5 +1,6 @@
 import Foundation
 import ModelIR
+import NetlistLowering
 import VerilogBackend
 
 extension CompilerDriver {

@@ -1,6 +1,7 @@
 import FixedPoint
 import Foundation
 import ModelIR
+import NetlistLowering
 import Passes
 import Reference
 import Reports

@@ -1,4 +1,5 @@
 import ModelIR
+import NetlistLowering
 import NetlistIR
 
 /// Every op of a model as the pipelined netlist the emitter prints, and the
@@ -26,8 +27,13 @@ public struct NetlistModel: Sendable {
     public static func buildOps(_ model: LoweredModel, options: VerilogOptions) throws(VerilogError) -> [OpNetlist] {
         var built: [OpNetlist] = []
         for op in model.ops {
-            let b = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions, dspMultipliers: options.dspMultipliers,
+            let b: OpNetlist
+            do {
+                b = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions, dspMultipliers: options.dspMultipliers,
                                          ternarySums: options.ternaryAdders == .all)
+            } catch {
+                switch error { case let .unsupported(name, message): throw VerilogError.unsupported(op: name, message) }
+            }
             try verify(b.netlist, op: op.name, after: "lowering to the netlist")
             built.append(b)
         }

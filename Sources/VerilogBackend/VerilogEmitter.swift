@@ -1,5 +1,6 @@
 import FixedPoint
 import ModelIR
+import NetlistLowering
 import NetlistIR
 import Templates
 

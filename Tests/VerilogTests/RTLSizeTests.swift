@@ -3,6 +3,7 @@ import ModelFormat
 import ModelZoo
 import Passes
 import Testing
+@testable import NetlistLowering
 @testable import VerilogBackend
 
 /// The size estimate that guards the Verilog backend against layers that

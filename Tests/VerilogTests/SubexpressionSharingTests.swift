@@ -1,6 +1,7 @@
 import Testing
 import ModelZoo
 import NetlistIR
+@testable import NetlistLowering
 @testable import VerilogBackend
 
 /// The digit-pair sharing of constant matrix products, on its own: it must

@@ -2,6 +2,17 @@ import FixedPoint
 import ModelIR
 import NetlistIR
 
+/// An op the lowering to the netlist cannot build (a compiler limit, named with the op).
+public enum NetlistLoweringError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unsupported(op: String, String)
+
+    public var description: String {
+        switch self {
+        case let .unsupported(op, message): return "op '\(op)': \(message)"
+        }
+    }
+}
+
 /// One op's netlist (``NetlistIR/Netlist``) with the notes for its module header.
 public struct OpNetlist: Sendable {
     public internal(set) var netlist = Netlist()
@@ -18,10 +29,13 @@ public struct OpNetlist: Sendable {
 }
 
 /// Builds the netlist of each lowered op, following the integer arithmetic
-/// documented on ``LoweredKind`` exactly.
-enum OpNetlists {
-    static func build(_ op: LoweredOp, in model: LoweredModel, sharing: Bool = true,
-                      dspMultipliers: Bool = false, ternarySums: Bool = false) throws(VerilogError) -> OpNetlist {
+/// documented on ``LoweredKind`` exactly: the lowering from the lowered IR
+/// to the bit-level netlist (constant-coefficient sums from signed digits
+/// and the subexpression search, tables, softmax, merges, forests,
+/// maximum trees, wiring), which the Verilog backend then schedules and prints.
+public enum OpNetlists {
+    public static func build(_ op: LoweredOp, in model: LoweredModel, sharing: Bool = true,
+                      dspMultipliers: Bool = false, ternarySums: Bool = false) throws(NetlistLoweringError) -> OpNetlist {
         var b = OpNetlist()
         b.dspMultipliers = dspMultipliers
         b.netlist.ternarySums = ternarySums
@@ -68,7 +82,7 @@ enum OpNetlists {
             }
         case .concatenate:
             for (k, id) in op.inputs.enumerated() where model[id].type.width != outType.width {
-                throw VerilogError.unsupported(op: op.name, "concatenated input \(k) has type \(model[id].type), not \(outType)")
+                throw NetlistLoweringError.unsupported(op: op.name, "concatenated input \(k) has type \(model[id].type), not \(outType)")
             }
             outs = elements.flatMap { $0 }
         case .sum:
@@ -114,7 +128,7 @@ enum OpNetlists {
 
     // MARK: Dense
 
-    static func dense(_ d: DenseOp, _ x: [NodeID], inputType: FixedType, out: FixedType, sharing: Bool, _ b: inout OpNetlist) throws(VerilogError) -> [NodeID] {
+    static func dense(_ d: DenseOp, _ x: [NodeID], inputType: FixedType, out: FixedType, sharing: Bool, _ b: inout OpNetlist) throws(NetlistLoweringError) -> [NodeID] {
         let A = d.accumulatorType
         let productFraction = d.weightType.fractionBits + inputType.fractionBits
         let s = A.fractionBits - productFraction
@@ -171,7 +185,7 @@ enum OpNetlists {
     /// A type with `fractionBits` fraction bits and the rounding `mode`,
     /// wide enough that no value of `interval * 2^scale` overflows it: the
     /// assignment is then rounding alone.
-    static func roundingType(_ interval: Interval, scale: Int, fractionBits: Int, mode: QuantizationMode, op: String) throws(VerilogError) -> FixedType {
+    static func roundingType(_ interval: Interval, scale: Int, fractionBits: Int, mode: QuantizationMode, op: String) throws(NetlistLoweringError) -> FixedType {
         let d = -scale - fractionBits
         let lo = d > 0 ? Interval.floorShift(interval.lo, d) : interval.lo << (-d)
         let hi = d > 0 ? Interval.ceilShift(interval.hi, d) + 1 : interval.hi << (-d)
@@ -216,31 +230,31 @@ extension OpNetlists {
     /// `clamp(x, type)` for a `bits`-wide index type with `integerBits`
     /// integer bits (TRN, SAT); a centred index is read in offset binary.
     static func tableIndex(_ x: NodeID, bits: Int, integerBits: Int, centred: Bool, name: String,
-                           _ b: inout OpNetlist, op: String) throws(VerilogError) -> NodeID {
+                           _ b: inout OpNetlist, op: String) throws(NetlistLoweringError) -> NodeID {
         let type: FixedType
         do {
             type = try FixedType(signed: centred, width: bits, integerBits: integerBits, quantization: .trn, overflow: .sat)
         } catch {
-            throw VerilogError.unsupported(op: op, "table index type: \(error)")
+            throw NetlistLoweringError.unsupported(op: op, "table index type: \(error)")
         }
         let c = b.netlist.quantize(x, to: type, name: name + "_clamp")
         return centred ? b.netlist.offsetBinary(c, bits: bits, name: name) : c
     }
 
-    static func table(_ t: TableOp, _ x: [NodeID], out: FixedType, _ b: inout OpNetlist) throws(VerilogError) -> [NodeID] {
+    static func table(_ t: TableOp, _ x: [NodeID], out: FixedType, _ b: inout OpNetlist) throws(NetlistLoweringError) -> [NodeID] {
         let fn = "\(t.function.rawValue)_rom"
         let f = -b.netlist[x[0]].scale
         let table = b.netlist.addTable(Table(name: fn, values: t.values, indexBits: t.indexBits,
                                              comment: "\(t.function.rawValue) over [-2^\(t.rangeLog2), 2^\(t.rangeLog2)) in \(t.values.count) bins, \(out) raw codes"))
         b.notes.append("index = clamp((x >>> \(t.shift(inputFractionBits: f))) + \(1 << (t.indexBits - 1)), 0, \((1 << t.indexBits) - 1)), one ROM read per element")
-        return try x.enumerated().map { (i, v) throws(VerilogError) -> NodeID in
+        return try x.enumerated().map { (i, v) throws(NetlistLoweringError) -> NodeID in
             b.netlist.section("// y[\(i)] = \(fn)[index(x[\(i)])]")
             let idx = try tableIndex(v, bits: t.indexBits, integerBits: t.rangeLog2 + 1, centred: true, name: "y\(i)_index", &b, op: fn)
             return b.netlist.lookup(table, index: idx, scale: -out.fractionBits, name: "y\(i)")
         }
     }
 
-    static func softmax(_ s: SoftmaxOp, _ x: [NodeID], out: FixedType, _ b: inout OpNetlist) throws(VerilogError) -> [NodeID] {
+    static func softmax(_ s: SoftmaxOp, _ x: [NodeID], out: FixedType, _ b: inout OpNetlist) throws(NetlistLoweringError) -> [NodeID] {
         let f = -b.netlist[x[0]].scale
         let expTable = b.netlist.addTable(Table(name: "exp_rom", values: s.expValues, indexBits: s.expIndexBits,
                                                 comment: "exp(-d) over [0, 2^\(s.expRangeLog2)), \(s.expType) raw codes"))

@@ -11,7 +11,7 @@ import NetlistIR
 /// comparators all work in parallel and the pipeline places registers by the
 /// delay model like any other op.
 extension OpNetlists {
-    static func forest(_ f: ForestOp, _ x: [NodeID], inputType: FixedType, out: FixedType, _ b: inout OpNetlist) throws(VerilogError) -> [NodeID] {
+    static func forest(_ f: ForestOp, _ x: [NodeID], inputType: FixedType, out: FixedType, _ b: inout OpNetlist) throws(NetlistLoweringError) -> [NodeID] {
         let A = f.accumulatorType
         let scale = -A.fractionBits
         let comparisons = f.comparisons
