@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
         .testTarget(name: "QONNXTests", dependencies: ["ModelIR", "FixedPoint", "ModelFormat", "ModelZoo"],
                     exclude: ["fixtures", "Malformed"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "FixedPoint", "ModelFormat", "Passes", "Reference", "TensorIO"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "FixedPoint", "ModelFormat", "ModelIR", "Passes", "Reference", "TensorIO"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "FileSafetyTests", dependencies: ["FileSafety"]),
