@@ -33,4 +33,17 @@ import Testing
             #expect(golden[path] == data, "hls-out/\(name)/\(path) differs from a fresh compile")
         }
     }
+
+    /// examples/<model>/test_outputs.csv is what the bit-exact reference
+    /// computes for test_inputs.csv today (the files `train` wrote).
+    @Test(arguments: models)
+    func theShippedTestOutputsAreTheReferenceOnTheTestInputs(name: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        let example = CLI.repoRoot.appendingPathComponent("examples/\(name)")
+        let out = dir.appendingPathComponent("outputs.csv")
+        let r = try CLI.run(["predict", example.appendingPathComponent("model.json").path,
+                             "--input", example.appendingPathComponent("test_inputs.csv").path, "--output", out.path, "--quiet"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(try Data(contentsOf: out) == Data(contentsOf: example.appendingPathComponent("test_outputs.csv")))
+    }
 }
