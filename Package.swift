@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ModelZoo", "ModelFormat", "ModelIR", "FixedPoint", "Templates"]),
         // Decision forests: exact splits, model.json forests, XGBoost import, the backends.
         .testTarget(name: "ForestTests", dependencies: [
-            "ModelIR", "ModelFormat", "Passes", "Reference", "Reports", "FixedPoint", "TensorIO", "Driver", "QONNX",
+            "ModelIR", "ModelFormat", "Passes", "Reference", "Reports", "Training", "FixedPoint", "TensorIO", "Driver", "QONNX",
             "VerilogBackend", "HLSBackend", "Simulation", "Toolchain", "NetlistIR", "SeededRandomness",
             .product(name: "PropertyBased", package: "swift-property-based"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
