@@ -29,6 +29,9 @@ extension CompilerDriver {
     public static func train(_ options: TrainOptions, console: Console = .standard) throws(DriverError) -> TrainResult {
         var cfg: TrainConfig
         do { cfg = try TrainConfig.load(path: options.config) } catch { throw .training(error) }
+        if options.epochs != nil, cfg.model != nil {
+            throw .option("--epochs: a forest (model.forest) trains no epochs; its rounds are model.forest.trees")
+        }
         if let epochs = options.epochs {
             if cfg.training == nil { cfg.training = try? JSONDecoder().decode(TrainConfig.TrainingSection.self, from: Data("{}".utf8)) }
             cfg.training?.epochs = epochs

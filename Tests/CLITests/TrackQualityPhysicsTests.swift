@@ -34,3 +34,22 @@ struct TrackQualityPhysicsTests {
         #expect(r.err.contains("the model takes 57 values; the track_quality generator makes 7"), "\(r.err)")
     }
 }
+
+/// `train` with a forest config: a line per tree, the files written; `--epochs` refused.
+struct TrainForestCommandTests {
+    @Test func aForestConfigTrainsWithALinePerTreeAndEpochsAreRefused() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("train.json")
+        try Data(#"{"name": "tq", "task": "classification", "data": {"generator": "track_quality", "events": 400},"#
+            .appending(#" "input_type": "ap_fixed<16,8,AP_RND,AP_SAT>", "model": {"forest": {"trees": 3, "depth": 2}}}"#).utf8).write(to: config)
+        let refused = try CLI.run(["train", "--config", config.path, "--epochs", "3"])
+        #expect(refused.code == 2 && refused.err.contains("--epochs: a forest (model.forest) trains no epochs"), "\(refused.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("model.json").path))
+        let r = try CLI.run(["train", "--config", config.path])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.contains("tree    3/3") || r.err.contains("tree    3/3"), "\(r.out)\(r.err)")
+        #expect((r.out + r.err).contains("trained forest 'tq' (3 trees)"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("model.json").path))
+    }
+}
