@@ -39,7 +39,16 @@ extension TrainConfig {
         try Self.check(f.subsample, "model.forest.subsample", ForestLimits.subsample)
         try Self.check(f.validationFraction, "model.forest.validation_fraction", ForestLimits.validationFraction)
         _ = try Self.type(f.leafType, field: "model.forest.leaf_type")
-        _ = try Self.type(inputType, field: "input_type")
+        _ = try Self.featureTypes(inputType)
+    }
+}
+
+extension TrainConfig {
+    /// A forest's `input_type`: one type, or types per feature
+    /// (`ap_fixed<16,8>; 3=ap_uint<3>`, ``ModelFormat/FeatureTypeSpec``).
+    static func featureTypes(_ text: String?) throws(TrainingError) -> FeatureTypeSpec? {
+        guard let text else { return nil }
+        do { return try FeatureTypeSpec(parsing: text) } catch { throw .invalidSetting("input_type: \(error)") }
     }
 }
 
@@ -85,9 +94,11 @@ extension TrainingRun {
         try config.validate()
         guard let section = config.model?.forest else { throw .invalidSetting("model.forest: missing") }
         let options = section.options
-        let inputType = try TrainConfig.type(config.inputType, field: "input_type")
+        let inputTypes = try TrainConfig.featureTypes(config.inputType)
         let leafType = try TrainConfig.type(section.leafType, field: "model.forest.leaf_type")
         let data = try loadData()
+        // An entry beyond the features is refused before any tree is grown.
+        do { _ = try inputTypes?.types(featureCount: data.features.columns) } catch { throw .invalidSetting("input_type: \(error)") }
         guard let labels = data.labels else { throw .invalidSetting("model.forest: a forest needs labels (data.labels or data.label_column)") }
         if let bad = labels.firstIndex(where: { $0 > 1 }) {
             throw .invalidSetting("model.forest: binary classification needs labels 0 and 1; event \(bad) has label \(labels[bad])")
@@ -113,7 +124,12 @@ extension TrainingRun {
                                            validationLoss: record.validationLoss ?? .nan,
                                            learningRate: options.learningRate, seconds: record.seconds), total)
         }
-        let graph = Self.forestGraph(name: config.name, forest: forest, inputType: inputType, leafType: leafType)
+        var graph = Self.forestGraph(name: config.name, forest: forest, inputType: inputTypes?.fallback, leafType: leafType)
+        if let inputTypes, inputTypes.isPerFeature {
+            do { graph = try FeatureInputs.split(graph, types: inputTypes.types(featureCount: forest.featureCount)) } catch {
+                throw .invalidSetting("input_type: \(error)")
+            }
+        }
         var written: [String] = []
         let modelPath = config.output?.model ?? "model.json"
         try write(ModelEncoder.encode(graph), to: modelPath)

@@ -41,6 +41,8 @@ struct ForestConfigTests {
         (forest(#""subsample": 0"#), "model.forest.subsample: 0.0 is outside the accepted range (0, 1]"),
         (forest(#""validation_fraction": 1"#), "model.forest.validation_fraction: 1.0 is outside the accepted range [0, 1)"),
         (forest(#""leaf_type": "ap_fixd<8,3>""#), "model.forest.leaf_type: "),
+        (#"{\#(base), "input_type": "ap_fixed<8,2>; ap_fixed<8,3>", "model": {"forest": {}}}"#,
+         "input_type: two types without a feature index ('ap_fixed<8,3>'); give one default at most"),
         (#"{\#(base), "model": {}}"#, "model: give 'forest' (the only model besides a network's 'layers')"),
         (#"{\#(base), "layers": [{"dense": 3}], "model": {"forest": {}}}"#, "layers: a forest (model.forest) takes no layers; give one or the other"),
         (#"{\#(base), "training": {"epochs": 3}, "model": {"forest": {}}}"#,
@@ -110,6 +112,32 @@ struct ForestConfigTests {
             _ = try TrainingRun(config: TrainConfig.load(path: path), baseDirectory: dir.path).runForest()
         } catch {
             #expect("\(error)".contains("model.forest: binary classification needs labels 0 and 1; event"), "\(error)")
+        }
+    }
+
+    /// `input_type` per feature: the model gets an input per run of features
+    /// sharing a type, and still reproduces its test vectors; an entry
+    /// beyond the features is refused before any tree is grown.
+    @Test func perFeatureInputTypesSplitTheInput() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("forest-types-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func config(_ types: String) -> String {
+            #"{"name": "tq", "task": "classification", "data": {"generator": "track_quality", "events": 300}, "input_type": "\#(types)","#
+                + #" "model": {"forest": {"trees": 2, "depth": 2}}, "output": {"test_inputs": "in.csv", "test_outputs": "out.csv", "test_events": 30}}"#
+        }
+        let path = dir.appendingPathComponent("train.json").path
+        try Data(config("ap_ufixed<15,7,AP_RND,AP_SAT>; 3=ap_uint<3>; 4-5=ap_fixed<13,5,AP_RND,AP_SAT>").utf8).write(to: URL(fileURLWithPath: path))
+        let result = try TrainingRun(config: TrainConfig.load(path: path), baseDirectory: dir.path).runForest()
+        #expect(result.graph.inputs.map(\.name) == ["x_0_2", "x_3", "x_4_5", "x_6"])
+        #expect(result.graph.inputs[1].type == .ufixed(3, 3))
+        let inputs = try DataLoader.table(path: dir.appendingPathComponent("in.csv").path)
+        let outputs = try DataLoader.table(path: dir.appendingPathComponent("out.csv").path)
+        #expect(FixedPointEvaluator(try Pipeline.lower(ModelDecoder.load(path: dir.appendingPathComponent("model.json").path))).run(inputs) == outputs)
+
+        try Data(config("ap_fixed<16,8>; 9=ap_uint<3>").utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: TrainingError.invalidSetting("input_type: feature 9 is beyond the model's 7 features (counted from 0)")) {
+            try TrainingRun(config: TrainConfig.load(path: path), baseDirectory: dir.path).runForest()
         }
     }
 }

@@ -47,11 +47,19 @@ int main() {
             std::cerr << "tb_output_predictions.dat has fewer events or wrong widths (event " << tb_events << ")" << std::endl;
             return 2;
         }
-        x_t x[N_IN_x];
-        for (int tb_k = 0; tb_k < N_IN_x; tb_k++) x[tb_k] = tb_in_values[0 + tb_k];
+        x_0_2_t x_0_2[N_IN_x_0_2];
+        for (int tb_k = 0; tb_k < N_IN_x_0_2; tb_k++) x_0_2[tb_k] = tb_in_values[0 + tb_k];
+        x_3_t x_3[N_IN_x_3];
+        for (int tb_k = 0; tb_k < N_IN_x_3; tb_k++) x_3[tb_k] = tb_in_values[3 + tb_k];
+        x_4_t x_4[N_IN_x_4];
+        for (int tb_k = 0; tb_k < N_IN_x_4; tb_k++) x_4[tb_k] = tb_in_values[4 + tb_k];
+        x_5_t x_5[N_IN_x_5];
+        for (int tb_k = 0; tb_k < N_IN_x_5; tb_k++) x_5[tb_k] = tb_in_values[5 + tb_k];
+        x_6_t x_6[N_IN_x_6];
+        for (int tb_k = 0; tb_k < N_IN_x_6; tb_k++) x_6[tb_k] = tb_in_values[6 + tb_k];
         probability_t probability[N_OUT_probability];
 
-        track_quality(x, probability);
+        track_quality(x_0_2, x_3, x_4, x_5, x_6, probability);
 
         for (int tb_k = 0; tb_k < N_OUT_probability; tb_k++) {
             probability_t tb_want(tb_out_values[0 + tb_k].c_str(), 10);

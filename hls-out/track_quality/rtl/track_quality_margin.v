@@ -16,7 +16,7 @@ module track_quality_margin (
 );
 
     // ---- inputs ----
-    // x = tensor 'x', 7 x ap_fixed<16,8,AP_RND,AP_SAT>: element i at bits [i*16 +: 16]
+    // x = tensor 'x', 7 x ap_fixed<16,8>: element i at bits [i*16 +: 16]
     wire [15:0] x_0 = x[15:0];
     wire [15:0] x_1 = x[31:16];
     wire [15:0] x_2 = x[47:32];

@@ -32,13 +32,13 @@ struct Field {
 };
 
 const Field kInputs[] = {
-    {0, 16, true},
-    {16, 16, true},
-    {32, 16, true},
-    {48, 16, true},
-    {64, 16, true},
-    {80, 16, true},
-    {96, 16, true},
+    {0, 15, false},
+    {15, 15, false},
+    {30, 15, false},
+    {45, 3, false},
+    {48, 11, true},
+    {59, 13, true},
+    {72, 15, false},
 };
 const Field kOutputs[] = {
     {0, 16, false},

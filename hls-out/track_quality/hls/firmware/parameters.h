@@ -14,13 +14,59 @@
 #include "nnet_utils/nnet_merge.h"
 
 // Sizes of the ports.
-#define N_IN_x 7
+#define N_IN_x_0_2 3
+#define N_IN_x_3 1
+#define N_IN_x_4 1
+#define N_IN_x_5 1
+#define N_IN_x_6 1
 #define N_OUT_probability 1
 
 // One type per tensor of the lowered IR.
-typedef ap_fixed<16,8,AP_RND,AP_SAT> x_t; // x[7]
+typedef ap_ufixed<15,7,AP_RND,AP_SAT> x_0_2_t; // x_0_2[3]
+typedef ap_ufixed<3,3> x_3_t; // x_3[1]
+typedef ap_fixed<11,3,AP_RND,AP_SAT> x_4_t; // x_4[1]
+typedef ap_fixed<13,5,AP_RND,AP_SAT> x_5_t; // x_5[1]
+typedef ap_ufixed<15,7,AP_RND,AP_SAT> x_6_t; // x_6[1]
+typedef ap_fixed<16,8> x_t; // x[7]
 typedef ap_fixed<18,5> margin_t; // margin[1]
 typedef ap_ufixed<16,0,AP_RND,AP_SAT> probability_t; // probability[1]
+typedef ap_fixed<16,8> x_in0_t; // x_in0[3]
+typedef ap_fixed<16,8> x_in1_t; // x_in1[1]
+typedef ap_fixed<16,8> x_in2_t; // x_in2[1]
+typedef ap_fixed<16,8> x_in3_t; // x_in3[1]
+typedef ap_fixed<16,8> x_in4_t; // x_in4[1]
+
+// x_in0: requantize 3 elements from ap_ufixed<15,7,AP_RND,AP_SAT> to ap_fixed<16,8> (from x)
+struct config_x_in0 : nnet::merge_config {
+    static const unsigned n_elem = 3;
+    static const unsigned reuse_factor = 1;
+};
+
+// x_in1: requantize 1 elements from ap_ufixed<3,3> to ap_fixed<16,8> (from x)
+struct config_x_in1 : nnet::merge_config {
+    static const unsigned n_elem = 1;
+    static const unsigned reuse_factor = 1;
+};
+
+// x_in2: requantize 1 elements from ap_fixed<11,3,AP_RND,AP_SAT> to ap_fixed<16,8> (from x)
+struct config_x_in2 : nnet::merge_config {
+    static const unsigned n_elem = 1;
+    static const unsigned reuse_factor = 1;
+};
+
+// x_in3: requantize 1 elements from ap_fixed<13,5,AP_RND,AP_SAT> to ap_fixed<16,8> (from x)
+struct config_x_in3 : nnet::merge_config {
+    static const unsigned n_elem = 1;
+    static const unsigned reuse_factor = 1;
+};
+
+// x_in4: requantize 1 elements from ap_ufixed<15,7,AP_RND,AP_SAT> to ap_fixed<16,8> (from x)
+struct config_x_in4 : nnet::merge_config {
+    static const unsigned n_elem = 1;
+    static const unsigned reuse_factor = 1;
+};
+
+// x: concatenate 3 + 1 + 1 + 1 + 1 elements
 
 // margin: forest of 50 trees, 1 classes, 436 distinct comparisons
 typedef ap_fixed<18,5> margin_accum_t; // accumulator of margin (wraps); leaves and base scores

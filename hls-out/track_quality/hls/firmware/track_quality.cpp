@@ -6,13 +6,55 @@
 #include "weights/probability.h"
 
 void track_quality(
-    x_t x[N_IN_x],
+    x_0_2_t x_0_2[N_IN_x_0_2],
+    x_3_t x_3[N_IN_x_3],
+    x_4_t x_4[N_IN_x_4],
+    x_5_t x_5[N_IN_x_5],
+    x_6_t x_6[N_IN_x_6],
     probability_t probability[N_OUT_probability]
 ) {
-    #pragma HLS ARRAY_RESHAPE variable=x complete dim=0
+    #pragma HLS ARRAY_RESHAPE variable=x_0_2 complete dim=0
+    #pragma HLS ARRAY_RESHAPE variable=x_3 complete dim=0
+    #pragma HLS ARRAY_RESHAPE variable=x_4 complete dim=0
+    #pragma HLS ARRAY_RESHAPE variable=x_5 complete dim=0
+    #pragma HLS ARRAY_RESHAPE variable=x_6 complete dim=0
     #pragma HLS ARRAY_PARTITION variable=probability complete dim=0
-    #pragma HLS INTERFACE ap_vld port=x,probability
+    #pragma HLS INTERFACE ap_vld port=x_0_2,x_3,x_4,x_5,x_6,probability
     #pragma HLS PIPELINE II=1
+
+    // x_in0: requantize 3 elements from ap_ufixed<15,7,AP_RND,AP_SAT> to ap_fixed<16,8> (from x)
+    x_in0_t x_in0[3];
+    #pragma HLS ARRAY_PARTITION variable=x_in0 complete dim=0
+    nnet::quantize<x_0_2_t, x_in0_t, config_x_in0>(x_0_2, x_in0);
+
+    // x_in1: requantize 1 elements from ap_ufixed<3,3> to ap_fixed<16,8> (from x)
+    x_in1_t x_in1[1];
+    #pragma HLS ARRAY_PARTITION variable=x_in1 complete dim=0
+    nnet::quantize<x_3_t, x_in1_t, config_x_in1>(x_3, x_in1);
+
+    // x_in2: requantize 1 elements from ap_fixed<11,3,AP_RND,AP_SAT> to ap_fixed<16,8> (from x)
+    x_in2_t x_in2[1];
+    #pragma HLS ARRAY_PARTITION variable=x_in2 complete dim=0
+    nnet::quantize<x_4_t, x_in2_t, config_x_in2>(x_4, x_in2);
+
+    // x_in3: requantize 1 elements from ap_fixed<13,5,AP_RND,AP_SAT> to ap_fixed<16,8> (from x)
+    x_in3_t x_in3[1];
+    #pragma HLS ARRAY_PARTITION variable=x_in3 complete dim=0
+    nnet::quantize<x_5_t, x_in3_t, config_x_in3>(x_5, x_in3);
+
+    // x_in4: requantize 1 elements from ap_ufixed<15,7,AP_RND,AP_SAT> to ap_fixed<16,8> (from x)
+    x_in4_t x_in4[1];
+    #pragma HLS ARRAY_PARTITION variable=x_in4 complete dim=0
+    nnet::quantize<x_6_t, x_in4_t, config_x_in4>(x_6, x_in4);
+
+    // x: concatenate 3 + 1 + 1 + 1 + 1 elements
+    x_t x[7];
+    #pragma HLS ARRAY_PARTITION variable=x complete dim=0
+    nnet::copy_into<x_in0_t, x_t, 3, 0>(x_in0, x);
+    nnet::copy_into<x_in1_t, x_t, 1, 3>(x_in1, x);
+    nnet::copy_into<x_in2_t, x_t, 1, 4>(x_in2, x);
+    nnet::copy_into<x_in3_t, x_t, 1, 5>(x_in3, x);
+    nnet::copy_into<x_in4_t, x_t, 1, 6>(x_in4, x);
 
     // margin: forest of 50 trees, 1 classes, 436 distinct comparisons
     margin_t margin[1];

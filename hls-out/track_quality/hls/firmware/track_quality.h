@@ -7,7 +7,11 @@
 
 // io_parallel: every port is an array delivered in one transaction.
 void track_quality(
-    x_t x[N_IN_x],
+    x_0_2_t x_0_2[N_IN_x_0_2],
+    x_3_t x_3[N_IN_x_3],
+    x_4_t x_4[N_IN_x_4],
+    x_5_t x_5[N_IN_x_5],
+    x_6_t x_6[N_IN_x_6],
     probability_t probability[N_OUT_probability]
 );
 

@@ -197,7 +197,7 @@ static const int margin_feature[1494] = {
     1, -1, -1, 4, -1, -1,
 };
 
-// split thresholds of margin, ap_fixed<16,8,AP_RND,AP_SAT>: x[f] < c goes left
+// split thresholds of margin, ap_fixed<16,8>: x[f] < c goes left
 static const x_t margin_threshold[1494] = {
     4.3984375, 4.5, 2.5546875, 1.72265625, 0.0, 0.0, 4.06640625, 0.0,
     0.0, 3.48828125, 5.5, 0.0, 0.0, 4.5390625, 0.0, 0.0,
