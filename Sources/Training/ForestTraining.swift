@@ -97,6 +97,11 @@ extension TrainingRun {
         let inputTypes = try TrainConfig.featureTypes(config.inputType)
         let leafType = try TrainConfig.type(section.leafType, field: "model.forest.leaf_type")
         let data = try loadData()
+        // Splits are float32 thresholds: a value beyond float32's range has no edge above it.
+        if let i = data.features.values.firstIndex(where: { abs($0) > Double(Float.greatestFiniteMagnitude) }) {
+            let c = data.features.columns
+            throw .invalidSetting("data: event \(i / c), feature \(i % c): \(data.features.values[i]) is beyond float32's range, which a forest's splits use")
+        }
         // An entry beyond the features is refused before any tree is grown.
         do { _ = try inputTypes?.types(featureCount: data.features.columns) } catch { throw .invalidSetting("input_type: \(error)") }
         guard let labels = data.labels else { throw .invalidSetting("model.forest: a forest needs labels (data.labels or data.label_column)") }

@@ -140,4 +140,18 @@ struct ForestConfigTests {
             try TrainingRun(config: TrainConfig.load(path: path), baseDirectory: dir.path).runForest()
         }
     }
+
+    @Test func aValueBeyondFloat32IsRefusedNamingTheEvent() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("forest-big-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("1,0\n2,1\n3,1e39\n4,0\n".utf8).write(to: dir.appendingPathComponent("x.csv"))
+        try Data("0\n1\n1\n0\n".utf8).write(to: dir.appendingPathComponent("y.csv"))
+        let path = dir.appendingPathComponent("train.json").path
+        try Data(#"{"name": "b", "task": "classification", "data": {"features": "x.csv", "labels": "y.csv"}, "model": {"forest": {"trees": 1}}}"#.utf8)
+            .write(to: URL(fileURLWithPath: path))
+        #expect(throws: TrainingError.invalidSetting("data: event 2, feature 1: 1e+39 is beyond float32's range, which a forest's splits use")) {
+            try TrainingRun(config: TrainConfig.load(path: path), baseDirectory: dir.path).runForest()
+        }
+    }
 }
