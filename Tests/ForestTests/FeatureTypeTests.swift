@@ -1,3 +1,4 @@
+import Driver
 import FixedPoint
 import Foundation
 import ModelFormat
@@ -141,5 +142,19 @@ struct FeatureTypeTests {
             #expect(r.code == 2 && r.err.contains(message), "\(r.err)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("bad.json").path))
+    }
+
+    /// An ONNX-ML ensemble takes per-feature types where any model is read
+    /// (the QONNX importer reads it as a forest).
+    @Test("An ONNX-ML tree ensemble takes per-feature types where any model is read")
+    func onnxEnsemble() throws {
+        let url = try ONNXMLImportErrorTests.file(mode: "BRANCH_LEQ")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let graph = try CompilerDriver.readGraph(path: url.path, inputType: "ap_fixed<8,3>; 1=ap_ufixed<4,0>")
+        #expect(graph.inputs == [GraphInput(name: "x_0", shape: [1], type: .fixed(8, 3)), GraphInput(name: "x_1", shape: [1], type: .ufixed(4, 0))])
+        let model = try CompilerDriver.load(modelPath: url.path, inputType: "ap_fixed<8,3>; 1=ap_ufixed<4,0>").model
+        // x[1] <= 0.5 on codes of ap_ufixed<4,0> (1/16 steps): 0.5 goes left (-1), 0.5625 right (2).
+        let out = FixedPointEvaluator(model).run(EventTable(rows: 2, columns: 2, values: [0, 0.5, 0, 0.5625]))
+        #expect(out.values == [-0.75, 2.25])
     }
 }
