@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
         .testTarget(name: "QONNXTests", dependencies: ["ModelIR", "FixedPoint", "ModelFormat", "ModelZoo"],
                     exclude: ["fixtures", "Malformed"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "FixedPoint", "ModelFormat", "Passes", "Reference", "TensorIO"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "FixedPoint", "ModelFormat", "ModelIR", "Passes", "Reference", "TensorIO"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorIO"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "FileSafetyTests", dependencies: ["FileSafety"]),
@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ModelZoo", "ModelFormat", "ModelIR", "FixedPoint", "Templates"]),
         // Decision forests: exact splits, model.json forests, XGBoost import, the backends.
         .testTarget(name: "ForestTests", dependencies: [
-            "ModelIR", "ModelFormat", "Passes", "Reference", "FixedPoint", "TensorIO", "Driver", "QONNX",
+            "ModelIR", "ModelFormat", "Passes", "Reference", "Reports", "Training", "FixedPoint", "TensorIO", "Driver", "QONNX",
             "VerilogBackend", "HLSBackend", "Simulation", "Toolchain", "NetlistIR", "SeededRandomness",
             .product(name: "PropertyBased", package: "swift-property-based"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),

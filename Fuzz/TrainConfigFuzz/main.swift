@@ -35,6 +35,11 @@ public func trainConfigFuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CIn
     _ = try? run.layerSpecs(inputSize: 16)
     _ = try? run.options()
     _ = try? TrainConfig.type(config.inputType, field: "input_type")
+    // A forest config: every check before data (ranges, exclusions, types).
+    if let model = config.model {
+        _ = try? config.validateForest(model)
+        _ = model.forest?.options
+    }
     for (layer, o) in config.quantization?.overrides ?? [:] {
         for (key, text) in [("weight", o.weight), ("bias", o.bias), ("result", o.result), ("alpha", o.alpha)] {
             _ = try? TrainConfig.type(text, field: "quantization.overrides.\(layer).\(key)")

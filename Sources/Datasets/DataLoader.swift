@@ -70,15 +70,16 @@ public enum DataLoader {
 /// the CLI use.
 public enum GeneratedData {
     /// `l1_background`, `l1_<process>` for any ``L1Process`` (e.g. `l1_a_4l`),
-    /// `jet_tagging`.
+    /// `jet_tagging`, `track_quality`.
     public static var names: [String] {
-        ["l1_background"] + L1Process.allCases.map { "l1_" + $0.rawValue } + ["jet_tagging"]
+        ["l1_background"] + L1Process.allCases.map { "l1_" + $0.rawValue } + ["jet_tagging", "track_quality"]
     }
 
     /// Values per event of the named set, nil for an unknown name; known
     /// before generating, so that a caller can bound the memory first.
     public static func featureCount(of name: String) -> Int? {
         if name == "jet_tagging" { return JetTaggingGenerator.featureNames.count }
+        if name == "track_quality" { return TrackQualityGenerator.featureNames.count }
         if name == "l1_background" { return L1AnomalyGenerator.featureCount }
         if name.hasPrefix("l1_"), L1Process(rawValue: String(name.dropFirst(3))) != nil { return L1AnomalyGenerator.featureCount }
         return nil
@@ -89,6 +90,10 @@ public enum GeneratedData {
     public static func make(_ name: String, count: Int, seed: UInt64) -> LabelledData? {
         if name == "jet_tagging" {
             let (f, l) = JetTaggingGenerator(seed: seed).jets(count: count)
+            return LabelledData(features: f, labels: l)
+        }
+        if name == "track_quality" {
+            let (f, l) = TrackQualityGenerator(seed: seed).tracks(count: count)
             return LabelledData(features: f, labels: l)
         }
         let generator = L1AnomalyGenerator(seed: seed)

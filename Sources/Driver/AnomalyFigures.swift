@@ -57,6 +57,20 @@ struct AnomalyFigures {
                 }
                 sigs.append((p.rawValue, s.float, s.fixed))
             }
+        } else if options.generator == "track_quality" {
+            guard lowered.inputWidth == TrackQualityGenerator.featureNames.count else {
+                throw .option("the model takes \(lowered.inputWidth) values; the track_quality generator makes \(TrackQualityGenerator.featureNames.count)")
+            }
+            // Fake tracks are the background the threshold rejects; genuine tracks the signal.
+            let g = TrackQualityGenerator(seed: options.seed)
+            let genuine = options.signalEvents ?? events
+            bkg = study.generated(count: events, make: { g.tracks(genuine: false, chunk: $0, count: $1) }) {
+                progress.update(done: $0, total: events + genuine)
+            }
+            let s = study.generated(count: genuine, make: { g.tracks(genuine: true, chunk: $0, count: $1) }) {
+                progress.update(done: events + $0, total: events + genuine)
+            }
+            sigs.append(("genuine tracks", s.float, s.fixed))
         } else if let background = options.background {
             bkg = try scores(background, study, progress)
             for path in options.signal {
@@ -64,7 +78,7 @@ struct AnomalyFigures {
                 sigs.append(((path as NSString).lastPathComponent, s.float, s.fixed))
             }
         } else {
-            throw .option("give --generator l1 or --background and --signal files")
+            throw .option("give --generator l1, --generator track_quality, or --background and --signal files")
         }
         // Sorted in place: the figures need sorted samples, and a sorted copy would double the memory.
         bkg.float.sort()

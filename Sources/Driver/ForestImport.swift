@@ -14,7 +14,8 @@ public struct ForestImportRequest: Sendable {
     public var model: String
     /// Where the model.json goes; `-` for standard output.
     public var out: String
-    /// The features' fixed-point type (default: the default precision).
+    /// The features' fixed-point type (default: the default precision), or
+    /// types per feature (``ModelFormat/FeatureTypeSpec``).
     public var inputType: String?
     /// Leave out the post-transform: the design outputs the margins.
     public var raw: Bool
@@ -33,11 +34,10 @@ extension CompilerDriver {
 
     /// The graph of an ONNX-ML tree ensemble, or nil for any other ONNX model.
     static func readTreeEnsemble(path: String, inputType: String?, raw: Bool = false) throws(DriverError) -> Graph? {
-        var type: FixedType?
-        if let inputType {
-            do { type = try FixedType(parsing: inputType) } catch { throw .option("--input-type: \(error)") }
-        }
-        do { return try TreeEnsembleImporter.loadIfTreeEnsemble(path: path, inputType: type, raw: raw) } catch { throw .qonnx(error) }
+        let spec = try featureTypes(inputType)
+        let graph: Graph?
+        do { graph = try TreeEnsembleImporter.loadIfTreeEnsemble(path: path, inputType: spec?.fallback, raw: raw) } catch { throw .qonnx(error) }
+        return try graph.map { g throws(DriverError) in try applyFeatureTypes(spec, to: g) }
     }
 
     /// The graph of an XGBoost JSON model or an ONNX-ML tree ensemble.
@@ -48,11 +48,27 @@ extension CompilerDriver {
             }
             return graph
         }
-        var options = ForestImportOptions(raw: raw)
-        if let inputType {
-            do { options.inputType = try FixedType(parsing: inputType) } catch { throw .option("--input-type: \(error)") }
+        let spec = try featureTypes(inputType)
+        let graph: Graph
+        do { graph = try XGBoostImporter.load(path: path, options: ForestImportOptions(inputType: spec?.fallback, raw: raw)) } catch { throw .model(error) }
+        return try applyFeatureTypes(spec, to: graph)
+    }
+
+    /// `--input-type` parsed: one type, or types per feature (``FeatureTypeSpec``).
+    static func featureTypes(_ text: String?) throws(DriverError) -> FeatureTypeSpec? {
+        guard let text else { return nil }
+        do { return try FeatureTypeSpec(parsing: text) } catch { throw .option("--input-type: \(error)") }
+    }
+
+    /// An imported graph with its features' own types, when `spec` gives
+    /// some; only a forest reading the model's one input vector takes them.
+    static func applyFeatureTypes(_ spec: FeatureTypeSpec?, to graph: Graph) throws(DriverError) -> Graph {
+        guard let spec, spec.isPerFeature else { return graph }
+        guard let x = graph.inputs.first, graph.inputs.count == 1,
+              graph.nodes.contains(where: { if case .forest = $0.op { return $0.inputs == [x.name] } else { return false } }) else {
+            throw .option("--input-type: types per feature apply to forests (XGBoost JSON, ONNX-ML tree ensembles); give this model one type")
         }
-        do { return try XGBoostImporter.load(path: path, options: options) } catch { throw .model(error) }
+        do { return try FeatureInputs.split(graph, types: spec.types(featureCount: x.size)) } catch { throw .option("--input-type: \(error)") }
     }
 
     /// Imports an XGBoost model and writes it as model.json, after checking

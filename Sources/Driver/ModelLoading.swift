@@ -49,10 +49,11 @@ public enum CompilerDriver {
         }
         // QONNXImporter reads a tree ensemble (ONNX-ML) as a forest itself: one decode.
         var options = ImportOptions()
-        if let inputType {
-            do { options.inputType = try FixedType(parsing: inputType) } catch { throw .option("--input-type: \(error)") }
-        }
-        do { return try QONNXImporter.load(path: path, options: options) } catch { throw .qonnx(error) }
+        let spec = try featureTypes(inputType)
+        options.inputType = spec?.fallback
+        let graph: Graph
+        do { graph = try QONNXImporter.load(path: path, options: options) } catch { throw .qonnx(error) }
+        return try applyFeatureTypes(spec, to: graph)
     }
 
     /// Refuses a model whose parameters overflowed their types when lowered

@@ -9,7 +9,7 @@ import Training
 public struct PhysicsOptions: Sendable {
     /// The model (model.json or QONNX), read as every command reads it.
     public var model: ModelSource
-    /// Built-in data: `jet_tagging` or `l1`.
+    /// Built-in data: `jet_tagging`, `l1` or `track_quality`.
     public var generator: String?
     /// Events to generate.
     public var events = 20_000
@@ -65,12 +65,15 @@ extension CompilerDriver {
         if options.generator == "jet_tagging" {
             data = GeneratedData.make("jet_tagging", count: options.events, seed: options.seed)!
             if outputs == 5 { classNames = JetTaggingGenerator.classNames }
+        } else if options.generator == "track_quality" {
+            data = GeneratedData.make("track_quality", count: options.events, seed: options.seed)!
+            if outputs == 2 { classNames = ["fake", "genuine"] }
         } else if let input = options.input, let labels = options.labels {
             do {
                 data = LabelledData(features: try DataLoader.table(path: input), labels: try DataLoader.labels(path: labels))
             } catch { throw .option("\(error)") }
         } else {
-            throw .option("give --generator jet_tagging or --input and --labels files")
+            throw .option("give --generator jet_tagging, --generator track_quality, or --input and --labels files")
         }
         guard let l = data.labels, l.count == data.features.rows, l.allSatisfy({ $0 < outputs }) else {
             throw .option("labels must be one class index (< \(outputs)) per event")

@@ -29,6 +29,9 @@ extension CompilerDriver {
     public static func train(_ options: TrainOptions, console: Console = .standard) throws(DriverError) -> TrainResult {
         var cfg: TrainConfig
         do { cfg = try TrainConfig.load(path: options.config) } catch { throw .training(error) }
+        if options.epochs != nil, cfg.model != nil {
+            throw .option("--epochs: a forest (model.forest) trains no epochs; its rounds are model.forest.trees")
+        }
         if let epochs = options.epochs {
             if cfg.training == nil { cfg.training = try? JSONDecoder().decode(TrainConfig.TrainingSection.self, from: Data("{}".utf8)) }
             cfg.training?.epochs = epochs
@@ -42,17 +45,26 @@ extension CompilerDriver {
         let run = TrainingRun(config: cfg, baseDirectory: base.isEmpty ? "." : base)
         let start = Date()
         let quiet = options.quiet
+        let progress: TrainingRun.Progress = { phase, record, total in
+            guard !quiet else { return }
+            let done = record.epoch + 1
+            let width = 20
+            let filled = total > 0 ? done * width / total : width
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: max(0, width - filled))
+            let unit = phase == "forest" ? "tree " : "epoch"
+            console.write(String(format: "[%@] %@ %@ %3d/%-3d  train %.5f  val %.5f  lr %.2e  %.1f s\n",
+                                 phase, bar, unit, done, total, record.trainLoss, record.validationLoss, record.learningRate, record.seconds))
+        }
+        if cfg.model != nil {
+            let forest: TrainingRun.ForestResult
+            do { forest = try run.runForest(progress: progress) } catch { throw .training(error) }
+            let trees = forest.history.count
+            return TrainResult(lines: [String(format: "trained forest '%@' (%d trees) in %.1f s; wrote %@", cfg.name, trees,
+                                              Date().timeIntervalSince(start), forest.writtenFiles.joined(separator: ", "))])
+        }
         let result: TrainingRun.Result
         do {
-            result = try run.run { phase, record, total in
-                guard !quiet else { return }
-                let done = record.epoch + 1
-                let width = 20
-                let filled = total > 0 ? done * width / total : width
-                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: max(0, width - filled))
-                console.write(String(format: "[%@] %@ epoch %3d/%-3d  train %.5f  val %.5f  lr %.2e  %.1f s\n",
-                                     phase, bar, done, total, record.trainLoss, record.validationLoss, record.learningRate, record.seconds))
-            }
+            result = try run.run(progress: progress)
         } catch {
             throw .training(error)
         }

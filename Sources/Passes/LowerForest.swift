@@ -17,10 +17,18 @@ extension Lower {
         var leafQuantizer = ParameterQuantizer(node, tensor: "leaves", type: leafType)
         var baseQuantizer = ParameterQuantizer(node, tensor: "base_score", type: leafType)
         let baseCodes = forest.baseScores.map { baseQuantizer.quantize($0) }
+        // Each feature's codes: narrower than the type when the input
+        // gathers features of narrower types (per-feature input types).
+        let featureCodes = (0..<forest.featureCount).map { f -> ClosedRange<Int64> in
+            let r = ranges[x.index][f].fractionBits == inType.fractionBits ? ranges[x.index][f] : ranges[x.index][f].quantized(to: inType)
+            let lo = max(Int128(inType.minRaw), r.lo), hi = min(Int128(inType.maxRaw), r.hi)
+            return lo <= hi ? Int64(lo)...Int64(hi) : inType.minRaw...inType.maxRaw
+        }
         var trees: [LoweredTree] = []
         for tree in forest.trees {
             var nodes: [LoweredTreeNode] = []
-            Self.foldTree(tree, forest: forest, inputType: inType, quantizeLeaf: { leafQuantizer.quantize($0) }, into: &nodes)
+            Self.foldTree(tree, forest: forest, inputType: inType, featureCodes: { featureCodes[$0] },
+                          quantizeLeaf: { leafQuantizer.quantize($0) }, into: &nodes)
             trees.append(LoweredTree(classIndex: tree.classIndex, nodes: nodes))
         }
         overflows += [leafQuantizer.overflow, baseQuantizer.overflow].compactMap { $0 }
@@ -55,9 +63,11 @@ extension Lower {
     }
 
     /// Appends the lowered form of `tree` to `nodes`: splits that every code
-    /// of the input type decides the same way are replaced by the child they
-    /// always take, so the unreachable side disappears.
+    /// of the input type decides the same way, or every code the feature can
+    /// hold (`featureCodes`), are replaced by the child they always take, so
+    /// the unreachable side disappears.
     static func foldTree(_ tree: DecisionTree, forest: Forest, inputType: FixedType,
+                         featureCodes: (Int) -> ClosedRange<Int64> = { _ in Int64.min...Int64.max },
                          quantizeLeaf: (Double) -> Int64, into nodes: inout [LoweredTreeNode]) {
         func build(_ n: Int) -> Int {
             switch tree.nodes[n] {
@@ -69,6 +79,8 @@ extension Lower {
                                                      precision: forest.thresholdPrecision, type: inputType) {
                 case .alwaysLeft: return build(left)
                 case .alwaysRight: return build(right)
+                case .lessThan(let c) where c <= featureCodes(feature).lowerBound: return build(right)
+                case .lessThan(let c) where c > featureCodes(feature).upperBound: return build(left)
                 case .lessThan(let c):
                     let index = nodes.count
                     nodes.append(.leaf(0))

@@ -39,24 +39,59 @@ public struct ForestReport: Codable, Sendable, Equatable {
     /// Per class, the largest score error leaf rounding can cause.
     public var leafRoundingBound: [Double]
 
-    /// The forests of `graph` that read a model input directly, on the
-    /// first `events` (real values, model inputs end to end).
+    /// The forests of `graph` that read model inputs (directly, or gathered
+    /// by a concatenation: per-feature input types), on the first `events`
+    /// (real values, model inputs end to end).
     public static func build(graph: Graph, model: LoweredModel, events: EventTable) -> [ForestReport] {
         var reports: [ForestReport] = []
         for node in graph.nodes {
             guard case .forest(let forest) = node.op,
                   let op = model.ops.first(where: { $0.sourceLayers.contains(node.name) }),
                   case .forest(let lowered) = op.kind,
-                  let inputIndex = model.inputs.firstIndex(of: op.inputs[0]) else { continue }
-            let offset = model.inputs.prefix(inputIndex).reduce(0) { $0 + model[$1].size }
-            let type = model[op.inputs[0]].type
-            reports.append(build(forest, lowered, name: node.name, type: type, events: events, offset: offset))
+                  let sources = featureSources(op.inputs[0], model), sources.count >= forest.featureCount else { continue }
+            reports.append(build(forest, lowered, name: node.name, sources: Array(sources.prefix(forest.featureCount)), events: events))
         }
         return reports
     }
 
-    static func build(_ forest: Forest, _ lowered: ForestOp, name: String, type: FixedType, events: EventTable, offset: Int) -> ForestReport {
+    /// Where a feature comes from: its column in the events and the types
+    /// its value is assigned to on the way, the model input's first.
+    struct FeatureSource {
+        var column: Int
+        var types: [FixedType]
+
+        /// The code the forest compares, from the real value.
+        func code(_ real: Double) -> Int64 {
+            var code = types[0].quantize(real)
+            for (from, to) in zip(types, types.dropFirst()) { code = to.quantize(raw: code, from: from) }
+            return code
+        }
+    }
+
+    /// The sources of each element of tensor `t`, if it is a model input or
+    /// made of model inputs by concatenations and quantizations alone.
+    static func featureSources(_ t: TensorID, _ model: LoweredModel) -> [FeatureSource]? {
+        if let i = model.inputs.firstIndex(of: t) {
+            let offset = model.inputs.prefix(i).reduce(0) { $0 + model[$1].size }
+            return (0..<model[t].size).map { FeatureSource(column: offset + $0, types: [model[t].type]) }
+        }
+        guard let op = model.ops.first(where: { $0.output == t }) else { return nil }
+        var sources: [FeatureSource] = []
+        switch op.kind {
+        case .concatenate, .quantize:
+            for input in op.inputs {
+                guard let s = featureSources(input, model) else { return nil }
+                sources += s
+            }
+        default:
+            return nil
+        }
+        return sources.map { FeatureSource(column: $0.column, types: $0.types + [model[t].type]) }
+    }
+
+    static func build(_ forest: Forest, _ lowered: ForestOp, name: String, sources: [FeatureSource], events: EventTable) -> ForestReport {
         let leafType = lowered.leafType
+        let type = sources.map { $0.types.last! }
         var trees: [Tree] = []
         for (t, tree) in forest.trees.enumerated() {
             let low = lowered.trees[t]
@@ -72,8 +107,8 @@ public struct ForestReport: Codable, Sendable, Equatable {
         for c in lowered.comparisons { features[c.feature].comparators += 1 }
         for e in 0..<events.rows {
             let row = events[row: e]
-            let real: (Int) -> Double = { row[row.startIndex + offset + $0] }
-            let codes = (0..<forest.featureCount).map { type.quantize(real($0)) }
+            let real: (Int) -> Double = { row[row.startIndex + sources[$0].column] }
+            let codes = (0..<forest.featureCount).map { sources[$0].code(real($0)) }
             for (t, tree) in forest.trees.enumerated() {
                 let low = lowered.trees[t]
                 guard case .leaf(let v) = tree.nodes[forest.leafIndex(of: tree, real)],
@@ -81,7 +116,7 @@ public struct ForestReport: Codable, Sendable, Equatable {
                 if leafType.quantize(v) == reached { trees[t].agreeingEvents += 1 }
                 for node in tree.nodes {
                     guard case .split(let f, let threshold, _, _) = node else { continue }
-                    if forest.goesLeft(real(f), threshold: threshold) != forest.goesLeft(type.value(ofRaw: codes[f]), threshold: threshold) {
+                    if forest.goesLeft(real(f), threshold: threshold) != forest.goesLeft(type[f].value(ofRaw: codes[f]), threshold: threshold) {
                         features[f].flippedDecisions += 1
                     }
                 }

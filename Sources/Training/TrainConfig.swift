@@ -88,15 +88,57 @@ public struct TrainConfig: Decodable, Sendable {
         public var testEvents: Int?
     }
 
+    /// A model other than a network: `{"forest": {...}}` (docs/training.md, "Forests").
+    public struct ModelSection: Decodable, Sendable {
+        public var forest: ForestSection?
+    }
+
+    /// Gradient-boosted trees (``BoostingOptions``): every key optional.
+    public struct ForestSection: Decodable, Sendable {
+        public var trees: Int?
+        public var depth: Int?
+        public var learningRate: Double?
+        public var lambda: Double?
+        public var minChildWeight: Double?
+        public var minSplitGain: Double?
+        public var bins: Int?
+        public var subsample: Double?
+        public var validationFraction: Double?
+        public var seed: UInt64?
+        /// The type of the leaves and the base score in model.json.
+        public var leafType: String?
+    }
+
     public var name: String
     /// `classification` (labels, softmax output) or `autoencoder`.
     public var task: String
     public var data: DataSection
     public var inputType: String?
+    /// The network's layers; empty (and absent from the file) for a forest.
     public var layers: [LayerEntry]
     public var training: TrainingSection?
     public var quantization: QuantizationSection?
     public var output: OutputSection?
+    public var model: ModelSection?
+
+    enum CodingKeys: String, CodingKey {
+        case name, task, data, inputType, layers, training, quantization, output, model
+    }
+
+    /// Decodes the file; `layers` is required unless `model` is given.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        task = try c.decode(String.self, forKey: .task)
+        data = try c.decode(DataSection.self, forKey: .data)
+        inputType = try c.decodeIfPresent(String.self, forKey: .inputType)
+        training = try c.decodeIfPresent(TrainingSection.self, forKey: .training)
+        quantization = try c.decodeIfPresent(QuantizationSection.self, forKey: .quantization)
+        output = try c.decodeIfPresent(OutputSection.self, forKey: .output)
+        model = try c.decodeIfPresent(ModelSection.self, forKey: .model)
+        layers = model == nil ? try c.decode([LayerEntry].self, forKey: .layers)
+            : try c.decodeIfPresent([LayerEntry].self, forKey: .layers) ?? []
+    }
 
     /// Reads and decodes a config file.
     public static func load(path: String) throws(TrainingError) -> TrainConfig {

@@ -34,6 +34,10 @@ extension TrainConfig {
                                                                     "result": .value, "alpha": .value]))]),
         "output": .object(["model": .value, "losses": .value, "test_inputs": .value,
                            "test_outputs": .value, "test_events": .value]),
+        "model": .object(["forest": .object(["trees": .value, "depth": .value, "learning_rate": .value,
+                                             "lambda": .value, "min_child_weight": .value, "min_split_gain": .value,
+                                             "bins": .value, "subsample": .value, "validation_fraction": .value,
+                                             "seed": .value, "leaf_type": .value])]),
     ])
 
     /// The first key of `json` (a parsed train.json) that ``keys`` does not

@@ -83,6 +83,12 @@ extension TrainConfig {
                     + "\(TrainLimits.maxDataValues) values in memory; at most \(most) events")
             }
         }
+        if let model {
+            try validateForest(model)
+            try Self.check(output?.testEvents, "output.test_events", TrainLimits.testEvents)
+            try checkOutputPaths()
+            return
+        }
         guard !layers.isEmpty else { throw .invalidSetting("layers: the list is empty; a network needs at least one layer") }
         for (i, layer) in layers.enumerated() { try Self.check(layer, at: "layers[\(i)]") }
 

@@ -3,6 +3,7 @@ import Foundation
 import FixedPoint
 import Datasets
 import TensorIO
+import ModelIR
 import Passes
 import Reference
 
@@ -225,25 +226,34 @@ public struct TrainingRun {
         }
         try write(csv, to: lossPath)
         written.append(lossPath)
+        written += try writeTestVectors(model.graph(), data: data)
+        return written
+    }
+}
+
+extension TrainingRun {
+    /// Writes `output.test_inputs` (events the model was not trained on when
+    /// a generator is used: the next seed; else the first events) and
+    /// `output.test_outputs` (the bit-exact reference's outputs for them).
+    func writeTestVectors(_ graph: Graph, data: LabelledData) throws(TrainingError) -> [String] {
+        let out = config.output
+        var written: [String] = []
         let n = min(out?.testEvents ?? 200, data.features.rows)
-        if n > 0, let inputsPath = out?.testInputs {
-            // Test vectors: events the model was not trained on when a
-            // generator is used (the next seed), else the first events.
-            var source = data.features
-            if let g = config.data.generator, let fresh = GeneratedData.make(g, count: n, seed: (config.data.seed ?? 1) &+ 1000) {
-                source = fresh.features
-            }
-            let events = EventTable(rows: n, columns: source.columns, values: Array(source.values[0..<(n * source.columns)]))
-            try write(CSVTable.format(events), to: inputsPath)
-            written.append(inputsPath)
-            if let outputsPath = out?.testOutputs {
-                do {
-                    let lowered = try Pipeline.lower(model.graph())
-                    try write(CSVTable.format(FixedPointEvaluator(lowered).run(events)), to: outputsPath)
-                    written.append(outputsPath)
-                } catch {
-                    throw .invalidSetting("the exported model does not lower: \(error)")
-                }
+        guard n > 0, let inputsPath = out?.testInputs else { return written }
+        var source = data.features
+        if let g = config.data.generator, let fresh = GeneratedData.make(g, count: n, seed: (config.data.seed ?? 1) &+ 1000) {
+            source = fresh.features
+        }
+        let events = EventTable(rows: n, columns: source.columns, values: Array(source.values[0..<(n * source.columns)]))
+        try write(CSVTable.format(events), to: inputsPath)
+        written.append(inputsPath)
+        if let outputsPath = out?.testOutputs {
+            do {
+                let lowered = try Pipeline.lower(graph)
+                try write(CSVTable.format(FixedPointEvaluator(lowered).run(events)), to: outputsPath)
+                written.append(outputsPath)
+            } catch {
+                throw .invalidSetting("the exported model does not lower: \(error)")
             }
         }
         return written

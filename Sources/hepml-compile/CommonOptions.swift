@@ -7,7 +7,7 @@ struct ModelOptions: ParsableArguments {
     @Argument(help: "The model file: model.json (format v1, docs/model-format.md) or a QONNX .onnx file (docs/import-export.md).")
     var model: String
 
-    @Option(name: .customLong("input-type"), help: ArgumentHelp("For a .onnx model: the fixed-point type of inputs that no Quant node quantizes.", valueName: "type"))
+    @Option(name: .customLong("input-type"), help: ArgumentHelp("For a .onnx model: the fixed-point type of inputs that no Quant node quantizes. For a forest (XGBoost JSON, ONNX-ML), types per feature: 'T; 3=ap_uint<3>; 4-5=T2' (0-based; the entry without an index is the default).", valueName: "type"))
     var inputType: String?
 
     @Option(help: ArgumentHelp("Fallback precision for weights, biases and inputs of models whose model.json sets no defaults.precision.", valueName: "type"))

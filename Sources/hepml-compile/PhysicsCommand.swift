@@ -16,13 +16,15 @@ struct PhysicsCommand: ParsableCommand {
         do not depend on the number of threads. Otherwise the outputs are class scores: accuracy,
         one-vs-rest AUC and background rejection at --efficiency.
 
-        Data: --generator jet_tagging (tagger) or --generator l1 (background mixture and the four
-        signals), or files: --input/--labels for a tagger, --background/--signal for a score.
+        Data: --generator jet_tagging (tagger), --generator l1 (background mixture and the four
+        signals) or --generator track_quality (--events fake tracks as the background, as many
+        genuine tracks as the signal, or --signal-events), or files: --input/--labels for a tagger,
+        --background/--signal for a score.
         """)
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "Built-in data: jet_tagging or l1.")
+    @Option(help: "Built-in data: jet_tagging, l1 or track_quality.")
     var generator: String?
 
     @Option(help: "Events to generate (per signal for l1: a tenth of this).")

@@ -13,7 +13,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Where to write the model.json (- for standard output).")
     var out: String
 
-    @Option(name: .customLong("input-type"), help: ArgumentHelp("The fixed-point type of inputs that no Quant node quantizes.", valueName: "type"))
+    @Option(name: .customLong("input-type"), help: ArgumentHelp("The fixed-point type of inputs that no Quant node quantizes; for a forest, types per feature: 'T; 3=ap_uint<3>; 4-5=T2'.", valueName: "type"))
     var inputType: String?
 
     @Flag(help: "For a forest: leave out the post-transform (sigmoid, softmax), so the design outputs the margins.")

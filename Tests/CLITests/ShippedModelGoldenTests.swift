@@ -5,7 +5,7 @@ import Testing
 /// control; compiling them again must reproduce every byte. After an
 /// intended change, refresh with `scripts/update-golden.sh`.
 @Suite struct ShippedModelGoldenTests {
-    static let models = ["jet_tagger", "l1_autoencoder"]
+    static let models = ["jet_tagger", "l1_autoencoder", "track_quality"]
 
     static func files(under root: URL) -> [String: Data] {
         var out: [String: Data] = [:]
@@ -32,5 +32,18 @@ import Testing
         for (path, data) in fresh.sorted(by: { $0.key < $1.key }) {
             #expect(golden[path] == data, "hls-out/\(name)/\(path) differs from a fresh compile")
         }
+    }
+
+    /// examples/<model>/test_outputs.csv is what the bit-exact reference
+    /// computes for test_inputs.csv today (the files `train` wrote).
+    @Test(arguments: models)
+    func theShippedTestOutputsAreTheReferenceOnTheTestInputs(name: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        let example = CLI.repoRoot.appendingPathComponent("examples/\(name)")
+        let out = dir.appendingPathComponent("outputs.csv")
+        let r = try CLI.run(["predict", example.appendingPathComponent("model.json").path,
+                             "--input", example.appendingPathComponent("test_inputs.csv").path, "--output", out.path, "--quiet"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(try Data(contentsOf: out) == Data(contentsOf: example.appendingPathComponent("test_outputs.csv")))
     }
 }

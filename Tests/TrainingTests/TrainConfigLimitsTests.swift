@@ -26,7 +26,7 @@ struct TrainConfigLimitsTests {
     static func quantization(_ q: String) -> String { #"{\#(base), "layers": [{"dense": 5}], "quantization": {\#(q)}}"# }
 
     @Test func shippedConfigsAreWithinTheLimits() throws {
-        for model in ["jet_tagger", "l1_autoencoder"] {
+        for model in ["jet_tagger", "l1_autoencoder", "track_quality"] {
             let config = try TrainConfig.load(path: TrainConfigTests.examples.appendingPathComponent("\(model)/train.json").path)
             try config.validate()
         }
