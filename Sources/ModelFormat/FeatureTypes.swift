@@ -101,7 +101,7 @@ public enum FeatureInputs {
             while used.contains(name) { name += "_in" }
             return GraphInput(name: name, shape: [r.last - r.first + 1], type: r.type)
         }
-        out.nodes.insert(Node(name: x.name, op: .concatenate, inputs: out.inputs.map(\.name)), at: 0)
+        out.nodes.insert(Node(name: x.name, op: .concatenate(axis: -1), inputs: out.inputs.map(\.name)), at: 0)
         return out
     }
 }

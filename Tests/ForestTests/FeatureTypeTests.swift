@@ -55,7 +55,7 @@ struct FeatureTypeTests {
         let split = try FeatureInputs.split(graph, types: [a, a, b, nil, nil])
         #expect(split.inputs == [GraphInput(name: "x_0_1", shape: [2], type: a), GraphInput(name: "x_2", shape: [1], type: b),
                                  GraphInput(name: "x_3_4", shape: [2], type: nil)])
-        #expect(split.nodes.first == Node(name: "x", op: .concatenate, inputs: ["x_0_1", "x_2", "x_3_4"]))
+        #expect(split.nodes.first == Node(name: "x", op: .concatenate(axis: -1), inputs: ["x_0_1", "x_2", "x_3_4"]))
         #expect(split.nodes.dropFirst().map(\.name) == ["margin"])
         // One type for all: the input keeps its name and takes the type.
         #expect(try FeatureInputs.split(graph, types: Array(repeating: a, count: 5)).inputs == [GraphInput(name: "x", shape: [5], type: a)])
