@@ -116,6 +116,10 @@ def read_lowered(path):
             ops[-1]['weight_codes'] = [int(v) for v in words[1:]]
         elif words[0] == 'row':
             ops[-1]['rows'].append({int(a): int(b) for a, b in (w.split(':') for w in words[1:])})
+        elif words[0] == 'group':
+            ops[-1].setdefault('groups', []).append([int(v) for v in words[1:]])
+        elif words[0] == 'indices':
+            ops[-1]['indices'] = [int(v) for v in words[1:]]
     return tensors, inputs, ops, outputs
 
 
@@ -130,7 +134,10 @@ def dense_codes(op, n_in, layers):
             lowered_w[i, j] = code
     lowered_b = np.array(op['bias_codes'], dtype=np.int64)
     layer = layers.get(op['name'], {})
-    if layer.get('type') != 'dense' or any(layers.get(n, {}).get('type') == 'batchnorm' for n in op['from']):
+    if layer.get('type') != 'dense' or any(layers.get(n, {}).get('type') == 'batchnorm' for n in op['from']) \
+            or len(layer['weights']) != n_in:
+        # A folded batchnorm, a convolution, a pool or a per-particle layer (its
+        # model.json weights are one position's): the codes of lowered.txt.
         return lowered_w, lowered_b, 'lowered.txt'
     w = weight_t.codes(layer['weights'])
     b = bias_t.codes(layer.get('bias', [0.0] * w.shape[1]))
@@ -202,6 +209,10 @@ def trace(lowered_path, model_path):
             y = np.concatenate(args)
         elif kind == 'quantize':
             y = args[0]
+        elif kind == 'maximum':
+            y = np.concatenate([np.max(args[0][np.array(g)], keepdims=True) for g in op['groups']])
+        elif kind == 'gather':
+            y = args[0][np.array(op['indices'])]
         else:
             raise Unsupported(f"op {op['name']}: {kind} (tables and softmax are not traced here)")
         values[op['output']] = out_t.quantize(y)

@@ -8,7 +8,8 @@
 #
 # Models: tagger_logits (examples/jet_tagger without its softmax), autoencoder
 # (examples/l1_autoencoder, anomaly score included), mlp16 mlp32 mlp64 mlp128
-# (16->W->W->5 from `hepml-bench --write-mlp`). Default: all of them.
+# (16->W->W->5 from `hepml-bench --write-mlp`), deep_sets and cicada (the tensor models of
+# bench/tensors). Default: the MLPs and the shipped models.
 # --family (default xc7): the family hepml-compile pipelines for (its delay model)
 # and the one yosys synthesizes both designs for; da4ml has no family setting.
 # Environment: HEPML_BIN (folder with release hepml-compile and hepml-bench; default
@@ -84,6 +85,11 @@ run_model() {
         tagger_logits) "$PY" "$HELPER" model logits "$ROOT/examples/jet_tagger/model.json" "$d/model.json" ;;
         autoencoder) cp "$ROOT/examples/l1_autoencoder/model.json" "$d/model.json" ;;
         mlp[0-9]*) "$BIN/hepml-bench" --write-mlp "16,${name#mlp},${name#mlp},5" "$d/model.json" ;;
+        deep_sets|cicada)
+            # bench/tensors' models: traced from our lowered.txt, where the per-particle
+            # layers and the convolution are dense ops with a row per output position.
+            python3 -I "$ROOT/bench/tensors/make_models.py" 10 "$d" > /dev/null
+            cp "$d/${name}_bench.json" "$d/model.json" ;;
         *) echo "da4ml_compare: unknown model $name" >&2; return 2 ;;
     esac
 
