@@ -87,10 +87,25 @@ extension LayerDecoder {
 
     func padding(_ r: FieldReader) throws(ModelFormatError) -> Padding {
         guard r.has("padding") else { return .valid }
+        if case .object = r.fields["padding"]! {
+            // Explicit zeros per spatial axis (what ModelEncoder writes for an imported ONNX `pads`).
+            let o = try r.object("padding")
+            try o.onlyKeys(["before", "after"])
+            var sides: [[Int]] = []
+            for key in ["before", "after"] {
+                var side: [Int] = []
+                for v in try o.vector(key, count: nil) {
+                    guard v == v.rounded(), v >= 0, v <= 4096 else { throw o.error(key, "expected integers from 0 to 4096, got \(v)") }
+                    side.append(Int(v))
+                }
+                sides.append(side)
+            }
+            return .explicit(before: sides[0], after: sides[1])
+        }
         switch try r.string("padding") {
         case "valid": return .valid
         case "same": return .same
-        case let other: throw r.error("padding", "expected \"valid\" or \"same\", got \"\(other)\"")
+        case let other: throw r.error("padding", "expected \"valid\", \"same\" or {\"before\": [...], \"after\": [...]}, got \"\(other)\"")
         }
     }
 }
