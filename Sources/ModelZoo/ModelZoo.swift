@@ -129,7 +129,7 @@ public enum ModelZoo {
         nodes.append(Node(name: "lb", op: .activation(.leakyReLU(alpha: 0.125)), inputs: ["b"], precision: LayerPrecision(result: .fixed(11, 5))))
         nodes.append(Node(name: "sum_ab", op: .add, inputs: ["ta", "lb"]))
         nodes.append(Node(name: "prod_ab", op: .multiply, inputs: ["ta", "lb"], precision: LayerPrecision(result: .fixed(12, 4, .rndConv, .satSym))))
-        nodes.append(Node(name: "cat", op: .concatenate, inputs: ["sum_ab", "prod_ab", "x"], precision: LayerPrecision(result: .fixed(14, 6, .rnd, .wrap))))
+        nodes.append(Node(name: "cat", op: .concatenate(axis: -1), inputs: ["sum_ab", "prod_ab", "x"], precision: LayerPrecision(result: .fixed(14, 6, .rnd, .wrap))))
         nodes.append(dense("head", input: "cat", inputs: 22, units: 3, rng: &rng, precision: LayerPrecision(weight: .fixed(8, 2))))
         nodes.append(Node(name: "total", op: .sum, inputs: ["head"]))
         return Graph(name: "branchy", inputs: [GraphInput(name: "x", shape: [10], type: .fixed(10, 3, .rnd, .sat))],

@@ -42,7 +42,7 @@ extension ModelZoo {
             case 6: node = Node(name: name, op: .activation(.relu), inputs: [chain])
             case 7: node = Node(name: name, op: .subtract, inputs: [chain, other])
             case 8: node = Node(name: name, op: .activation(.tanh(table)), inputs: [chain])
-            default: node = Node(name: name, op: .concatenate, inputs: [chain, other])
+            default: node = Node(name: name, op: .concatenate(axis: -1), inputs: [chain, other])
             }
             nodes.append(node)
             width = k % 10 == 9 ? 4 : 2

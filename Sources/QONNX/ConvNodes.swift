@@ -25,6 +25,7 @@ extension GraphImporter {
         guard let v = try intsAttribute(node, name) else { return Array(repeating: 1, count: spatial) }
         guard v.count == spatial else { throw error(node, name, "\(name) \(v) has \(v.count) values; the input has \(spatial) spatial axes") }
         if let bad = v.first(where: { $0 < 1 }) { throw error(node, name, "\(name) \(v): \(bad) is not a positive integer") }
+        if let bad = v.first(where: { $0 > 4096 }) { throw error(node, name, "\(name) \(v): \(bad) is more than the supported 4096") }
         return v
     }
 
@@ -206,7 +207,10 @@ extension GraphImporter {
             // Taps of each window inside the input, per axis; a window's count is their product.
             var counts: Set<Int> = [1]
             for a in axes {
-                let inside = Set((0..<a.output).map { o in (0..<a.kernel).filter { k in (0..<a.input).contains(a.position(output: o, tap: k)) }.count })
+                let inside = Set((0..<a.output).map { o in
+                    let start = a.position(output: o, tap: 0)
+                    return min(a.input, start + a.kernel) - max(0, start)
+                })
                 counts = Set(counts.flatMap { c in inside.map { c * $0 } })
             }
             if let bad = counts.sorted().first(where: { $0 & ($0 - 1) != 0 }) {

@@ -41,12 +41,16 @@ extension GraphImporter {
             }
             picks.append(v < 0 ? Int(v) + n : Int(v))
         }
+        let dims = Array(data.dims[..<a]) + indices.dims + Array(data.dims[(a + 1)...])
+        guard let total = Shape.elements(dims), total <= ONNXLimits.maxElements else {
+            throw error(node, nil, "the result of shape \(dims) has more than \(ONNXLimits.maxElements) elements")
+        }
         let outer = data.dims[..<a].reduce(1, *), inner = data.dims[(a + 1)...].reduce(1, *)
         var values: [Double] = []
+        values.reserveCapacity(total)
         for o in 0..<outer {
             for p in picks { values += data.values[((o * n + p) * inner)..<((o * n + p + 1) * inner)] }
         }
-        let dims = Array(data.dims[..<a]) + indices.dims + Array(data.dims[(a + 1)...])
         var c = ConstantTensor(dims: dims, values: values)
         c.holdsBatchSize = data.holdsBatchSize && values.contains(0)
         try define(node, .constant(c))

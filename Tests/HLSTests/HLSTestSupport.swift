@@ -58,7 +58,7 @@ enum Zoo {
                           precision: LayerPrecision(result: type("ap_fixed<10,1,AP_RND,AP_SAT>"))))
         nodes.append(Node(name: "s", op: .activation(.sigmoid(TableSettings(size: 64, range: 16))), inputs: ["d1"],
                           precision: LayerPrecision(result: type("ap_ufixed<8,0,AP_RND,AP_SAT>"))))
-        nodes.append(Node(name: "c", op: .concatenate, inputs: ["t", "s", "x"], precision: LayerPrecision(result: type("ap_fixed<12,4,AP_RND,AP_SAT>"))))
+        nodes.append(Node(name: "c", op: .concatenate(axis: -1), inputs: ["t", "s", "x"], precision: LayerPrecision(result: type("ap_fixed<12,4,AP_RND,AP_SAT>"))))
         nodes.append(ModelZoo.dense("d2", input: "c", inputs: 18, units: 5, rng: &rng, precision: LayerPrecision(
             weight: type("ap_fixed<8,2,AP_RND>"), result: type("ap_fixed<12,5,AP_TRN,AP_SAT>"))))
         nodes.append(Node(name: "sm", op: .activation(.softmax(SoftmaxTableSettings())), inputs: ["d2"],

@@ -20,5 +20,5 @@ func randomRawInputs(_ m: LoweredModel, count: Int, seed: UInt64) -> [[Int64]] {
 
 /// The lowered model straight after `Lower`, before the optional passes.
 func lowerOnly(_ g: Graph) throws -> LoweredModel {
-    try Lower.run(FoldBatchNorm.run(g).0)
+    try Lower.run(FoldBatchNorm.run(try ExpandTensorOps.run(g)).0)
 }

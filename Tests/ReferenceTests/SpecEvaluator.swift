@@ -90,6 +90,11 @@ struct SpecEvaluator {
                     acc[k] = exact(a.quantize(acc[k] + exact(a.quantize(exact(v, f.leafType)), a)), a)
                 }
                 y = acc.map { out.quantize($0) }
+            case .maximum(let m):
+                // The largest exact value of each group, then assigned to out.
+                y = m.groups.map { g in out.quantize(g.map { exact(x[$0], xt) }.max { ($0 - $1).raw < 0 }!) }
+            case .gather(let g):
+                y = g.indices.map { out.quantize(exact(x[$0], xt)) }
             }
             t[op.output.index] = y
         }
