@@ -186,7 +186,7 @@ struct LayerDecoder {
         let p = try r.object("precision")
         var allowed: Set<String> = ["result"]
         switch op {
-        case .dense, .conv: allowed.formUnion(["weight", "bias", "accumulator"])
+        case .dense, .conv, .linear: allowed.formUnion(["weight", "bias", "accumulator"])
         case .pool(let p) where p.kind == .average: allowed.formUnion(["weight", "accumulator"])
         case .reduce(let r) where r.kind != .max: allowed.formUnion(["weight", "accumulator"])
         case .batchNorm: allowed.formUnion(["weight", "bias", "accumulator"])

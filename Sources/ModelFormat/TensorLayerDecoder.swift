@@ -8,6 +8,7 @@ extension LayerDecoder {
         "conv1d", "conv2d", "depthwise_conv1d", "depthwise_conv2d",
         "maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d",
         "reduce_sum", "reduce_mean", "reduce_max", "flatten", "reshape", "transpose",
+        "gather", "maximum", "linear",
     ]
 
     func decodeTensorLayer(_ r: FieldReader, type: String, input: [Int]) throws(ModelFormatError) -> (Op, Set<String>) {
@@ -79,28 +80,90 @@ extension LayerDecoder {
                 shape[unknown] = total / known
             }
             return (.reshape(shape), ["shape"])
-        default: // transpose
+        case "transpose":
             let perm = try r.integers("perm", count: input.count, default: nil, atLeast: 0)
             return (.transpose(perm), ["perm"])
+        default:
+            return try decodeFlatLayer(r, type: type, inputSize: Shapes.count(input) ?? 0)
+        }
+    }
+
+    /// The flat ops ExpandTensorOps produces, which a model may also state
+    /// directly: `gather` (`indices`), `maximum` (`groups`) and `linear`
+    /// (`parameters`, `bias`, `bias_index`, `rows` of `[input, parameter]`).
+    func decodeFlatLayer(_ r: FieldReader, type: String, inputSize n: Int) throws(ModelFormatError) -> (Op, Set<String>) {
+        func indices(_ values: [Double], field: String, below limit: Int) throws(ModelFormatError) -> [Int] {
+            var out: [Int] = []
+            for (i, v) in values.enumerated() {
+                guard v == v.rounded(), v >= 0, v < Double(limit) else {
+                    throw r.error("\(field)[\(i)]", "\(v) is not an index below \(limit)")
+                }
+                out.append(Int(v))
+            }
+            return out
+        }
+        func lists(_ key: String) throws(ModelFormatError) -> [[Double]] {
+            var out: [[Double]] = []
+            for (i, item) in try r.array(key).enumerated() {
+                guard case .array(let values) = item else { throw r.error("\(key)[\(i)]", "expected an array") }
+                var row: [Double] = []
+                for (k, v) in values.enumerated() { row.append(try FieldReader.finiteNumber(v, at: "\(key)[\(i)][\(k)]", reader: r)) }
+                out.append(row)
+            }
+            return out
+        }
+        switch type {
+        case "gather":
+            let values = try r.vector("indices", count: nil)
+            guard !values.isEmpty, values.count <= 1_000_000 else { throw r.error("indices", "give 1 to 1000000 indices") }
+            return (.gather(try indices(values, field: "indices", below: n)), ["indices"])
+        case "maximum":
+            var groups: [[Int]] = []
+            for (i, g) in try lists("groups").enumerated() {
+                guard !g.isEmpty else { throw r.error("groups[\(i)]", "a group needs at least one index") }
+                groups.append(try indices(g, field: "groups[\(i)]", below: n))
+            }
+            guard !groups.isEmpty else { throw r.error("groups", "give at least one group") }
+            return (.maximum(groups), ["groups"])
+        default: // linear
+            let parameters = try r.vector("parameters", count: nil)
+            let bias = try r.vector("bias", count: nil)
+            guard !bias.isEmpty else { throw r.error("bias", "give at least one bias value") }
+            var rows: [[SparseLinear.Term]] = []
+            for (j, row) in try r.array("rows").enumerated() {
+                guard case .array(let terms) = row else { throw r.error("rows[\(j)]", "expected an array of [input, parameter] pairs") }
+                var out: [SparseLinear.Term] = []
+                for (k, term) in terms.enumerated() {
+                    guard case .array(let pair) = term, pair.count == 2, case .number(let a) = pair[0], case .number(let b) = pair[1],
+                          a == a.rounded(), b == b.rounded(), a >= 0, a < Double(n), b >= 0, b < Double(parameters.count) else {
+                        throw r.error("rows[\(j)][\(k)]", "expected [input index below \(n), parameter index below \(parameters.count)]")
+                    }
+                    out.append(SparseLinear.Term(input: Int(a), parameter: Int(b)))
+                }
+                rows.append(out)
+            }
+            guard !rows.isEmpty else { throw r.error("rows", "give at least one row") }
+            let biasIndex = try indices(try r.vector("bias_index", count: rows.count), field: "bias_index", below: bias.count)
+            return (.linear(SparseLinear(weights: parameters, bias: bias, rows: rows, biasIndex: biasIndex)),
+                    ["parameters", "bias", "bias_index", "rows"])
         }
     }
 
     func padding(_ r: FieldReader) throws(ModelFormatError) -> Padding {
         guard r.has("padding") else { return .valid }
         if case .object = r.fields["padding"]! {
-            // Explicit zeros per spatial axis (what ModelEncoder writes for an imported ONNX `pads`).
-            let o = try r.object("padding")
-            try o.onlyKeys(["before", "after"])
-            var sides: [[Int]] = []
-            for key in ["before", "after"] {
-                var side: [Int] = []
-                for v in try o.vector(key, count: nil) {
-                    guard v == v.rounded(), v >= 0, v <= 4096 else { throw o.error(key, "expected integers from 0 to 4096, got \(v)") }
-                    side.append(Int(v))
+            let p = try r.object("padding")
+            try p.onlyKeys(["before", "after"])
+            let before = try p.vector("before", count: nil), after = try p.vector("after", count: before.count)
+            func counts(_ v: [Double], _ key: String) throws(ModelFormatError) -> [Int] {
+                var out: [Int] = []
+                for (i, x) in v.enumerated() {
+                    guard x == x.rounded(), x >= 0, x <= 4096 else { throw p.error("\(key)[\(i)]", "expected an integer from 0 to 4096") }
+                    out.append(Int(x))
                 }
-                sides.append(side)
+                return out
             }
-            return .explicit(before: sides[0], after: sides[1])
+            return .explicit(before: try counts(before, "before"), after: try counts(after, "after"))
         }
         switch try r.string("padding") {
         case "valid": return .valid
