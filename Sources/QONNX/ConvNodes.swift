@@ -193,12 +193,11 @@ extension GraphImporter {
                                         dilations: kernel.map { _ in 1 })
         let axes = try windows(node, input: inputSpatial, kernel: kernel, strides: strides, dilations: kernel.map { _ in 1 },
                                padding: padding)
+        // Only a positive factor commutes with a maximum: any other is applied first.
+        if isMax, let p = x.pending, p.contains(where: { !($0 > 0) }) { x = try materialize(x, reader: "", source: node) }
         let pending = try uniformPending(&x, node)
         let type: FixedType
         if isMax {
-            if let pending, !(pending > 0) {
-                throw error(node, nil, "reads a tensor scaled by \(pending); only positive scales commute with MaxPool")
-            }
             type = x.type
         } else {
             if padding != .valid, try intAttribute(node, "count_include_pad") ?? 0 != 0 {

@@ -44,6 +44,8 @@ extension GraphImporter {
         }
         var count = 1
         for a in reduced { count *= x.dims[a] }
+        // Only a positive factor commutes with a maximum: any other is applied first.
+        if kind == .max, let p = x.pending, p.contains(where: { !($0 > 0) }) { x = try materialize(x, reader: "", source: node) }
         let pending = try uniformPending(&x, node)
         let r = ValueRange(of: x.type)
         let type: FixedType
@@ -56,9 +58,6 @@ extension GraphImporter {
             }
             type = try meanType(x.type, counts: [count], node)
         case .max:
-            if let p = pending, !(p > 0) {
-                throw error(node, nil, "reads a tensor scaled by \(p); only positive scales commute with \(what)")
-            }
             type = x.type
         }
         // The graph IR axes in the tensor's own layout, without the batch.
