@@ -180,7 +180,13 @@ extension GraphImporter {
         }
     }
 
-    mutating func importWithConstant(_ node: Onnx_NodeProto, _ x: DynamicTensor, _ c: ConstantTensor, constantFirst: Bool) throws(QONNXError) {
+    mutating func importWithConstant(_ node: Onnx_NodeProto, _ input: DynamicTensor, _ c: ConstantTensor, constantFirst: Bool) throws(QONNXError) {
+        var x = input
+        // A constant that broadcasts the tensor to more elements ([N, 4, 1] · [1, 1, 3]):
+        // the tensor's values repeated first (a gather), then per element.
+        if let full = Broadcast.shape(x.dims, c.dims), let n = Shape.elements(full), n > x.count {
+            x = try repeated(x, to: full, node)
+        }
         // In the graph IR tensor's order (a convolution's result is channels-last).
         let values = inIROrder(try broadcast(c, to: x.dims, node, constantFirst ? "A" : "B"), x)
         // The same elements, but numpy's rank: [1, 4] + [1, 1, 4] is [1, 1, 4].
@@ -293,6 +299,30 @@ extension GraphImporter {
         let name = try emit(hint(node), op, inputs: [x.tensor, y.tensor], precision: LayerPrecision(result: type), absorbable: true, source: node)
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: shape, type: type,
                                                 pending: pending, soleUse: true, batchAxis: batch, layout: layout)))
+    }
+
+    /// `d` repeated to `shape` by numpy broadcasting (a `gather` node), in ONNX order.
+    mutating func repeated(_ d: DynamicTensor, to shape: [Int], _ node: Onnx_NodeProto) throws(QONNXError) -> DynamicTensor {
+        guard let n = Shape.elements(shape), n <= 1_000_000 else {
+            throw error(node, nil, "shape \(d.dims) broadcasts to \(shape), more than 1000000 elements")
+        }
+        let batch = d.batchAxis.map { $0 + shape.count - d.dims.count }
+        if let batch, shape[batch] != 1 {
+            throw error(node, nil, "shape \(d.dims) broadcasts to \(shape): the batch axis \(batch) would repeat an event")
+        }
+        var e = d
+        let p = try uniformPending(&e, node)
+        e = try broadcastView(e, to: shape, batch: batch, node)
+        let target = shape.enumerated().filter { $0.offset != batch }.map(\.element)
+        let indices = Shapes.broadcastIndices(from: irShapes[e.tensor] ?? [], to: target)
+        e.tensor = try emit(hint(node, suffix: "_broadcast"), .gather(indices), inputs: [e.tensor], precision: LayerPrecision(),
+                            absorbable: false, source: node)
+        e.dims = shape
+        e.batchAxis = batch
+        e.layout = nil
+        e.pending = p.map { Array(repeating: $0, count: n) }
+        e.soleUse = true
+        return e
     }
 
     /// `d` in ONNX order with the graph IR shape of its dimensions padded
