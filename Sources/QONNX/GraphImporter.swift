@@ -259,11 +259,17 @@ struct GraphImporter {
         let name = uniqueName(hint, fallback: source.opType.lowercased())
         let node = Node(name: name, op: op, inputs: inputs, precision: precision,
                         sourceLayers: [source.name.isEmpty ? name : String(source.name.prefix(200))])
+        let shape: [Int]
         do {
-            irShapes[name] = try node.outputShape(inputShapes: inputs.map { irShapes[$0] ?? [] })
+            shape = try node.outputShape(inputShapes: inputs.map { irShapes[$0] ?? [] })
         } catch {
             throw self.error(source, error.field, "\(error.message) (as the graph IR's \(op.kindName) on \(inputs.map { Shapes.text(irShapes[$0] ?? []) }.joined(separator: ", ")))")
         }
+        // docs/hardening.md: a computed tensor has at most 10^6 elements (a wide convolution could make more).
+        guard let n = Shapes.count(shape), n <= 1_000_000 else {
+            throw self.error(source, nil, "the result of shape \(Shapes.text(shape)) has more than 1000000 elements")
+        }
+        irShapes[name] = shape
         nodeIndex[name] = nodes.count
         nodes.append(node)
         if isAbsorbable { absorbable.insert(name) }

@@ -149,6 +149,9 @@ def tensor_cases():
     yield "conv_stride_zero", image([n], [w]), "node 'conv' (Conv): strides: strides [0, 1]: 0 is not a positive integer"
     n, w = conv((4, 2, 1, 1), group=2)
     yield "conv_group", image([n], [w], shape=(4, 3, 3)), "node 'conv' (Conv): group: group 2 is not supported"
+    n, w = conv((2, 1, 1, 1))
+    yield "conv_result_too_large", image([n], [w], shape=(1, 1000, 1000)), \
+        "node 'conv' (Conv): the result of shape [1000, 1000, 2] has more than 1000000 elements"
     n, w = conv((1, 1, 2, 2), pads=[1, 1])
     yield "conv_pads_count", image([n], [w]), "node 'conv' (Conv): pads: pads [1, 1] has 2 values; expected 4"
     yield "avgpool_not_power_of_two", image([helper.make_node("AveragePool", ["xq"], ["y"], name="avg", kernel_shape=[3])],
