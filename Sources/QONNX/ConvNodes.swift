@@ -227,6 +227,40 @@ extension GraphImporter {
             soleUse: true, batchAxis: x.batchAxis, layout: [0] + Array(2..<(spatial + 2)) + [1])))
     }
 
+    /// `scale · conv(x) + shift` with one scale and shift per filter (a
+    /// per-channel batchnorm, `Mul`/`Add` by a `[C, 1, 1]` constant), folded
+    /// into the convolution that produces `x` when only this reads it and
+    /// every product and sum is exact; nil otherwise (the caller emits an
+    /// exact batchnorm). `scale` and `shift` are in the graph IR order, channels last.
+    mutating func foldAffineIntoConv(_ x: DynamicTensor, scale: [Double], shift: [Double], node: Onnx_NodeProto,
+                                     hint: String) throws(QONNXError) -> DynamicTensor? {
+        guard x.soleUse, let i = nodeIndex[x.tensor], absorbable.contains(x.tensor), case .conv(var conv) = nodes[i].op,
+              let input = producerType(of: nodes[i].inputs[0]) else { return nil }
+        let f = conv.filters
+        guard scale.indices.allSatisfy({ scale[$0] == scale[$0 % f] && shift[$0] == shift[$0 % f] }) else { return nil }
+        // Weights are [taps][channels][filters] (depthwise [taps][channels], a filter per channel): index % f is the filter.
+        for k in conv.weights.indices {
+            guard let w = ExactTypes.exactProduct(conv.weights[k], scale[k % f]) else { return nil }
+            conv.weights[k] = w
+        }
+        for j in 0..<f {
+            guard let b = ExactTypes.exactProduct(conv.bias[j], scale[j]).flatMap({ ExactTypes.exactSum($0, shift[j]) }) else { return nil }
+            conv.bias[j] = b
+        }
+        let rows = (0..<f).map { j in conv.weights.indices.filter { $0 % f == j }.map { conv.weights[$0] } }
+        guard let wt = ExactTypes.type(holding: conv.weights), let bt = ExactTypes.type(holding: conv.bias),
+              let range = ExactTypes.denseRange(weights: rows, bias: conv.bias, input: input),
+              let rt = ExactTypes.type(holding: range) else { return nil }
+        nodes[i].op = .conv(conv)
+        if !scale.allSatisfy({ $0 == 1 }) { nodes[i].precision.weight = wt }
+        nodes[i].precision.bias = bt
+        nodes[i].precision.result = rt
+        nodes[i].sourceLayers.append(String((node.name.isEmpty ? hint : node.name).prefix(200)))
+        var y = x
+        y.type = rt
+        return y
+    }
+
     /// The exact type of means of `x` over `counts` elements (powers of two):
     /// the input's range with `log2(count)` more fractional bits.
     func meanType(_ x: FixedType, counts: Set<Int>, _ node: Onnx_NodeProto) throws(QONNXError) -> FixedType {

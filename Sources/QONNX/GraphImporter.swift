@@ -347,6 +347,7 @@ struct GraphImporter {
                 return y
             }
         }
+        if let y = try foldAffineIntoConv(x, scale: scale, shift: shift, node: node, hint: hint) { return y }
         var input = x.tensor
         // The lowering would fold a batchnorm into a dense layer that feeds
         // it with the dense layer's parameter types, dropping a rounding:
@@ -396,6 +397,11 @@ struct GraphImporter {
     func producerType(of tensor: String) -> FixedType? {
         if let type = inputTypes[tensor] { return type }
         guard let i = nodeIndex[tensor] else { return nil }
-        return nodes[i].precision.result
+        if let type = nodes[i].precision.result { return type }
+        // Data movement (a layout's transpose, a reshape) keeps its input's type.
+        switch nodes[i].op {
+        case .reshape, .transpose, .gather: return producerType(of: nodes[i].inputs[0])
+        default: return nil
+        }
     }
 }

@@ -79,6 +79,13 @@ struct TensorImportTests {
         #expect(g.nodes.map(\.op.kindName) == ["conv2d"])
     }
 
+    @Test func perChannelScaleShiftAndBatchNormFoldExactlyIntoTheConvolution() throws {
+        // Conv → Mul [C,1,1] → Add [1,C,1,1] → BatchNormalization → Quant: one conv2d, no batchnorm.
+        let g = try Self.imported("tensors_layouts.onnx")
+        #expect(g.nodes.filter { $0.op.kindName == "conv2d" }.count == 1)
+        #expect(!g.nodes.contains { $0.op.kindName == "batchnorm" }, "\(g.nodes.map(\.op.kindName))")
+    }
+
     @Test func aPerParticleMatMulIsOneDenseOverTheLastAxis() throws {
         let g = try Self.imported("tensors_deepsets.onnx")
         #expect(g.inputs.map(\.shape) == [[16, 3]])
