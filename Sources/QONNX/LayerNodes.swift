@@ -58,7 +58,7 @@ extension GraphImporter {
         try define(node, .constant(c))
     }
 
-    // MARK: Shapes (the data of a vector does not move)
+    // MARK: Shapes (data moves only where the layout needs it: TensorLayout.swift)
 
     mutating func importShape(_ node: Onnx_NodeProto) throws(QONNXError) {
         var input = try value(node, 0, "input")
