@@ -44,17 +44,18 @@ extension GraphImporter {
         let current = order(d)
         let shape = irShapes[d.tensor] ?? []
         if Self.sameData(dims, current, axes) && shape == target { return d.tensor }
-        let key = d.tensor + "\u{0}" + axes.map { "\($0):\(dims[$0])" }.joined(separator: ",")
+        // Only the axes longer than 1 move: the data is `fromShape` transposed by `perm`.
+        let from = current.filter { dims[$0] != 1 }, to = axes.filter { dims[$0] != 1 }
+        let fromShape = from.map { dims[$0] }, perm = to.map { from.firstIndex(of: $0)! }
+        // Keyed by what is computed, not by the ONNX tensor: the same graph IR
+        // tensor can stand for several (x and a Transpose of it).
+        let key = [d.tensor, Shapes.text(fromShape), Shapes.text(perm), Shapes.text(target)].joined(separator: "\u{0}")
         if let done = views[key] { return done }
         var t = d.tensor
-        let from = current.filter { dims[$0] != 1 }, to = axes.filter { dims[$0] != 1 }
         if from != to {
-            // Only the axes longer than 1 move: transpose those.
-            let fromShape = from.map { dims[$0] }
             if irShapes[t] != fromShape {
                 t = try emit(d.tensor + "_r", .reshape(fromShape), inputs: [t], precision: LayerPrecision(), absorbable: false, source: source)
             }
-            let perm = to.map { from.firstIndex(of: $0)! }
             t = try emit(d.tensor + "_t", .transpose(perm), inputs: [t], precision: LayerPrecision(), absorbable: false, source: source)
         }
         if irShapes[t] != target {
