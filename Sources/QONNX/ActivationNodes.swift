@@ -9,10 +9,10 @@ extension GraphImporter {
         var x = try dynamic(node, 0, "X")
         let pending = try positivePending(&x, node)
         let type = try exactType(ValueRange(of: x.type).relu, node, "result")
-        let name = emit(hint(node), .activation(.relu), inputs: [x.tensor], precision: LayerPrecision(result: type),
+        let name = try emit(hint(node), .activation(.relu), inputs: [x.tensor], precision: LayerPrecision(result: type),
                         absorbable: true, source: node)
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true,
-                                                batchAxis: x.batchAxis)))
+                                                batchAxis: x.batchAxis, layout: x.layout)))
     }
 
     mutating func importLeakyRelu(_ node: Onnx_NodeProto) throws(QONNXError) {
@@ -27,10 +27,10 @@ extension GraphImporter {
         }
         let negative = ValueRange(lo: min(r.lo, 0), hi: min(r.hi, 0), fractionBits: r.fractionBits) * ValueRange(lo: a, hi: a, fractionBits: alphaType.fractionBits)
         let type = try exactType(r.relu.union(negative), node, "result")
-        let name = emit(hint(node), .activation(.leakyReLU(alpha: alpha)), inputs: [x.tensor],
+        let name = try emit(hint(node), .activation(.leakyReLU(alpha: alpha)), inputs: [x.tensor],
                         precision: LayerPrecision(result: type, alpha: alphaType), absorbable: true, source: node)
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: pending, soleUse: true,
-                                                batchAxis: x.batchAxis)))
+                                                batchAxis: x.batchAxis, layout: x.layout)))
     }
 
     /// A positive pending factor commutes with ReLU; a negative one does not.
@@ -48,6 +48,8 @@ extension GraphImporter {
     mutating func importTable(_ node: Onnx_NodeProto) throws(QONNXError) {
         var x = try dynamic(node, 0, "input")
         x = try materialize(x, reader: "", source: node)
+        // Softmax orders its outputs as the ONNX tensor's elements.
+        if node.opType == "Softmax" { x = try flat(x, source: node) }
         let activation: Activation
         let type: FixedType
         let width = PrecisionDefaults.builtIn.width
@@ -71,20 +73,25 @@ extension GraphImporter {
             activation = .softmax(SoftmaxTableSettings())
             type = PrecisionInference.unitIntervalType(width: width)
         }
-        let name = emit(hint(node), .activation(activation), inputs: [x.tensor], precision: LayerPrecision(result: type),
+        let name = try emit(hint(node), .activation(activation), inputs: [x.tensor], precision: LayerPrecision(result: type),
                         absorbable: true, source: node)
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: nil, soleUse: true,
-                                                batchAxis: x.batchAxis)))
+                                                batchAxis: x.batchAxis, layout: x.layout)))
     }
 
     mutating func importConcat(_ node: Onnx_NodeProto) throws(QONNXError) {
         guard node.input.count >= 2 else { throw error(node, nil, "Concat needs at least two inputs") }
         var parts: [DynamicTensor] = []
+        var constants: [ConstantTensor] = []
         for i in 0..<node.input.count {
-            guard case .dynamic(let d) = try value(node, i, "inputs[\(i)]") else {
-                throw error(node, "inputs[\(i)]", "concatenating a constant is not supported")
+            switch try value(node, i, "inputs[\(i)]") {
+            case .dynamic(let d): parts.append(d)
+            case .constant(let c): constants.append(c)
             }
-            parts.append(d)
+        }
+        if parts.isEmpty { return try concatenateConstants(node, constants) }
+        guard constants.isEmpty else {
+            throw error(node, "inputs", "concatenating a constant with a computed tensor is not supported")
         }
         guard let rawAxis = try intAttribute(node, "axis") else { throw error(node, "axis", "Concat needs an axis") }
         let rank = parts[0].dims.count
@@ -98,22 +105,36 @@ extension GraphImporter {
             throw error(node, "inputs[\(i)]", "its batch axis (\(parts[i].batchAxis.map(String.init) ?? "none")) is not that of inputs[0] (\(parts[0].batchAxis.map(String.init) ?? "none"))")
         }
         for (i, p) in parts.enumerated() {
-            guard p.dims.count == rank, p.dims[..<a].allSatisfy({ $0 == 1 }),
+            guard p.dims.count == rank,
                   zip(p.dims, parts[0].dims).enumerated().allSatisfy({ $0.offset == a || $0.element.0 == $0.element.1 }) else {
-                throw error(node, "inputs[\(i)]", "shape \(p.dims) cannot be concatenated along axis \(rawAxis) as a feature vector")
+                throw error(node, "inputs[\(i)]", "shape \(p.dims) cannot be concatenated with \(parts[0].dims) along axis \(rawAxis)")
             }
         }
-        let anyPending = parts.contains { $0.pending != nil }
-        let pending: [Double]? = anyPending ? parts.flatMap { $0.pending ?? Array(repeating: 1, count: $0.count) } : nil
+        var dims = parts[0].dims
+        dims[a] = parts.reduce(0) { $0 + $1.dims[a] }
+        guard dims[a] <= 1_000_000 else { throw error(node, nil, "the result has \(dims[a]) features; at most 1000000 are supported") }
+        // Only 1s before the axis: the parts' elements are laid end to end.
+        let endToEnd = parts[0].dims[..<a].allSatisfy { $0 == 1 }
+        var irAxis = -1
+        if endToEnd {
+            for i in parts.indices { parts[i] = try flat(parts[i], source: node) }
+        } else {
+            for i in parts.indices { parts[i] = try canonical(parts[i], source: node) }
+            irAxis = a - (parts[0].batchAxis.map { $0 < a ? 1 : 0 } ?? 0)
+        }
+        var pending: [Double]?
+        if parts.contains(where: { $0.pending != nil }) {
+            // The parts' factors, joined as their elements are.
+            let outer = dims[..<a].reduce(1, *)
+            let blocks = parts.map { p in (p.pending ?? Array(repeating: 1, count: p.count), p.count / outer) }
+            pending = (0..<outer).flatMap { o in blocks.flatMap { $0.0[(o * $0.1)..<((o + 1) * $0.1)] } }
+        }
         let type: FixedType
         do { type = try PrecisionInference.join(parts.map(\.type), layer: node.name) } catch {
             throw self.error(node, nil, "no common type of at most 64 bits holds all inputs")
         }
-        let name = emit(hint(node), .concatenate(axis: -1), inputs: parts.map(\.tensor), precision: LayerPrecision(result: type),
+        let name = try emit(hint(node), .concatenate(axis: irAxis), inputs: parts.map(\.tensor), precision: LayerPrecision(result: type),
                         absorbable: false, source: node)
-        var dims = parts[0].dims
-        dims[a] = parts.reduce(0) { $0 + $1.dims[a] }
-        guard dims[a] <= 1_000_000 else { throw error(node, nil, "the result has \(dims[a]) features; at most 1000000 are supported") }
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true,
                                                 batchAxis: parts[0].batchAxis)))
     }
@@ -153,7 +174,7 @@ extension GraphImporter {
         guard let wide = ExactTypes.type(holding: fine), let step1 = try? FixedType(
             signed: true, width: max(2, wide.integerBits + f1 + 1), integerBits: wide.integerBits + 1, quantization: .rndConv, overflow: .wrap)
         else { throw error(node, "scale", "no type of at most 64 bits holds the rounded input") }
-        let rounded = quantizeDynamic(x, to: step1, node)
+        let rounded = try quantizeDynamic(x, to: step1, node)
         let truncScale = v2 ? os / s : Double(sign: .plus, exponent: inBits[0] - outBits[0], significand: 1)
         let lsb2 = s * truncScale  // the grid of the second rounding, in input units
         let f2 = -Int(lsb2.exponent)
@@ -173,9 +194,9 @@ extension GraphImporter {
         } catch let e as QONNXError { throw e } catch {
             throw self.error(node, "output_bit_width", "no fixed-point type for the truncated values: \(error)")
         }
-        var y = DynamicTensor(tensor: emit(hint(node), .activation(.linear), inputs: [rounded.tensor], precision: LayerPrecision(result: type2),
+        var y = DynamicTensor(tensor: try emit(hint(node), .activation(.linear), inputs: [rounded.tensor], precision: LayerPrecision(result: type2),
                                            absorbable: false, source: node),
-                              dims: x.dims, type: type2, pending: nil, soleUse: true, batchAxis: x.batchAxis)
+                              dims: x.dims, type: type2, pending: nil, soleUse: true, batchAxis: x.batchAxis, layout: x.layout)
         if !v2 {
             // Version 1 multiplies the truncated codes by the input scale: the value is 2^-t times smaller.
             y.pending = Array(repeating: 1 / truncScale, count: x.count)

@@ -35,6 +35,10 @@ struct GraphImporter {
     var constantElements = 0
     var graphOutputs: Set<String> = []
     var inputs: [GraphInput] = []
+    /// The graph IR shape of every tensor emitted so far (inputs and nodes).
+    var irShapes: [String: [Int]] = [:]
+    /// Views already emitted (see ``view(_:axes:source:)``), by tensor and axes.
+    var views: [String: String] = [:]
 
     init(model: Onnx_ModelProto, file: String, fallbackName: String, options: ImportOptions) throws(QONNXError) {
         self.model = model
@@ -132,6 +136,7 @@ struct GraphImporter {
             let type = try inputType(of: input.name, label: where_)
             let shape = dims.count > 1 && dims[0] == 1 ? Array(dims.dropFirst()) : dims
             inputs.append(GraphInput(name: name, shape: shape, type: type.type))
+            irShapes[name] = shape
             inputTypes[name] = type.type
             values[input.name] = .dynamic(DynamicTensor(tensor: name, dims: dims, type: type.type, pending: nil,
                                                         soleUse: soleUse(input.name), batchAxis: batchAxis))
@@ -185,6 +190,8 @@ struct GraphImporter {
                 throw QONNXError(file: file, node: where_, message: "is a constant: it does not depend on the model inputs")
             }
             d = try materialize(d, reader: where_)
+            // The design's outputs are the ONNX outputs in their own (ONNX) order.
+            d = try inONNXOrder(d, source: Onnx_NodeProto.with { $0.name = output.name; $0.opType = "output" })
             outputs.append(d.tensor)
         }
         guard !outputs.isEmpty else { throw QONNXError(file: file, message: "the graph has no outputs") }
@@ -244,12 +251,27 @@ struct GraphImporter {
     }
 
     /// Appends a graph node and returns its output tensor name.
+    /// The node's shape rule (TensorShapes.swift) runs here, so that a shape
+    /// the graph IR cannot hold is an error naming the ONNX node, not a
+    /// failure of a later pass.
     mutating func emit(_ hint: String, _ op: Op, inputs: [String], precision: LayerPrecision,
-                       absorbable isAbsorbable: Bool, source: Onnx_NodeProto) -> String {
+                       absorbable isAbsorbable: Bool, source: Onnx_NodeProto) throws(QONNXError) -> String {
         let name = uniqueName(hint, fallback: source.opType.lowercased())
+        let node = Node(name: name, op: op, inputs: inputs, precision: precision,
+                        sourceLayers: [source.name.isEmpty ? name : String(source.name.prefix(200))])
+        let shape: [Int]
+        do {
+            shape = try node.outputShape(inputShapes: inputs.map { irShapes[$0] ?? [] })
+        } catch {
+            throw self.error(source, error.field, "\(error.message) (as the graph IR's \(op.kindName) on \(inputs.map { Shapes.text(irShapes[$0] ?? []) }.joined(separator: ", ")))")
+        }
+        // docs/hardening.md: a computed tensor has at most 10^6 elements (a wide convolution could make more).
+        guard let n = Shapes.count(shape), n <= 1_000_000 else {
+            throw self.error(source, nil, "the result of shape \(Shapes.text(shape)) has more than 1000000 elements")
+        }
+        irShapes[name] = shape
         nodeIndex[name] = nodes.count
-        nodes.append(Node(name: name, op: op, inputs: inputs, precision: precision,
-                          sourceLayers: [source.name.isEmpty ? name : String(source.name.prefix(200))]))
+        nodes.append(node)
         if isAbsorbable { absorbable.insert(name) }
         return name
     }
@@ -299,7 +321,9 @@ struct GraphImporter {
                              hint: String) throws(QONNXError) -> DynamicTensor {
         precondition(x.pending == nil)
         if x.soleUse, let i = nodeIndex[x.tensor], absorbable.contains(x.tensor), case .dense(var dense) = nodes[i].op,
-           let input = producerType(of: nodes[i].inputs[0]) {
+           let input = producerType(of: nodes[i].inputs[0]),
+           // A dense layer over a tensor has the same parameters at every position.
+           scale.indices.allSatisfy({ scale[$0] == scale[$0 % dense.units] && shift[$0] == shift[$0 % dense.units] }) {
             var ok = true
             for j in 0..<dense.units {
                 for k in 0..<dense.inputCount {
@@ -323,12 +347,13 @@ struct GraphImporter {
                 return y
             }
         }
+        if let y = try foldAffineIntoConv(x, scale: scale, shift: shift, node: node, hint: hint) { return y }
         var input = x.tensor
         // The lowering would fold a batchnorm into a dense layer that feeds
         // it with the dense layer's parameter types, dropping a rounding:
         // keep that rounding as its own (linear) node.
-        if let i = nodeIndex[x.tensor], case .dense = nodes[i].op {
-            input = emit(x.tensor + "_q", .activation(.linear), inputs: [x.tensor],
+        if let i = nodeIndex[x.tensor], Self.lowersToLinear(nodes[i].op) {
+            input = try emit(x.tensor + "_q", .activation(.linear), inputs: [x.tensor],
                          precision: LayerPrecision(result: x.type), absorbable: false, source: node)
         }
         let weightType = try exactType(scale, node, "scale")
@@ -350,16 +375,33 @@ struct GraphImporter {
         let resultType = try exactType(union!, node, "result")
         let bn = BatchNorm(gamma: scale, beta: shift, mean: Array(repeating: 0, count: x.count),
                            variance: Array(repeating: 1, count: x.count), epsilon: 0)
-        let name = emit(hint, .batchNorm(bn), inputs: [input],
+        let name = try emit(hint, .batchNorm(bn), inputs: [input],
                         precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
                         absorbable: true, source: node)
-        return DynamicTensor(tensor: name, dims: x.dims, type: resultType, pending: nil, soleUse: true, batchAxis: x.batchAxis)
+        return DynamicTensor(tensor: name, dims: x.dims, type: resultType, pending: nil, soleUse: true, batchAxis: x.batchAxis,
+                             layout: x.layout)
+    }
+
+    /// Ops that become a dense or shared linear map, into which the lowering
+    /// folds a following batchnorm (FoldBatchNorm) with their own parameter types.
+    static func lowersToLinear(_ op: Op) -> Bool {
+        switch op {
+        case .dense, .conv, .linear: return true
+        case .pool(let p): return p.kind == .average
+        case .reduce(let r): return r.kind != .max
+        default: return false
+        }
     }
 
     /// The type of a graph IR tensor (an input or a node's declared result).
     func producerType(of tensor: String) -> FixedType? {
         if let type = inputTypes[tensor] { return type }
         guard let i = nodeIndex[tensor] else { return nil }
-        return nodes[i].precision.result
+        if let type = nodes[i].precision.result { return type }
+        // Data movement (a layout's transpose, a reshape) keeps its input's type.
+        switch nodes[i].op {
+        case .reshape, .transpose, .gather: return producerType(of: nodes[i].inputs[0])
+        default: return nil
+        }
     }
 }

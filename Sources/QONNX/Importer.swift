@@ -108,6 +108,11 @@ struct DynamicTensor {
     /// (a model input of fixed shape). Operations across this axis mix
     /// events; they are refused, never imported as feature operations.
     var batchAxis: Int?
+    /// How the graph IR tensor lays out the ONNX tensor: its elements are
+    /// the ONNX tensor transposed by this permutation of `dims`' axes, in C
+    /// order (a convolution's output is channels-last: `[0, 2, 3, 1]` of
+    /// NCHW). Nil: the ONNX order. Pending factors are in the graph IR order.
+    var layout: [Int]? = nil
 
     var count: Int { dims.reduce(1, *) }
     /// Whether the tensor is a vector: every dimension but one is 1.

@@ -24,6 +24,7 @@ extension GraphImporter {
         case "Constant": try importConstantNode(node)
         case "Identity", "Dropout": try define(node, try value(node, 0, "input"))
         case "Cast":
+            if case .constant(let c) = try value(node, 0, "input") { return try define(node, .constant(try castConstant(c, node))) }
             // Widening to DOUBLE keeps every value (exported files cast each
             // Quant's float32 result so the sums after it are exact).
             guard try intAttribute(node, "to") == Int(Onnx_TensorProto.DataType.double.rawValue) else {
@@ -38,9 +39,14 @@ extension GraphImporter {
         case "Sigmoid", "Tanh", "Softmax": try importTable(node)
         case "BatchNormalization": try importBatchNorm(node)
         case "Concat": try importConcat(node)
-        case "ReduceSum": try importReduceSum(node)
+        case "ReduceSum", "ReduceMean", "ReduceMax": try importReduce(node)
+        case "Conv": try importConv(node)
+        case "MaxPool", "AveragePool": try importPool(node)
+        case "GlobalAveragePool", "GlobalMaxPool": try importGlobalPool(node)
+        case "Shape": try importShapeOf(node)
+        case "Gather": try importGather(node)
         default:
-            throw error(node, nil, "unknown operator \(node.opType.prefix(100)); supported: Quant, IntQuant, BipolarQuant, Trunc, MatMul, Gemm, Add, Sub, Mul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, BatchNormalization, Concat, ReduceSum, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Cast (to DOUBLE), Dropout, Transpose, Constant")
+            throw error(node, nil, "unknown operator \(node.opType.prefix(100)); supported: Quant, IntQuant, BipolarQuant, Trunc, MatMul, Gemm, Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Sub, Mul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, BatchNormalization, Concat, ReduceSum, ReduceMean, ReduceMax, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Cast (to DOUBLE; constants to any type), Dropout, Transpose, Constant, Shape and Gather (of constants)")
         }
     }
 
@@ -52,10 +58,14 @@ extension GraphImporter {
         try define(node, .constant(c))
     }
 
-    // MARK: Shapes (the data of a vector does not move)
+    // MARK: Shapes (data moves only where the layout needs it: TensorLayout.swift)
 
     mutating func importShape(_ node: Onnx_NodeProto) throws(QONNXError) {
-        let input = try value(node, 0, "input")
+        var input = try value(node, 0, "input")
+        // Flatten and Reshape read the elements in ONNX order.
+        if case .dynamic(let d) = input, node.opType == "Flatten" || node.opType == "Reshape" {
+            input = .dynamic(try inONNXOrder(d, source: node))
+        }
         let dims: [Int]
         // The batch axis of a computed input: each operator says where it
         // goes, or refuses to mix events into the features.
@@ -69,6 +79,8 @@ extension GraphImporter {
         }
         var out: [Int]
         var perm: [Int]?
+        // The axes' new positions (Squeeze, Unsqueeze), for the layout.
+        var moved: [Int?]?
         switch node.opType {
         case "Flatten":
             let a = try axis(try intAttribute(node, "axis") ?? 1, rank: dims.count + 1, node)
@@ -124,11 +136,13 @@ extension GraphImporter {
                     batch = b - drop.filter { $0 < b }.count
                 }
                 out = dims.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+                moved = dims.indices.map { i in drop.contains(i) ? nil : i - drop.filter { $0 < i }.count }
             } else {
                 // Every axis of size 1 except the batch, which is 1 only here.
                 let kept = dims.indices.filter { dims[$0] != 1 || $0 == batch }
                 batch = batch.flatMap { kept.firstIndex(of: $0) }
                 out = kept.map { dims[$0] }
+                moved = dims.indices.map { kept.firstIndex(of: $0) }
             }
         case "Unsqueeze":
             guard let axes = hasInput(node, 1) ? try integers(node, 1, "axes") : try intsAttribute(node, "axes") else {
@@ -147,14 +161,17 @@ extension GraphImporter {
             }
             out = []
             var k = 0
-            var moved: Int?
+            var batchMoved: Int?
+            var positions: [Int?] = []
             for i in 0..<rank {
                 if inserted.contains(i) { out.append(1) } else {
-                    if k == batch { moved = i }
+                    if k == batch { batchMoved = i }
+                    positions.append(i)
                     out.append(dims[k]); k += 1
                 }
             }
-            batch = moved
+            batch = batchMoved
+            moved = positions
         default: // Transpose
             let p = try intsAttribute(node, "perm") ?? Array((0..<dims.count).reversed())
             guard p.count == dims.count, Set(p) == Set(0..<dims.count) else {
@@ -179,17 +196,26 @@ extension GraphImporter {
             }
             try define(node, .constant(c))
         case .dynamic(var d):
+            var layout = order(d)
             if let perm {
-                // Only a permutation that keeps the order of the axes longer
-                // than 1 leaves the data of a feature vector in place.
-                // The batch counts as a long axis: it has many events.
-                let moved = perm.filter { dims[$0] != 1 || $0 == d.batchAxis }
-                guard moved == moved.sorted() else {
-                    throw error(node, "perm", "Transpose \(perm) of a tensor of shape \(dims) (batch axis \(d.batchAxis.map(String.init) ?? "none")) moves data; only transposes of 1-D feature vectors are supported")
+                // The batch counts as a long axis (it has many events): no
+                // feature axis may move ahead of it.
+                if let b = d.batchAxis, let i = perm.firstIndex(of: b), perm[..<i].contains(where: { dims[$0] != 1 }) {
+                    throw error(node, "perm", "Transpose \(perm) of a tensor of shape \(dims) (batch axis \(b)) moves data across events: the batch axis must stay ahead of every feature axis")
                 }
+                // No data moves: the graph IR tensor is the same, read through a new layout.
+                let inverse = dims.indices.map { perm.firstIndex(of: $0)! }
+                layout = layout.map { inverse[$0] }
+            } else if let moved {
+                // Axes of size 1 come and go; the others keep their order.
+                let kept = layout.compactMap { moved[$0] }
+                layout = out.indices.filter { !kept.contains($0) } + kept
+            } else {
+                layout = Array(out.indices)  // Flatten, Reshape: read in ONNX order above
             }
             d.dims = out
             d.batchAxis = batch
+            d.layout = Self.sameData(out, layout, Array(out.indices)) ? nil : layout
             try define(node, .dynamic(d))
         }
     }

@@ -3,15 +3,27 @@ import Foundation
 import ModelIR
 import Passes
 
-/// MatMul, Gemm, Add, Sub, Mul, BatchNormalization, ReduceSum.
+/// MatMul, Gemm, Add, Sub, Mul (with a constant), BatchNormalization.
 extension GraphImporter {
     /// `x · W (+ C)` with constant `W`: a dense layer (one row per output).
     mutating func importMatMul(_ node: Onnx_NodeProto) throws(QONNXError) {
         var x = try dynamic(node, 0, "A")
         var w = try constant(node, 1, "B")
         let isGemm = node.opType == "Gemm"
-        guard !x.dims.isEmpty, x.isVector else {
-            throw error(node, "A", "input of shape \(x.dims) is not a feature vector; only [batch, features] inputs are supported")
+        guard !x.dims.isEmpty else { throw error(node, "A", "the input is a scalar; MatMul needs [batch, features]") }
+        // A tensor ([1, 16, 3] · [3, n]): the same weights at every leading
+        // position (a per-particle dense layer), in the graph IR's dense over the last axis.
+        let perPosition = !x.isVector
+        if perPosition {
+            guard !isGemm else {
+                throw error(node, "A", "input of shape \(x.dims) is not a feature vector; Gemm reads [batch, features] (use MatMul for a tensor)")
+            }
+            guard w.dims.count == 2, x.dims.last == w.dims[0] else {
+                throw error(node, "B", "weights of shape \(w.dims) do not multiply the input of shape \(x.dims): a tensor input needs 2-D weights [\(x.dims.last ?? 0), units] shared by every position")
+            }
+            x = try canonical(x, source: node)
+        } else {
+            x = try inONNXOrder(x, source: node)
         }
         // The last axis is summed over: it must not be the events.
         if let b = x.batchAxis, b == x.dims.count - 1 {
@@ -28,7 +40,7 @@ extension GraphImporter {
         // the features must lie along it, else the shapes do not multiply
         // ([4, 1] · [4, n]) and the result would not have the shape we record.
         let summed = transA ? 0 : x.dims.count - 1
-        guard x.dims[summed] == x.count else {
+        guard x.dims[summed] == (perPosition ? w.dims[0] : x.count) else {
             throw error(node, "A", "input of shape \(x.dims) does not hold its features on axis \(summed), the axis \(node.opType) sums over")
         }
         if isGemm, try intAttribute(node, "transB") ?? 0 != 0 {
@@ -38,7 +50,7 @@ extension GraphImporter {
                                       Broadcast.transpose($0.scales, dims: w.dims, perm: [1, 0]).values) }
             w = ConstantTensor(dims: t.dims, values: t.values, quantType: w.quantType, factored: f)
         }
-        guard w.dims.count == 2, w.dims[0] == x.count else {
+        guard w.dims.count == 2, w.dims[0] == (perPosition ? x.dims.last! : x.count) else {
             throw error(node, "B", "weights of shape \(w.dims) do not match the input's \(x.count) features (expected [\(x.count), units])")
         }
         let k = w.dims[0], n = w.dims[1]
@@ -71,7 +83,11 @@ extension GraphImporter {
             }
             weightType = nil
         }
-        // A pending factor on the input folds into the weight rows, exactly or not at all.
+        // A pending factor on the input folds into the weight rows, exactly or
+        // not at all; on a tensor, only when every position has the same.
+        if perPosition, let p = x.pending, p.indices.contains(where: { p[$0] != p[$0 % k] }) {
+            x = try materialize(x, reader: "", source: node)
+        }
         if let p = x.pending {
             for i in 0..<k {
                 for j in 0..<n {
@@ -112,11 +128,13 @@ extension GraphImporter {
             throw error(node, nil, "the weights and bias together need more than 64 bits to be held exactly (e.g. a weight of 2^70 next to one of 2^-60); quantize them with a Quant node")
         }
         let resultType = try exactType(range, node, "result")
-        let name = emit(hint(node), .dense(Dense(weights: rows, bias: bias)), inputs: [x.tensor],
+        let name = try emit(hint(node), .dense(Dense(weights: rows, bias: bias)), inputs: [x.tensor],
                         precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
                         absorbable: true, source: node)
+        let positions = x.count / k
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: Array(x.dims.dropLast()) + [n], type: resultType,
-                                                pending: pending, soleUse: true, batchAxis: x.batchAxis)))
+                                                pending: pending.map { p in (0..<(positions * n)).map { p[$0 % n] } },
+                                                soleUse: true, batchAxis: x.batchAxis)))
     }
 
     /// `value / factor` when it is exact (a bias under a pending scale).
@@ -133,6 +151,9 @@ extension GraphImporter {
         let a = try value(node, 0, "A"), b = try value(node, 1, "B")
         switch (a, b) {
         case (.constant(let x), .constant(let y)):
+            if x.holdsBatchSize || y.holdsBatchSize {
+                throw error(node, nil, "arithmetic on a shape that holds the batch size (from Shape) is not supported: the batch size is not known at import")
+            }
             guard let shape = Broadcast.shape(x.dims, y.dims) else { throw error(node, nil, "shapes \(x.dims) and \(y.dims) do not broadcast") }
             // Refused before anything is computed: [50000, 1] + [1, 50000]
             // is 2.5·10^9 values from a file of 400 KB.
@@ -159,8 +180,15 @@ extension GraphImporter {
         }
     }
 
-    mutating func importWithConstant(_ node: Onnx_NodeProto, _ x: DynamicTensor, _ c: ConstantTensor, constantFirst: Bool) throws(QONNXError) {
-        let values = try broadcast(c, to: x.dims, node, constantFirst ? "A" : "B")
+    mutating func importWithConstant(_ node: Onnx_NodeProto, _ input: DynamicTensor, _ c: ConstantTensor, constantFirst: Bool) throws(QONNXError) {
+        var x = input
+        // A constant that broadcasts the tensor to more elements ([N, 4, 1] · [1, 1, 3]):
+        // the tensor's values repeated first (a gather), then per element.
+        if let full = Broadcast.shape(x.dims, c.dims), let n = Shape.elements(full), n > x.count {
+            x = try repeated(x, to: full, node)
+        }
+        // In the graph IR tensor's order (a convolution's result is channels-last).
+        let values = inIROrder(try broadcast(c, to: x.dims, node, constantFirst ? "A" : "B"), x)
         // The same elements, but numpy's rank: [1, 4] + [1, 1, 4] is [1, 1, 4].
         let shape = Broadcast.shape(x.dims, c.dims) ?? x.dims
         switch node.opType {
@@ -178,6 +206,7 @@ extension GraphImporter {
             y.pending = product
             y.dims = shape
             y.batchAxis = x.batchAxis.map { $0 + shape.count - x.dims.count }
+            y.layout = x.layout.map { l in Array(0..<(shape.count - x.dims.count)) + l.map { $0 + shape.count - x.dims.count } }
             try define(node, .dynamic(y))
         default:
             // x + c, x - c, c - x as scale·x + shift (exact), under a pending scale.
@@ -197,53 +226,9 @@ extension GraphImporter {
             y.pending = pending
             y.dims = shape
             y.batchAxis = x.batchAxis.map { $0 + shape.count - x.dims.count }
+            y.layout = x.layout.map { l in Array(0..<(shape.count - x.dims.count)) + l.map { $0 + shape.count - x.dims.count } }
             try define(node, .dynamic(y))
         }
-    }
-
-    /// Add, Sub or Mul of two computed tensors of the same shape. Shapes
-    /// that differ only by leading 1s (`[1, 4]` and `[4]`) are the same
-    /// data; any broadcast that repeats values (`[1, 4, 1]` + `[1, 1, 4]`
-    /// is a 4 × 4 outer sum in numpy) is refused, naming the node.
-    mutating func importBinary(_ node: Onnx_NodeProto, _ a: DynamicTensor, _ b: DynamicTensor) throws(QONNXError) {
-        guard let shape = Broadcast.shape(a.dims, b.dims) else {
-            throw error(node, nil, "shapes \(a.dims) and \(b.dims) do not broadcast")
-        }
-        guard let n = Shape.elements(shape), n == a.count, n == b.count else {
-            throw error(node, nil, "shapes \(a.dims) and \(b.dims) broadcast to \(shape), which repeats values (numpy broadcasting); element-wise operations of two computed tensors need the same shape (broadcasting them is not supported)")
-        }
-        // The batch axes, aligned to the result's rank, must be the same one.
-        let ba = a.batchAxis.map { $0 + shape.count - a.dims.count }, bb = b.batchAxis.map { $0 + shape.count - b.dims.count }
-        if let ba, let bb, ba != bb {
-            throw error(node, nil, "the batch axes of shapes \(a.dims) and \(b.dims) differ (axes \(ba) and \(bb) of the result): the operation would combine values of different events")
-        }
-        var x = a, y = b
-        var pending: [Double]?
-        if node.opType == "Mul" {
-            if x.pending != nil || y.pending != nil {
-                let px = x.pending ?? Array(repeating: 1, count: x.count), py = y.pending ?? Array(repeating: 1, count: y.count)
-                pending = zip(px, py).map { $0 * $1 }
-            }
-            x.pending = nil; y.pending = nil
-        } else if x.pending == y.pending {
-            pending = x.pending
-            x.pending = nil; y.pending = nil
-        } else {
-            x = try materialize(x, reader: "", source: node)
-            y = try materialize(y, reader: "", source: node)
-        }
-        let rx = ValueRange(of: x.type), ry = ValueRange(of: y.type)
-        let op: Op
-        let range: ValueRange
-        switch node.opType {
-        case "Add": op = .add; range = rx + ry
-        case "Sub": op = .subtract; range = rx - ry
-        default: op = .multiply; range = rx * ry
-        }
-        let type = try exactType(range, node, "result")
-        let name = emit(hint(node), op, inputs: [x.tensor, y.tensor], precision: LayerPrecision(result: type), absorbable: true, source: node)
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: shape, type: type,
-                                                pending: pending, soleUse: true, batchAxis: ba ?? bb)))
     }
 
     /// Inference batch normalisation over the feature axis, as an exact
@@ -251,10 +236,11 @@ extension GraphImporter {
     /// `B - mean·scale/sqrt(var+eps)` must be exact in the model's element type.
     mutating func importBatchNorm(_ node: Onnx_NodeProto) throws(QONNXError) {
         var x = try dynamic(node, 0, "X")
-        guard x.dims.count >= 2, x.dims.enumerated().allSatisfy({ $0.offset == 1 || $0.element == 1 }) else {
-            throw error(node, "X", "input of shape \(x.dims) is not [batch, channels]; only feature vectors are supported")
+        guard x.dims.count >= 2, x.dims[0] == 1, x.batchAxis == nil || x.batchAxis == 0 else {
+            throw error(node, "X", "input of shape \(x.dims) is not [batch, channels, ...]")
         }
-        let n = x.count
+        // Per channel: axis 1 of [N, C, spatial...].
+        let n = x.dims[1], inner = x.count / n
         var params: [[Double]] = []
         for (i, what) in [(1, "scale"), (2, "B"), (3, "input_mean"), (4, "input_var")] {
             let c = try constant(node, i, what)
@@ -272,43 +258,19 @@ extension GraphImporter {
             }
             scale.append(s); shift.append(t)
         }
+        if inner > 1 || !isCanonical(x) {
+            // Each element its channel's parameters, in the graph IR tensor's order.
+            scale = inIROrder((0..<x.count).map { scale[$0 / inner] }, x)
+            shift = inIROrder((0..<x.count).map { shift[$0 / inner] }, x)
+        }
         if let p = x.pending {
             // s·(p·v) + t = p·(s·v + t/p)
-            for j in 0..<n { shift[j] = try unscale(shift[j], by: p[j], node, "B", element: j) }
+            for j in 0..<x.count { shift[j] = try unscale(shift[j], by: p[j], node, "B", element: j) }
         }
         let pending = x.pending
         x.pending = nil
         var y = try emitAffine(x, scale: scale, shift: shift, node: node, hint: hint(node))
         y.pending = pending
         try define(node, .dynamic(y))
-    }
-
-    /// ReduceSum over every feature: a sum layer (one output).
-    mutating func importReduceSum(_ node: Onnx_NodeProto) throws(QONNXError) {
-        var x = try dynamic(node, 0, "data")
-        let keep = try intAttribute(node, "keepdims") ?? 1
-        let axes = hasInput(node, 1) ? try integers(node, 1, "axes") : (try intsAttribute(node, "axes") ?? Array(0..<x.dims.count))
-        var reduced = Set<Int>()
-        for a in axes { reduced.insert(try axis(a, rank: x.dims.count, node, "axes")) }
-        if axes.isEmpty, try intAttribute(node, "noop_with_empty_axes") ?? 0 == 0 { reduced = Set(0..<x.dims.count) }
-        guard x.dims.enumerated().allSatisfy({ reduced.contains($0.offset) || $0.element == 1 }) else {
-            throw error(node, "axes", "ReduceSum over axes \(axes.sorted()) of shape \(x.dims) leaves more than one value; only a sum over all features is supported")
-        }
-        if let b = x.batchAxis, reduced.contains(b) {
-            throw error(node, "axes", "ReduceSum over axes \(reduced.sorted()) of shape \(x.dims) includes the batch axis \(b): it would sum over events; sum over the feature axes only (e.g. axes=[1])")
-        }
-        var pending: [Double]?
-        if let p = x.pending {
-            if p.allSatisfy({ $0 == p[0] }) { pending = [p[0]]; x.pending = nil } else { x = try materialize(x, reader: "", source: node) }
-        }
-        let r = ValueRange(of: x.type)
-        let total = ValueRange(lo: r.lo * Int128(x.count), hi: r.hi * Int128(x.count), fractionBits: r.fractionBits)
-        let type = try exactType(total, node, "sum")
-        let name = emit(hint(node), .sum, inputs: [x.tensor], precision: LayerPrecision(result: type), absorbable: true, source: node)
-        // keepdims=0 drops the reduced axes: the batch, if any, stays as [1].
-        let dims = keep != 0 ? x.dims.map { _ in 1 } : [1]
-        let batch = keep != 0 ? x.batchAxis : x.batchAxis.map { _ in 0 }
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: type, pending: pending, soleUse: true,
-                                                batchAxis: batch)))
     }
 }

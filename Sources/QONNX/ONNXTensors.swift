@@ -13,6 +13,9 @@ struct ConstantTensor: Sendable {
     /// produced this tensor: `values[i] == codes[i] * scales[i]` (the
     /// scale broadcast to every element), kept so the scale can be folded.
     var factored: (codes: [Double], scales: [Double])? = nil
+    /// A shape folded from `Shape` of a tensor with a batch axis: its 0s
+    /// stand for the batch size (see ShapeArithmetic.swift).
+    var holdsBatchSize = false
 
     var count: Int { values.count }
 }

@@ -99,14 +99,15 @@ extension GraphImporter {
         switch input {
         case .constant(let c):
             try define(node, .constant(try quantizeConstant(c, node)))
-        case .dynamic(let d):
+        case .dynamic(var d):
             let p = try quantParameters(node)
+            // A scale per channel is laid out in ONNX order: read the tensor in that order.
+            if !isCanonical(d), !p.scale.values.allSatisfy({ $0 == p.scale.values[0] }) { d = try canonical(d, source: node) }
             if p.bitWidth == 1 && p.signed {
                 let scales = try broadcast(p.scale, to: d.dims, node, "scale")
                 try define(node, .dynamic(try importBipolar(d, scales: scales, node)))
                 return
             }
-            var d = d
             var folded = try dynamicQuantType(node, pending: d.pending, dims: d.dims)
             if folded == nil, d.pending != nil, let applied = try? materialize(d, reader: "", source: node) {
                 // The scale does not cancel: apply it exactly first, then quantize.
@@ -126,12 +127,12 @@ extension GraphImporter {
                 }
                 throw error(node, "scale", "\(detail): hepml-compile maps Quant nodes on computed tensors to ap_fixed types, which need one power-of-two scale (a per-channel scale on weights is folded into the next Quant when exact)")
             }
-            try define(node, .dynamic(quantizeDynamic(d, to: type, node)))
+            try define(node, .dynamic(try quantizeDynamic(d, to: type, node)))
         }
     }
 
     /// Gives `d` the type `type` (absorbed by its producer, or a linear node).
-    mutating func quantizeDynamic(_ d: DynamicTensor, to type: FixedType, _ node: Onnx_NodeProto) -> DynamicTensor {
+    mutating func quantizeDynamic(_ d: DynamicTensor, to type: FixedType, _ node: Onnx_NodeProto) throws(QONNXError) -> DynamicTensor {
         var out = d
         out.type = type
         if d.soleUse, absorbable.contains(d.tensor), let i = nodeIndex[d.tensor] {
@@ -141,7 +142,7 @@ extension GraphImporter {
             out.soleUse = true
             return out
         }
-        out.tensor = emit(hint(node), .activation(.linear), inputs: [d.tensor], precision: LayerPrecision(result: type),
+        out.tensor = try emit(hint(node), .activation(.linear), inputs: [d.tensor], precision: LayerPrecision(result: type),
                           absorbable: false, source: node)
         out.soleUse = true
         return out
@@ -210,7 +211,7 @@ extension GraphImporter {
             if !s.allSatisfy(ExactTypes.isPowerOfTwo) { out.factored = (c.values.map { $0 >= 0 ? 1 : -1 }, s) }
             try define(node, .constant(out))
         case .dynamic(let d):
-            try define(node, .dynamic(try importBipolar(d, scales: try broadcast(scale, to: d.dims, node, "scale"), node)))
+            try define(node, .dynamic(try importBipolar(d, scales: inIROrder(try broadcast(scale, to: d.dims, node, "scale"), d), node)))
         }
     }
 
@@ -232,9 +233,10 @@ extension GraphImporter {
         do { stepType = try FixedType(signed: false, width: 1, integerBits: -f, quantization: .trn, overflow: .sat) } catch {
             throw self.error(node, nil, "the input's type \(x.type) is too fine for a sign computation: \(error)")
         }
-        let stepName = emit(hint(node, suffix: "_step"), .activation(.relu), inputs: [shifted.tensor],
+        let stepName = try emit(hint(node, suffix: "_step"), .activation(.relu), inputs: [shifted.tensor],
                             precision: LayerPrecision(result: stepType), absorbable: false, source: node)
-        let step = DynamicTensor(tensor: stepName, dims: x.dims, type: stepType, pending: nil, soleUse: true, batchAxis: x.batchAxis)
+        let step = DynamicTensor(tensor: stepName, dims: x.dims, type: stepType, pending: nil, soleUse: true, batchAxis: x.batchAxis,
+                                 layout: x.layout)
         let uniformPow2 = scales.allSatisfy(ExactTypes.isPowerOfTwo)
         let target = uniformPow2 ? scales : Array(repeating: 1, count: x.count)
         let gain = target.map { $0 * 2 / half }

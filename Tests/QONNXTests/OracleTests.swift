@@ -10,7 +10,7 @@ struct OracleTests {
     static let events = 2000
 
     /// Writes random inputs and the executor's outputs for `model` into `dir`.
-    static func oracle(_ model: URL, _ fixture: Fixture, in dir: URL, seed: Int = 14) throws -> (inputs: URL, outputs: URL) {
+    static func oracle(_ model: URL, _ fixture: Fixture, in dir: URL, seed: Int = 14, events: Int = events) throws -> (inputs: URL, outputs: URL) {
         let inputs = dir.appendingPathComponent("inputs.csv"), outputs = dir.appendingPathComponent("oracle.csv")
         let i = fixture.inputs
         let r = try Tool.python([Tool.fixtures.appendingPathComponent("run_oracle.py").path, model.path, inputs.path, outputs.path,
@@ -20,7 +20,7 @@ struct OracleTests {
     }
 
     /// Mismatches per output, beyond each output's tolerance.
-    static func compare(_ fixture: Fixture, ours: [[Double]], oracle: [[Double]]) -> [String: Int] {
+    static func compare(_ fixture: Fixture, ours: [[Double]], oracle: [[Double]], events: Int = events) -> [String: Int] {
         var mismatches: [String: Int] = [:]
         #expect(ours.count == oracle.count && ours.count == events)
         for (a, b) in zip(ours, oracle) {

@@ -89,8 +89,12 @@ struct Fixture: Decodable, CustomStringConvertible, Sendable {
     var input_type: String?
     var description: String { file }
 
-    static let all: [Fixture] = {
-        let data = (try? Data(contentsOf: Tool.fixtures.appendingPathComponent("manifest.json"))) ?? Data("[]".utf8)
+    static let all: [Fixture] = load("manifest.json")
+    /// The models over tensors (make_tensor_fixtures.py).
+    static let tensors: [Fixture] = load("tensor_manifest.json")
+
+    static func load(_ manifest: String) -> [Fixture] {
+        let data = (try? Data(contentsOf: Tool.fixtures.appendingPathComponent(manifest))) ?? Data("[]".utf8)
         return (try? JSONDecoder().decode([Fixture].self, from: data)) ?? []
-    }()
+    }
 }

@@ -60,8 +60,6 @@ def cases():
     ext.data_location = TensorProto.EXTERNAL
     ext.external_data.add(key="location", value="weights.bin")
     yield "external_data", with_input_quant([helper.make_node("MatMul", ["xq", "w"], ["y"], name="mm")], [ext]), "external file"
-    yield "transpose_moves_data", model([quant("x", "xq"), helper.make_node("Transpose", ["xq"], ["y"], name="tr", perm=[0, 2, 1])],
-                                        BASE, inp=("x", ["N", 2, 2])), "moves data"
     yield "bad_bitwidth", with_input_quant([quant("xq", "y", bits="b70")], [f32("b70", 70.0)]), "bitwidth must be one integer from 1 to 64"
     yield "dynamic_weights", with_input_quant([helper.make_node("MatMul", ["xq", "xq"], ["y"], name="mm")]), "must be a constant"
     yield "float16_input", model([quant("x", "y")], BASE, elem=TensorProto.FLOAT16), "element type FLOAT16"
@@ -78,6 +76,7 @@ def cases():
     yield "softmax_over_batch", with_input_quant([helper.make_node("Softmax", ["xq"], ["y"], name="sm", axis=0)]), "does not cover the whole feature vector"
     yield "no_outputs", model([quant("x", "y")], BASE, outputs=()), "no outputs"
     yield from hostile_cases()
+    yield from tensor_cases()
 
 
 def i64(name, values):
@@ -89,15 +88,8 @@ def reshape(x, out, shape_name):
 
 
 def hostile_cases():
-    """Issue 21: shapes that broadcast, the batch axis, names defined twice,
+    """Issue 21: the batch axis, names defined twice,
     sizes that overflow, empty parameters and constants too large to compute."""
-    col, row = i64("col", [-1, 4, 1]), i64("row", [-1, 1, 4])
-    yield "broadcast_outer_sum", with_input_quant(
-        [reshape("xq", "ca", "col"), reshape("xq", "rb", "row"), helper.make_node("Add", ["ca", "rb"], ["y"], name="outer_sum")],
-        [col, row], outputs=(("y", 16),)), "shapes [1, 4, 1] and [1, 1, 4] broadcast to [1, 4, 4], which repeats values"
-    yield "broadcast_outer_product", with_input_quant(
-        [reshape("xq", "ca", "col"), reshape("xq", "rb", "flat"), helper.make_node("Mul", ["ca", "rb"], ["y"], name="outer_product")],
-        [col, i64("flat", [-1, 4])], outputs=(("y", 16),)), "shapes [1, 4, 1] and [1, 4] broadcast to [1, 4, 4]"
     yield "concat_batch_axis", with_input_quant([helper.make_node("Concat", ["xq", "xq"], ["y"], name="stack", axis=0)]), \
         "node 'stack' (Concat): axis: Concat along axis 0 (the batch axis"
     w = f32("w", np.full((4, 4), 0.25))
@@ -114,6 +106,7 @@ def hostile_cases():
     yield "concat_moved_batch_axis", with_input_quant(
         [helper.make_node("Unsqueeze", ["xq", "ax"], ["u"], name="unsq"), helper.make_node("Concat", ["u", "u"], ["y"], name="cat", axis=1)],
         [i64("ax", [0])]), "node 'cat' (Concat): axis: Concat along axis 1 (the batch axis of shape [1, 1, 4])"
+    col = i64("col", [-1, 4, 1])
     yield "matmul_features_not_last", with_input_quant(
         [reshape("xq", "col4", "col"), helper.make_node("MatMul", ["col4", "w"], ["y"], name="mm")], [col, w]), \
         "input of shape [1, 4, 1] does not hold its features on axis 2, the axis MatMul sums over"
@@ -138,6 +131,43 @@ def hostile_cases():
     yield "weight_codes_overflow", with_input_quant(
         [helper.make_node("MatMul", ["xq", "wide"], ["y"], name="mm")],
         [f32("wide", [[2.0 ** 70, 2.0 ** -60, 0, 0]] + [[0.0] * 4] * 3)]), "the weight values need more than 64 bits"
+
+
+def tensor_cases():
+    """Issue 23: convolutions, pools and reductions with impossible geometry
+    or semantics that fixed point cannot compute exactly."""
+    def image(nodes, inits=(), shape=(1, 3, 3)):
+        return model([quant("x", "xq")] + nodes, BASE + list(inits), inp=("x", ["N", *shape]))
+
+    def conv(w_shape, **attrs):
+        return helper.make_node("Conv", ["xq", "w"], ["y"], name="conv", **attrs), f32("w", np.full(w_shape, 0.25))
+
+    n, w = conv((1, 1, 5, 5))
+    yield "conv_kernel_too_large", image([n], [w]), \
+        "node 'conv' (Conv): kernel_shape: the kernel spans 5 on spatial axis 0, larger than its padded input (3)"
+    n, w = conv((1, 1, 2, 2), strides=[0, 1])
+    yield "conv_stride_zero", image([n], [w]), "node 'conv' (Conv): strides: strides [0, 1]: 0 is not a positive integer"
+    n, w = conv((4, 2, 1, 1), group=2)
+    yield "conv_group", image([n], [w], shape=(4, 3, 3)), "node 'conv' (Conv): group: group 2 is not supported"
+    n, w = conv((2, 1, 1, 1))
+    yield "conv_result_too_large", image([n], [w], shape=(1, 1000, 1000)), \
+        "node 'conv' (Conv): the result of shape [1000, 1000, 2] has more than 1000000 elements"
+    n, w = conv((1, 1, 2, 2), pads=[1, 1])
+    yield "conv_pads_count", image([n], [w]), "node 'conv' (Conv): pads: pads [1, 1] has 2 values; expected 4"
+    yield "avgpool_not_power_of_two", image([helper.make_node("AveragePool", ["xq"], ["y"], name="avg", kernel_shape=[3])],
+                                            shape=(1, 6)), "node 'avg' (AveragePool): kernel_shape: a window averages 3 elements"
+    yield "maxpool_ceil_mode", image([helper.make_node("MaxPool", ["xq"], ["y"], name="mp", kernel_shape=[2, 2], ceil_mode=1)]), \
+        "node 'mp' (MaxPool): ceil_mode: ceil_mode=1 is not supported"
+    yield "reduce_axis_out_of_range", with_input_quant([helper.make_node("ReduceMax", ["xq"], ["y"], name="rmax", axes=[3])]), \
+        "node 'rmax' (ReduceMax): axes: axis 3 is out of range for a tensor of rank 2"
+    yield "reduce_mean_not_power_of_two", image([helper.make_node("ReduceMean", ["xq"], ["y"], name="mean", axes=[2])]), \
+        "node 'mean' (ReduceMean): axes: ReduceMean averages 3 elements"
+    yield "gather_computed", with_input_quant([helper.make_node("Gather", ["xq", "ix"], ["y"], name="g", axis=1)], [i64("ix", [0])]), \
+        "node 'g' (Gather): data: Gather of a tensor computed from the model inputs is not supported"
+    yield "shape_arithmetic", with_input_quant(
+        [helper.make_node("Shape", ["xq"], ["s0"], name="shape"), helper.make_node("Mul", ["s0", "s0"], ["s1"], name="twice"),
+         helper.make_node("Reshape", ["xq", "s1"], ["y"], name="rs")]), \
+        "node 'twice' (Mul): arithmetic on a shape that holds the batch size"
 
 
 def main():
