@@ -14,7 +14,7 @@ extension LayerDecoder {
         }
         let t = Thresholds(thresholds: lists, outScale: try r.optionalNumber("out_scale") ?? 1,
                            outBias: try r.optionalNumber("out_bias") ?? 0)
-        if let p = t.problem(channels: input.last ?? 1) { throw r.error(p.field, p.message) }
+        if let p = t.problem(shape: input) { throw r.error(p.field, p.message) }
         return (.threshold(t), ["thresholds", "out_scale", "out_bias"])
     }
 }

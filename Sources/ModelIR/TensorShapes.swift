@@ -214,7 +214,7 @@ extension Node {
         case .gather(let indices):
             return [indices.count]
         case .threshold(let t):
-            if let p = t.problem(channels: x.last ?? 1) { throw ShapeError(field: p.field, message: p.message) }
+            if let p = t.problem(shape: x) { throw ShapeError(field: p.field, message: p.message) }
             return x
         }
     }

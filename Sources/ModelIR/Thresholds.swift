@@ -51,8 +51,10 @@ public struct ThresholdOp: Sendable, Equatable {
 
 /// The float form of a threshold step in the graph (model.json `threshold`,
 /// FINN's `MultiThreshold` in channels-last layout):
-/// `y_i = outBias + outScale * #{ k : x_i >= thresholds[i mod C][k] }`,
-/// with `C` the number of lists (1, or the size of the innermost axis).
+/// `y_i = outBias + outScale * #{ k : x_i >= thresholds[i mod C][k] }`
+/// (exact real arithmetic), with `C` the number of lists: 1, or the size of
+/// the innermost axis (on a flat vector, a divisor of its size: the vector
+/// is read as channels last).
 public struct Thresholds: Sendable, Equatable {
     public var thresholds: [[Double]]
     public var outScale: Double
@@ -72,13 +74,15 @@ public struct Thresholds: Sendable, Equatable {
         return outBias + outScale * Double(n)
     }
 
-    /// What is wrong with these parameters for an input whose innermost
-    /// axis has `channels` elements, as `(field, message)`, or nil.
-    public func problem(channels: Int) -> (field: String, message: String)? {
+    /// What is wrong with these parameters for an input of `shape`, as
+    /// `(field, message)`, or nil.
+    public func problem(shape: [Int]) -> (field: String, message: String)? {
+        let channels = shape.last ?? 1
+        let flatFit = shape.count == 1 && thresholds.count >= 1 && channels % thresholds.count == 0
         guard !thresholds.isEmpty, let k = thresholds.first?.count, k >= 1 else {
             return ("thresholds", "needs at least one list of at least one threshold")
         }
-        guard thresholds.count == 1 || thresholds.count == channels else {
+        guard thresholds.count == 1 || thresholds.count == channels || flatFit else {
             return ("thresholds", "has \(thresholds.count) lists; expected 1 or one per channel (\(channels))")
         }
         for (c, list) in thresholds.enumerated() {
