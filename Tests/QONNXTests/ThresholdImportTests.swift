@@ -49,9 +49,11 @@ import Testing
         let r = try Tool.cli(["import", Self.folder.appendingPathComponent(file).path, "--out", out.path])
         #expect(r.code == 2, "\(file): exit \(r.code): \(r.err)")
         #expect(r.err.contains(Self.expected[file]!), "\(file): \(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // A NaN threshold is refused as its initializer is decoded, naming the initializer.
+        guard !file.contains("nan") else { return }
         #expect(r.err.contains("mt_bad") && r.err.contains("MultiThreshold"), "names the node: \(r.err)")
         let field = file.contains("layout") ? "data_layout" : file.contains("scale") ? "out_scale" : "thresholds"
         #expect(r.err.contains(": \(field): "), "names the attribute: \(r.err)")
-        #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 }
