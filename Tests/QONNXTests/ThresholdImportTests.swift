@@ -1,4 +1,6 @@
 import Foundation
+import ModelFormat
+import ModelZoo
 import Testing
 
 /// FINN `MultiThreshold` nodes (issue 26) imported onto the threshold op:
@@ -55,5 +57,26 @@ import Testing
         #expect(r.err.contains("mt_bad") && r.err.contains("MultiThreshold"), "names the node: \(r.err)")
         let field = file.contains("layout") ? "data_layout" : file.contains("scale") ? "out_scale" : "thresholds"
         #expect(r.err.contains(": \(field): "), "names the attribute: \(r.err)")
+    }
+
+    /// The CLI: a model.json with threshold layers predicts; its QONNX export
+    /// and a model.json with out_scale 0 are refused with exit 2.
+    @Test func cliExportIsRefusedAndBadModelJSONExitsTwo() throws {
+        let dir = try Tool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("model.json")
+        try ModelEncoder.encode(ModelZoo.thresholdMLP()).write(to: json, atomically: true, encoding: .utf8)
+        let events = dir.appendingPathComponent("x.csv")
+        try "0.5,-1,2,3,0,0.25,-4,7\n".write(to: events, atomically: true, encoding: .utf8)
+        let p = try Tool.cli(["predict", json.path, "--input", events.path, "--output", dir.appendingPathComponent("y.csv").path])
+        #expect(p.code == 0, "\(p.err)")
+        let e = try Tool.cli(["export", json.path, "--qonnx", dir.appendingPathComponent("m.onnx").path])
+        #expect(e.code == 2 && e.err.contains("mt") && e.err.contains("threshold"), "\(e.code): \(e.err)")
+        let text = try String(contentsOf: json, encoding: .utf8)
+        let bad = dir.appendingPathComponent("bad.json")
+        let zeroScale = text.replacingOccurrences(of: "\"out_scale\": 0.5", with: "\"out_scale\": 0")
+        try zeroScale.write(to: bad, atomically: true, encoding: .utf8)
+        let b = try Tool.cli(["predict", bad.path, "--input", events.path, "--output", dir.appendingPathComponent("z.csv").path])
+        #expect(b.code == 2 && b.err.contains("mt1") && b.err.contains("out_scale"), "\(b.code): \(b.err)")
     }
 }
