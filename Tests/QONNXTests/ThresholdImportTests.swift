@@ -22,7 +22,7 @@ import Testing
     }()
 
     @Test func theFixturesAreThere() {
-        #expect(Self.fixtures.count == 2)
+        #expect(Self.fixtures.count == 3)
         #expect(Self.expected.count == 5)
     }
 
