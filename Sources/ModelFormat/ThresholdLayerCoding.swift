@@ -4,10 +4,20 @@ import ModelIR
 /// (one list per channel of the innermost axis, or one shared list, each
 /// sorted), `out_scale` (default 1) and `out_bias` (default 0).
 extension LayerDecoder {
+    /// Thresholds per list (a 16-bit activation has 65535).
+    static let maxThresholdSteps = 65_536
+    /// Thresholds in all the lists of one layer.
+    static let maxThresholds = 1_000_000
+
     func decodeThresholdLayer(_ r: FieldReader, input: [Int]) throws(ModelFormatError) -> (Op, Set<String>) {
         var lists: [[Double]] = []
+        var total = 0
         for (i, item) in try r.array("thresholds").enumerated() {
             guard case .array(let values) = item else { throw r.error("thresholds[\(i)]", "expected an array of thresholds") }
+            total += values.count
+            guard values.count <= Self.maxThresholdSteps, total <= Self.maxThresholds else {
+                throw r.error("thresholds", "more than \(Self.maxThresholdSteps) thresholds in a list or \(Self.maxThresholds) in all (each is a comparator per element)")
+            }
             var row: [Double] = []
             for (k, v) in values.enumerated() { row.append(try FieldReader.finiteNumber(v, at: "thresholds[\(i)][\(k)]", reader: r)) }
             lists.append(row)
