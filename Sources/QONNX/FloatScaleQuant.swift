@@ -14,8 +14,9 @@ import Passes
 /// `v` reaching each code — are found by binary search over the input's
 /// codes, evaluating the executor's float function itself. The output is the
 /// integer code with the node's scale pending on it, kept only when
-/// `code · s` is exact in the element type for every code (the executor's
-/// product then rounds nothing).
+/// `code · s` is exact in float32 for every code (the executor casts a
+/// Quant's output to float32, in DOUBLE models too; its product then rounds
+/// nothing).
 extension GraphImporter {
     /// The threshold node for `node` reading `x`, or an error naming the node
     /// and what cannot be exact.
@@ -83,10 +84,11 @@ extension GraphImporter {
         for s in Set(scales) where s != 1 {
             for k in 0...steps {
                 let c = bottom + Double(k)
-                let bits = Self.significantBits(s) + 64 - UInt64(abs(c)).leadingZeroBitCount
-                let exact = c * s
-                guard bits <= mantissa, elementIsDouble || Double(Float(exact)) == exact else {
-                    throw error(node, "scale", "its scale \(s) is not a power of two, and the executor rounds code \(Int(c)) times it in \(elementIsDouble ? "float64" : "float32"): a float scale on a computed tensor is supported when every code times it is exact")
+                let product = c * s
+                // Exact in Double when the rounding error (an fma) is zero; then exact in float32 when it survives
+                // the conversion: the executor's Quant casts its output to float32, in DOUBLE models too.
+                guard (-product).addingProduct(c, s) == 0, Double(Float(product)) == product else {
+                    throw error(node, "scale", "its scale \(s) is not a power of two, and the executor rounds code \(Int(c)) times it to float32 (a Quant's output is float32): a float scale on a computed tensor is supported when every code times it is exact")
                 }
             }
         }
