@@ -125,6 +125,9 @@ public enum LoweredParser {
                 }
                 var lists: [[Int64]] = []
                 while peekIsDetail(), lines[index].hasPrefix("  thresholds") { lists.append(try integers("thresholds", n)) }
+                guard let k = lists.first?.count, k >= 1, lists.allSatisfy({ $0.count == k }) else {
+                    throw fail(n, "expected 'thresholds' lines of one length (at least 1) after the op")
+                }
                 kind = .threshold(ThresholdOp(thresholds: lists, outputBias: bias, outputStep: step))
             default: throw fail(n, "unknown op kind '\(w[2])'")
             }

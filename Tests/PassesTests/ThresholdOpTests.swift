@@ -77,6 +77,16 @@ import Testing
         }
     }
 
+    @Test func loweredTextWithoutThresholdListsIsRefusedWithItsLine() throws {
+        let text = "hepml-lowered 1\nmodel m\ntensor %0 x 2 ap_fixed<8,3>\ntensor %1 y 2 ap_fixed<8,3>\ninput %0\nop t threshold %0 -> %1\n  output 0 1\noutput %1\n"
+        do {
+            _ = try LoweredParser.parse(text)
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)".contains("line 6") && "\(error)".contains("thresholds"), "\(error)")
+        }
+    }
+
     @Test func verifyRefusesUnsortedListsAndOutputsOutsideTheType() throws {
         var m = try Pipeline.lower(Self.directModel(Thresholds(thresholds: [[0, 1]])))
         guard case .threshold(var op) = m.ops[0].kind else { return }
