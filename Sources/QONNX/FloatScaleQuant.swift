@@ -54,9 +54,12 @@ extension GraphImporter {
                                         signed: p.signed, narrow: p.narrow, rounding: p.rounding).code)
         }
         let bottom = qmin - z
-        // One list per element, then shared when every element has the same.
+        // One list per element (searched once per distinct pending scale and
+        // scale), then shared when every element has the same.
         var lists: [[Int64]] = []
+        var searched: [[Double]: [Int64]] = [:]
         for i in 0..<n {
+            if let known = searched[[pending[i], scales[i]]] { lists.append(known); continue }
             var list: [Int64] = []
             for level in 1...steps {
                 let target = bottom + Double(level)
@@ -69,6 +72,7 @@ extension GraphImporter {
                 }
                 list.append(b)
             }
+            searched[[pending[i], scales[i]]] = list
             lists.append(list)
         }
         let channels = x.dims.last ?? 1
