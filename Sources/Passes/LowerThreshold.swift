@@ -27,7 +27,7 @@ extension Lower {
                                     message: "out_bias \(t.outBias) and out_scale \(t.outScale) are not multiples of a power of two (at most 2^-60): no fixed-point output holds the steps exactly")
             }
             let (lo, hi) = Self.ends(bias: t.outBias, scale: t.outScale, steps: k, fractionBits: f)
-            type = try PrecisionInference.holding(ValueRange(lo: Int128(lo), hi: Int128(hi), fractionBits: f), fractionBits: f,
+            type = try PrecisionInference.holding(ValueRange(lo: lo, hi: hi, fractionBits: f), fractionBits: f,
                                                   modes: base, layer: node.name, field: "precision.result")
         }
         let biasCode = scalbn(t.outBias, type.fractionBits), stepCode = scalbn(t.outScale, type.fractionBits)
@@ -36,12 +36,12 @@ extension Lower {
                                 message: "out_bias \(t.outBias) and out_scale \(t.outScale) are not multiples of the LSB of \(type)")
         }
         let op = ThresholdOp(thresholds: lists, outputBias: Int64(biasCode), outputStep: Int64(stepCode))
-        let (lo, hi) = (min(op.outputBias, op.outputBias + op.outputStep * k), max(op.outputBias, op.outputBias + op.outputStep * k))
-        guard lo >= type.minRaw, hi <= type.maxRaw else {
+        let (lo, hi) = Self.ends(bias: t.outBias, scale: t.outScale, steps: k, fractionBits: type.fractionBits)
+        guard lo >= Int128(type.minRaw), hi <= Int128(type.maxRaw) else {
             throw LoweringError(layer: node.name, field: "precision.result",
                                 message: "the outputs [\(t.outBias), \(t.outBias + t.outScale * Double(k))] do not fit \(type)")
         }
-        let r = ValueRange(lo: Int128(lo), hi: Int128(hi), fractionBits: type.fractionBits)
+        let r = ValueRange(lo: lo, hi: hi, fractionBits: type.fractionBits)
         emit(node, .threshold(op), inputs: [x], size: size, type: type, ranges: Array(repeating: r, count: size))
     }
 
@@ -59,9 +59,10 @@ extension Lower {
         (0...60).first { f in values.allSatisfy { let v = scalbn($0, f); return v == v.rounded() && abs(v) < 0x1p62 } }
     }
 
-    /// The lowest and highest output codes at `f` fractional bits.
-    static func ends(bias: Double, scale: Double, steps: Int64, fractionBits f: Int) -> (Int64, Int64) {
-        let b = Int64(scalbn(bias, f)), s = Int64(scalbn(scale, f))
-        return (min(b, b + s * steps), max(b, b + s * steps))
+    /// The lowest and highest output codes at `f` fractional bits (codes
+    /// below 2^62, so the Int128 arithmetic cannot overflow).
+    static func ends(bias: Double, scale: Double, steps: Int64, fractionBits f: Int) -> (Int128, Int128) {
+        let b = Int128(scalbn(bias, f)), s = Int128(scalbn(scale, f))
+        return (min(b, b + s * Int128(steps)), max(b, b + s * Int128(steps)))
     }
 }

@@ -105,6 +105,10 @@ import Testing
         guard case .threshold(let op) = m.ops[0].kind else { Issue.record("not a threshold op"); return }
         let type = m[m.ops[0].output].type
         #expect(Double(op.outputStep) * type.lsb == 1.0 / 7)
+        // Steps of 2^61 codes times 7 thresholds: no 64-bit type, an error (not an overflow trap).
+        #expect(throws: LoweringError.self) {
+            try Pipeline.lower(Self.directModel(Thresholds(thresholds: [[0, 1, 2, 3, 4, 5, 6]], outScale: 0x1p61)))
+        }
         // 1e-30 needs about 100 fractional bits: no 64-bit type holds the steps.
         #expect(throws: LoweringError.self) { try Pipeline.lower(Self.directModel(Thresholds(thresholds: [[0]], outScale: 1e-30))) }
         // A declared result type whose LSB does not divide the steps.
