@@ -53,7 +53,9 @@ public enum HLSEmitter {
             default: return false
             }
         }
-        for header in libraryHeaders + (forests ? [HLSLayerPlanner.forestHeader] : []) + (tensors ? [HLSLayerPlanner.tensorHeader] : []) {
+        let thresholds = model.ops.contains { if case .threshold = $0.kind { return true } else { return false } }
+        for header in libraryHeaders + (forests ? [HLSLayerPlanner.forestHeader] : []) + (tensors ? [HLSLayerPlanner.tensorHeader] : [])
+            + (thresholds ? [HLSLayerPlanner.thresholdHeader] : []) {
             files.append(GeneratedFile(path: "firmware/nnet_utils/\(header)", contents: try text(templates, "hls/nnet_utils/\(header)")))
         }
         files.append(GeneratedFile(path: "build_prj.tcl", contents: try render(templates, "hls/build_prj.tcl", HLSContexts.buildScript(project))))

@@ -69,6 +69,10 @@ public enum ModelEncoder {
             fields.append(("type", quote("forest")))
             fields.append(("input", quote(node.inputs[0])))
             fields += forestFields(forest, indent: indent)
+        case .threshold(let t):
+            fields.append(("type", quote("threshold")))
+            fields.append(("input", quote(node.inputs[0])))
+            fields += thresholdFields(t, indent: indent)
         case .conv, .pool, .reduce, .reshape, .transpose, .linear, .maximum, .gather:
             fields.append(("type", quote(tensorLayerType(node.op))))
             fields.append(("input", quote(node.inputs[0])))

@@ -8,7 +8,7 @@ extension LayerDecoder {
         "conv1d", "conv2d", "depthwise_conv1d", "depthwise_conv2d",
         "maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d",
         "reduce_sum", "reduce_mean", "reduce_max", "flatten", "reshape", "transpose",
-        "gather", "maximum", "linear",
+        "gather", "maximum", "linear", "threshold",
     ]
 
     func decodeTensorLayer(_ r: FieldReader, type: String, input: [Int]) throws(ModelFormatError) -> (Op, Set<String>) {
@@ -83,6 +83,8 @@ extension LayerDecoder {
         case "transpose":
             let perm = try r.integers("perm", count: input.count, default: nil, atLeast: 0)
             return (.transpose(perm), ["perm"])
+        case "threshold":
+            return try decodeThresholdLayer(r, input: input)
         default:
             return try decodeFlatLayer(r, type: type, inputSize: Shapes.count(input) ?? 0)
         }

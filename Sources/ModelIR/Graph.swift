@@ -89,6 +89,7 @@ public struct Node: Sendable, Equatable {
         case .linear(let l): return l.units
         case .maximum(let groups): return groups.count
         case .gather(let indices): return indices.count
+        case .threshold: return inputSizes.first ?? 0
         case .reshape, .transpose: return inputSizes.first ?? 0
         case .conv, .pool, .reduce: return 0  // needs shapes: see outputShape(inputShapes:)
         }
@@ -132,6 +133,8 @@ public enum Op: Sendable, Equatable {
     case maximum([[Int]])
     /// Flat: output `i` is input element `indices[i]` (data movement only).
     case gather([Int])
+    /// A staircase: each element counts the thresholds it reaches (``Thresholds``).
+    case threshold(Thresholds)
 
     /// The model.json spelling of the op (for messages).
     public var kindName: String {
@@ -153,6 +156,7 @@ public enum Op: Sendable, Equatable {
         case .linear: return "linear"
         case .maximum: return "maximum"
         case .gather: return "gather"
+        case .threshold: return "threshold"
         }
     }
 }

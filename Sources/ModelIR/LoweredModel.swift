@@ -111,6 +111,9 @@ public enum LoweredKind: Sendable, Equatable {
     case maximum(MaximumOp)
     /// `out[i] = Q_out(x[indices[i]])`; see ``GatherOp``.
     case gather(GatherOp)
+    /// `out[i] = outputBias + outputStep * #{k : x[i] >= thresholds[c(i)][k]}`
+    /// on raw codes; see ``ThresholdOp``.
+    case threshold(ThresholdOp)
 
     public var kindName: String {
         switch self {
@@ -128,6 +131,7 @@ public enum LoweredKind: Sendable, Equatable {
         case .forest: return "forest"
         case .maximum: return "maximum"
         case .gather: return "gather"
+        case .threshold: return "threshold"
         }
     }
 }

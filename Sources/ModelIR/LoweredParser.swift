@@ -118,6 +118,17 @@ public enum LoweredParser {
                 while peekIsDetail(), lines[index].hasPrefix("  group") { groups.append(try indices("group", n)) }
                 kind = .maximum(MaximumOp(groups: groups))
             case "gather": kind = .gather(GatherOp(indices: try indices("indices", n)))
+            case "threshold":
+                let d = try detail("output", n)
+                guard d.words.count == 3, let bias = Int64(d.words[1]), let step = Int64(d.words[2]) else {
+                    throw fail(d.number, "expected 'output <bias code> <step code>'")
+                }
+                var lists: [[Int64]] = []
+                while peekIsDetail(), lines[index].hasPrefix("  thresholds") { lists.append(try integers("thresholds", n)) }
+                guard let k = lists.first?.count, k >= 1, lists.allSatisfy({ $0.count == k }) else {
+                    throw fail(n, "expected 'thresholds' lines of one length (at least 1) after the op")
+                }
+                kind = .threshold(ThresholdOp(thresholds: lists, outputBias: bias, outputStep: step))
             default: throw fail(n, "unknown op kind '\(w[2])'")
             }
             return LoweredOp(name: name, sourceLayers: layers, kind: kind, inputs: inputs, output: output)

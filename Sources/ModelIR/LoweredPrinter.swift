@@ -30,7 +30,8 @@ import FixedPoint
 /// line per tree, `tree <class> <node> ...`, each node a split
 /// `<feature>:<threshold code>:<left>:<right>` or a leaf `=<raw code>`.
 /// A maximum lists one `group <input> ...` line per output; a gather one
-/// `indices <input> ...` line.
+/// `indices <input> ...` line. A threshold has `output <bias> <step>` then
+/// one `thresholds <raw code> ...` line per list.
 public enum LoweredPrinter {
     public static let header = "hepml-lowered 1"
 
@@ -73,6 +74,9 @@ public enum LoweredPrinter {
                 for g in m.groups { out += "  group" + g.map { " \($0)" }.joined() + "\n" }
             case .gather(let g):
                 out += "  indices" + g.indices.map { " \($0)" }.joined() + "\n"
+            case .threshold(let t):
+                out += "  output \(t.outputBias) \(t.outputStep)\n"
+                for list in t.thresholds { out += "  thresholds" + list.map { " \($0)" }.joined() + "\n" }
             case .add, .subtract, .multiply, .concatenate, .sum, .quantize:
                 break
             }

@@ -213,6 +213,9 @@ extension Node {
             return [groups.count]
         case .gather(let indices):
             return [indices.count]
+        case .threshold(let t):
+            if let p = t.problem(shape: x) { throw ShapeError(field: p.field, message: p.message) }
+            return x
         }
     }
 }

@@ -58,6 +58,9 @@ public struct RTLSize: Sendable, Equatable {
             return m.groups.reduce(0) { $0 + $1.count }
         case .gather:
             return 0
+        case .threshold(let t):
+            // A comparator per threshold and an adder per output.
+            return n * (t.steps + 1)
         case .forest(let f):
             // A comparator per distinct split, a leaf mux per tree node, an adder per tree.
             return f.comparisons.count + f.trees.reduce(0) { $0 + $1.nodes.count + 1 } + n

@@ -160,6 +160,8 @@ public struct Lower {
         case .gather(let indices):
             emit(node, .gather(GatherOp(indices: indices)), inputs: inputs, size: indices.count,
                  type: declaredResult(node) ?? xType, ranges: indices.map { xRanges[$0] })
+        case .threshold(let t):
+            try lowerThreshold(node, t, input: x)
         case .conv, .pool, .reduce, .reshape, .transpose:
             throw LoweringError(layer: node.name, message: "internal error: \(node.op.kindName) reached Lower (ExpandTensorOps rewrites it)")
         }

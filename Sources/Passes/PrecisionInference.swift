@@ -40,8 +40,11 @@ public enum PrecisionInference {
     /// Such an activation computes its result exactly from the exact value,
     /// so the activation's own result type is the only rounding between the
     /// sum and the next declared type; a rounded intermediate would add a
-    /// second one that no declared type asks for.
+    /// second one that no declared type asks for. A threshold reader (the
+    /// quantized activations of FINN and Brevitas models) compares the exact
+    /// sum with its thresholds, so it keeps the exact type as well.
     public static func keepsExactType(readers: [Op], isModelOutput: Bool) -> Bool {
+        if readers.count == 1, !isModelOutput, case .threshold = readers[0] { return true }
         guard readers.count == 1, !isModelOutput, case .activation(let a) = readers[0] else { return false }
         switch a {
         case .relu, .leakyReLU, .linear: return true

@@ -80,6 +80,9 @@ public enum ValidateGraph {
                 guard node.inputs.count == 1, !indices.isEmpty, indices.allSatisfy({ $0 >= 0 && $0 < n }) else {
                     throw fail("indices", "every index must be an element of the input")
                 }
+            case .threshold:
+                // The parameters are checked with the shape (TensorShapes).
+                guard node.inputs.count == 1 else { throw fail("input", "threshold takes one input") }
             }
             guard let outputSize = Shapes.count(outputShape), outputSize >= 1, outputSize <= 100_000_000 else {
                 throw fail("shape", "the output shape \(Shapes.text(outputShape)) is empty or too large")

@@ -68,6 +68,9 @@ public enum Verify {
                 guard m.groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 >= 0 && $0 < ins[0].size } }) else {
                     throw fail(op.name, "a group is empty or reads outside the input")
                 }
+            case .threshold(let t):
+                guard ins.count == 1, out.size == ins[0].size else { throw fail(op.name, "threshold has one input and an output per element") }
+                if let problem = ThresholdVerify.problem(t, outputType: out.type) { throw fail(op.name, problem) }
             case .gather(let g):
                 guard ins.count == 1, g.indices.count == out.size else { throw fail(op.name, "gather has one input and an index per output") }
                 guard g.indices.allSatisfy({ $0 >= 0 && $0 < ins[0].size }) else { throw fail(op.name, "an index reads outside the input") }

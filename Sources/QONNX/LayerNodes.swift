@@ -16,8 +16,9 @@ extension GraphImporter {
             case "Quant", "IntQuant": return try importQuant(node)
             case "BipolarQuant": return try importBipolarQuant(node)
             case "Trunc": return try importTrunc(node)
+            case "MultiThreshold" where node.domain != "onnx.brevitas": return try importMultiThreshold(node)
             default:
-                throw error(node, nil, "QONNX operator \(node.opType) is not supported; supported: Quant, IntQuant, BipolarQuant, Trunc")
+                throw error(node, nil, "QONNX operator \(node.opType) is not supported; supported: Quant, IntQuant, BipolarQuant, Trunc, MultiThreshold")
             }
         }
         switch node.opType {

@@ -136,6 +136,8 @@ struct ExportBuilder {
             let indices = constant(op.name + "_indices", int64: g.indices.map(Int64.init))
             v = node("Gather", [x, indices], prefix: op.name + "_gather", attributes: [intAttribute("axis", 1)])
             r = g.indices.map { xr[$0] }
+        case .threshold:
+            throw QONNXError(file: file, node: layer, message: "a threshold op is not exported to QONNX (a MultiThreshold export is not implemented)")
         case .maximum:
             throw QONNXError(file: file, node: layer, message: "max pooling is not exported to QONNX yet (export the model before ExpandTensorOps is not supported)")
         }

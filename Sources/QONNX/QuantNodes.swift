@@ -114,6 +114,11 @@ extension GraphImporter {
                 d = applied
                 folded = try dynamicQuantType(node, pending: nil, dims: d.dims)
             }
+            if folded == nil, !(p.narrow && !p.signed) {
+                // Not a power of two: the executor's float staircase as integer thresholds (FloatScaleQuant.swift).
+                try define(node, .dynamic(try importFloatScaleQuant(d, p, node)))
+                return
+            }
             guard let (type, _) = folded else {
                 let scales = (try? broadcast(p.scale, to: d.dims, node, "scale")) ?? p.scale.values
                 let detail: String

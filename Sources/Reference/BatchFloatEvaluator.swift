@@ -147,6 +147,8 @@ public struct BatchFloatEvaluator: Sendable {
             }
         case .gather(let indices):
             for (i, k) in indices.enumerated() { (y + i * lanes).update(from: x + k * lanes, count: n) }
+        case .threshold(let t):
+            for i in 0..<outSize { for e in 0..<n { y[i * lanes + e] = t.evaluate(x[i * lanes + e], element: i) } }
         case .conv, .pool, .reduce, .reshape, .transpose:
             preconditionFailure("\(node.op.kindName) is evaluated in its flat form (ExpandTensorOps)")
         }

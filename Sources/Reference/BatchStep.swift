@@ -21,6 +21,7 @@ struct BatchStep: Sendable {
         /// maximum and gather: each output reads a group of input elements
         /// (one for a gather), then is assigned to the output type.
         case select(groups: [[Int]], maximum: Bool, Requantizer)
+        case threshold(ThresholdOp)
     }
 
     let kernel: Kernel
@@ -78,6 +79,8 @@ struct BatchStep: Sendable {
             kernel = .select(groups: m.groups, maximum: true, Requantizer(from: fx, inputBits: bits, to: outputType))
         case .gather(let g):
             kernel = .select(groups: g.indices.map { [$0] }, maximum: false, Requantizer(from: fx, inputBits: bits, to: outputType))
+        case .threshold(let t):
+            kernel = .threshold(t)
         }
     }
 
@@ -165,6 +168,14 @@ struct BatchStep: Sendable {
                     }
                 }
                 quantizer.apply(yj, count: n)
+            }
+        case .threshold(let t):
+            // A sum of comparisons per element, as the hardware does it.
+            for i in 0..<outputSize {
+                let list = t.list(for: i), xi = x + i * lanes, yi = y + i * lanes
+                for e in 0..<n { yi[e] = 0 }
+                for c in list { for e in 0..<n where xi[e] >= c { yi[e] += 1 } }
+                for e in 0..<n { yi[e] = t.outputBias + t.outputStep * yi[e] }
             }
         }
     }

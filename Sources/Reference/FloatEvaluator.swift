@@ -82,6 +82,7 @@ public struct FloatEvaluator: Sendable {
             }
         case .maximum(let groups): return groups.map { g in g.dropFirst().reduce(x[g[0]]) { max($0, x[$1]) } }
         case .gather(let indices): return indices.map { x[$0] }
+        case .threshold(let t): return x.indices.map { t.evaluate(x[$0], element: $0) }
         case .conv, .pool, .reduce, .reshape, .transpose:
             preconditionFailure("\(op.kindName) is evaluated in its flat form (ExpandTensorOps)")
         }

@@ -72,6 +72,9 @@ struct Step: Sendable {
             }
         case .gather(let g):
             for (i, k) in g.indices.enumerated() { y[i] = out.quantize(x[k], fractionBits: fx) }
+        case .threshold(let t):
+            // The output codes are exact by construction (Verify): no assignment.
+            for i in x.indices { y[i] = t.output(x[i], element: i) }
         }
     }
 }

@@ -114,6 +114,9 @@ public enum OverflowCheck {
             for g in m.groups { record([outcome(ExactValue(g.map { x[$0] }.max()!, of: tx), out)]) }
         case .gather(let g):
             for k in g.indices { record([outcome(ExactValue(x[k], of: tx), out)]) }
+        case .threshold(let t):
+            // Exact by construction: every output is a code of the output type.
+            for (i, v) in x.enumerated() { record([outcome(ExactValue(t.output(v, element: i), of: out), out)]) }
         case .forest(let f):
             // The sums are exact in the accumulator unless one was declared; count the result's assignment.
             var acc = f.base.map { Int128(f.accumulatorType.quantize(raw: $0, from: f.leafType)) }

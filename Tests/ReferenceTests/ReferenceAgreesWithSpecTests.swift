@@ -59,3 +59,18 @@ import Testing
         #expect(raw == [1, 0, 511, -512, 0, 0, 0, 0])
     }
 }
+
+/// Threshold ops (issue 26): the scalar and batch reference agree with the
+/// naive spec evaluator on every vector, input boundaries included.
+@Suite struct ThresholdReferenceTests {
+    @Test func referenceAndBatchEqualTheSpecEvaluator() throws {
+        let m = try Pipeline.lower(ModelZoo.thresholdMLP())
+        let reference = FixedPointEvaluator(m), spec = SpecEvaluator(m: m)
+        let inputs = ReferenceAgreesWithSpecTests.inputs(m, count: 3_000, seed: 26)
+        var mismatches = 0
+        for x in inputs where reference.runRaw(x) != spec.run(x) { mismatches += 1 }
+        #expect(mismatches == 0)
+        let batch = reference.runRaw(codes: inputs.flatMap { $0 }, events: inputs.count, threads: 2)
+        #expect(batch == inputs.flatMap { spec.run($0) })
+    }
+}

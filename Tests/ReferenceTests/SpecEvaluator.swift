@@ -95,6 +95,12 @@ struct SpecEvaluator {
                 y = m.groups.map { g in out.quantize(g.map { exact(x[$0], xt) }.max { ($0 - $1).raw < 0 }!) }
             case .gather(let g):
                 y = g.indices.map { out.quantize(exact(x[$0], xt)) }
+            case .threshold(let th):
+                // Count the list's thresholds the code reaches, one by one; the code is then exact.
+                y = x.indices.map { i in
+                    let list = th.thresholds[i % th.thresholds.count]
+                    return th.outputBias + th.outputStep * Int64(list.filter { x[i] >= $0 }.count)
+                }
             }
             t[op.output.index] = y
         }

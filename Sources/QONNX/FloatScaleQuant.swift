@@ -1,0 +1,113 @@
+import FixedPoint
+import Foundation
+import ModelIR
+import Passes
+
+/// A `Quant` whose scale does not cancel to a power of two (Brevitas's float
+/// activation scales: a 3-bit ReLU with scale 1/7 and the like), on a
+/// computed tensor of integer codes `v` (ONNX value `p · v · 2^-F`, `p` the
+/// pending scale): a threshold node (issue 26). The executor computes
+/// `code(v) = round(clip(x / s + z)) − z` in float32 (float64 for DOUBLE
+/// models) with `x = p · v · 2^-F` held exactly; every step is monotone
+/// non-decreasing in `x` (correctly rounded division and addition, a clamp,
+/// a rounding), so `code` is a staircase in `v` whose thresholds — the first
+/// `v` reaching each code — are found by binary search over the input's
+/// codes, evaluating the executor's float function itself. The output is the
+/// integer code with the node's scale pending on it, kept only when
+/// `code · s` is exact in float32 for every code (the executor casts a
+/// Quant's output to float32, in DOUBLE models too; its product then rounds
+/// nothing).
+extension GraphImporter {
+    /// The threshold node for `node` reading `x`, or an error naming the node
+    /// and what cannot be exact.
+    mutating func importFloatScaleQuant(_ x: DynamicTensor, _ p: QuantParameters, _ node: Onnx_NodeProto) throws(QONNXError) -> DynamicTensor {
+        let n = x.count
+        let scales = try broadcast(p.scale, to: x.dims, node, "scale")
+        let zeros = try broadcast(p.zeroPoint, to: x.dims, node, "zeropt")
+        guard let z = zeros.first, zeros.allSatisfy({ $0 == z }), z == z.rounded(), abs(z) < 0x1p40 else {
+            throw error(node, "zeropt", "a float-scale Quant on a computed tensor needs one integer zero point (got \(zeros.prefix(4)))")
+        }
+        let pending = x.pending ?? Array(repeating: 1, count: n)
+        if let bad = pending.first(where: { !($0 > 0) }) {
+            throw error(node, nil, "reads a tensor scaled by \(bad); a float-scale Quant needs positive earlier scales (a monotone staircase)")
+        }
+        let f = x.type.fractionBits
+        let lo = x.type.minRaw, hi = x.type.maxRaw
+        let mantissa = elementIsDouble ? 53 : 24
+        let codeBits = 64 - max(lo.magnitude, hi.magnitude).leadingZeroBitCount
+        for (i, q) in pending.enumerated() where Self.significantBits(q) + codeBits > mantissa {
+            throw error(node, "input", "the input's \(codeBits)-bit codes times its scale \(q) (element \(i)) are not exact in \(elementIsDouble ? "float64" : "float32"); the executor rounds them")
+        }
+        let (qmin, qmax) = quantIntegerRange(signed: p.signed, narrow: p.narrow, bitWidth: p.bitWidth)
+        let steps = Int(qmax - qmin)
+        guard steps >= 1, steps <= 4096 else {
+            throw error(node, "bitwidth", "a float-scale Quant becomes \(steps) thresholds; at most 4096 (12 bits) are supported")
+        }
+        // The executor's output code for input code v of element i.
+        func code(_ v: Int64, _ i: Int) -> Double {
+            let value = pending[i] * Double(sign: v < 0 ? .minus : .plus, exponent: -f, significand: Double(v.magnitude))
+            if elementIsDouble {
+                return qonnxIntQuant(value, scale: scales[i], zeroPoint: z, bitWidth: p.bitWidth, signed: p.signed,
+                                     narrow: p.narrow, rounding: p.rounding).code
+            }
+            return Double(qonnxIntQuant(Float(value), scale: Float(scales[i]), zeroPoint: Float(z), bitWidth: p.bitWidth,
+                                        signed: p.signed, narrow: p.narrow, rounding: p.rounding).code)
+        }
+        let bottom = qmin - z
+        // One list per element (searched once per distinct pending scale and
+        // scale), then shared when every element has the same.
+        var lists: [[Int64]] = []
+        var searched: [[Double]: [Int64]] = [:]
+        for i in 0..<n {
+            if let known = searched[[pending[i], scales[i]]] { lists.append(known); continue }
+            var list: [Int64] = []
+            for level in 1...steps {
+                let target = bottom + Double(level)
+                if code(lo, i) >= target { list.append(lo); continue }
+                if code(hi, i) < target { list.append(hi + 1); continue }
+                var (a, b) = (lo, hi)   // code(a) < target <= code(b)
+                while b - a > 1 {
+                    let m = a + (b - a) / 2
+                    if code(m, i) >= target { b = m } else { a = m }
+                }
+                list.append(b)
+            }
+            searched[[pending[i], scales[i]]] = list
+            lists.append(list)
+        }
+        let channels = x.dims.last ?? 1
+        let shared: [[Int64]]
+        if lists.allSatisfy({ $0 == lists[0] }) {
+            shared = [lists[0]]
+        } else if n % channels == 0, lists.indices.allSatisfy({ lists[$0] == lists[$0 % channels] }) {
+            shared = Array(lists[0..<channels])
+        } else {
+            throw error(node, "scale", "the thresholds differ along an axis other than the last; per-channel scales on the last axis are supported")
+        }
+        // code · s must be exact in the element type: the executor's product then equals the pending scale times the code.
+        for s in Set(scales) where s != 1 {
+            for k in 0...steps {
+                let c = bottom + Double(k)
+                let product = c * s
+                // Exact in Double when the rounding error (an fma) is zero; then exact in float32 when it survives
+                // the conversion: the executor's Quant casts its output to float32, in DOUBLE models too.
+                guard (-product).addingProduct(c, s) == 0, Double(Float(product)) == product else {
+                    throw error(node, "scale", "its scale \(s) is not a power of two, and the executor rounds code \(Int(c)) times it to float32 (a Quant's output is float32): a float scale on a computed tensor is supported when every code times it is exact")
+                }
+            }
+        }
+        let thresholds = shared.map { list in list.map { Double(sign: $0 < 0 ? .minus : .plus, exponent: -f, significand: Double($0.magnitude)) } }
+        let type = try exactType([bottom, bottom + Double(steps)], node, "codes")
+        let name = emit(hint(node), .threshold(Thresholds(thresholds: thresholds, outScale: 1, outBias: bottom)), inputs: [x.tensor],
+                        precision: LayerPrecision(result: type), absorbable: false, source: node)
+        let exactScales = scales.allSatisfy { $0 == 1 }
+        return DynamicTensor(tensor: name, dims: x.dims, type: type, pending: exactScales ? nil : scales, soleUse: true, batchAxis: x.batchAxis)
+    }
+
+    /// The significant bits of `v`'s binary mantissa (1 for a power of two).
+    static func significantBits(_ v: Double) -> Int {
+        guard v != 0, v.isFinite else { return 0 }
+        let m = v.significandBitPattern | (UInt64(1) << 52)
+        return 53 - m.trailingZeroBitCount
+    }
+}
