@@ -98,7 +98,7 @@ extension GraphImporter {
         }
         let thresholds = shared.map { list in list.map { Double(sign: $0 < 0 ? .minus : .plus, exponent: -f, significand: Double($0.magnitude)) } }
         let type = try exactType([bottom, bottom + Double(steps)], node, "codes")
-        let name = emit(hint(node), .threshold(Thresholds(thresholds: thresholds, outScale: 1, outBias: bottom)), inputs: [x.tensor],
+        let name = try emit(hint(node), .threshold(Thresholds(thresholds: thresholds, outScale: 1, outBias: bottom)), inputs: [x.tensor],
                         precision: LayerPrecision(result: type), absorbable: false, source: node)
         let exactScales = scales.allSatisfy { $0 == 1 }
         return DynamicTensor(tensor: name, dims: x.dims, type: type, pending: exactScales ? nil : scales, soleUse: true, batchAxis: x.batchAxis)

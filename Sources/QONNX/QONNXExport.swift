@@ -138,8 +138,21 @@ struct ExportBuilder {
             r = g.indices.map { xr[$0] }
         case .threshold:
             throw QONNXError(file: file, node: layer, message: "a threshold op is not exported to QONNX (a MultiThreshold export is not implemented)")
-        case .maximum:
-            throw QONNXError(file: file, node: layer, message: "max pooling is not exported to QONNX yet (export the model before ExpandTensorOps is not supported)")
+        case .maximum(let m):
+            // Groups padded to one size with their first member (max(a, a) = a):
+            // Gather [batch, groups, size], then ReduceMax over the last axis.
+            let size = m.groups.map(\.count).max() ?? 1
+            let members = m.groups.flatMap { g in g + Array(repeating: g[0], count: size - g.count) }
+            let indices = constant(op.name + "_members", int64: members.map(Int64.init), dims: [m.groups.count, size])
+            let gathered = node("Gather", [x, indices], prefix: op.name + "_window", attributes: [intAttribute("axis", 1)])
+            var axes = Onnx_AttributeProto()
+            axes.name = "axes"
+            axes.type = .ints
+            axes.ints = [2]
+            v = node("ReduceMax", [gathered], prefix: op.name + "_max", attributes: [axes, intAttribute("keepdims", 0)])
+            r = m.groups.map { g in
+                g.dropFirst().reduce(xr[g[0]]) { a, k in ValueRange(lo: max(a.lo, xr[k].lo), hi: max(a.hi, xr[k].hi), fractionBits: a.fractionBits) }
+            }
         }
         values[op.output] = try quant(v, to: out.type, ranges: r, forceRounding: rounding, output: unique(out.name), layer: layer)
         ranges[op.output] = r.map { $0.quantized(to: out.type) }
@@ -303,11 +316,11 @@ struct ExportBuilder {
         return t.name
     }
 
-    mutating func constant(_ base: String, int64 values: [Int64]) -> String {
+    mutating func constant(_ base: String, int64 values: [Int64], dims: [Int]? = nil) -> String {
         var t = Onnx_TensorProto()
         t.name = unique(base)
         t.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
-        t.dims = [Int64(values.count)]
+        t.dims = (dims ?? [values.count]).map(Int64.init)
         t.int64Data = values
         graph.initializer.append(t)
         return t.name

@@ -1,4 +1,5 @@
 import Foundation
+import ModelIR
 
 /// The shape arithmetic a PyTorch export adds around `view`/`flatten`
 /// (`Shape` → `Gather` → `Unsqueeze` → `Concat` → `Reshape`), folded to
@@ -24,11 +25,16 @@ extension GraphImporter {
         try define(node, .constant(c))
     }
 
-    /// `Gather` of a constant by constant indices along `axis`.
+    /// `Gather` of a constant by constant indices along `axis`; of a computed
+    /// tensor, along a feature axis (not the batch), as a `gather` node
+    /// (what `export` writes for max pooling, a transpose or a broadcast).
     mutating func importGather(_ node: Onnx_NodeProto) throws(QONNXError) {
-        guard case .constant(let data) = try value(node, 0, "data") else {
-            throw error(node, "data", "Gather of a tensor computed from the model inputs is not supported (only of constants, as in shape arithmetic)")
+        let source = try value(node, 0, "data")
+        if case .dynamic(let dynamic) = source {
+            try importGatherOfComputed(dynamic, node)
+            return
         }
+        guard case .constant(let data) = source else { return }
         let indices = try constant(node, 1, "indices")
         let rank = data.dims.count
         guard rank >= 1 else { throw error(node, "data", "Gather of a scalar") }
@@ -54,6 +60,36 @@ extension GraphImporter {
         var c = ConstantTensor(dims: dims, values: values)
         c.holdsBatchSize = data.holdsBatchSize && values.contains(0)
         try define(node, .constant(c))
+    }
+
+    mutating func importGatherOfComputed(_ x: DynamicTensor, _ node: Onnx_NodeProto) throws(QONNXError) {
+        let d = try inONNXOrder(x, source: node)
+        let indices = try constant(node, 1, "indices")
+        let rank = d.dims.count
+        let a = try axis(try intAttribute(node, "axis") ?? 0, rank: rank, node)
+        guard a != d.batchAxis else { throw error(node, "axis", "Gather along the batch axis mixes events") }
+        let n = d.dims[a]
+        var picks: [Int] = []
+        for v in indices.values {
+            guard v == v.rounded(), v >= Double(-n), v < Double(n) else {
+                throw error(node, "indices", "index \(v) is out of range for axis \(a) of size \(n)")
+            }
+            picks.append(v < 0 ? Int(v) + n : Int(v))
+        }
+        let dims = Array(d.dims[..<a]) + indices.dims + Array(d.dims[(a + 1)...])
+        guard let total = Shape.elements(dims), total >= 1, total <= ONNXLimits.maxElements else {
+            throw error(node, nil, "the result of shape \(dims) is empty or has more than \(ONNXLimits.maxElements) elements")
+        }
+        // The graph IR tensor holds the ONNX elements in C order (the batch
+        // dimension is 1), so element (o, p, i) of the result reads (o, picks[p], i).
+        let outer = d.dims[..<a].reduce(1, *), inner = d.dims[(a + 1)...].reduce(1, *)
+        var flat: [Int] = []
+        flat.reserveCapacity(total)
+        for o in 0..<outer { for p in picks { for i in 0..<inner { flat.append((o * n + p) * inner + i) } } }
+        let name = try emit(hint(node), .gather(flat), inputs: [d.tensor], precision: LayerPrecision(), absorbable: false, source: node)
+        let batch = d.batchAxis.map { $0 < a ? $0 : $0 + indices.dims.count - 1 }
+        try define(node, .dynamic(DynamicTensor(tensor: name, dims: dims, type: d.type, pending: d.pending.map { p in flat.map { p[$0] } },
+                                                soleUse: soleUse(node.output.first ?? ""), batchAxis: batch)))
     }
 
     /// `Cast` of a constant: to an integer type it truncates toward zero, as numpy does.

@@ -61,7 +61,7 @@ extension GraphImporter {
             levels.append(exact)
         }
         let type = try exactType(levels, node, "output levels")
-        let name = emit(hint(node), .threshold(Thresholds(thresholds: sorted, outScale: scale, outBias: bias)), inputs: [x.tensor],
+        let name = try emit(hint(node), .threshold(Thresholds(thresholds: sorted, outScale: scale, outBias: bias)), inputs: [x.tensor],
                         precision: LayerPrecision(result: type), absorbable: false, source: node)
         try define(node, .dynamic(DynamicTensor(tensor: name, dims: x.dims, type: type, pending: nil, soleUse: true, batchAxis: x.batchAxis)))
     }

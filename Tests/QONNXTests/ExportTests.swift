@@ -31,6 +31,10 @@ struct ExportTests {
         Case(name: "jet_tagger", path: "examples/jet_tagger/model.json", lo: -10, hi: 10, lsb: 0x1p-12, tolerance: 0x1p-5),
         Case(name: "l1_autoencoder", path: "examples/l1_autoencoder/model.json", lo: -20, hi: 200, lsb: 0x1p-8),
         Case(name: "zoo one_layer", zoo: "one_layer", lo: -40, hi: 40, lsb: 0x1p-8),
+        // Tensor layers exported flat: per-particle dense, sums and maxima over
+        // particles (Gather + ReduceMax), convolutions, pools, transposes (Gather).
+        Case(name: "zoo deep_sets", zoo: "deep_sets", lo: -10, hi: 10, lsb: 0x1p-8),
+        Case(name: "zoo calorimeter_conv", zoo: "calorimeter_conv", lo: 0, hi: 300, lsb: 1, tolerance: 0x1p-7),
     ]
 
     /// Writes the case's model.json into `dir` (zoo models) or returns the shipped one.
