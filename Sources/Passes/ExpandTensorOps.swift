@@ -54,7 +54,7 @@ public enum ExpandTensorOps {
                 out.nodes.append(replaced(.batchNorm(BatchNorm(gamma: repeated(bn.gamma), beta: repeated(bn.beta),
                                                                mean: repeated(bn.mean), variance: repeated(bn.variance),
                                                                epsilon: bn.epsilon))))
-            case .add, .subtract, .multiply where ins[0] != ins[1]:
+            case .add where ins[0] != ins[1], .subtract where ins[0] != ins[1], .multiply where ins[0] != ins[1]:
                 var inputs: [String] = []
                 for (i, shape) in ins.enumerated() {
                     // Shapes that differ only by leading 1s hold the same elements in the same order.

@@ -198,8 +198,6 @@ public struct Lower {
     /// zero), so the op is a ``ScaleOp`` rather than a ``DenseOp``.
     mutating func lowerLinear(_ node: Node, input x: TensorID, rows: [[(Int, Double)]], bias: [Double],
                               names: (weights: String, bias: String), perElement: Bool) throws(LoweringError) {
-        let xType = tensors[x.index].type
-        let xRanges = ranges[x.index]
         let weightType = node.precision.weight ?? graph.defaults.weight ?? base
         let biasType = node.precision.bias ?? graph.defaults.bias ?? base
         var weightQuantizer = ParameterQuantizer(node, tensor: names.weights, type: weightType)
