@@ -162,7 +162,7 @@ let package = Package(
         // Decision forests: exact splits, model.json forests, XGBoost import, the backends.
         .testTarget(name: "ForestTests", dependencies: [
             "ModelIR", "ModelFormat", "Passes", "Reference", "Reports", "Training", "FixedPoint", "TensorIO", "Driver", "QONNX",
-            "VerilogBackend", "HLSBackend", "Simulation", "Toolchain", "NetlistIR", "SeededRandomness",
+            "VerilogBackend", "HLSBackend", "Simulation", "Toolchain", "NetlistIR", "SeededRandomness", "Templates",
             .product(name: "PropertyBased", package: "swift-property-based"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),

@@ -94,6 +94,9 @@ public enum HTMLReport {
             c["anomaly"] = d
         }
 
+        // Forests.
+        if let forests = r.forests, !forests.isEmpty { c["forests"] = forestContext(forests) }
+
         // Latency.
         c["latencyStatement"] = latencyStatement(r.latency)
         c["hasStages"] = !r.latency.stages.isEmpty

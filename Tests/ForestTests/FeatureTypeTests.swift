@@ -6,6 +6,7 @@ import ModelIR
 import Passes
 import Reference
 import Reports
+import Templates
 import TensorIO
 import Testing
 
@@ -115,6 +116,19 @@ struct FeatureTypeTests {
         #expect(reports.count == 1)
         #expect(reports.first?.features.map(\.flippedDecisions) == [1, 0, 0])
         #expect(reports.first?.trees.first?.agreeingEvents == 2)
+
+        // The HTML report shows the section: the tree that disagrees on one
+        // event of three, the feature whose decision flipped.
+        let html = try HTMLReport.render(try ModelReport.build(ReportInput(graph: graph, model: model, events: events)),
+                                         templates: TemplateLibrary.locate())
+        let layer = try #require(reports.first?.layer)
+        #expect(html.contains("<h2 id=\"forest-\(layer)\">Forest \(layer)</h2>"))
+        #expect(html.contains("Some trees reach another leaf than the float tree"))
+        // The split at 1.9 is beyond the saturating type's 1.875: folded away
+        // (depth 0, one leaf, no comparator), yet events above 1.875 flip it.
+        #expect(html.contains("<tr class=\"warn\"><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td><td>0</td><td>66.67%</td></tr>"))
+        #expect(html.contains("<tr class=\"warn\"><td>0</td><td>1</td><td>0</td><td>1</td></tr>"))
+        #expect(html.contains("66.67%"))
     }
 
     @Test("import and predict take per-feature types; a bad entry or one beyond the features exits 2 naming --input-type")
