@@ -32,6 +32,13 @@ public enum ExpandTensorOps {
             names.insert(name)
             return name
         }
+        for node in graph.nodes {
+            let terms = expandedTerms(node, inputs: node.inputs.map { shapes[$0]! }, output: shapes[node.name]!)
+            guard terms <= maxTerms else {
+                throw LoweringError(layer: node.name, field: nil,
+                                    message: "\(node.op.kindName) expands to \(terms) terms (one per weight use at every output position); at most \(maxTerms) are supported")
+            }
+        }
         var out = graph
         out.nodes = []
         // Inputs become vectors of their elements in C order, so that every
@@ -110,6 +117,28 @@ public enum ExpandTensorOps {
             }
         }
         return out
+    }
+
+    /// The most terms (weight uses, group members, gathered elements) one
+    /// layer may expand to: bounds the memory of the flat form
+    /// (docs/hardening.md, Limits).
+    public static let maxTerms = 20_000_000
+
+    /// How many terms `node` expands to, computed without building them (saturating).
+    static func expandedTerms(_ node: Node, inputs: [[Int]], output: [Int]) -> Int {
+        let x = inputs.first ?? []
+        let outputs = Shapes.count(output) ?? Int.max
+        func product(_ values: [Int]) -> Int {
+            values.reduce(1) { a, b in let (p, o) = a.multipliedReportingOverflow(by: b); return o ? Int.max : p }
+        }
+        switch node.op {
+        case .dense(let d): return product([outputs, d.inputCount])
+        case .conv(let c): return product([outputs, c.taps, c.depthwise ? 1 : c.inputChannels])
+        case .pool(let p): return product([outputs] + p.size)
+        case .reduce, .reshape, .transpose: return Shapes.count(x) ?? Int.max
+        case .add, .subtract, .multiply, .concatenate: return outputs
+        default: return 0
+        }
     }
 
     /// The same weights at every leading position: output `p*units + j` reads

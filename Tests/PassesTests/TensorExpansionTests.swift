@@ -172,3 +172,17 @@ import Testing
 }
 
 import Foundation
+
+/// A layer whose flat form would not fit in memory is refused before it is built.
+@Suite struct TensorExpansionLimitTests {
+    @Test func aConvolutionThatExpandsTooFarIsRefusedNamingTheLayer() throws {
+        // 1,000 positions x 1,000 filters x 1,000 channels x 3 taps: 3 * 10^9 terms.
+        let conv = Convolution(kernel: [3], strides: [1], dilations: [1], padding: .same, inputChannels: 1000, filters: 1000,
+                               weights: [Double](repeating: 0.5, count: 3 * 1000 * 1000), bias: [Double](repeating: 0, count: 1000))
+        let g = Graph(name: "big", inputs: [GraphInput(name: "x", shape: [1000, 1000])],
+                      nodes: [Node(name: "wide", op: .conv(conv), inputs: ["x"])], outputs: ["wide"])
+        let error = #expect(throws: LoweringError.self) { _ = try ExpandTensorOps.run(g) }
+        #expect(error?.layer == "wide")
+        #expect(error?.message.contains("expands to 3000000000 terms") == true)
+    }
+}
