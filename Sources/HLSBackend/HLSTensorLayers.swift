@@ -26,12 +26,11 @@ extension HLSLayerPlanner {
     mutating func planMaximum(_ m: MaximumOp, _ site: HLSOpSite) -> HLSLayer {
         let config = names.make("config_" + site.base)
         let member = names.make(site.base + "_member")
-        let size = m.groups.map(\.count).max() ?? 1
+        let size = m.groupSize
         var layer = HLSLayer(op: site.op, summary: "\(site.op.name): maximum of \(m.groups.count) groups of up to \(size) elements\(site.from)")
         layer.definitions = ["#include \"nnet_utils/\(Self.tensorHeader)\""]
         layer.header = site.base
-        // Groups padded to one size with their first member: max(a, a) = a.
-        let members = m.groups.flatMap { g in g + Array(repeating: g[0], count: size - g.count) }
+        let members = m.paddedMembers
         layer.arrays = [HLSArray(comment: "members of each group of \(site.op.name), \(size) per output", typeName: "unsigned",
                                  name: member, size: members.count, lines: Self.chunks(members.map { "\($0)" }))]
         layer.config = HLSConfig(name: config, base: "maximum_config", members: [

@@ -143,6 +143,17 @@ public struct MaximumOp: Sendable, Equatable {
     /// Per output, the input indices it reads (at least one).
     public var groups: [[Int]]
     public init(groups: [[Int]]) { self.groups = groups }
+
+    /// The longest group's size.
+    public var groupSize: Int { groups.map(\.count).max() ?? 1 }
+
+    /// Every group padded to ``groupSize`` with its first member
+    /// (`max(a, a) = a`), end to end: fixed-size windows for backends that
+    /// want constant loop bounds or a rectangular index tensor.
+    public var paddedMembers: [Int] {
+        let size = groupSize
+        return groups.flatMap { g in g + Array(repeating: g[0], count: size - g.count) }
+    }
 }
 
 /// Data movement (reshape, transpose, a concatenation on an inner axis, a

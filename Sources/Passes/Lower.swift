@@ -150,11 +150,7 @@ public struct Lower {
         case .linear(let l):
             try lowerSparse(node, l, input: x)
         case .maximum(let groups):
-            let out = groups.map { g in
-                g.dropFirst().reduce(xRanges[g[0]]) { r, k in
-                    ValueRange(lo: max(r.lo, xRanges[k].lo), hi: max(r.hi, xRanges[k].hi), fractionBits: r.fractionBits)
-                }
-            }
+            let out = groups.map { g in ValueRange.maximum(of: g.map { xRanges[$0] }) }
             emit(node, .maximum(MaximumOp(groups: groups)), inputs: inputs, size: groups.count,
                  type: declaredResult(node) ?? xType, ranges: out)
         case .gather(let indices):

@@ -75,6 +75,13 @@ public struct ValueRange: Sendable, Equatable {
         return ValueRange(lo: min(a, b), hi: max(a, b), fractionBits: fractionBits + f)
     }
 
+    /// The range of the largest of values in `ranges` (at least one).
+    public static func maximum(of ranges: [ValueRange]) -> ValueRange {
+        ranges.dropFirst().reduce(ranges[0]) { r, x in
+            ValueRange(lo: max(r.lo, x.lo), hi: max(r.hi, x.hi), fractionBits: r.fractionBits)
+        }
+    }
+
     /// `max(x, 0)`.
     public var relu: ValueRange { ValueRange(lo: max(lo, 0), hi: max(hi, 0), fractionBits: fractionBits) }
 

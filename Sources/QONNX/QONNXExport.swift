@@ -141,18 +141,14 @@ struct ExportBuilder {
         case .maximum(let m):
             // Groups padded to one size with their first member (max(a, a) = a):
             // Gather [batch, groups, size], then ReduceMax over the last axis.
-            let size = m.groups.map(\.count).max() ?? 1
-            let members = m.groups.flatMap { g in g + Array(repeating: g[0], count: size - g.count) }
-            let indices = constant(op.name + "_members", int64: members.map(Int64.init), dims: [m.groups.count, size])
+            let indices = constant(op.name + "_members", int64: m.paddedMembers.map(Int64.init), dims: [m.groups.count, m.groupSize])
             let gathered = node("Gather", [x, indices], prefix: op.name + "_window", attributes: [intAttribute("axis", 1)])
             var axes = Onnx_AttributeProto()
             axes.name = "axes"
             axes.type = .ints
             axes.ints = [2]
             v = node("ReduceMax", [gathered], prefix: op.name + "_max", attributes: [axes, intAttribute("keepdims", 0)])
-            r = m.groups.map { g in
-                g.dropFirst().reduce(xr[g[0]]) { a, k in ValueRange(lo: max(a.lo, xr[k].lo), hi: max(a.hi, xr[k].hi), fractionBits: a.fractionBits) }
-            }
+            r = m.groups.map { g in ValueRange.maximum(of: g.map { xr[$0] }) }
         }
         values[op.output] = try quant(v, to: out.type, ranges: r, forceRounding: rounding, output: unique(out.name), layer: layer)
         ranges[op.output] = r.map { $0.quantized(to: out.type) }
