@@ -157,7 +157,7 @@ public enum ExpandTensorOps {
     }
 
     /// Every output position (C order over the output's spatial axes).
-    static func positions(_ axes: [WindowAxis]) -> [[Int]] {
+    public static func positions(_ axes: [WindowAxis]) -> [[Int]] {
         var all: [[Int]] = [[]]
         for axis in axes { all = all.flatMap { prefix in (0..<axis.output).map { prefix + [$0] } } }
         return all
@@ -165,7 +165,7 @@ public enum ExpandTensorOps {
 
     /// The input spatial indices (flat) a window reads, for each tap inside
     /// the input, with the tap's flat index.
-    static func window(_ o: [Int], axes: [WindowAxis], inputSpatial: [Int]) -> [(input: Int, tap: Int)] {
+    public static func window(_ o: [Int], axes: [WindowAxis], inputSpatial: [Int]) -> [(input: Int, tap: Int)] {
         var taps: [(input: Int, tap: Int)] = [(0, 0)]
         for (i, axis) in axes.enumerated() {
             var next: [(input: Int, tap: Int)] = []
@@ -211,7 +211,7 @@ public enum ExpandTensorOps {
 
     /// Each output's input indices (one group per output position and
     /// channel) and how many there are.
-    static func poolWindows(_ p: Pooling, input x: [Int]) -> (groups: [[Int]], counts: [Int]) {
+    public static func poolWindows(_ p: Pooling, input x: [Int]) -> (groups: [[Int]], counts: [Int]) {
         let spatial = Array(x.dropLast()), channels = x.last!
         let axes = (try? Shapes.windows(input: spatial, kernel: p.size, strides: p.strides,
                                         dilations: p.size.map { _ in 1 }, padding: p.padding)) ?? []
@@ -236,7 +236,7 @@ public enum ExpandTensorOps {
     /// exact for power-of-two counts (`ap_fixed<k+2,2>` holds `2^-k`),
     /// else `ap_fixed<18,2,AP_RND>` (16 fractional bits, rounded to nearest).
     /// The bias (zero) takes `ap_fixed<2,2>`.
-    static func withMeanWeightType(_ precision: LayerPrecision, counts: [Int]) -> LayerPrecision {
+    public static func withMeanWeightType(_ precision: LayerPrecision, counts: [Int]) -> LayerPrecision {
         var p = precision
         if p.weight == nil {
             if counts.allSatisfy({ $0 > 0 && $0 & ($0 - 1) == 0 }) {
@@ -252,7 +252,7 @@ public enum ExpandTensorOps {
 
     /// For each output of a reduction (C order over the kept axes), the flat
     /// input indices it reads.
-    static func reductionGroups(_ r: Reduction, input x: [Int]) -> [[Int]] {
+    public static func reductionGroups(_ r: Reduction, input x: [Int]) -> [[Int]] {
         let strides = Shapes.strides(x)
         let kept = x.indices.filter { !r.axes.contains($0) }
         var groups: [[Int]] = [[0]]

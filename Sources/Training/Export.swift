@@ -50,6 +50,11 @@ public struct TrainedModel: Sendable {
         var nodes: [Node] = []
         var previous = inputName
         for layer in network.layers {
+            if let tensor = tensorNodes(layer, input: previous) {
+                nodes += tensor
+                previous = layer.name
+                continue
+            }
             let types = plan?.layers[layer.name] ?? LayerTypes()
             var precision = LayerPrecision(weight: types.weight, bias: types.bias, result: types.result, alpha: types.alpha)
             let op: Op
@@ -88,7 +93,7 @@ public struct TrainedModel: Sendable {
             nodes.append(Node(name: "score", op: .sum, inputs: ["squared"], precision: LayerPrecision(result: head.score)))
             previous = "score"
         }
-        let input = GraphInput(name: inputName, shape: [network.inputSize], type: plan?.input ?? inputType)
+        let input = GraphInput(name: inputName, shape: network.inputShape, type: plan?.input ?? inputType)
         return Graph(name: name, inputs: [input], nodes: nodes, outputs: [previous])
     }
 

@@ -71,26 +71,33 @@ public struct DenseLayer: TrainableLayer {
         self.bias = bias
     }
 
-    public func outputSize(inputSize: Int) -> Int { units }
+    /// On a tensor `[..., inputs]` the layer acts on every leading position
+    /// with the same weights (a per-particle layer, as the compiler reads it).
+    public func outputSize(inputSize: Int) -> Int { inputSize / inputs * units }
 
     /// The weights and bias the forward pass uses (fake-quantized in QAT).
     public var effectiveWeights: [Float] { weightQuantizer.map { q in weights.map { q.apply($0) } } ?? weights }
     public var effectiveBias: [Float] { biasQuantizer.map { q in bias.map { q.apply($0) } } ?? bias }
 
     public mutating func forward(_ x: Matrix, training: Bool, rng: inout SeededRandom) -> Matrix {
-        precondition(x.columns == inputs, "DenseLayer \(name): expected \(inputs) inputs, got \(x.columns)")
+        precondition(x.columns % inputs == 0 && x.columns > 0, "DenseLayer \(name): expected a multiple of \(inputs) inputs, got \(x.columns)")
+        // Positions of a tensor are further rows: events x [positions][inputs]
+        // is the same memory as (events * positions) x inputs, so one GEMM serves all.
+        let positions = x.columns / inputs
+        let rows = Matrix(rows: x.rows * positions, columns: inputs, data: x.data)
         let w = Matrix(rows: inputs, columns: units, data: effectiveWeights)
         let b = effectiveBias
-        var y = Matrix(rows: x.rows, columns: units)
-        for r in 0..<x.rows { for j in 0..<units { y.data[r * units + j] = b[j] } }
-        gemm(x, w, beta: 1, into: &y)
+        var y = Matrix(rows: rows.rows, columns: units)
+        for r in 0..<rows.rows { y.data.replaceSubrange((r * units)..<((r + 1) * units), with: b) }
+        gemm(rows, w, beta: 1, into: &y)
         if let q = resultQuantizer { resultMask = q.applyInPlace(&y.data, mask: training) } else { resultMask = nil }
-        if training { input = x; usedWeights = w }
-        return y
+        if training { input = rows; usedWeights = w }
+        return Matrix(rows: x.rows, columns: positions * units, data: y.data)
     }
 
     public mutating func backward(_ dy: Matrix) -> Matrix {
-        var g = dy
+        let positions = dy.columns / units
+        var g = Matrix(rows: dy.rows * positions, columns: units, data: dy.data)
         if let mask = resultMask { for i in g.data.indices { g.data[i] *= mask[i] } }
         if trainable {
             var gw = Matrix(rows: inputs, columns: units)
@@ -107,7 +114,7 @@ public struct DenseLayer: TrainableLayer {
         }
         var dx = Matrix(rows: g.rows, columns: inputs)
         gemm(g, usedWeights, transposeB: true, into: &dx)
-        return dx
+        return Matrix(rows: dy.rows, columns: positions * inputs, data: dx.data)
     }
 
     public mutating func updateParameters(_ body: (Int, inout [Float], [Float]) -> Void) {
@@ -128,9 +135,13 @@ public struct DenseLayer: TrainableLayer {
         // bits and the sums stay within Double's 53.
         let w: [Double] = weightQuantizer.map { q in weights.map { q.apply(Double($0)) } } ?? weights.map(Double.init)
         let b: [Double] = biasQuantizer.map { q in bias.map { q.apply(Double($0)) } } ?? bias.map(Double.init)
-        var y = b
-        for k in 0..<inputs where x[k] != 0 {
-            for j in 0..<units { y[j] += w[k * units + j] * x[k] }
+        var y: [Double] = []
+        for p in 0..<(x.count / inputs) {
+            var part = b
+            for k in 0..<inputs where x[p * inputs + k] != 0 {
+                for j in 0..<units { part[j] += w[k * units + j] * x[p * inputs + k] }
+            }
+            y += part
         }
         if let q = resultQuantizer { y = y.map { q.apply($0) } }
         return y

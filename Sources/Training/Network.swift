@@ -4,12 +4,20 @@ import Datasets
 /// converted to the model's input type first), then the layers in order.
 public struct Network: Sendable {
     public var inputSize: Int
+    /// The shape of one event (channels last); `[inputSize]` for a vector.
+    public var inputShape: [Int]
     public var layers: [any TrainableLayer]
     /// QAT: the input type's quantization, applied before the first layer.
     public var inputQuantizer: FakeQuantizer?
 
     public init(inputSize: Int, layers: [any TrainableLayer], inputQuantizer: FakeQuantizer? = nil) {
-        self.inputSize = inputSize
+        self.init(inputShape: [inputSize], layers: layers, inputQuantizer: inputQuantizer)
+    }
+
+    /// A network over events of shape `inputShape` (C order, channels last).
+    public init(inputShape: [Int], layers: [any TrainableLayer], inputQuantizer: FakeQuantizer? = nil) {
+        self.inputSize = inputShape.reduce(1, *)
+        self.inputShape = inputShape
         self.layers = layers
         self.inputQuantizer = inputQuantizer
     }

@@ -3,6 +3,8 @@ import Datasets
 
 /// Batch normalisation over the batch axis (Keras semantics: biased batch
 /// variance, running statistics with `momentum`, `epsilon` inside the root).
+/// On a tensor `[..., channels]` with `size == channels` it normalises each
+/// channel over the batch and every position, as Keras' `BatchNormalization(axis=-1)`.
 public struct BatchNormLayer: TrainableLayer {
     public var name: String
     public let size: Int
@@ -28,9 +30,11 @@ public struct BatchNormLayer: TrainableLayer {
         runningVariance = [Float](repeating: 1, count: size)
     }
 
-    public func outputSize(inputSize: Int) -> Int { size }
+    public func outputSize(inputSize: Int) -> Int { inputSize }
 
-    public mutating func forward(_ x: Matrix, training: Bool, rng: inout SeededRandom) -> Matrix {
+    public mutating func forward(_ tensor: Matrix, training: Bool, rng: inout SeededRandom) -> Matrix {
+        // Positions are further rows of the statistics (channels last).
+        let x = Matrix(rows: tensor.rows * (tensor.columns / size), columns: size, data: tensor.data)
         var y = x
         let n = x.rows
         var mean = runningMean, variance = runningVariance
@@ -56,10 +60,11 @@ public struct BatchNormLayer: TrainableLayer {
                 y.data[r * size + c] = gamma[c] * xhat + beta[c]
             }
         }
-        return y
+        return Matrix(rows: tensor.rows, columns: tensor.columns, data: y.data)
     }
 
-    public mutating func backward(_ dy: Matrix) -> Matrix {
+    public mutating func backward(_ gradient: Matrix) -> Matrix {
+        let dy = Matrix(rows: gradient.rows * (gradient.columns / size), columns: size, data: gradient.data)
         let n = dy.rows
         gradGamma = [Float](repeating: 0, count: size)
         gradBeta = [Float](repeating: 0, count: size)
@@ -72,7 +77,7 @@ public struct BatchNormLayer: TrainableLayer {
         var dx = dy
         if !usedBatchStatistics {
             for r in 0..<n { for c in 0..<size { dx.data[r * size + c] = dy.data[r * size + c] * gamma[c] * inverseStd[c] } }
-            return dx
+            return Matrix(rows: gradient.rows, columns: gradient.columns, data: dx.data)
         }
         // dx = gamma * invstd / n * (n dy - sum(dy) - xhat * sum(dy * xhat))
         for r in 0..<n {
@@ -82,7 +87,7 @@ public struct BatchNormLayer: TrainableLayer {
                     * (Float(n) * dy.data[r * size + c] - gradBeta[c] - xhat * gradGamma[c])
             }
         }
-        return dx
+        return Matrix(rows: gradient.rows, columns: gradient.columns, data: dx.data)
     }
 
     public mutating func updateParameters(_ body: (Int, inout [Float], [Float]) -> Void) {
@@ -92,8 +97,9 @@ public struct BatchNormLayer: TrainableLayer {
     }
 
     public func inferDouble(_ x: [Double]) -> [Double] {
-        (0..<size).map { c in
-            Double(gamma[c]) * (x[c] - Double(runningMean[c])) / (Double(runningVariance[c]) + Double(epsilon)).squareRoot() + Double(beta[c])
+        x.indices.map { i in
+            let c = i % size
+            return Double(gamma[c]) * (x[i] - Double(runningMean[c])) / (Double(runningVariance[c]) + Double(epsilon)).squareRoot() + Double(beta[c])
         }
     }
 }

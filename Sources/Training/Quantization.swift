@@ -66,11 +66,14 @@ public enum Quantization {
                 folded.l1 = dense.l1
                 folded.l2 = dense.l2
                 out[out.count - 1] = folded
+            } else if let bn = layer as? BatchNormLayer, let conv = out.last as? ConvolutionLayer,
+                      let folded = fold(bn, into: conv) {
+                out[out.count - 1] = folded
             } else {
                 out.append(layer)
             }
         }
-        return Network(inputSize: network.inputSize, layers: out, inputQuantizer: network.inputQuantizer)
+        return Network(inputShape: network.inputShape, layers: out, inputQuantizer: network.inputQuantizer)
     }
 
     /// Installs the plan's fake quantizers on every layer it names.
@@ -78,6 +81,10 @@ public enum Quantization {
         var net = network
         net.inputQuantizer = FakeQuantizer(plan.input)
         for i in net.layers.indices {
+            if let tensorLayer = installTensorQuantizers(plan, on: net.layers[i]) {
+                net.layers[i] = tensorLayer
+                continue
+            }
             guard let types = plan.layers[net.layers[i].name] else { continue }
             if var dense = net.layers[i] as? DenseLayer {
                 dense.weightQuantizer = types.weight.map(FakeQuantizer.init)
@@ -106,14 +113,22 @@ public enum Quantization {
         net.inputQuantizer = FakeQuantizer(inputType)
         var rng = SeededRandom(seed: 0)
         var maxAbs = [Double](repeating: 0, count: net.layers.count)
+        var ranges: [String: Double] = [:]
         for b in stride(from: 0, to: calibration.rows, by: 4096) {
             let idx = Array(b..<min(b + 4096, calibration.rows))
             let outs = net.forwardAll(calibration.gatherRows(idx[...]), training: false, rng: &rng)
             for i in net.layers.indices {
                 for v in outs[i + 1].data { maxAbs[i] = max(maxAbs[i], Double(abs(v))) }
+                ranges[net.layers[i].name] = maxAbs[i]
+                ranges.merge(branchRanges(net.layers[i], input: outs[i]), uniquingKeysWith: max)
             }
         }
         var plan = PrecisionPlan(input: inputType)
+        for layer in net.layers {
+            for (name, types) in tensorTypes(layer, maxAbs: ranges, settings: settings) {
+                plan.layers[name] = overridden(types, by: settings.overrides[name])
+            }
+        }
         for (i, layer) in net.layers.enumerated() {
             var types = LayerTypes()
             if let dense = layer as? DenseLayer {
@@ -131,15 +146,20 @@ public enum Quantization {
             } else {
                 continue
             }
-            if let o = settings.overrides[layer.name] {
-                types.weight = o.weight ?? types.weight
-                types.bias = o.bias ?? types.bias
-                types.result = o.result ?? types.result
-                types.alpha = o.alpha ?? types.alpha
-            }
-            plan.layers[layer.name] = types
+            plan.layers[layer.name] = overridden(types, by: settings.overrides[layer.name])
         }
         return plan
+    }
+
+    /// `types` with the user's fixed types (`quantization.overrides`) in place.
+    static func overridden(_ types: LayerTypes, by o: LayerTypes?) -> LayerTypes {
+        guard let o else { return types }
+        var t = types
+        t.weight = o.weight ?? t.weight
+        t.bias = o.bias ?? t.bias
+        t.result = o.result ?? t.result
+        t.alpha = o.alpha ?? t.alpha
+        return t
     }
 
     /// `ap_fixed<width, I, AP_RND, AP_SAT>` with the fewest integer bits `I`

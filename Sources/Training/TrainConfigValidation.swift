@@ -210,6 +210,9 @@ extension TrainingRun {
                 field = "layers[\(i)].dropout"
             case .activation:
                 field = "layers[\(i)].activation"
+            case .conv, .pool, .reduce, .flatten, .reshape, .concatenate:
+                // Tensor networks: the builder counts as it goes (``checkSize(of:batchSize:)``).
+                return
             }
             parameters += count
             activations += width
@@ -229,5 +232,26 @@ extension TrainingRun {
         throw .invalidSetting("\(field): \(rows) events a pass (the batch size, and at least \(TrainLimits.evaluationChunk) "
             + "in evaluation) through layer outputs \(activations) values wide in all (the widest: \(widest.field), "
             + "\(widest.width)) exceed the limit of \(TrainLimits.maxActivationValues) values in memory")
+    }
+}
+
+extension TrainingRun {
+    /// The memory check of ``checkSize(of:inputSize:batchSize:)`` for a
+    /// built tensor network (whose parameters the builder has counted):
+    /// every layer output and every convolution's patch matrix, per event,
+    /// times the rows of a pass.
+    static func checkSize(of network: Network, batchSize: Int) throws(TrainingError) {
+        var activations = network.inputSize, width = network.inputSize
+        for layer in network.layers {
+            width = layer.outputSize(inputSize: width)
+            activations += width
+            if let conv = layer as? ConvolutionLayer { activations += conv.patchValuesPerEvent }
+        }
+        let rows = max(batchSize, TrainLimits.evaluationChunk)
+        let values = rows.multipliedReportingOverflow(by: activations)
+        guard values.overflow || values.partialValue > TrainLimits.maxActivationValues else { return }
+        throw .invalidSetting("training.batch_size: \(rows) events a pass (the batch size, and at least \(TrainLimits.evaluationChunk) "
+            + "in evaluation) through layer outputs and convolution patches of \(activations) values an event exceed the limit of "
+            + "\(TrainLimits.maxActivationValues) values in memory; use a smaller batch or smaller layers")
     }
 }
