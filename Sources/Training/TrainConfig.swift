@@ -26,6 +26,30 @@ public struct TrainConfig: Decodable, Sendable {
         public var alpha: Double?
         /// A list of factors, or `"l1_hardware"` for the L1 generator's.
         public var scale: ScaleValue?
+        // Tensor layers (``TrainConfig/tensorSpec(_:at:)``).
+        public var conv1d: ConvEntry?
+        public var conv2d: ConvEntry?
+        public var depthwiseConv1d: ConvEntry?
+        public var depthwiseConv2d: ConvEntry?
+        public var maxpool1d: PoolEntry?
+        public var maxpool2d: PoolEntry?
+        public var avgpool1d: PoolEntry?
+        public var avgpool2d: PoolEntry?
+        public var reduceSum: ReduceEntry?
+        public var reduceMean: ReduceEntry?
+        public var reduceMax: ReduceEntry?
+        public var flatten: Bool?
+        public var reshape: [Int]?
+        /// Parameter-free branches over the same input, joined on the last axis.
+        public var concatenate: [LayerEntry]?
+
+        /// The decoder's snake-case conversion capitalises a letter after a
+        /// digit (`depthwise_conv2d` becomes `depthwiseConv2D`).
+        enum CodingKeys: String, CodingKey {
+            case dense, batchnorm, dropout, activation, alpha, scale, conv1d, conv2d
+            case depthwiseConv1d = "depthwiseConv1D", depthwiseConv2d = "depthwiseConv2D"
+            case maxpool1d, maxpool2d, avgpool1d, avgpool2d, reduceSum, reduceMean, reduceMax, flatten, reshape, concatenate
+        }
     }
 
     public enum ScaleValue: Decodable, Sendable {
@@ -114,6 +138,9 @@ public struct TrainConfig: Decodable, Sendable {
     public var task: String
     public var data: DataSection
     public var inputType: String?
+    /// The shape of one event (channels last, C order), e.g. `[16, 3]`
+    /// particles x features; default: a vector of the data's columns.
+    public var inputShape: [Int]?
     /// The network's layers; empty (and absent from the file) for a forest.
     public var layers: [LayerEntry]
     public var training: TrainingSection?
@@ -122,7 +149,7 @@ public struct TrainConfig: Decodable, Sendable {
     public var model: ModelSection?
 
     enum CodingKeys: String, CodingKey {
-        case name, task, data, inputType, layers, training, quantization, output, model
+        case name, task, data, inputType, inputShape, layers, training, quantization, output, model
     }
 
     /// Decodes the file; `layers` is required unless `model` is given.
@@ -132,6 +159,7 @@ public struct TrainConfig: Decodable, Sendable {
         task = try c.decode(String.self, forKey: .task)
         data = try c.decode(DataSection.self, forKey: .data)
         inputType = try c.decodeIfPresent(String.self, forKey: .inputType)
+        inputShape = try c.decodeIfPresent([Int].self, forKey: .inputShape)
         training = try c.decodeIfPresent(TrainingSection.self, forKey: .training)
         quantization = try c.decodeIfPresent(QuantizationSection.self, forKey: .quantization)
         output = try c.decodeIfPresent(OutputSection.self, forKey: .output)

@@ -17,11 +17,10 @@ indirect enum ConfigKeys: Sendable {
 
 extension TrainConfig {
     static let keys: ConfigKeys = .object([
-        "name": .value, "task": .value, "input_type": .value,
+        "name": .value, "task": .value, "input_type": .value, "input_shape": .value,
         "data": .object(["generator": .value, "events": .value, "seed": .value,
                          "features": .value, "labels": .value, "label_column": .value]),
-        "layers": .array(.object(["dense": .value, "batchnorm": .value, "dropout": .value,
-                                  "activation": .value, "alpha": .value, "scale": .value])),
+        "layers": .array(.object(layerKeys.merging(["concatenate": .array(.object(layerKeys))]) { a, _ in a })),
         "training": .object(["epochs": .value, "batch_size": .value, "learning_rate": .value,
                              "optimizer": .value, "momentum": .value,
                              "schedule": .object(["type": .value, "every": .value, "factor": .value, "minimum": .value]),
@@ -39,6 +38,18 @@ extension TrainConfig {
                                              "bins": .value, "subsample": .value, "validation_fraction": .value,
                                              "seed": .value, "leaf_type": .value])]),
     ])
+
+    /// The keys of one entry of `layers` (a branch of `concatenate` has the same, but no `concatenate`).
+    static let layerKeys: [String: ConfigKeys] = {
+        let conv: ConfigKeys = .object(["filters": .value, "kernel_size": .value, "strides": .value,
+                                        "dilation_rate": .value, "padding": .value])
+        let pool: ConfigKeys = .object(["pool_size": .value, "strides": .value, "padding": .value])
+        let reduce: ConfigKeys = .object(["axes": .value])
+        return ["dense": .value, "batchnorm": .value, "dropout": .value, "activation": .value, "alpha": .value, "scale": .value,
+                "conv1d": conv, "conv2d": conv, "depthwise_conv1d": conv, "depthwise_conv2d": conv,
+                "maxpool1d": pool, "maxpool2d": pool, "avgpool1d": pool, "avgpool2d": pool,
+                "reduce_sum": reduce, "reduce_mean": reduce, "reduce_max": reduce, "flatten": .value, "reshape": .value]
+    }()
 
     /// The first key of `json` (a parsed train.json) that ``keys`` does not
     /// allow, as a message naming its place and the nearest allowed key.

@@ -1,4 +1,5 @@
 import Datasets
+import ModelIR
 
 /// The accepted range of every setting of train.json that the decoder
 /// cannot check by type alone (docs/training.md, "Limits"). A value outside
@@ -90,7 +91,19 @@ extension TrainConfig {
             return
         }
         guard !layers.isEmpty else { throw .invalidSetting("layers: the list is empty; a network needs at least one layer") }
-        for (i, layer) in layers.enumerated() { try Self.check(layer, at: "layers[\(i)]") }
+        for (i, layer) in layers.enumerated() {
+            try Self.check(layer, at: "layers[\(i)]")
+            _ = try Self.tensorSpec(layer, at: "layers[\(i)]")
+        }
+        if let shape = inputShape {
+            guard !shape.isEmpty, shape.count <= 8, shape.allSatisfy({ (1...TrainLimits.maxDataValues).contains($0) }),
+                  let n = Shapes.count(shape), n <= TrainLimits.maxDataValues else {
+                throw .invalidSetting("input_shape: \(shape) must be 1 to 8 sizes, each at least 1, of at most \(TrainLimits.maxDataValues) values in all")
+            }
+            if let generator = data.generator, let features = GeneratedData.featureCount(of: generator), features != n {
+                throw .invalidSetting("input_shape: \(Shapes.text(shape)) holds \(n) values; the \(generator) events have \(features)")
+            }
+        }
 
         let t = training
         try Self.check(t?.epochs, "training.epochs", TrainLimits.epochs)
@@ -152,6 +165,7 @@ extension TrainConfig {
         if layer.dropout != nil { kinds.append("dropout") }
         if layer.activation != nil { kinds.append("activation") }
         if layer.scale != nil { kinds.append("scale") }
+        kinds += tensorKinds(layer)
         guard kinds.count <= 1 else {
             throw .invalidSetting("\(place): one layer per entry; this one has \(kinds.joined(separator: " and "))")
         }

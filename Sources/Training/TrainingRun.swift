@@ -84,8 +84,12 @@ public struct TrainingRun {
                 case .named("l1_hardware"): specs.append(.scale(L1AnomalyGenerator.networkScales))
                 case .named(let other): throw .invalidSetting("layers[\(i)].scale: unknown scaling '\(other)'")
                 }
+            } else if let spec = try TrainConfig.tensorSpec(entry, at: "layers[\(i)]") {
+                specs.append(spec)
             } else {
-                throw .invalidSetting("layers[\(i)]: expected one of dense, batchnorm, dropout, activation, scale")
+                throw .invalidSetting("layers[\(i)]: expected one of dense, batchnorm, dropout, activation, scale, conv1d, conv2d, "
+                    + "depthwise_conv1d, depthwise_conv2d, maxpool1d, maxpool2d, avgpool1d, avgpool2d, reduce_sum, reduce_mean, "
+                    + "reduce_max, flatten, reshape, concatenate")
             }
         }
         return specs
@@ -129,9 +133,14 @@ public struct TrainingRun {
         let data = try loadData()
         let specs = try layerSpecs(inputSize: data.features.columns)
         try Self.checkSize(of: specs, inputSize: data.features.columns, batchSize: options.batchSize)
-        let x = Matrix(rows: data.features.rows, columns: data.features.columns, data: data.features.values.map(Float.init))
-        var network = try NetworkBuilder.build(inputSize: x.columns, layers: specs, seed: options.seed,
+        let shape = config.inputShape ?? [data.features.columns]
+        guard shape.reduce(1, *) == data.features.columns else {
+            throw .invalidSetting("input_shape: \(shape) holds \(shape.reduce(1, *)) values; the events have \(data.features.columns)")
+        }
+        var network = try NetworkBuilder.build(inputShape: shape, layers: specs, seed: options.seed,
                                                l1: config.training?.l1 ?? 0, l2: config.training?.l2 ?? 0)
+        if specs.contains(where: \.isTensorLayer) || shape.count > 1 { try Self.checkSize(of: network, batchSize: options.batchSize) }
+        let x = Matrix(rows: data.features.rows, columns: data.features.columns, data: data.features.values.map(Float.init))
         var targets: Matrix? = nil
         var scoreTarget: String? = nil
         if isAutoencoder {
