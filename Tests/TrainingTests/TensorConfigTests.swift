@@ -72,10 +72,11 @@ struct TensorConfigTests {
             .hasPrefix("layers[0].concatenate.inputs: input 1 has shape [3, 8]; all but axis 1 must equal [4, 3]") == true)
     }
 
-    /// train.json with particles x features from files, QAT: the reference
+    /// train.json with particles x features from files, QAT or PTQ: the reference
     /// outputs the run writes for its test events equal the trained model's
     /// fake-quantized inference on them.
-    @Test func aTensorConfigTrainsEndToEndAndItsTestVectorsAreTheModel() throws {
+    @Test(arguments: ["qat", "ptq"])
+    func aTensorConfigTrainsEndToEndAndItsTestVectorsAreTheModel(mode: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tensor-train-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -91,7 +92,7 @@ struct TensorConfigTests {
                       { "concatenate": [ { "reduce_sum": { "axes": [0] } }, { "reduce_max": {} } ] },
                       { "dense": 3 }, { "activation": "softmax" } ],
           "training": { "epochs": 3, "batch_size": 32, "learning_rate": 0.01 },
-          "quantization": { "mode": "qat", "weight_width": 8, "result_width": 14, "qat_epochs": 1 },
+          "quantization": { "mode": "\#(mode)", "weight_width": 8, "result_width": 14, "qat_epochs": 1 },
           "output": { "model": "model.json", "test_inputs": "in.csv", "test_outputs": "out.csv", "test_events": 50 } }
         """#
         let path = dir.appendingPathComponent("train.json").path

@@ -150,6 +150,27 @@ struct TensorTrainingTests {
         #expect(try QATTests.mismatches(model, events: fresh) == 0)
     }
 
+    /// Means over 5 and 3 cells: the factors 1/5 and 1/3 are not exact, so
+    /// they take `ap_fixed<18,2,AP_RND>` in the design and in QAT alike.
+    @Test func meansOverOddCountsMatchTheFixedPointReference() throws {
+        var rng = SeededRandom(seed: 10)
+        let events = EventTable(rows: 300, columns: 12, values: (0..<3600).map { _ in rng.normal() })
+        let labels = (0..<300).map { r in events[row: r].reduce(0, +) > 0 ? 1 : 0 }
+        let specs: [LayerSpec] = [
+            .conv(filters: 3, window: WindowSpec(kernel: [2], padding: .explicit(before: [0], after: [0])), depthwise: false),
+            .activation(.relu), .pool(.average, WindowSpec(kernel: [3], strides: [1], padding: .same)),
+            .concatenate([.reduce(.mean, axes: [0]), .reduce(.max, axes: [0])]), .dense(units: 2),
+        ]
+        var settings = CalibrationSettings()
+        settings.resultWidth = 14
+        let model = try Self.qatModel(name: "qat_means", shape: [6, 2], specs: specs, data: events, labels: labels,
+                                      classes: 2, inputType: .fixed(10, 3, .rnd, .sat), settings: settings)
+        #expect(model.plan?.layers["mean1"]?.weight == .fixed(18, 2, .rnd))
+        #expect(model.plan?.layers["avgpool1"]?.weight == .fixed(18, 2, .rnd))
+        #expect(Self.differsFromFloat(model, Array(events[row: 0])))
+        #expect(try QATTests.mismatches(model, events: events) == 0)
+    }
+
     @Test func aQATConvolutionalModelMatchesTheFixedPointReference() throws {
         let (data, labels) = Self.grids(300, seed: 7)
         var settings = CalibrationSettings()
