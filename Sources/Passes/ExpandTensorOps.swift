@@ -125,7 +125,7 @@ public enum ExpandTensorOps {
     public static let maxTerms = 20_000_000
 
     /// How many terms `node` expands to, computed without building them (saturating).
-    static func expandedTerms(_ node: Node, inputs: [[Int]], output: [Int]) -> Int {
+    public static func expandedTerms(_ node: Node, inputs: [[Int]], output: [Int]) -> Int {
         let x = inputs.first ?? []
         let outputs = Shapes.count(output) ?? Int.max
         func product(_ values: [Int]) -> Int {

@@ -1,5 +1,6 @@
 import Datasets
 import ModelIR
+import Passes
 
 /// The geometry of a convolution or pooling window, one value per spatial
 /// axis (`strides` default: 1 for a convolution, the window for a pooling).
@@ -62,6 +63,19 @@ extension NetworkBuilder {
         func shapeError(_ e: ShapeError) -> TrainingError {
             .invalidSetting("\(at).\(configField(e.field)): \(e.message)")
         }
+        /// A layer the compiler would refuse to expand (``ExpandTensorOps/maxTerms``)
+        /// is refused before its window tables are built.
+        func checkExpansion(_ op: Op, kernel: [Int], strides: [Int], dilations: [Int], padding: Padding,
+                            channels: Int) throws -> Void {
+            let axes = try Shapes.windows(input: Array(shape.dropLast()), kernel: kernel, strides: strides,
+                                          dilations: dilations, padding: padding)
+            let output = axes.map(\.output) + [channels]
+            let terms = ExpandTensorOps.expandedTerms(Node(name: "probe", op: op, inputs: ["x"]), inputs: [shape], output: output)
+            guard terms <= ExpandTensorOps.maxTerms else {
+                throw TrainingError.invalidSetting("\(at): expands to \(terms) terms in the compiled design (one per weight use at every "
+                    + "output position); the compiler takes at most \(ExpandTensorOps.maxTerms)")
+            }
+        }
         do {
             switch spec {
             case .conv(let filters, let w, let depthwise):
@@ -69,14 +83,19 @@ extension NetworkBuilder {
                     throw ShapeError(field: "kernel_size", message: "a \(w.kernel.count)D convolution reads [spatial..., channels] (rank \(w.kernel.count + 1)); its input has shape \(Shapes.text(shape))")
                 }
                 let channels = shape.last!
+                let strides = w.strides ?? w.kernel.map { _ in 1 }, dilations = w.dilations ?? w.kernel.map { _ in 1 }
+                let probe = Convolution(kernel: w.kernel, strides: strides, dilations: dilations, padding: w.padding,
+                                        inputChannels: channels, filters: depthwise ? channels : filters, depthwise: depthwise,
+                                        weights: [], bias: [])
+                try checkExpansion(.conv(probe), kernel: w.kernel, strides: strides, dilations: dilations, padding: w.padding,
+                                   channels: depthwise ? channels : filters)
                 let count = w.kernel.reduce(channels, *) * (depthwise ? 1 : filters) + (depthwise ? channels : filters)
                 parameters += count
                 guard parameters <= TrainLimits.maxParameters else {
                     throw TrainingError.invalidSetting("\(at): \(count) parameters bring the network to \(parameters); the limit is \(TrainLimits.maxParameters) parameters")
                 }
                 let conv = try ConvolutionLayer(name: next(depthwise ? "dwconv" : "conv"), inputShape: shape, kernel: w.kernel,
-                                                strides: w.strides ?? w.kernel.map { _ in 1 },
-                                                dilations: w.dilations ?? w.kernel.map { _ in 1 }, padding: w.padding,
+                                                strides: strides, dilations: dilations, padding: w.padding,
                                                 filters: filters, depthwise: depthwise, rng: &rng)
                 return (conv, conv.outputShape)
             case .pool(let kind, let w):
@@ -84,6 +103,8 @@ extension NetworkBuilder {
                     throw ShapeError(field: "pool_size", message: "a \(w.kernel.count)D pooling reads [spatial..., channels] (rank \(w.kernel.count + 1)); its input has shape \(Shapes.text(shape))")
                 }
                 let op = Op.pool(Pooling(kind: kind, size: w.kernel, strides: w.strides ?? w.kernel, padding: w.padding))
+                try checkExpansion(op, kernel: w.kernel, strides: w.strides ?? w.kernel, dilations: w.kernel.map { _ in 1 },
+                                   padding: w.padding, channels: shape.last!)
                 let pool = try PoolingLayer(name: next(kind == .max ? "maxpool" : "avgpool"), op: op, inputShape: shape)
                 return (pool, pool.outputShape)
             case .reduce(let kind, let axes):

@@ -19,6 +19,14 @@ import Testing
          "training.batch_size: -1 is outside the accepted range 1...1000000"),
         ("too many parameters", #"{"name": "m", "task": "classification", "data": {"generator": "jet_tagging", "events": 100}, "layers": [{"dense": 100000}, {"dense": 100000}]}"#,
          "layers[1].dense: 10000100000 parameters on 100000 inputs"),
+        ("a kernel larger than its input", #"{"name": "m", "task": "classification", "data": {"generator": "jet_tagging", "events": 100}, "input_shape": [4, 4, 1], "layers": [{"conv2d": {"filters": 2, "kernel_size": 5}}]}"#,
+         "layers[0].conv2d.kernel_size: the kernel spans 5 on spatial axis 0, larger than its padded input (4)"),
+        ("a billion filters", #"{"name": "m", "task": "classification", "data": {"generator": "jet_tagging", "events": 100}, "input_shape": [4, 4, 1], "layers": [{"conv2d": {"filters": 1000000000, "kernel_size": 2}}]}"#,
+         "layers[0].conv2d.filters: 1000000000 is outside the accepted range 1...100000"),
+        ("too many conv parameters", #"{"name": "m", "task": "classification", "data": {"generator": "jet_tagging", "events": 100}, "input_shape": [1, 1, 16], "layers": [{"dense": 4000}, {"conv2d": {"filters": 4000, "kernel_size": 1}}]}"#,
+         "layers[1].conv2d: 16004000 parameters bring the network to 16072000; the limit is 10000000 parameters"),
+        ("a kernel the compiler cannot expand", #"{"name": "m", "task": "classification", "data": {"generator": "jet_tagging", "events": 10}, "input_shape": [16, 1], "layers": [{"reshape": [4, 4, 1]}, {"conv2d": {"filters": 100000, "kernel_size": 4, "dilation_rate": 4000, "padding": "same"}}]}"#,
+         "layers[1].conv2d: expands to"),
     ]
 
     @Test(arguments: cases.indices)
