@@ -264,7 +264,7 @@ public enum ExpandTensorOps {
     }
 
     /// Output element `i` of a transpose reads this input element.
-    static func transposeOrder(_ x: [Int], perm: [Int]) -> [Int] {
+    public static func transposeOrder(_ x: [Int], perm: [Int]) -> [Int] {
         let inStrides = Shapes.strides(x)
         let outShape = perm.map { x[$0] }
         let outStrides = Shapes.strides(outShape)

@@ -20,6 +20,8 @@ public enum LayerSpec: Sendable, Equatable {
     case reduce(Reduction.Kind, axes: [Int]?)
     case flatten
     case reshape([Int])
+    /// Axes permuted as numpy's `transpose(perm)`.
+    case transpose([Int])
     /// Parameter-free branches over the same input, joined (see ``ConcatenateLayer``).
     indirect case concatenate([LayerSpec])
 }

@@ -19,6 +19,8 @@ extension TrainedModel {
                          precision: LayerPrecision(weight: types.weight, result: types.result))]
         } else if let reshape = layer as? ReshapeLayer {
             return [Node(name: reshape.name, op: .reshape(reshape.outputShape), inputs: [input])]
+        } else if let transpose = layer as? TransposeLayer {
+            return [Node(name: transpose.name, op: .transpose(transpose.perm), inputs: [input])]
         } else if let cat = layer as? ConcatenateLayer {
             var nodes: [Node] = []
             for branch in cat.branches { nodes += tensorNodes(branch, input: input) ?? [] }

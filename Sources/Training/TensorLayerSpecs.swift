@@ -32,6 +32,7 @@ extension LayerSpec {
         case .reduce(let kind, _): return "reduce_\(kind.rawValue)"
         case .flatten: return "flatten"
         case .reshape: return "reshape"
+        case .transpose: return "transpose"
         case .concatenate: return "concatenate"
         }
     }
@@ -121,12 +122,15 @@ extension NetworkBuilder {
             case .reshape(let target):
                 let layer = try ReshapeLayer(name: next("reshape"), inputShape: shape, shape: target)
                 return (layer, layer.outputShape)
+            case .transpose(let perm):
+                let layer = try TransposeLayer(name: next("transpose"), inputShape: shape, perm: perm)
+                return (layer, layer.outputShape)
             case .concatenate(let specs):
                 guard specs.count >= 2 else { throw ShapeError(field: "", message: "needs two or more branches") }
                 var branches: [any TrainableLayer] = [], shapes: [[Int]] = []
                 for (k, branch) in specs.enumerated() {
                     guard branch.isTensorLayer, !isConvolutionOrConcatenation(branch) else {
-                        throw TrainingError.invalidSetting("\(at)[\(k)]: a branch is one parameter-free layer (reduce_*, maxpool/avgpool, flatten, reshape); training builds sequential networks, so a branch with weights is not supported")
+                        throw TrainingError.invalidSetting("\(at)[\(k)]: a branch is one parameter-free layer (reduce_*, maxpool/avgpool, flatten, reshape, transpose); training builds sequential networks, so a branch with weights is not supported")
                     }
                     let (layer, s) = try tensorLayer(branch, shape: shape, place: "\(at)[\(k)]", parameters: &parameters, rng: &rng, next: next)
                     branches.append(layer)

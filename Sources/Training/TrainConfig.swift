@@ -40,6 +40,7 @@ public struct TrainConfig: Decodable, Sendable {
         public var reduceMax: ReduceEntry?
         public var flatten: Bool?
         public var reshape: [Int]?
+        public var transpose: [Int]?
         /// Parameter-free branches over the same input, joined on the last axis.
         public var concatenate: [LayerEntry]?
 
@@ -48,7 +49,7 @@ public struct TrainConfig: Decodable, Sendable {
         enum CodingKeys: String, CodingKey {
             case dense, batchnorm, dropout, activation, alpha, scale, conv1d, conv2d
             case depthwiseConv1d = "depthwiseConv1D", depthwiseConv2d = "depthwiseConv2D"
-            case maxpool1d, maxpool2d, avgpool1d, avgpool2d, reduceSum, reduceMean, reduceMax, flatten, reshape, concatenate
+            case maxpool1d, maxpool2d, avgpool1d, avgpool2d, reduceSum, reduceMean, reduceMax, flatten, reshape, transpose, concatenate
         }
     }
 

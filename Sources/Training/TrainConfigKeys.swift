@@ -48,7 +48,7 @@ extension TrainConfig {
         return ["dense": .value, "batchnorm": .value, "dropout": .value, "activation": .value, "alpha": .value, "scale": .value,
                 "conv1d": conv, "conv2d": conv, "depthwise_conv1d": conv, "depthwise_conv2d": conv,
                 "maxpool1d": pool, "maxpool2d": pool, "avgpool1d": pool, "avgpool2d": pool,
-                "reduce_sum": reduce, "reduce_mean": reduce, "reduce_max": reduce, "flatten": .value, "reshape": .value]
+                "reduce_sum": reduce, "reduce_mean": reduce, "reduce_max": reduce, "flatten": .value, "reshape": .value, "transpose": .value]
     }()
 
     /// The first key of `json` (a parsed train.json) that ``keys`` does not

@@ -65,7 +65,7 @@ extension TrainConfig {
             ("maxpool1d", layer.maxpool1d != nil), ("maxpool2d", layer.maxpool2d != nil),
             ("avgpool1d", layer.avgpool1d != nil), ("avgpool2d", layer.avgpool2d != nil),
             ("reduce_sum", layer.reduceSum != nil), ("reduce_mean", layer.reduceMean != nil), ("reduce_max", layer.reduceMax != nil),
-            ("flatten", layer.flatten != nil), ("reshape", layer.reshape != nil), ("concatenate", layer.concatenate != nil),
+            ("flatten", layer.flatten != nil), ("reshape", layer.reshape != nil), ("transpose", layer.transpose != nil), ("concatenate", layer.concatenate != nil),
         ]
         return present.filter(\.1).map(\.0)
     }
@@ -142,6 +142,12 @@ extension TrainConfig {
             }
             return .reshape(shape)
         }
+        if let perm = layer.transpose {
+            guard perm.sorted() == Array(0..<perm.count), !perm.isEmpty else {
+                throw .invalidSetting("\(place).transpose: \(perm) is not a permutation of the axes 0..<\(perm.count)")
+            }
+            return .transpose(perm)
+        }
         if let branches = layer.concatenate {
             guard branches.count >= 2 else { throw .invalidSetting("\(place).concatenate: give two or more branches") }
             var specs: [LayerSpec] = []
@@ -149,7 +155,7 @@ extension TrainConfig {
                 let at = "\(place).concatenate[\(k)]"
                 try check(branch, at: at)
                 guard let spec = try tensorSpec(branch, at: at), !NetworkBuilder.isConvolutionOrConcatenation(spec) else {
-                    throw .invalidSetting("\(at): a branch is one parameter-free layer (reduce_sum, reduce_mean, reduce_max, maxpool, avgpool, flatten, reshape); "
+                    throw .invalidSetting("\(at): a branch is one parameter-free layer (reduce_sum, reduce_mean, reduce_max, maxpool, avgpool, flatten, reshape, transpose); "
                         + "training builds sequential networks, so branches with weights are not supported")
                 }
                 specs.append(spec)

@@ -224,7 +224,7 @@ extension TrainingRun {
                 field = "layers[\(i)].dropout"
             case .activation:
                 field = "layers[\(i)].activation"
-            case .conv, .pool, .reduce, .flatten, .reshape, .concatenate:
+            case .conv, .pool, .reduce, .flatten, .reshape, .transpose, .concatenate:
                 // Tensor networks: the builder counts as it goes (``checkSize(of:batchSize:)``).
                 return
             }

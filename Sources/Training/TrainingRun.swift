@@ -89,7 +89,7 @@ public struct TrainingRun {
             } else {
                 throw .invalidSetting("layers[\(i)]: expected one of dense, batchnorm, dropout, activation, scale, conv1d, conv2d, "
                     + "depthwise_conv1d, depthwise_conv2d, maxpool1d, maxpool2d, avgpool1d, avgpool2d, reduce_sum, reduce_mean, "
-                    + "reduce_max, flatten, reshape, concatenate")
+                    + "reduce_max, flatten, reshape, transpose, concatenate")
             }
         }
         return specs

@@ -26,6 +26,7 @@ struct TensorConfigTests {
         (#"[{"reduce_sum": {"axes": [0, 0]}}]"#, "layers[0].reduce_sum.axes: [0, 0] must be distinct axes"),
         (#"[{"reshape": [4, 0]}]"#, "layers[0].reshape: [4, 0] must be a list of sizes"),
         (#"[{"flatten": false}]"#, "layers[0].flatten: write true"),
+        (#"[{"transpose": [0, 2]}]"#, "layers[0].transpose: [0, 2] is not a permutation of the axes 0..<2"),
         (#"[{"dense": 4}, {"concatenate": [{"reduce_sum": {}}]}]"#, "layers[1].concatenate: give two or more branches"),
         (#"[{"concatenate": [{"dense": 3}, {"reduce_max": {}}]}]"#, "layers[0].concatenate[0]: a branch is one parameter-free layer"),
         (#"[{"concatenate": [{"reduce_sum": {}, "flatten": true}, {"reduce_max": {}}]}]"#, "layers[0].concatenate[0]: one layer per entry; this one has reduce_sum and flatten"),
@@ -68,6 +69,7 @@ struct TensorConfigTests {
         #expect(error([8, 3], [.dense(units: 4), .activation(.softmax)])?.hasPrefix("layers[1].activation: softmax is over a vector") == true)
         #expect(error([8, 3], [.reduce(.sum, axes: [2])])?.hasPrefix("layers[0].reduce_sum.axes:") == true)
         #expect(error([8, 3], [.reshape([5, 5])]) == "layers[0].reshape.shape: [5, 5] does not hold the 24 elements of [8, 3]")
+        #expect(error([8, 3], [.transpose([2, 1, 0])]) == "layers[0].transpose.perm: [2, 1, 0] is not a permutation of the 2 axes of [8, 3]")
         #expect(error([8, 3], [.concatenate([.pool(.max, WindowSpec(kernel: [2])), .reshape([3, 8])])])?
             .hasPrefix("layers[0].concatenate.inputs: input 1 has shape [3, 8]; all but axis 1 must equal [4, 3]") == true)
     }

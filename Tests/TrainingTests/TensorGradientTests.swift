@@ -122,9 +122,9 @@ struct TensorGradientTests {
         #expect(r.parameters < 1)
     }
 
-    @Test func concatenationOnAnInnerAxisAndReshape() throws {
+    @Test func concatenationOnAnInnerAxisReshapeAndTranspose() throws {
         let r = try Self.check(shape: [3, 4], [
-            .reshape([2, 6]),
+            .reshape([2, 6]), .transpose([1, 0]), .reshape([2, 6]),
             .concatenate([.pool(.max, WindowSpec(kernel: [2], strides: [1], padding: .same)),
                           .pool(.average, WindowSpec(kernel: [2], strides: [1], padding: .same))]),
             .flatten, .dense(units: 2),

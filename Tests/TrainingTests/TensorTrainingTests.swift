@@ -61,7 +61,7 @@ struct TensorTrainingTests {
         .pool(.max, WindowSpec(kernel: [2, 2])),
         .conv(filters: 0, window: WindowSpec(kernel: [2, 1], dilations: [2, 1], padding: .same), depthwise: true),
         .pool(.average, WindowSpec(kernel: [1, 2], strides: [1, 1], padding: .same)),
-        .flatten, .dense(units: 4), .activation(.relu), .dense(units: 2),
+        .transpose([1, 0, 2]), .flatten, .dense(units: 4), .activation(.relu), .dense(units: 2),
     ]
 
     static func train(shape: [Int], specs: [LayerSpec], data: EventTable, labels: [Int], classes: Int,
@@ -179,7 +179,7 @@ struct TensorTrainingTests {
         let model = try Self.qatModel(name: "qat_conv", shape: [6, 6, 1], specs: Self.convolutional, data: data, labels: labels,
                                       classes: 2, inputType: .ufixed(10, 3, .rnd, .sat), settings: settings)
         let graph = model.graph()
-        #expect(graph.nodes.map(\.name) == ["bn1", "relu1", "maxpool1", "dwconv1", "avgpool1", "flatten1", "fc1", "relu2", "fc2"])
+        #expect(graph.nodes.map(\.name) == ["bn1", "relu1", "maxpool1", "dwconv1", "avgpool1", "transpose1", "flatten1", "fc1", "relu2", "fc2"])
         // The average's windows hold 1 or 2 cells: the factor 1/n is written as the compiler would choose it.
         #expect(model.plan?.layers["avgpool1"]?.weight == .fixed(3, 2))
         #expect(Self.differsFromFloat(model, Array(data[row: 0])))
