@@ -130,6 +130,11 @@ public struct TrainingRun {
     public func run(progress: Progress = { _, _, _ in }) throws(TrainingError) -> Result {
         try config.validate()
         var options = try options()
+        if let shape = config.inputShape {
+            // Every layer's shape (and size) is checked before any data is generated or read.
+            let probe = try NetworkBuilder.build(inputShape: shape, layers: try layerSpecs(inputSize: shape.reduce(1, *)), seed: 0)
+            try Self.checkSize(of: probe, batchSize: options.batchSize)
+        }
         let data = try loadData()
         let specs = try layerSpecs(inputSize: data.features.columns)
         try Self.checkSize(of: specs, inputSize: data.features.columns, batchSize: options.batchSize)
