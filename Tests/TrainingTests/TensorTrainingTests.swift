@@ -104,6 +104,37 @@ struct TensorTrainingTests {
         #expect(Self.parameters(net) == Self.parameters(again))
     }
 
+    /// The batched training pass (im2col, GEMMs, groups) and the per-event
+    /// Double pass that the export is checked against compute one function:
+    /// in float to Float rounding, after QAT exactly on nearly every event
+    /// (a Float sum on a rounding edge may flip an LSB).
+    @Test func theBatchedPassIsThePerEventPass() throws {
+        let (grids, gridLabels) = Self.grids(200, seed: 11)
+        let (sets, setLabels) = Self.particles(200, seed: 12)
+        for (shape, specs, data, labels, classes) in [([6, 6, 1], Self.convolutional, grids, gridLabels, 2),
+                                                      ([8, 3], Self.deepSets, sets, setLabels, 3)] {
+            var (net, _) = try Self.train(shape: shape, specs: specs, data: data, labels: labels, classes: classes, epochs: 1)
+            let y = Trainer.predict(&net, QATTests.matrix(data))
+            var worst = 0.0
+            for r in 0..<data.rows {
+                let exact = net.inferDouble(Array(data[row: r]))
+                for c in 0..<classes { worst = max(worst, abs(Double(y[r, c]) - exact[c]) / (1e-3 + abs(exact[c]))) }
+            }
+            #expect(worst < 1e-4, "\(shape): worst relative difference \(worst)")
+            var settings = CalibrationSettings()
+            settings.resultWidth = 12
+            let model = try Self.qatModel(name: "m", shape: shape, specs: specs, data: data, labels: labels, classes: classes,
+                                          inputType: .fixed(12, 4, .rnd, .sat), settings: settings)
+            var qat = model.network
+            let q = Trainer.predict(&qat, QATTests.matrix(data))
+            let equal = (0..<data.rows).filter { r in
+                let exact = model.inferDouble(Array(data[row: r]))
+                return (0..<classes).allSatisfy { Double(q[r, $0]) == exact[$0] }
+            }.count
+            #expect(Double(equal) / Double(data.rows) > 0.98, "\(shape): \(equal) of \(data.rows) equal")
+        }
+    }
+
     /// Float training, BN folding, calibration and QAT on a tensor network.
     static func qatModel(name: String, shape: [Int], specs: [LayerSpec], data: EventTable, labels: [Int], classes: Int,
                          inputType: FixedType, settings: CalibrationSettings) throws -> TrainedModel {
