@@ -1,0 +1,54 @@
+import ModelIR
+import ModelZoo
+import NetlistIR
+import Passes
+import Reference
+import Simulation
+import Testing
+import VerilogBackend
+
+/// Convolutions time-multiplexed at reuse R (docs/verilog-backend.md,
+/// "Reuse: time-multiplexed convolutions"): ceil(P/R) kernel instances,
+/// an event accepted every R cycles, the same raw codes as the reference.
+@Suite(.serialized) struct ConvolutionReuseTests {
+    /// The zoo's calorimeter model with both convolutions (20 and 12 output
+    /// positions, `same` padding at the borders) at reuse `r`.
+    static func calorimeter(reuse r: Int) -> Graph {
+        var g = ModelZoo.calorimeterConv()
+        for i in g.nodes.indices {
+            if case .conv(var c) = g.nodes[i].op {
+                c.reuse = r
+                g.nodes[i].op = .conv(c)
+            }
+        }
+        return g
+    }
+
+    /// The logic of the two convolutions' modules.
+    static func convolutionCost(_ design: VerilogDesign) -> NetlistCost {
+        zip(design.modules, design.costs).filter { ["conv", "dw"].contains($0.0.op) }.reduce(NetlistCost()) { $0 + $1.1 }
+    }
+
+    @Test(arguments: [2, 3])
+    func reusedConvolutionsMatchTheReferenceAtIntervalR(reuse r: Int) async throws {
+        let model = try RTLTest.lower(Self.calorimeter(reuse: r))
+        let unrolled = try VerilogEmitter.emit(try RTLTest.lower(ModelZoo.calorimeterConv()), options: VerilogOptions())
+        // The netlists, phase by phase, before any Verilog.
+        let netlists = try NetlistModel(model, options: VerilogOptions())
+        let reference = FixedPointEvaluator(model)
+        for event in RTLTest.inputs(model, count: 200, seed: 7) {
+            #expect(netlists.evaluate(event) == reference.runRaw(event))
+        }
+        // Offered every cycle: the design accepts one event every r cycles.
+        let (design, result) = try await RTLTest.simulate(model, count: 2_000, seed: 3)
+        #expect(design.initiationInterval == r)
+        #expect(result.compared.mismatchCount == 0)
+        #expect(result.missingEvents == 0)
+        #expect(result.measuredLatency == design.latency)
+        #expect(result.measuredInterval == r)
+        let reused = Self.convolutionCost(design), full = Self.convolutionCost(unrolled)
+        print("reuse \(r): II \(result.measuredInterval ?? -1), latency \(design.latency) (unrolled \(unrolled.latency)); convolutions: \(reused.adders) adders, \(reused.adderBits) adder bits, \(reused.registerBits) register bits (unrolled: \(full.adders), \(full.adderBits), \(full.registerBits))")
+        #expect(reused.adders < full.adders)
+        #expect(reused.adderBits < full.adderBits)
+    }
+}
