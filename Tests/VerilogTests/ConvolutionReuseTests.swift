@@ -13,16 +13,7 @@ import VerilogBackend
 @Suite(.serialized) struct ConvolutionReuseTests {
     /// The zoo's calorimeter model with both convolutions (20 and 12 output
     /// positions, `same` padding at the borders) at reuse `r`.
-    static func calorimeter(reuse r: Int) -> Graph {
-        var g = ModelZoo.calorimeterConv()
-        for i in g.nodes.indices {
-            if case .conv(var c) = g.nodes[i].op {
-                c.reuse = r
-                g.nodes[i].op = .conv(c)
-            }
-        }
-        return g
-    }
+    static func calorimeter(reuse r: Int) -> Graph { ModelZoo.calorimeterConv(reuse: (r, r)) }
 
     /// The logic of the two convolutions' modules.
     static func convolutionCost(_ design: VerilogDesign) -> NetlistCost {
@@ -47,8 +38,32 @@ import VerilogBackend
         #expect(result.measuredLatency == design.latency)
         #expect(result.measuredInterval == r)
         let reused = Self.convolutionCost(design), full = Self.convolutionCost(unrolled)
-        print("reuse \(r): II \(result.measuredInterval ?? -1), latency \(design.latency) (unrolled \(unrolled.latency)); convolutions: \(reused.adders) adders, \(reused.adderBits) adder bits, \(reused.registerBits) register bits (unrolled: \(full.adders), \(full.adderBits), \(full.registerBits))")
+        print("reuse \(r): II \(result.measuredInterval ?? -1), latency \(design.latency) (unrolled \(unrolled.latency)); convolutions: \(reused.adders) adders, \(reused.adderBits) adder bits, \(reused.muxBits) mux bits, \(reused.registerBits) register bits (unrolled: \(full.adders), \(full.adderBits), \(full.muxBits), \(full.registerBits))")
         #expect(reused.adders < full.adders)
         #expect(reused.adderBits < full.adderBits)
+        // The kernels' netlists (muxes included) in rtl/netlist.txt parse back, print alike and verify.
+        let file = try #require(design.files.first { $0.path == VerilogEmitter.netlistFile })
+        for section in VerilogEmitter.netlistSections(file.contents) {
+            let parsed = try NetlistParser.parse(section.text)
+            #expect(NetlistPrinter.print(parsed) == section.text)
+            try NetlistVerifier.verify(parsed)
+        }
+        // lowered.txt keeps the kernel layout.
+        #expect(try LoweredParser.parse(LoweredPrinter.print(model)) == model)
+    }
+
+    /// A reuse factor above the layer's output positions is refused naming
+    /// the layer and the field; so is a layout that no longer states its rows.
+    @Test func reuseAboveThePositionsIsRefused() throws {
+        let error = #expect(throws: LoweringError.self) { try Pipeline.lower(ModelZoo.calorimeterConv(reuse: (21, 1))) }
+        #expect(error?.layer == "conv")
+        #expect(error?.field == "reuse")
+        #expect(error?.message.contains("20 output positions") == true)
+        var model = try RTLTest.lower(Self.calorimeter(reuse: 2))
+        let i = try #require(model.ops.firstIndex { $0.name == "conv" })
+        guard case .dense(var d) = model.ops[i].kind else { Issue.record("conv is not a dense op"); return }
+        d.multiplex!.windows[3][0] = d.multiplex!.windows[4][0]
+        model.ops[i].kind = .dense(d)
+        #expect(throws: LoweringError.self) { try Verify.run(model, after: "a test") }
     }
 }
