@@ -32,6 +32,10 @@ import VerilogBackend
         }
         // Offered every cycle: the design accepts one event every r cycles.
         let (design, result) = try await RTLTest.simulate(model, count: 2_000, seed: 3)
+        // Offered one idle cycle after each acceptance: refused until r cycles have passed (the same build).
+        let (_, spaced) = try await RTLTest.simulate(model, count: 200, seed: 4, validGap: 1)
+        #expect(spaced.compared.mismatchCount == 0 && spaced.missingEvents == 0)
+        #expect(spaced.measuredInterval == max(r, 2))
         #expect(design.initiationInterval == r)
         #expect(result.compared.mismatchCount == 0)
         #expect(result.missingEvents == 0)
@@ -50,6 +54,25 @@ import VerilogBackend
         }
         // lowered.txt keeps the kernel layout.
         #expect(try LoweredParser.parse(LoweredPrinter.print(model)) == model)
+    }
+
+    /// Conv1D layers (dilated `same`, strided `valid`) at reuse 2 and 3,
+    /// through the netlists phase by phase: the reference's codes.
+    @Test func sequenceConvolutionsAtReuseMatchInTheNetlists() throws {
+        for r in [2, 3] {
+            var g = ModelZoo.sequenceConv()
+            for i in g.nodes.indices {
+                if case .conv(var c) = g.nodes[i].op { c.reuse = r; g.nodes[i].op = .conv(c) }
+            }
+            let model = try RTLTest.lower(g)
+            #expect(model.ops.contains { if case .dense(let d) = $0.kind { return d.multiplex != nil } else { return false } })
+            let netlists = try NetlistModel(model, options: VerilogOptions())
+            #expect(netlists.initiationInterval == r)
+            let reference = FixedPointEvaluator(model)
+            for event in RTLTest.inputs(model, count: 300, seed: 9) {
+                #expect(netlists.evaluate(event) == reference.runRaw(event))
+            }
+        }
     }
 
     /// A reuse factor above the layer's output positions is refused naming
