@@ -31,9 +31,10 @@ enum BackendRunner {
                                            dspMultipliers: options.dspMultipliers, ternaryAdders: options.ternaryAdders.rawValue,
                                            verilogFiles: design.verilogFiles.map { "rtl/" + $0 },
                                            simulationModels: design.simulationModels.isEmpty ? nil : design.simulationModels.map { "rtl/" + $0 },
-                                           testbench: "rtl/" + design.testbenchFile)
+                                           testbench: "rtl/" + design.testbenchFile,
+                                           initiationInterval: design.initiationInterval > 1 ? design.initiationInterval : nil)
             out.summary.append("Verilog: top module \(design.topModule), latency \(design.latency) cycles "
-                + "(\(formatNs(Double(design.latency) * options.clockNs)) ns at \(formatNs(options.clockNs)) ns), II=1, "
+                + "(\(formatNs(Double(design.latency) * options.clockNs)) ns at \(formatNs(options.clockNs)) ns), II=\(design.initiationInterval), "
                 + "at most \(design.stageBudgetNs) ns of logic per stage (\(design.family.rawValue) delays)")
         }
         if options.target == .fpga || options.target == .hls {

@@ -58,6 +58,9 @@ public struct DesignDescriptor: Codable, Sendable, Equatable {
         public var simulationModels: [String]?
         /// The Verilator C++ testbench.
         public var testbench: String
+        /// Cycles between accepted events when above 1 (a time-multiplexed
+        /// convolution; docs/verilog-backend.md); absent: 1.
+        public var initiationInterval: Int? = nil
     }
 
     public struct HLS: Codable, Sendable, Equatable {

@@ -20,14 +20,18 @@ public enum CompilerDriver {
     /// `precision` is the `--precision` fallback (a type string) for models
     /// without defaults; `inputType` the `--input-type` of unquantized
     /// ONNX inputs.
-    public static func load(modelPath: String, precision: String? = nil, inputType: String? = nil) throws(DriverError) -> LoadedModel {
+    public static func load(modelPath: String, precision: String? = nil, inputType: String? = nil,
+                            layerReuse: [String: Int] = [:]) throws(DriverError) -> LoadedModel {
         var options = LoweringOptions()
         if let precision {
             do { options.defaultPrecision = try FixedType(parsing: precision) } catch {
                 throw .option("--precision: \(error)")
             }
         }
-        let graph = try readGraph(path: modelPath, inputType: inputType)
+        var graph = try readGraph(path: modelPath, inputType: inputType)
+        if !layerReuse.isEmpty {
+            graph = try applyLayerReuse(layerReuse, to: graph, file: (modelPath as NSString).lastPathComponent)
+        }
         do {
             let result = try Pipeline.run(graph, options: options)
             return LoadedModel(path: modelPath, graph: graph, lowering: result)

@@ -10,6 +10,9 @@ public struct ModelSource: Sendable {
     public var precision: String = ModelSource.defaultPrecision
     /// Refuse parameters that do not fit their types instead of warning.
     public var strict = false
+    /// Per convolution layer, its reuse factor (`--reuse layer=N`), over
+    /// the model's own `reuse` fields.
+    public var layerReuse: [String: Int] = [:]
 
     public static let defaultPrecision = "ap_fixed<16,6>"
 
@@ -23,10 +26,11 @@ public struct ModelSource: Sendable {
     /// Loads and lowers the model; parameters that overflowed their types
     /// are warnings, or an error when ``strict``.
     public func load(console: Console) throws(DriverError) -> LoadedModel {
-        let loaded = try CompilerDriver.load(modelPath: path, precision: precision, inputType: inputType)
+        let loaded = try CompilerDriver.load(modelPath: path, precision: precision, inputType: inputType, layerReuse: layerReuse)
         if strict { try CompilerDriver.refuseParameterOverflows(loaded) }
         let file = (path as NSString).lastPathComponent
         for overflow in loaded.lowering.overflows { console.warn("\(file): \(overflow)") }
         return loaded
     }
 }
+

@@ -34,8 +34,9 @@ extension CompilerDriver {
         if let warning = folder.editedWarning { console.warn(warning) }
         let events = try readEvents(path: options.input, for: folder.model)
         let relative = { (path: String) in String(path.dropFirst("rtl/".count)) }
-        let sources = RTLSources(topModule: rtl.topModule, latency: rtl.latencyCycles, files: files,
+        var sources = RTLSources(topModule: rtl.topModule, latency: rtl.latencyCycles, files: files,
                                  verilogFiles: (models + rtl.verilogFiles).map(relative), testbenchFile: relative(rtl.testbench))
+        sources.initiationInterval = rtl.initiationInterval ?? 1
         var simulation = VerilatorSimulation(sources: sources, model: folder.model, cacheDirectory: options.work, jobs: options.jobs,
                                              profile: options.quickBuild ? .quickBuild : .fastSimulation, threads: options.verilatorThreads)
         simulation.primitiveAdders = options.primitiveAdders
@@ -77,6 +78,7 @@ extension CompilerDriver {
         if model.inputType != nil { all.append("--input-type") }
         if model.precision != ModelSource.defaultPrecision { all.append("--precision") }
         if model.strict { all.append("--strict") }
+        if !model.layerReuse.isEmpty { all.append("--reuse") }
         guard !all.isEmpty else { return }
         throw .option("\(all.joined(separator: ", ")) \(all.count == 1 ? "applies" : "apply") to a model file, not to a compiled folder: "
             + "\(model.path) was compiled with its own settings (see its \(DesignDescriptor.fileName)); "

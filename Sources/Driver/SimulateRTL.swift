@@ -91,6 +91,8 @@ extension CompilerDriver {
         var lines = [
             "rtl: \(result.build.folder) (\(build))",
             "simulated \(result.compared.events) events: latency \(measured) cycles (\(source): \(simulation.reportedLatency)), "
+                + (simulation.sources.initiationInterval > 1
+                    ? "II \(result.measuredInterval.map(String.init) ?? "-") cycles (\(source): \(simulation.sources.initiationInterval)), " : "")
                 + String(format: "%.0f events/s (the Swift reference: %.0f events/s)", result.eventsPerSecond, result.referenceEventsPerSecond),
             "bit mismatches vs the Swift reference: \(result.compared.mismatchCount)",
             "outputs written to \(output)",
@@ -102,6 +104,8 @@ extension CompilerDriver {
                 + (result.missingEvents > 0 ? " (\(result.missingEvents) events never came out)" : ""))
         } else if result.measuredLatency != simulation.reportedLatency {
             mismatch = .mismatch("measured latency \(measured) differs from \(source == "emitter" ? "the emitter" : source)'s \(simulation.reportedLatency) cycles")
+        } else if let ii = result.measuredInterval, ii != simulation.sources.initiationInterval {
+            mismatch = .mismatch("measured II \(ii) differs from \(source == "emitter" ? "the emitter" : source)'s \(simulation.sources.initiationInterval) cycles")
         }
         return SimulationOutcome(lines: lines, mismatch: mismatch)
     }

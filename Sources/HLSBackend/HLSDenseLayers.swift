@@ -52,7 +52,7 @@ extension HLSLayerPlanner {
     mutating func planDense(_ d: DenseOp, _ site: HLSOpSite) throws(HLSError) -> HLSLayer {
         let nIn = site.inputs[0].size, nOut = site.output.size, rf = site.reuseFactor
         try Self.checkRows(d, nIn: nIn, nOut: nOut, op: site.op)
-        if Self.isSparse(d, nIn: nIn, reuseFactor: rf) { return planSparseDense(d, site) }
+        if Self.usesSparse(d, nIn: nIn, reuseFactor: rf) { return planSparseDense(d, site) }
         var layer = HLSLayer(op: site.op, summary: "")
         let acc = accumulation(d, site, into: &layer)
         let strategy = rf == 1 ? "latency" : "resource"

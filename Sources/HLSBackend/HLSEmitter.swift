@@ -49,7 +49,7 @@ public enum HLSEmitter {
         let tensors = model.ops.contains {
             switch $0.kind {
             case .maximum, .gather: return true
-            case .dense(let d): return HLSLayerPlanner.isSparse(d, nIn: model[$0.inputs[0]].size, reuseFactor: options.reuseFactor)
+            case .dense(let d): return HLSLayerPlanner.usesSparse(d, nIn: model[$0.inputs[0]].size, reuseFactor: options.reuseFactor)
             default: return false
             }
         }

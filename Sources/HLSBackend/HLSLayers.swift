@@ -110,7 +110,8 @@ struct HLSLayerPlanner {
     /// HLSTableLayers, HLSElementwiseLayers).
     mutating func plan(_ op: LoweredOp) throws(HLSError) -> HLSLayer {
         let site = HLSOpSite(op: op, model: model, variables: op.inputs.map(variable) + [variable(op.output)],
-                             dataTypes: op.inputs.map(typeName) + [typeName(op.output)], reuseFactor: options.reuseFactor)
+                             dataTypes: op.inputs.map(typeName) + [typeName(op.output)],
+                             reuseFactor: Self.layerReuse(op) ?? options.reuseFactor)
         switch op.kind {
         case .dense(let d): return try planDense(d, site)
         case .scale(let s): return planScale(s, site)

@@ -10,6 +10,19 @@ extension HLSLayerPlanner {
         reuseFactor == 1 && d.termCount * 4 < nIn * d.rows.count
     }
 
+    /// Whether the op is planned as `dense_sparse`: when sparse at reuse 1,
+    /// and always for a convolution with its own reuse factor (its rows
+    /// at that factor, ``ModelIR/DenseOp/multiplex``).
+    static func usesSparse(_ d: DenseOp, nIn: Int, reuseFactor: Int) -> Bool {
+        d.multiplex != nil || isSparse(d, nIn: nIn, reuseFactor: reuseFactor)
+    }
+
+    /// A convolution's own reuse factor (`reuse` in model.json, `--reuse layer=N`), else nil.
+    static func layerReuse(_ op: LoweredOp) -> Int? {
+        if case .dense(let d) = op.kind { return d.multiplex?.reuse }
+        return nil
+    }
+
     mutating func planSparseDense(_ d: DenseOp, _ site: HLSOpSite) -> HLSLayer {
         let nIn = site.inputs[0].size, nOut = site.output.size
         var layer = HLSLayer(op: site.op, summary: "")
@@ -27,12 +40,14 @@ extension HLSLayerPlanner {
         }
         let weightArray = names.make(site.base + "_weights"), indexArray = names.make(site.base + "_inputs")
         layer.summary = "\(site.op.name): sparse dense \(nIn) -> \(nOut), \(terms) terms per output, \(d.activation.kindName), \(d.termCount) nonzero weights\(site.from)"
+            + (site.reuseFactor > 1 ? ", reuse factor \(site.reuseFactor) (its own)" : "")
         layer.config = HLSConfig(name: acc.config, base: "dense_sparse_config", members: [
             "static const unsigned n_in = \(nIn);",
             "static const unsigned n_out = \(nOut);",
             "static const unsigned n_terms = \(terms);",
-            "static const unsigned reuse_factor = 1;",
-        ] + acc.typeMembers(weightMember: "weight_t"))
+            "static const unsigned reuse_factor = \(site.reuseFactor);",
+        ] + (site.reuseFactor > 1 ? ["static const unsigned multiplier_limit = \((nOut * terms + site.reuseFactor - 1) / site.reuseFactor);"] : [])
+          + acc.typeMembers(weightMember: "weight_t"))
         layer.arrays = [
             HLSArray(comment: "weights of \(site.op.name), \(d.weightType), \(terms) per output", typeName: acc.weightT,
                      name: weightArray, size: weights.count, lines: Self.chunks(weights)),

@@ -138,7 +138,7 @@ enum HLSContexts {
         let copies = p.outputCopies.isEmpty ? []
             : [Top.Block(summary: "outputs that later layers also read, or that repeat a tensor", locals: [], calls: p.outputCopies)]
         return Top(function: p.function, source: "model \(p.model.name)", strategy: p.options.strategy,
-                   reuseFactor: p.options.reuseFactor, ports: portList(p),
+                   reuseFactor: p.model.ops.compactMap(HLSLayerPlanner.layerReuse).reduce(p.options.reuseFactor, max), ports: portList(p),
                    weightHeaders: p.layers.compactMap { $0.layer.header.map { $0 + ".h" } },
                    inputPorts: p.inputs.map(\.name), outputPorts: p.outputs.map(\.name),
                    allPorts: p.ports.map(\.name).joined(separator: ","), layers: layers, outputCopies: copies)

@@ -96,6 +96,9 @@ struct LayerDecoder {
             allowed.formUnion(keys)
             op = .activation(activation)
         }
+        if r.has("reuse"), !allowed.contains("reuse") {
+            throw r.error("reuse", "only a convolution (conv1d, conv2d, depthwise_conv1d/2d) time-multiplexes its positions; a \(type) layer has no reuse factor")
+        }
         try r.onlyKeys(allowed)
         return Node(name: name, op: op, inputs: inputs, precision: try decodePrecision(r, op: op))
     }

@@ -29,9 +29,11 @@ extension LayerDecoder {
             let layout = kernel + (depthwise ? [channels] : [channels, filters])
             let weights = try r.tensor("weights", shape: layout)
             let bias = r.has("bias") ? try r.vector("bias", count: filters) : Array(repeating: 0, count: filters)
+            let reuse = r.has("reuse") ? try r.integer("reuse", atLeast: 1) : 1
             let conv = Convolution(kernel: kernel, strides: strides, dilations: dilations, padding: try padding(r),
-                                   inputChannels: channels, filters: filters, depthwise: depthwise, weights: weights, bias: bias)
-            var keys: Set<String> = ["kernel_size", "strides", "dilation_rate", "padding", "weights", "bias"]
+                                   inputChannels: channels, filters: filters, depthwise: depthwise, weights: weights, bias: bias,
+                                   reuse: reuse)
+            var keys: Set<String> = ["kernel_size", "strides", "dilation_rate", "padding", "weights", "bias", "reuse"]
             if !depthwise { keys.insert("filters") }
             return (.conv(conv), keys)
         case "maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d":

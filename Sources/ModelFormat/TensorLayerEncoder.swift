@@ -38,6 +38,7 @@ extension ModelEncoder {
             fields += [("kernel_size", integers(c.kernel)), ("strides", integers(c.strides)),
                        ("dilation_rate", integers(c.dilations)), ("padding", paddingField(c.padding)),
                        ("weights", nested(c.weights, shape: layout, indent: indent + 1)), ("bias", numbers(c.bias))]
+            if c.reuse != 1 { fields.append(("reuse", "\(c.reuse)")) }
             return fields
         case .pool(let p):
             return [("pool_size", integers(p.size)), ("strides", integers(p.strides)), ("padding", paddingField(p.padding))]

@@ -215,10 +215,16 @@ public struct DenseOp: Sendable, Equatable {
     /// kept when the source model declared the dense result type.
     public var preActivationType: FixedType?
     public var activation: PointwiseActivation
+    /// The rows as one kernel applied at every output position, when the
+    /// layer (a convolution) asked for a reuse factor above 1: the Verilog
+    /// backend then time-multiplexes positions (``TimeMultiplex``). The
+    /// arithmetic is that of ``rows`` either way.
+    public var multiplex: TimeMultiplex?
 
     public init(weightType: FixedType, biasType: FixedType, accumulatorType: FixedType,
                 rows: [[WeightTerm]], bias: [Int64], preActivationType: FixedType? = nil,
-                activation: PointwiseActivation = .linear) {
+                activation: PointwiseActivation = .linear, multiplex: TimeMultiplex? = nil) {
+        self.multiplex = multiplex
         self.weightType = weightType
         self.biasType = biasType
         self.accumulatorType = accumulatorType

@@ -150,6 +150,34 @@ public enum LoweredParser {
                 }
                 d.rows.append(row)
             }
+            if peekIsDetail(), lines[index].hasPrefix("  reuse") {
+                let r = try detail("reuse", n)
+                guard r.words.count == 2, let reuse = Int(r.words[1]) else { throw fail(r.number, "expected 'reuse <R>'") }
+                var m = TimeMultiplex(reuse: reuse, windows: [], kernel: [])
+                while peekIsDetail(), lines[index].hasPrefix("  window") {
+                    let w = try detail("window", n)
+                    var slots: [Int?] = []
+                    for v in w.words.dropFirst() {
+                        if v == "-" { slots.append(nil); continue }
+                        guard let x = Int(v), x >= 0 else { throw fail(w.number, "'\(v)' is not an element index or '-'") }
+                        slots.append(x)
+                    }
+                    m.windows.append(slots)
+                }
+                while peekIsDetail(), lines[index].hasPrefix("  kernel") {
+                    let k = try detail("kernel", n)
+                    var terms: [WeightTerm] = []
+                    for term in k.words.dropFirst() {
+                        let parts = term.split(separator: ":")
+                        guard parts.count == 2, let s = Int(parts[0]), s >= 0, let v = Int64(parts[1]) else {
+                            throw fail(k.number, "expected '<slot>:<weight>', found '\(term)'")
+                        }
+                        terms.append(WeightTerm(input: s, weight: v))
+                    }
+                    m.kernel.append(terms)
+                }
+                d.multiplex = m
+            }
             return d
         }
 

@@ -31,7 +31,11 @@ import FixedPoint
 /// `<feature>:<threshold code>:<left>:<right>` or a leaf `=<raw code>`.
 /// A maximum lists one `group <input> ...` line per output; a gather one
 /// `indices <input> ...` line. A threshold has `output <bias> <step>` then
-/// one `thresholds <raw code> ...` line per list.
+/// one `thresholds <raw code> ...` line per list. A dense op that a
+/// convolution with a reuse factor became also has its kernel layout after
+/// its rows: `reuse <R>`, one `window <input or -> ...` line per output
+/// position (`-` for a tap in the padding) and one `kernel <slot>:<weight> ...`
+/// line per filter (``TimeMultiplex``).
 public enum LoweredPrinter {
     public static let header = "hepml-lowered 1"
 
@@ -47,6 +51,11 @@ public enum LoweredPrinter {
             case .dense(let d):
                 out += accumulation(d)
                 for row in d.rows { out += "  row" + row.map { " \($0.input):\($0.weight)" }.joined() + "\n" }
+                if let m = d.multiplex {
+                    out += "  reuse \(m.reuse)\n"
+                    for w in m.windows { out += "  window" + w.map { " " + ($0.map(String.init) ?? "-") }.joined() + "\n" }
+                    for k in m.kernel { out += "  kernel" + k.map { " \($0.input):\($0.weight)" }.joined() + "\n" }
+                }
             case .scale(let s):
                 out += accumulation(s)
                 out += "  weights" + s.weights.map { " \($0)" }.joined() + "\n"

@@ -55,9 +55,15 @@ public struct Convolution: Sendable, Equatable {
     /// (depthwise: `[k0][k1]...[channels]`).
     public var weights: [Double]
     public var bias: [Double]
+    /// Output positions computed one after another by each kernel instance
+    /// in the Verilog backend (model.json `reuse`): 1 builds every position
+    /// (II = 1); `R` builds `ceil(P / R)` kernels, each time-multiplexed
+    /// over `R` positions, and the design accepts an event every `R` cycles.
+    public var reuse: Int
 
     public init(kernel: [Int], strides: [Int], dilations: [Int], padding: Padding, inputChannels: Int,
-                filters: Int, depthwise: Bool = false, weights: [Double], bias: [Double]) {
+                filters: Int, depthwise: Bool = false, weights: [Double], bias: [Double], reuse: Int = 1) {
+        self.reuse = reuse
         self.kernel = kernel
         self.strides = strides
         self.dilations = dilations
@@ -125,12 +131,36 @@ public struct SparseLinear: Sendable, Equatable {
     public var bias: [Double]
     public var rows: [[Term]]
     public var biasIndex: [Int]
+    /// The one kernel every output position applies to its window, kept
+    /// when the layer asks for a reuse factor above 1 (``Multiplex``).
+    public var multiplex: Multiplex?
 
-    public init(weights: [Double], bias: [Double], rows: [[Term]], biasIndex: [Int]) {
+    public init(weights: [Double], bias: [Double], rows: [[Term]], biasIndex: [Int], multiplex: Multiplex? = nil) {
         self.weights = weights
         self.bias = bias
         self.rows = rows
         self.biasIndex = biasIndex
+        self.multiplex = multiplex
+    }
+
+    /// A convolution as one kernel over windows: output `p * F + f` (F =
+    /// `kernel.count`) is `bias[biasIndex[f]] + sum over (s, q) in kernel[f]
+    /// of weights[q] * x[windows[p][s]]`, a slot that is nil (a tap in the
+    /// padding) reading zero. The same map as ``SparseLinear/rows``, told
+    /// so that hardware can time-multiplex positions through one kernel.
+    public struct Multiplex: Sendable, Equatable {
+        /// Positions per kernel instance (at least 2).
+        public var reuse: Int
+        /// Per output position, per kernel slot: the input element read.
+        public var windows: [[Int?]]
+        /// Per filter, its terms: ``Term/input`` is a slot, ``Term/parameter`` a weight.
+        public var kernel: [[Term]]
+
+        public init(reuse: Int, windows: [[Int?]], kernel: [[Term]]) {
+            self.reuse = reuse
+            self.windows = windows
+            self.kernel = kernel
+        }
     }
 
     public var units: Int { rows.count }

@@ -36,19 +36,21 @@ extension ModelZoo {
     /// A calorimeter-grid model in the CICADA style on a 9 x 7 grid: a
     /// strided 2x2 convolution with `same` padding, max pooling, a dilated
     /// depthwise convolution, an average pool whose windows hold 2 or 3
-    /// cells, a transpose, flatten and a dense head with a sigmoid.
-    public static func calorimeterConv(seed: UInt64 = 12) -> Graph {
+    /// cells, a transpose, flatten and a dense head with a sigmoid. `reuse`
+    /// (`conv`, `dw`) time-multiplexes the two convolutions' 20 and 12 output
+    /// positions (docs/verilog-backend.md); the arithmetic is the same.
+    public static func calorimeterConv(seed: UInt64 = 12, reuse: (conv: Int, dw: Int) = (1, 1)) -> Graph {
         var rng = Random(seed: seed)
         var nodes: [Node] = []
         nodes.append(Node(name: "conv", op: .conv(Convolution(
             kernel: [2, 2], strides: [2, 2], dilations: [1, 1], padding: .same, inputChannels: 1, filters: 4,
-            weights: uniform(16, 0.5, &rng), bias: uniform(4, 0.5, &rng))), inputs: ["x"],
+            weights: uniform(16, 0.5, &rng), bias: uniform(4, 0.5, &rng), reuse: reuse.conv)), inputs: ["x"],
             precision: LayerPrecision(weight: .fixed(8, 1, .rnd), result: .ufixed(14, 9, .rnd, .sat))))
         nodes.append(Node(name: "r1", op: .activation(.relu), inputs: ["conv"]))
         nodes.append(Node(name: "mp", op: .pool(Pooling(kind: .max, size: [2, 2], strides: [1, 1], padding: .valid)), inputs: ["r1"]))
         nodes.append(Node(name: "dw", op: .conv(Convolution(
             kernel: [2, 1], strides: [1, 1], dilations: [2, 1], padding: .same, inputChannels: 4, filters: 4, depthwise: true,
-            weights: uniform(8, 1, &rng), bias: uniform(4, 0.25, &rng))), inputs: ["mp"],
+            weights: uniform(8, 1, &rng), bias: uniform(4, 0.25, &rng), reuse: reuse.dw)), inputs: ["mp"],
             precision: LayerPrecision(weight: .fixed(8, 2, .rnd), result: .fixed(14, 8, .rnd, .sat))))
         nodes.append(Node(name: "ap", op: .pool(Pooling(kind: .average, size: [1, 3], strides: [1, 1], padding: .same)), inputs: ["dw"],
                           precision: LayerPrecision(result: .fixed(12, 7, .rnd, .sat))))

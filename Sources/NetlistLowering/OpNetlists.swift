@@ -52,6 +52,8 @@ public enum OpNetlists {
         var outs: [NodeID] = []
 
         switch op.kind {
+        case .dense(let d) where d.multiplex != nil:
+            outs = try multiplexedDense(d, d.multiplex!, x, inputType: model[op.inputs[0]].type, out: outType, sharing: sharing, &b)
         case .dense(let d):
             outs = try dense(d, x, inputType: model[op.inputs[0]].type, out: outType, sharing: sharing, &b)
         case .scale(let s):
@@ -130,7 +132,8 @@ public enum OpNetlists {
 
     // MARK: Dense
 
-    static func dense(_ d: DenseOp, _ x: [NodeID], inputType: FixedType, out: FixedType, sharing: Bool, _ b: inout OpNetlist) throws(NetlistLoweringError) -> [NodeID] {
+    static func dense(_ d: DenseOp, _ x: [NodeID], inputType: FixedType, out: FixedType, sharing: Bool, prefix: String = "",
+                      _ b: inout OpNetlist) throws(NetlistLoweringError) -> [NodeID] {
         let A = d.accumulatorType
         let productFraction = d.weightType.fractionBits + inputType.fractionBits
         let s = A.fractionBits - productFraction
@@ -154,12 +157,12 @@ public enum OpNetlists {
         if !shared.pairs.isEmpty { b.netlist.section("// shared subexpressions: digit pairs that two or more outputs contain") }
         for (k, p) in shared.pairs.enumerated() {
             b.netlist.section("// c\(k) = \(sourceName(p.first)) \(p.subtract ? "-" : "+") (\(sourceName(p.second)) << \(p.shift))")
-            sources.append(b.netlist.add(sources[p.first], shift: 0, sources[p.second], shift: p.shift, subtract: p.subtract, name: "c\(k)"))
+            sources.append(b.netlist.add(sources[p.first], shift: 0, sources[p.second], shift: p.shift, subtract: p.subtract, name: "\(prefix)c\(k)"))
         }
         let wrap = (bits: A.width, scale: -A.fractionBits)
         var outs: [NodeID] = []
         for j in d.rows.indices {
-            let name = "y\(j)"
+            let name = "\(prefix)y\(j)"
             var terms: [Netlist.Term] = []
             let bias = A.quantize(raw: d.bias[j], from: d.biasType)
             if bias != 0 { terms.append(Netlist.Term(b.netlist.constant(Int128(bias), scale: -A.fractionBits, name: "\(name)_bias"))) }

@@ -87,7 +87,11 @@ public enum ExpandTensorOps {
                                               inputs: [joined], precision: LayerPrecision()))
                 }
             case .conv(let c):
-                out.nodes.append(replaced(.linear(convolution(c, input: x))))
+                var linear = convolution(c, input: x)
+                if c.reuse != 1 {
+                    linear.multiplex = try multiplex(c, input: x, layer: node.name, positions: linear.rows.count / max(c.filters, 1))
+                }
+                out.nodes.append(replaced(.linear(linear)))
             case .pool(let p):
                 let (groups, counts) = poolWindows(p, input: x)
                 if p.kind == .max {
@@ -207,6 +211,36 @@ public enum ExpandTensorOps {
             }
         }
         return SparseLinear(weights: c.weights, bias: c.bias, rows: rows, biasIndex: biasIndex)
+    }
+
+    /// The convolution as one kernel over per-position windows (slot
+    /// `tap * channels + channel`), for a reuse factor above 1; a reuse
+    /// factor below 1 or above the output positions is an error naming the
+    /// layer and `reuse`.
+    static func multiplex(_ c: Convolution, input x: [Int], layer: String,
+                          positions count: Int) throws(LoweringError) -> SparseLinear.Multiplex {
+        guard c.reuse >= 1, c.reuse <= count else {
+            throw LoweringError(layer: layer, field: "reuse",
+                                message: "reuse \(c.reuse) must be between 1 and the layer's \(count) output positions")
+        }
+        let spatial = Array(x.dropLast())
+        let axes = (try? Shapes.windows(input: spatial, kernel: c.kernel, strides: c.strides, dilations: c.dilations,
+                                        padding: c.padding)) ?? []
+        let cin = c.inputChannels, f = c.filters
+        let windows: [[Int?]] = positions(axes).map { o in
+            var slots: [Int?] = Array(repeating: nil, count: c.taps * cin)
+            for (position, tap) in window(o, axes: axes, inputSpatial: spatial) {
+                for channel in 0..<cin { slots[tap * cin + channel] = position * cin + channel }
+            }
+            return slots
+        }
+        let kernel: [[SparseLinear.Term]] = (0..<f).map { filter in
+            (0..<c.taps).flatMap { tap -> [SparseLinear.Term] in
+                c.depthwise ? [SparseLinear.Term(input: tap * cin + filter, parameter: tap * cin + filter)]
+                    : (0..<cin).map { SparseLinear.Term(input: tap * cin + $0, parameter: (tap * cin + $0) * f + filter) }
+            }
+        }
+        return SparseLinear.Multiplex(reuse: c.reuse, windows: windows, kernel: kernel)
     }
 
     /// Each output's input indices (one group per output position and

@@ -174,8 +174,12 @@ public struct Lower {
         let bias = l.bias.map { biasQuantizer.quantize($0) }
         overflows += [weightQuantizer.overflow, biasQuantizer.overflow].compactMap { $0 }
         let rows = l.rows.map { row in row.map { WeightTerm(input: $0.input, weight: weights[$0.parameter]) } }
+        let multiplex = l.multiplex.map { m in
+            TimeMultiplex(reuse: m.reuse, windows: m.windows,
+                          kernel: m.kernel.map { $0.map { WeightTerm(input: $0.input, weight: weights[$0.parameter]) } })
+        }
         try accumulate(node, input: x, rows: rows, bias: l.biasIndex.map { bias[$0] }, weightType: weightType,
-                       biasType: biasType, perElement: false)
+                       biasType: biasType, perElement: false, multiplex: multiplex)
     }
 
     /// A square weight matrix whose off-diagonal weights are all exactly zero:
@@ -208,7 +212,8 @@ public struct Lower {
     /// The accumulator and result types of a dense or scale op over quantized
     /// rows and bias (declared, or inferred from the input ranges), and the op.
     mutating func accumulate(_ node: Node, input x: TensorID, rows quantizedRows: [[WeightTerm]], bias quantizedBias: [Int64],
-                             weightType: FixedType, biasType: FixedType, perElement: Bool) throws(LoweringError) {
+                             weightType: FixedType, biasType: FixedType, perElement: Bool,
+                             multiplex: TimeMultiplex? = nil) throws(LoweringError) {
         let xType = tensors[x.index].type
         let xRanges = ranges[x.index]
 
@@ -255,7 +260,7 @@ public struct Lower {
                                   weights: weights, bias: quantizedBias))
         } else {
             kind = .dense(DenseOp(weightType: weightType, biasType: biasType, accumulatorType: accumulatorType,
-                                  rows: quantizedRows, bias: quantizedBias))
+                                  rows: quantizedRows, bias: quantizedBias, multiplex: multiplex))
         }
         emit(node, kind, inputs: [x], size: quantizedRows.count, type: resultType,
              ranges: sumRanges.map { $0.quantized(to: accumulatorType) })

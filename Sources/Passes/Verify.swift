@@ -37,6 +37,7 @@ public enum Verify {
                         throw fail(op.name, "weight term \(t) out of range")
                     }
                 }
+                if let mux = d.multiplex, let problem = multiplexProblem(mux, d, inputSize: ins[0].size) { throw fail(op.name, problem) }
             case .scale(let s):
                 guard ins.count == 1, ins[0].size == out.size else { throw fail(op.name, "element-wise op changes the size") }
                 guard s.weights.count == out.size, s.bias.count == out.size else {
@@ -77,6 +78,29 @@ public enum Verify {
             }
         }
         for o in m.outputs where !defined.contains(o) { throw fail(nil, "output \(o) is never written") }
+    }
+
+    /// Why a dense op's kernel layout does not state its rows (nil when it does).
+    static func multiplexProblem(_ m: TimeMultiplex, _ d: DenseOp, inputSize: Int) -> String? {
+        let f = m.kernel.count
+        guard m.reuse >= 2, m.reuse <= m.positions, f >= 1, m.positions * f == d.rows.count else {
+            return "time-multiplex layout: reuse \(m.reuse), \(m.positions) positions x \(f) filters for \(d.rows.count) rows"
+        }
+        for w in m.windows {
+            for case let k? in w where k < 0 || k >= inputSize { return "time-multiplex window reads element \(k) outside the input" }
+        }
+        for (j, kernelRow) in m.kernel.enumerated() {
+            for t in kernelRow where m.windows.contains(where: { t.input < 0 || t.input >= $0.count }) {
+                return "time-multiplex kernel row \(j) reads slot \(t.input) outside a window"
+            }
+        }
+        func sorted(_ r: [WeightTerm]) -> [WeightTerm] { r.filter { $0.weight != 0 }.sorted { $0.input < $1.input } }
+        for p in 0..<m.positions {
+            for j in 0..<f where sorted(d.rows[p * f + j]) != sorted(m.row(position: p, filter: j)) || d.bias[p * f + j] != d.bias[j] {
+                return "time-multiplex layout differs from row \(p * f + j) (position \(p), filter \(j))"
+            }
+        }
+        return nil
     }
 
     /// The accumulator of a dense or scale op wraps (no saturation), so the

@@ -18,6 +18,8 @@ public struct RTLSources: Sendable {
     public var verilogFiles: [String]
     /// The Verilator C++ testbench (a path among ``files``).
     public var testbenchFile: String
+    /// Cycles between accepted events, as the generator reported them.
+    public var initiationInterval = 1
 
     public init(topModule: String, latency: Int, files: [GeneratedFile], verilogFiles: [String], testbenchFile: String) {
         self.topModule = topModule
@@ -31,6 +33,7 @@ public struct RTLSources: Sendable {
     public init(_ design: VerilogDesign) {
         self.init(topModule: design.topModule, latency: design.latency, files: design.files,
                   verilogFiles: design.simulationModels + design.verilogFiles, testbenchFile: design.testbenchFile)
+        initiationInterval = design.initiationInterval
     }
 }
 

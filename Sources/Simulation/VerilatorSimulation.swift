@@ -107,6 +107,10 @@ public struct VerilatorSimulation: Sendable {
         public var measuredLatency: Int?
         /// Smallest and largest per-event latency.
         public var latencyRange: ClosedRange<Int>?
+        /// The fewest cycles between two accepted events: the initiation
+        /// interval when events are offered back to back (`validGap` 0); nil
+        /// for fewer than two events.
+        public var measuredInterval: Int?
         /// Clock cycles simulated after reset.
         public var cycles: Int
         /// Events per second in the testbench's simulation loop (wall time).
@@ -251,7 +255,9 @@ public struct VerilatorSimulation: Sendable {
         return Result(compared: comparison.compared, missingEvents: max(events - parsed.outputs.count, 0),
                       inputCycles: parsed.inputCycles, outputCycles: parsed.outputCycles,
                       measuredLatency: range.flatMap { $0.lowerBound == $0.upperBound ? $0.lowerBound : nil },
-                      latencyRange: range, cycles: parsed.cycles,
+                      latencyRange: range,
+                      measuredInterval: zip(parsed.inputCycles.dropFirst(), parsed.inputCycles).map { $0 - $1 }.min(),
+                      cycles: parsed.cycles,
                       eventsPerSecond: parsed.seconds > 0 ? Double(events) / parsed.seconds : 0,
                       referenceEventsPerSecond: comparison.referenceEventsPerSecond, build: build)
     }

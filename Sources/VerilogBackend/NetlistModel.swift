@@ -57,7 +57,11 @@ public struct NetlistModel: Sendable {
                 }
                 if r.cycle > start { (start, depth) = (r.cycle, r.depth) } else if r.cycle == start { depth = max(depth, r.depth) }
             }
-            let registerOutputs = modelOutputs.contains(op.output.index)
+            // A time-multiplexed op reads its held input from registers, and
+            // its kernels' outputs go to collection registers (MultiplexModule).
+            let multiplex = Self.multiplex(op)
+            if multiplex != nil { depth = 0 }
+            let registerOutputs = modelOutputs.contains(op.output.index) && multiplex == nil
             var result = Pipeline.run(built.netlist, budget: budget, delay: delay, inputDepth: depth,
                                       registerOutputs: registerOutputs)
             try Self.verify(result.netlist, op: op.name, after: "Pipeline", timing: (budget, delay, depth))
@@ -66,11 +70,30 @@ public struct NetlistModel: Sendable {
                                                    registerOutputs: registerOutputs)
                 try Self.verify(result.netlist, op: op.name, after: "TernaryAdders and Pipeline", timing: (budget, delay, depth))
             }
+            if let m = multiplex {
+                // Held at the start, R phases, then collected: see MultiplexModule.
+                let latency = MultiplexModule.latency(kernel: result.latency, layout: m)
+                ready[op.output.index] = (start + latency, 0)
+                ops.append((result.netlist, latency, built.notes))
+                continue
+            }
             ready[op.output.index] = (start + result.latency, result.outputDepth)
             ops.append((result.netlist, result.latency, built.notes))
         }
         self.ops = ops
         latency = model.outputs.map { ready[$0.index]?.cycle ?? 0 }.max() ?? 0
+    }
+
+    /// The layout of a time-multiplexed op (a dense op with a kernel layout), else nil.
+    static func multiplex(_ op: LoweredOp) -> MultiplexLayout? {
+        if case .dense(let d) = op.kind, let m = d.multiplex { return MultiplexLayout(m) }
+        return nil
+    }
+
+    /// The initiation interval: the largest reuse factor of a
+    /// time-multiplexed op, 1 when there is none.
+    public var initiationInterval: Int {
+        model.ops.compactMap { Self.multiplex($0)?.reuse }.max() ?? 1
     }
 
     /// ``NetlistVerifier`` after a netlist pass (and the stage budget after
@@ -127,6 +150,17 @@ public struct NetlistModel: Sendable {
         }
         for (op, built) in zip(model.ops, ops) {
             let ports = op.inputs.map { tensors[$0.index] ?? [] }
+            if let m = Self.multiplex(op) {
+                // Every phase through the kernels, then the collection registers' order.
+                let phases = (0..<m.reuse).map { k in
+                    Interpreter(built.netlist).evaluate(ports + [(0..<m.phaseBits).map { Int64(-((k >> $0) & 1)) }])
+                }
+                tensors[op.output.index] = (0..<(m.positions * m.filters)).map { e in
+                    let s = m.source(ofOutput: e)
+                    return phases[s.phase][s.kernelOutput]
+                }
+                continue
+            }
             tensors[op.output.index] = Interpreter(built.netlist).evaluate(ports)
         }
         return model.outputs.flatMap { tensors[$0.index] ?? [] }

@@ -12,6 +12,11 @@ struct TopPrinter {
     let schedule: TopSchedule
     /// Per op (in model order): the input port names of its module.
     let ports: [[String]]
+    /// Per op: whether its module takes a `start` (a time-multiplexed op).
+    let startPorts: [Bool]
+    /// Cycles between accepted events: above 1, `in_ready` refuses an
+    /// event offered sooner.
+    let initiationInterval: Int
     /// Every name the top module declares (ports, wires, registers,
     /// instances): its own name must differ from all of them.
     let declaredNames: Set<String>
@@ -21,12 +26,15 @@ struct TopPrinter {
     private let instances: [String]
 
     /// The ports, and the valid pipeline, of every top module.
-    static let fixedNames: Set<String> = ["clk", "rst", "in_valid", "in_data", "out_valid", "out_data", "valid_pipe"]
+    static let fixedNames: Set<String> = ["clk", "rst", "in_valid", "in_data", "out_valid", "out_data", "valid_pipe",
+                                          "in_ready", "accept", "wait_count"]
 
-    init(model: LoweredModel, schedule: TopSchedule, ports: [[String]]) {
+    init(model: LoweredModel, schedule: TopSchedule, ports: [[String]], startPorts: [Bool]? = nil, initiationInterval: Int = 1) {
         self.model = model
         self.schedule = schedule
         self.ports = ports
+        self.startPorts = startPorts ?? ports.map { _ in false }
+        self.initiationInterval = initiationInterval
         // Every tensor's wire first, so that a tensor called `a_d1` keeps
         // `t_a_d1` and the delay line of `a` moves aside.
         var used = Self.fixedNames
@@ -65,14 +73,30 @@ struct TopPrinter {
             offset += w
         }
         line()
+        var valid = "in_valid"
+        if initiationInterval > 1 {
+            let ii = initiationInterval
+            let bits = Int.bitWidth - (ii - 1).leadingZeroBitCount
+            valid = "accept"
+            line("    // ---- acceptance: an event every \(ii) cycles (II=\(ii)); in_valid while in_ready is low is refused ----")
+            line("    reg [\(bits - 1):0] wait_count; // cycles until the next event may enter")
+            line("    assign in_ready = wait_count == \(bits)'d0;")
+            line("    wire accept = in_valid & in_ready;")
+            line("    always @(posedge clk) begin")
+            line("        if (rst) wait_count <= \(bits)'d0;")
+            line("        else if (accept) wait_count <= \(bits)'d\(ii - 1);")
+            line("        else if (!in_ready) wait_count <= wait_count - \(bits)'d1;")
+            line("    end")
+            line()
+        }
         line("    // ---- valid: travels beside the data, \(latency) cycle(s) ----")
         if latency == 0 {
-            line("    assign out_valid = in_valid;")
+            line("    assign out_valid = \(valid);")
         } else {
             line("    reg [\(latency - 1):0] valid_pipe;")
             line("    always @(posedge clk) begin")
             line("        if (rst) valid_pipe <= \(latency)'d0;")
-            line("        else valid_pipe <= " + (latency == 1 ? "in_valid;" : "{valid_pipe[\(latency - 2):0], in_valid};"))
+            line("        else valid_pipe <= " + (latency == 1 ? "\(valid);" : "{valid_pipe[\(latency - 2):0], \(valid)};"))
             line("    end")
             line("    assign out_valid = valid_pipe[\(latency - 1)];")
         }
@@ -84,6 +108,7 @@ struct TopPrinter {
             line("    wire [\(bits(o) - 1):0] \(wires[o.index]); // \(model[o].size) x \(model[o].type)")
             var connections: [String] = []
             if opLatency > 0 { connections.append(".clk(clk)") }
+            if startPorts[i] { connections.append(".start(\(start == 0 ? valid : "valid_pipe[\(start - 1)]"))") }
             for (port, id) in zip(ports[i], op.inputs) { connections.append(".\(port)(\(view(id, at: start)))") }
             connections.append(".y(\(wires[o.index]))")
             line("    \(modules[i]) \(instances[i]) (")
@@ -129,6 +154,9 @@ struct TopPrinter {
             "module": top, "model": model.name, "opCount": "\(model.ops.count)", "latency": "\(schedule.latency)",
             "stageBudget": DelayModel.nanoseconds(options.effectiveStageBudget), "family": options.family.rawValue,
             "clockNs": "\(options.impliedClockNs)",
+            "acceptance": initiationInterval == 1 ? "a new event accepted every cycle (II=1)"
+                : "a new event accepted every \(initiationInterval) cycles (II=\(initiationInterval); in_ready low refuses one)",
+            "handshake": initiationInterval > 1,
             "layout": layout.map { ["line": $0] },
             "inputMsb": "\(inputLayout.reduce(0) { $0 + $1.width } - 1)",
             "outputMsb": "\(outputLayout.reduce(0) { $0 + $1.width } - 1)",

@@ -121,12 +121,16 @@ public struct VerilogDesign: Sendable {
     public var clockNs: Double
     /// Delay-line register bits in the top (aligning branches and outputs).
     public var delayRegisterBits: Int
+    /// Cycles between events the design accepts: 1, or the largest reuse
+    /// factor of a time-multiplexed convolution (the top's `in_ready` is low
+    /// in between and refuses an event).
+    public var initiationInterval: Int = 1
 
     /// ``stageBudget`` in nanoseconds, three decimals.
     public var stageBudgetNs: String { DelayModel.nanoseconds(stageBudget) }
-    /// The schedule and logic counts, for reports (a fully pipelined design: II=1).
+    /// The schedule and logic counts, for reports.
     public var summary: DesignSummary {
-        DesignSummary(latencyCycles: latency, initiationInterval: 1, delayRegisterBits: delayRegisterBits, stages: modules)
+        DesignSummary(latencyCycles: latency, initiationInterval: initiationInterval, delayRegisterBits: delayRegisterBits, stages: modules)
     }
 
     /// What synthesizing op module `module` alone reads: its file, then the
@@ -208,11 +212,18 @@ public enum VerilogEmitter {
         // Netlists first: the module names depend on what each declares (VerilogNames).
         let netlists = try NetlistModel(model, options: options)
         let schedule = try TopSchedule(model: model, opLatencies: netlists.ops.map(\.latency))
-        let topPrinter = TopPrinter(model: model, schedule: schedule, ports: netlists.ops.map { $0.netlist.ports.map(\.name) })
+        let layouts = model.ops.map(NetlistModel.multiplex)
+        // A time-multiplexed op's module reads its input on `x` (its netlist's is `held`) and a `start`.
+        let topPrinter = TopPrinter(model: model, schedule: schedule,
+                                    ports: zip(layouts, netlists.ops).map { $0 != nil ? ["x"] : $1.netlist.ports.map(\.name) },
+                                    startPorts: layouts.map { $0 != nil }, initiationInterval: netlists.initiationInterval)
         let top = VerilogNames.top(model.name, declared: topPrinter.declaredNames)
         var taken: Set<String> = VerilogNames.primitives.union([top.lowercased()])
-        let moduleNames = zip(model.ops, netlists.ops).map { op, built in
-            VerilogNames.opModule(top: top, op: op.name, declared: VerilogNames.declared(in: built.netlist), taken: &taken)
+        let moduleNames = model.ops.indices.map { i in
+            let built = netlists.ops[i]
+            let shell = layouts[i].map { MultiplexModule.declaredNames(layout: $0, opLatency: built.latency) } ?? []
+            return VerilogNames.opModule(top: top, op: model.ops[i].name, declared: VerilogNames.declared(in: built.netlist).union(shell),
+                                         taken: &taken)
         }
         let ternary = netlists.ops.contains { $0.netlist.nodes.contains { if case .add3 = $0.operation { return true } else { return false } } }
         let ternaryModule = ternary ? VerilogNames.helperModule(top: top, stem: "add3", taken: &taken) : ""
@@ -232,10 +243,16 @@ public enum VerilogEmitter {
         var modules: [StageInfo] = []
         var costs: [NetlistCost] = []
         for (i, (op, built)) in zip(model.ops, netlists.ops).enumerated() {
-            let cost = NetlistCost(built.netlist)
+            var cost = NetlistCost(built.netlist)
+            if let m = layouts[i] {
+                let input = model[op.inputs[0]]
+                cost.registerBits += MultiplexModule.registerBits(layout: m, inputBits: input.size * input.type.width,
+                                                                  outputWidth: model[op.output].type.width,
+                                                                  kernelLatency: built.latency - m.reuse - 1)
+            }
             let text = try renderOpModule(op, moduleName: moduleNames[i], netlist: built.netlist, cost: cost, notes: built.notes,
                                           latency: built.latency, model: model, budget: budget, ternaryAdder: ternaryModule,
-                                          templates: templates)
+                                          templates: templates, multiplex: layouts[i])
             files.append(GeneratedFile(path: "\(moduleNames[i]).v", contents: text))
             costs.append(cost)
             modules.append(StageInfo(
@@ -249,14 +266,15 @@ public enum VerilogEmitter {
                                                                                    inputLayout: inputLayout, outputLayout: outputLayout))
         files.append(topFile)
         let verilogFiles = files.map(\.path).filter { !simulationModels.contains($0) }
-        let tb = try Testbench.render(top: top, latency: schedule.latency, inputs: inputLayout, outputs: outputLayout, templates: templates)
+        let tb = try Testbench.render(top: top, latency: schedule.latency, initiationInterval: netlists.initiationInterval,
+                                      inputs: inputLayout, outputs: outputLayout, templates: templates)
         let tbPath = "\(top)_tb.cpp"
         files.append(GeneratedFile(path: tbPath, contents: tb))
         files.append(GeneratedFile(path: Self.netlistFile, contents: Self.netlistText(modules: moduleNames, ops: model.ops, netlists: netlists)))
         return VerilogDesign(topModule: top, latency: schedule.latency, files: files, verilogFiles: verilogFiles,
                              helperModules: helperModules, simulationModels: simulationModels, testbenchFile: tbPath, modules: modules, costs: costs, inputLayout: inputLayout, outputLayout: outputLayout,
                              family: options.family, stageBudget: options.effectiveStageBudget, clockNs: options.impliedClockNs,
-                             delayRegisterBits: schedule.delayRegisterBits)
+                             delayRegisterBits: schedule.delayRegisterBits, initiationInterval: netlists.initiationInterval)
     }
 
     /// The pipelined netlist of every op module, as text (`rtl/netlist.txt`).
@@ -333,11 +351,17 @@ public enum VerilogEmitter {
 
     static func renderOpModule(_ op: LoweredOp, moduleName: String, netlist: Netlist, cost: NetlistCost, notes: [String], latency: Int,
                                model: LoweredModel, budget: Int, ternaryAdder: String,
-                               templates: TemplateLibrary) throws(VerilogError) -> String {
+                               templates: TemplateLibrary, multiplex: MultiplexLayout? = nil) throws(VerilogError) -> String {
         var ports: [String] = []
         if latency > 0 { ports.append("    input  wire clk") }
-        for port in netlist.ports {
-            ports.append("    input  wire [\(port.size * port.type.width - 1):0] \(port.name)")
+        if multiplex != nil {
+            let input = model[op.inputs[0]]
+            ports.append("    input  wire start")
+            ports.append("    input  wire [\(input.size * input.type.width - 1):0] x")
+        } else {
+            for port in netlist.ports {
+                ports.append("    input  wire [\(port.size * port.type.width - 1):0] \(port.name)")
+            }
         }
         let out = model[op.output]
         ports.append("    output wire [\(out.size * out.type.width - 1):0] y")
@@ -348,10 +372,12 @@ public enum VerilogEmitter {
             "module": moduleName, "kind": op.kind.kindName, "op": op.name,
             "layers": op.sourceLayers.joined(separator: ", "),
             "notes": notes.map { ["line": $0] },
-            "latency": "\(latency)", "budget": DelayModel.nanoseconds(budget),
+            "latency": "\(latency)", "budget": DelayModel.nanoseconds(budget), "ii": "\(multiplex?.reuse ?? 1)",
             "ports": ports.joined(separator: ",\n"),
             "functions": VerilogPrinter.tableFunctions(netlist).joined(separator: "\n"),
-            "body": VerilogPrinter.body(netlist, outputPort: "y", ternaryAdder: ternaryAdder),
+            "body": multiplex.map { MultiplexModule.body(netlist, layout: $0, opLatency: latency, input: model[op.inputs[0]],
+                                                         output: out, ternaryAdder: ternaryAdder) }
+                ?? VerilogPrinter.body(netlist, outputPort: "y", ternaryAdder: ternaryAdder),
         ]
         do { return try templates.render("verilog/op_module.v", context) } catch { throw .template(error) }
     }

@@ -23,8 +23,10 @@ struct CompileCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-cycles"), help: "Ask for a latency instead of a clock: the least logic per stage that reaches it, and the clock it implies, are chosen and reported.")
     var latencyCycles: Int?
 
-    @Option(help: "HLS reuse factor: 1 is fully parallel (latency strategy), larger shares multipliers (resource strategy).")
-    var reuse: Int = 1
+    @Option(help: ArgumentHelp("N: the HLS reuse factor (1 is fully parallel, the latency strategy; larger shares multipliers, the resource strategy). "
+        + "layer=N (repeatable): that convolution computes its output positions N at a time through ceil(positions/N) kernels, in the Verilog "
+        + "(the design then accepts an event every N cycles) and in the HLS (its reuse factor); docs/verilog-backend.md.", valueName: "N|layer=N"))
+    var reuse: [String] = []
 
     @OptionGroup var rtlSize: RTLSizeOptions
 
@@ -35,12 +37,15 @@ struct CompileCommand: AsyncParsableCommand {
 
     func run() async throws {
         var options = CompileOptions(model: modelOptions.source)
+        let reuse: (global: Int?, layers: [String: Int])
+        do { reuse = try CompilerDriver.parseReuse(self.reuse) } catch { throw fail(error) }
+        options.model.layerReuse = reuse.layers
         options.target = target
         options.out = out
         options.force = force
         options.clockNs = clockNs
         options.latencyCycles = latencyCycles
-        options.reuse = reuse
+        options.reuse = reuse.global ?? 1
         options.maxRTLSize = rtlSize.limit
         options.testInput = testInput
         options.rtl = familyOptions.choice

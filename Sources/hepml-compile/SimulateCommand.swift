@@ -45,6 +45,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(name: .customLong("primitive-adders"), help: "Simulate the ternary adders as the Xilinx LUT6_2 and CARRY4/CARRY8 primitives they are built of (rtl/sim/ models), as synthesis builds them: about ten times slower to build and run. By default they are simulated as the sums the primitives are proved to compute (docs/verilog-backend.md).")
     var primitiveAdders = false
 
+    @Option(help: ArgumentHelp("layer=N (repeatable): that convolution computes its output positions N at a time (docs/verilog-backend.md); only for a model file.", valueName: "layer=N"))
+    var reuse: [String] = []
+
     @Option(name: .customLong("verilator-threads"), help: "Threads of the Verilated model (Verilator --threads); 1 is fastest for small designs.")
     var verilatorThreads: Int = 1
 
@@ -63,6 +66,11 @@ struct SimulateCommand: AsyncParsableCommand {
         options.quickBuild = quickBuild
         options.primitiveAdders = primitiveAdders
         options.verilatorThreads = verilatorThreads
+        do throws(DriverError) {
+            let reuse = try CompilerDriver.parseReuse(self.reuse)
+            if reuse.global != nil { throw DriverError.option("simulate --reuse takes layer=N (the Verilog has no global reuse factor)") }
+            options.model.layerReuse = reuse.layers
+        } catch { throw fail(error) }
         try await runSimulation { () async throws(DriverError) in try await CompilerDriver.simulate(options) }
     }
 }

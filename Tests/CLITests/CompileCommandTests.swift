@@ -37,6 +37,39 @@ import Testing
         #expect(r.err.contains("--target must be one of: fpga, hls, verilog"))
     }
 
+    /// `reuse` above a convolution's output positions (model.json), and
+    /// `--reuse layer=N` with N = 0 or on a layer that is not a convolution:
+    /// exit 2 naming the layer and the field; a valid one compiles with II = N.
+    @Test func badReuseValuesExitWithCode2NamingTheLayerAndField() throws {
+        let dir = try CLI.temporaryDirectory()
+        func model(reuse: Int) throws -> String {
+            let text = """
+            {"format": "hepml-model", "version": 1, "name": "grid", "defaults": {"precision": "ap_fixed<12,4>"},
+             "inputs": [{"name": "x", "shape": [4, 4, 1]}],
+             "layers": [
+              {"name": "c", "type": "conv2d", "filters": 1, "kernel_size": 2, "reuse": \(reuse),
+               "weights": [[[[0.5]], [[0.25]]], [[[1]], [[-1]]]]},
+              {"name": "flat", "type": "flatten"},
+              {"name": "fc", "type": "dense", "units": 1, "weights": [[1], [1], [1], [1], [1], [1], [1], [1], [1]]}]}
+            """
+            let url = dir.appendingPathComponent("grid_\(reuse).json")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        let above = try CLI.run([try model(reuse: 10), "--target", "verilog", "--out", dir.appendingPathComponent("a").path])
+        #expect(above.code == 2)
+        #expect(above.err.contains("layer 'c'") && above.err.contains("reuse") && above.err.contains("9 output positions"), "\(above.err)")
+        let valid = try model(reuse: 1)
+        for (option, expected) in [("c=0", "must be at least 1"), ("fc=2", "only a convolution"), ("nope=2", "no layer 'nope'")] {
+            let r = try CLI.run([valid, "--reuse", option, "--target", "verilog", "--out", dir.appendingPathComponent("b").path])
+            #expect(r.code == 2, "--reuse \(option): exit \(r.code)")
+            #expect(r.err.contains("reuse") && r.err.contains(expected), "--reuse \(option): \(r.err)")
+        }
+        let ok = try CLI.run([valid, "--reuse", "c=3", "--target", "verilog", "--out", dir.appendingPathComponent("c").path])
+        #expect(ok.code == 0, "\(ok.err)")
+        #expect(ok.out.contains("II=3"), "\(ok.out)")
+    }
+
     @Test func malformedPrecisionOptionIsAnOptionError() throws {
         let r = try CLI.run([CLI.fixtures.appendingPathComponent("hand_model.json").path, "--precision", "ap_fixed<16>"])
         #expect(r.code == 2)

@@ -34,6 +34,7 @@ struct CSimulationTests {
         Case(name: "wide", model: { Zoo.wide }),
         Case(name: "deep_sets", model: { Zoo.deepSets }),
         Case(name: "calorimeter_conv", model: { Zoo.calorimeterConv }),
+        Case(name: "calorimeter_conv, convolutions at reuse 2 and 3", model: { Zoo.calorimeterConvReuse }),
         Case(name: "sequence_conv", model: { Zoo.sequenceConv }, reuseFactor: 2),
     ]
 

@@ -47,6 +47,17 @@ struct HLSEmitterTests {
         #expect(parameters.contains("static const unsigned n_mult = 256;"))  // 16 * 64 / 4
     }
 
+    @Test("a convolution's own reuse factor sets its layer's interval and multipliers, and the top's interval")
+    func convolutionReuse() throws {
+        let files = try HLSEmitter.emit(Zoo.calorimeterConvReuse, options: HLSOptions(), testInputs: nil)
+        let top = try #require(files.first { $0.path == "firmware/calorimeter_conv.cpp" }).contents
+        #expect(top.contains("#pragma HLS PIPELINE II=3"))
+        let parameters = try #require(files.first { $0.path == "firmware/parameters.h" }).contents
+        // conv: 20 positions x 4 filters, 4 terms each, at 2; dw: 12 x 4, 2 terms each, at 3.
+        #expect(parameters.contains("static const unsigned reuse_factor = 2;\n    static const unsigned multiplier_limit = 160;"))
+        #expect(parameters.contains("static const unsigned reuse_factor = 3;\n    static const unsigned multiplier_limit = 32;"))
+    }
+
     @Test("build_prj.tcl carries the part and the clock")
     func tcl() throws {
         let files = try HLSEmitter.emit(Zoo.oneLayer, options: HLSOptions(clockNs: 3.125, part: "xcku115-flvb2104-2-i"), testInputs: nil)

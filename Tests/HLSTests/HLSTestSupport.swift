@@ -20,6 +20,8 @@ enum Zoo {
     static let modes = lowered(modesGraph())
     static let deepSets = lowered(ModelZoo.deepSets())
     static let calorimeterConv = lowered(ModelZoo.calorimeterConv())
+    /// Both convolutions with their own reuse factors (2 and 3).
+    static let calorimeterConvReuse = lowered(ModelZoo.calorimeterConv(reuse: (2, 3)))
     static let sequenceConv = lowered(ModelZoo.sequenceConv())
 
     /// Hand-built: 60-bit weights and biases whose codes have more significant

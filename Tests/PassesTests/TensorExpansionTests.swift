@@ -156,6 +156,27 @@ import Testing
         #expect(result.overflows.first?.count == 1 && result.overflows.first?.total == 2)
     }
 
+    /// A convolution's `reuse` is written only when above 1 and reads back;
+    /// the flat layer keeps the kernel layout, whose rows are the layer's rows.
+    @Test func aConvolutionsReuseRoundTripsAndItsLayoutStatesItsRows() throws {
+        let g = ModelZoo.calorimeterConv(reuse: (2, 3))
+        let back = try ModelDecoder.decode(Data(ModelEncoder.encode(g).utf8))
+        #expect(back.nodes.map(\.op) == g.nodes.map(\.op))
+        #expect(!ModelEncoder.encode(ModelZoo.calorimeterConv()).contains("reuse"))
+        let flat = try ExpandTensorOps.run(g)
+        guard case .linear(let l) = flat.nodes.first(where: { $0.name == "dw" })?.op, let m = l.multiplex else {
+            Issue.record("dw has no kernel layout")
+            return
+        }
+        #expect(m.reuse == 3 && m.windows.count == 12 && m.kernel.count == 4)
+        for (p, window) in m.windows.enumerated() {
+            for (f, kernel) in m.kernel.enumerated() {
+                let fromLayout = kernel.compactMap { t in window[t.input].map { SparseLinear.Term(input: $0, parameter: t.parameter) } }
+                #expect(Set(fromLayout) == Set(l.rows[p * 4 + f]))
+            }
+        }
+    }
+
     /// The model.json encoding of every tensor layer reads back to the same graph.
     @Test(arguments: ["deep_sets", "calorimeter_conv", "sequence_conv"])
     func encodedTensorModelsDecodeToTheSameGraph(name: String) throws {

@@ -10,6 +10,12 @@
 // 32-byte header {events, outputs, cycles, seconds as a double}, then per
 // output event: <cycle of its input> <cycle of the output> <{{outputCount}} raw output codes>.
 // The k-th output is paired with the k-th input (the pipeline keeps order).
+{{#handshake}}
+// The design accepts an event every {{ii}} cycles (II={{ii}}): an event offered
+// while in_ready is low is refused and offered again the next cycle; the
+// input cycle recorded is the one it was accepted in, and GAP counts idle
+// cycles after an acceptance.
+{{/handshake}}
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -44,6 +50,9 @@ const Field kOutputs[] = {
 constexpr int kInputCount = {{inputCount}};
 constexpr int kOutputCount = {{outputCount}};
 constexpr long kLatency = {{latency}};
+{{#handshake}}
+constexpr long kInterval = {{ii}};
+{{/handshake}}
 constexpr std::size_t kBlock = 4096;
 
 uint64_t lowBits(int n) { return n >= 64 ? ~static_cast<uint64_t>(0) : (static_cast<uint64_t>(1) << n) - 1; }
@@ -127,12 +136,23 @@ int main(int argc, char** argv) {
     std::deque<long> inCycle;  // of the events driven and not yet out
     std::vector<int64_t> record(2 + kOutputCount);
     std::size_t outputsSeen = 0;
+{{^handshake}}
     const long limit = static_cast<long>(events) * (gap + 1) + kLatency + 64;
+{{/handshake}}
+{{#handshake}}
+    const long limit = static_cast<long>(events) * (gap + kInterval) + kLatency + 64;
+    long nextOffer = 0;
+{{/handshake}}
     std::size_t next = 0;
     const auto start = std::chrono::steady_clock::now();
     long cycle = 0;
     for (; cycle < limit && outputsSeen < events; ++cycle) {
+{{^handshake}}
         const bool drive = next < events && cycle % (gap + 1) == 0;
+{{/handshake}}
+{{#handshake}}
+        const bool drive = next < events && cycle >= nextOffer;
+{{/handshake}}
         top->in_valid = drive ? 1 : 0;
         if (drive) {
             if (next >= blockStart + blockSize) {
@@ -142,11 +162,20 @@ int main(int argc, char** argv) {
             }
             const int64_t* event = &block[(next - blockStart) * kInputCount];
             for (int i = 0; i < kInputCount; ++i) putField(top->in_data, kInputs[i], event[i]);
+{{^handshake}}
             inCycle.push_back(cycle);
             ++next;
+{{/handshake}}
         }
         top->clk = 0;
         top->eval();
+{{#handshake}}
+        if (drive && top->in_ready) {
+            inCycle.push_back(cycle);
+            ++next;
+            nextOffer = cycle + gap + 1;
+        }
+{{/handshake}}
         // Sampled before the rising edge: what the design presents in this cycle.
         if (top->out_valid) {
             record[0] = inCycle.empty() ? -1 : inCycle.front();

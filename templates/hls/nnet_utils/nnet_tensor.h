@@ -62,6 +62,9 @@ struct dense_sparse_config : layer_config {
     static const unsigned n_out = 1;
     // Terms per output; shorter rows are padded with weight 0 on input 0.
     static const unsigned n_terms = 1;
+    // Multipliers the layer may use: n_out * n_terms at reuse factor 1; a
+    // convolution with its own reuse factor R shares each among R products.
+    static const unsigned multiplier_limit = 1000000;
     typedef linear activation;
 };
 
@@ -75,6 +78,7 @@ void dense_sparse(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_out],
     #pragma HLS PIPELINE II=CONFIG_T::reuse_factor
     #pragma HLS ARRAY_PARTITION variable=weights complete
     #pragma HLS ARRAY_PARTITION variable=biases complete
+    #pragma HLS ALLOCATION operation instances=mul limit=CONFIG_T::multiplier_limit
     Outputs:
     for (unsigned j = 0; j < CONFIG_T::n_out; j++) {
         #pragma HLS UNROLL
