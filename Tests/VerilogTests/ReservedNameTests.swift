@@ -158,7 +158,7 @@ struct ReservedNameTests {
         let selection = top.map { ["--top-module", $0] } ?? ["-Wno-MULTITOP"]
         let log = "\(folder)/lint-\((files.last ?? "").replacingOccurrences(of: "/", with: "_")).log"
         do {
-            let result = try await ToolRunner.run("verilator", ["--lint-only", "-Wall"] + selection + files, in: folder, log: log,
+            let result = try await ToolRunner.run("verilator", ["--lint-only", "-Wall", "-D\(VerilogEmitter.behavioralAddersMacro)"] + selection + files, in: folder, log: log,
                                                   installHint: VerilatorSimulation.installHint)
             #expect(result.standardError.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(result.standardError.prefix(3000))")
         } catch {
