@@ -189,6 +189,9 @@ struct GraphImporter {
             guard case .dynamic(var d) = value else {
                 throw QONNXError(file: file, node: where_, message: "is a constant: it does not depend on the model inputs")
             }
+            if let chain = d.chain {
+                throw QONNXError(file: file, node: where_, message: "is the float32 result of \(chain.sources.joined(separator: ", ")) after an integer accumulator; such a float chain is compiled exactly only into a Quant (integer thresholds): end the graph with one")
+            }
             d = try materialize(d, reader: where_)
             // The design's outputs are the ONNX outputs in their own (ONNX) order.
             d = try inONNXOrder(d, source: Onnx_NodeProto.with { $0.name = output.name; $0.opType = "output" })

@@ -148,7 +148,12 @@ extension GraphImporter {
 
     /// Add, Sub, Mul: with a constant (a bias, a shift, a scale) or of two computed tensors.
     mutating func importElementwise(_ node: Onnx_NodeProto) throws(QONNXError) {
-        let a = try value(node, 0, "A"), b = try value(node, 1, "B")
+        let a = try value(node, 0, "A", allowChain: true), b = try value(node, 1, "B", allowChain: true)
+        // A float chain continues only through an operator with a constant.
+        if case .dynamic = a, case .dynamic = b {
+            _ = try value(node, 0, "A")
+            _ = try value(node, 1, "B")
+        }
         switch (a, b) {
         case (.constant(let x), .constant(let y)):
             if x.holdsBatchSize || y.holdsBatchSize {
@@ -185,12 +190,23 @@ extension GraphImporter {
         // A constant that broadcasts the tensor to more elements ([N, 4, 1] · [1, 1, 3]):
         // the tensor's values repeated first (a gather), then per element.
         if let full = Broadcast.shape(x.dims, c.dims), let n = Shape.elements(full), n > x.count {
+            if x.chain != nil {
+                throw error(node, constantFirst ? "B" : "A", "the constant of shape \(c.dims) broadcasts the float chain \(x.dims) to more elements; a constant per element or per channel is supported")
+            }
             x = try repeated(x, to: full, node)
         }
         // In the graph IR tensor's order (a convolution's result is channels-last).
         let values = inIROrder(try broadcast(c, to: x.dims, node, constantFirst ? "A" : "B"), x)
         // The same elements, but numpy's rank: [1, 4] + [1, 1, 4] is [1, 1, 4].
         let shape = Broadcast.shape(x.dims, c.dims) ?? x.dims
+        if let step = try floatStep(node, x, values, constantFirst: constantFirst) {
+            var y = chained(x, step, node)
+            y.dims = shape
+            y.batchAxis = x.batchAxis.map { $0 + shape.count - x.dims.count }
+            y.layout = x.layout.map { l in Array(0..<(shape.count - x.dims.count)) + l.map { $0 + shape.count - x.dims.count } }
+            try define(node, .dynamic(y))
+            return
+        }
         switch node.opType {
         case "Mul":
             // A scale: pending until a Quant node absorbs it or it is applied exactly.
@@ -235,7 +251,7 @@ extension GraphImporter {
     /// per-element scale and shift: `scale/sqrt(var+eps)` and
     /// `B - mean·scale/sqrt(var+eps)` must be exact in the model's element type.
     mutating func importBatchNorm(_ node: Onnx_NodeProto) throws(QONNXError) {
-        var x = try dynamic(node, 0, "X")
+        var x = try dynamic(node, 0, "X", allowChain: true)
         guard x.dims.count >= 2, x.dims[0] == 1, x.batchAxis == nil || x.batchAxis == 0 else {
             throw error(node, "X", "input of shape \(x.dims) is not [batch, channels, ...]")
         }
@@ -248,20 +264,44 @@ extension GraphImporter {
             params.append(c.count == 1 ? Array(repeating: c.values[0], count: n) : c.values)
         }
         let epsilon = try floatAttribute(node, "epsilon") ?? 1e-5
+        // The executor's factors (onnxruntime): y = x·a + b, each operation rounded.
         var scale: [Double] = [], shift: [Double] = []
         for j in 0..<n {
             let v = params[3][j] + epsilon
             guard v > 0 else { throw error(node, "input_var", "variance + epsilon is \(v) for channel \(j); it must be positive") }
-            let s = params[0][j] / v.squareRoot(), t = params[1][j] - params[2][j] * s
-            guard Double(Float(s)) == s, Double(Float(t)) == t, (v.squareRoot() * v.squareRoot()) == v else {
-                throw error(node, nil, "channel \(j): scale/sqrt(var+eps) = \(s) and shift \(t) are not exact in float32, so the QONNX executor rounds them and no fixed-point design matches it; fold the batch normalisation into the weights before quantizing, or quantize its output with a Quant node after folding")
+            let (a, b) = batchNormFactors(scale: params[0][j], bias: params[1][j], mean: params[2][j], variance: params[3][j], epsilon: epsilon)
+            guard a.isFinite, b.isFinite else {
+                throw error(node, nil, "channel \(j): the executor's factor \(a) and shift \(b) are not finite")
             }
-            scale.append(s); shift.append(t)
+            scale.append(a); shift.append(b)
         }
         if inner > 1 || !isCanonical(x) {
             // Each element its channel's parameters, in the graph IR tensor's order.
             scale = inIROrder((0..<x.count).map { scale[$0 / inner] }, x)
             shift = inIROrder((0..<x.count).map { shift[$0 / inner] }, x)
+        }
+        // Exact when x·a and then + b round nothing over the whole range of x; else a float chain.
+        let factors = x.pending ?? Array(repeating: 1, count: x.count)
+        var exact = x.chain == nil
+        var products: [Double] = []
+        for j in 0..<x.count where exact {
+            guard let pa = ExactTypes.exactProduct(factors[j], scale[j]), pa != 0,
+                  let q = ExactTypes.exactQuotient(shift[j], pa) else { exact = false; break }
+            products.append(pa)
+            _ = q
+        }
+        if exact {
+            let codeBits = 128 - max(ValueRange(of: x.type).lo.magnitude, ValueRange(of: x.type).hi.magnitude).leadingZeroBitCount
+            exact = products.allSatisfy { Self.significantBits($0) + codeBits <= mantissaBits }
+        }
+        if exact, let sr = ExactTypes.range(of: zip(shift, products).map { $0 / $1 }) {
+            exact = holdsExactly(ValueRange(of: x.type) + sr, pending: products)
+        } else {
+            exact = false
+        }
+        if !exact {
+            try define(node, .dynamic(chained(chained(x, .multiply(scale), node), .add(shift), node)))
+            return
         }
         if let p = x.pending {
             // s·(p·v) + t = p·(s·v + t/p)

@@ -1,0 +1,116 @@
+import Foundation
+
+/// The float operators between an integer accumulator and the `Quant` that
+/// reads it (issue 26): a bias `Add`, `Sub`, `Mul` and `Div` by constants,
+/// an inference `BatchNormalization`, a `Relu`, in the order the graph
+/// applies them. The importer does not fold them into exact fixed-point
+/// arithmetic (their constants are arbitrary float32 values); it keeps them
+/// here and evaluates them as the QONNX executor does — one correctly
+/// rounded float32 operation per ONNX operator (float64 in DOUBLE models),
+/// in graph order — while searching the `Quant`'s thresholds
+/// (FloatScaleQuant.swift). Every step is monotone in its input, so the
+/// whole chain is a monotone function of the accumulator whose direction per
+/// element is the product of the steps' signs.
+struct FloatChain {
+    /// One elementwise operation; constants are per element, in the graph IR tensor's order.
+    enum Step {
+        /// `x + c` (a `Sub` of a constant is an `Add` of its negation: the same rounding).
+        case add([Double])
+        /// `c - x`.
+        case subtractFrom([Double])
+        /// `x * c`.
+        case multiply([Double])
+        /// `x / c`.
+        case divide([Double])
+        /// `max(x, 0)`.
+        case relu
+    }
+
+    var steps: [Step] = []
+    /// The ONNX node of each step, for messages.
+    var sources: [String] = []
+
+    /// The executor's value for element `i` of an accumulator whose exact value is `x`.
+    func evaluate(_ x: Double, element i: Int, double: Bool) -> Double {
+        if double {
+            var v = x
+            for s in steps {
+                switch s {
+                case .add(let c): v = v + c[i]
+                case .subtractFrom(let c): v = c[i] - v
+                case .multiply(let c): v = v * c[i]
+                case .divide(let c): v = v / c[i]
+                case .relu: v = v < 0 ? 0 : v
+                }
+            }
+            return v
+        }
+        var v = Float(x)
+        for s in steps {
+            switch s {
+            case .add(let c): v = v + Float(c[i])
+            case .subtractFrom(let c): v = Float(c[i]) - v
+            case .multiply(let c): v = v * Float(c[i])
+            case .divide(let c): v = v / Float(c[i])
+            case .relu: v = v < 0 ? 0 : v
+            }
+        }
+        return Double(v)
+    }
+
+    /// Every intermediate value for element `i` (to check they are finite).
+    func trace(_ x: Double, element i: Int, double: Bool) -> [(value: Double, step: Int)] {
+        var out: [(Double, Int)] = []
+        var partial = FloatChain()
+        for (k, s) in steps.enumerated() {
+            partial.steps.append(s)
+            out.append((partial.evaluate(x, element: i, double: double), k))
+        }
+        return out
+    }
+
+    /// +1 when element `i` is non-decreasing in the accumulator, -1 when
+    /// non-increasing (a correctly rounded operation is monotone in its
+    /// operand; a negative factor, a negative divisor and `c - x` reverse it).
+    func direction(element i: Int) -> Double {
+        var sign = 1.0
+        for s in steps {
+            switch s {
+            case .subtractFrom: sign = -sign
+            case .multiply(let c), .divide(let c): if c[i] < 0 { sign = -sign }
+            case .add, .relu: break
+            }
+        }
+        return sign
+    }
+
+    /// The index of the first step whose constant for some element is not
+    /// finite or is a zero divisor, with that element.
+    func badConstant() -> (step: Int, element: Int, value: Double)? {
+        for (k, s) in steps.enumerated() {
+            switch s {
+            case .add(let c), .subtractFrom(let c), .multiply(let c):
+                if let i = c.firstIndex(where: { !$0.isFinite }) { return (k, i, c[i]) }
+            case .divide(let c):
+                if let i = c.firstIndex(where: { !$0.isFinite || $0 == 0 }) { return (k, i, c[i]) }
+            case .relu: break
+            }
+        }
+        return nil
+    }
+}
+
+extension FloatChain {
+    /// Element `i`'s steps as numbers (a key for elements that share a staircase).
+    func constants(element i: Int) -> [Double] {
+        steps.flatMap { s -> [Double] in
+            switch s {
+            case .add(let c): return [0, c[i]]
+            case .subtractFrom(let c): return [1, c[i]]
+            case .multiply(let c): return [2, c[i]]
+            case .divide(let c): return [3, c[i]]
+            case .relu: return [4, 0]
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import FixedPoint
+import Foundation
+import ModelIR
+import Passes
+
+/// Where the float operators after an integer accumulator start a float
+/// chain (FloatChain.swift) instead of an exact fixed-point node: when the
+/// executor's float32 result of the operator is not exact over the whole
+/// range of its input (a bias of arbitrary float32 value, a batch
+/// normalisation, a division), or when the input already carries a chain.
+extension GraphImporter {
+    /// The mantissa bits of the element type the executor computes in.
+    var mantissaBits: Int { elementIsDouble ? 53 : 24 }
+
+    /// Whether every value `pending[i] · w` with `w` in `range` is exact in
+    /// the executor's element type (its significand fits).
+    func holdsExactly(_ range: ValueRange, pending: [Double]?) -> Bool {
+        let magnitude = max(range.lo.magnitude, range.hi.magnitude)
+        let bits = 128 - magnitude.leadingZeroBitCount
+        let scaleBits = (pending ?? [1]).map(Self.significantBits).max() ?? 1
+        return scaleBits + bits <= mantissaBits
+    }
+
+    /// `x` with `step` (from `node`) applied after its chain, started here if `x` has none.
+    func chained(_ x: DynamicTensor, _ step: FloatChain.Step, _ node: Onnx_NodeProto) -> DynamicTensor {
+        var y = x
+        var chain = x.chain ?? FloatChain()
+        chain.steps.append(step)
+        chain.sources.append(Self.label(node))
+        y.chain = chain
+        y.soleUse = true
+        return y
+    }
+
+    /// The float32 (or float64) parameters the executor's BatchNormalization
+    /// uses: `y = x · a + b` with `a = scale · (1 / sqrt(var + eps))` and
+    /// `b = B − mean · a`, each operation rounded (onnxruntime's CPU kernel;
+    /// checked against it bit for bit).
+    func batchNormFactors(scale: Double, bias: Double, mean: Double, variance: Double, epsilon: Double) -> (a: Double, b: Double) {
+        if elementIsDouble {
+            let inv = 1 / (variance + epsilon).squareRoot()
+            let a = inv * scale
+            return (a, bias - mean * a)
+        }
+        let inv = Float(1) / (Float(variance) + Float(epsilon)).squareRoot()
+        let a = inv * Float(scale)
+        return (Double(a), Double(Float(bias) - Float(mean) * a))
+    }
+
+    /// `Div` by a constant: a power-of-two divisor is an exact scale (as `Mul`
+    /// by its inverse); any other divisor starts or extends a float chain.
+    mutating func importDiv(_ node: Onnx_NodeProto) throws(QONNXError) {
+        guard case .dynamic(var x) = try value(node, 0, "A", allowChain: true) else {
+            throw error(node, "A", "only a computed tensor divided by a constant is supported (fold constant divisions before export)")
+        }
+        guard case .constant(let c) = try value(node, 1, "B") else {
+            throw error(node, "B", "only division by a constant is supported (the divisor is computed from the model inputs)")
+        }
+        guard let full = Broadcast.shape(x.dims, c.dims), Shape.elements(full) == x.count else {
+            throw error(node, "B", "the divisor of shape \(c.dims) would broadcast the input \(x.dims) to more elements; a divisor per element or per channel is supported")
+        }
+        let values = inIROrder(try broadcast(c, to: x.dims, node, "B"), x)
+        if let i = values.firstIndex(where: { $0 == 0 || !$0.isFinite }) {
+            throw error(node, "B", "divisor element \(i) is \(values[i]); the result would not be finite")
+        }
+        x.dims = Broadcast.shape(x.dims, c.dims) ?? x.dims
+        if x.chain == nil, values.allSatisfy({ ExactTypes.isPowerOfTwo(abs($0)) }) {
+            // x / 2^k is x · 2^-k exactly: a pending factor like Mul's.
+            let factors = x.pending ?? Array(repeating: 1, count: x.count)
+            x.pending = zip(factors, values).map { $0 / $1 }
+            try define(node, .dynamic(x))
+            return
+        }
+        try define(node, .dynamic(chained(x, .divide(values), node)))
+    }
+
+    /// `Relu` of a tensor with a chain, or of one scaled by a negative pending factor.
+    func reluChain(_ x: DynamicTensor) -> Bool {
+        x.chain != nil || (x.pending?.contains { !($0 > 0) } ?? false)
+    }
+}
+
+extension GraphImporter {
+    /// The chain step for `Add`/`Sub`/`Mul` of `x` with per-element
+    /// constants `c`, or nil when the existing exact path computes what the
+    /// executor computes (a scale that multiplies exactly into the pending
+    /// factor; a shift whose sum with every value of `x` is exact in float32).
+    func floatStep(_ node: Onnx_NodeProto, _ x: DynamicTensor, _ c: [Double], constantFirst: Bool) throws(QONNXError) -> FloatChain.Step? {
+        let op = node.opType
+        let step: FloatChain.Step
+        switch op {
+        case "Mul": step = .multiply(c)
+        case "Sub" where constantFirst: step = .subtractFrom(c)
+        case "Sub": step = .add(c.map { -$0 })
+        default: step = .add(c)
+        }
+        if let i = c.firstIndex(where: { !$0.isFinite }) {
+            throw error(node, constantFirst ? "A" : "B", "constant element \(i) is \(c[i]); it must be finite")
+        }
+        if x.chain != nil { return step }
+        let pending = x.pending ?? Array(repeating: 1, count: x.count)
+        if op == "Mul" {
+            let exact = zip(pending, c).allSatisfy { ExactTypes.exactProduct($0, $1).map { $0 != 0 } ?? false }
+            return exact ? nil : step
+        }
+        // x ± c = p·(v ± c/p): exact when c/p is exact and every sum fits the significand.
+        var shifts: [Double] = []
+        for (p, t) in zip(pending, c) {
+            guard let q = p == 1 ? t : ExactTypes.exactQuotient(t, p) else { return step }
+            shifts.append(q)
+        }
+        guard let sr = ExactTypes.range(of: shifts) else { return step }
+        let xr = ValueRange(of: x.type)
+        let sum = op == "Sub" && constantFirst ? sr - xr : xr + (op == "Sub" ? ValueRange(lo: -sr.hi, hi: -sr.lo, fractionBits: sr.fractionBits) : sr)
+        return holdsExactly(sum, pending: x.pending) ? nil : step
+    }
+}
