@@ -28,7 +28,7 @@ extension GraphImporter {
         chain.steps.append(step)
         chain.sources.append(Self.label(node))
         y.chain = chain
-        y.soleUse = true
+        // soleUse stays the base tensor's: a layer read by two chains must not be rewritten for one of them.
         return y
     }
 
@@ -100,7 +100,11 @@ extension GraphImporter {
         if x.chain != nil { return step }
         let pending = x.pending ?? Array(repeating: 1, count: x.count)
         if op == "Mul" {
-            let exact = zip(pending, c).allSatisfy { ExactTypes.exactProduct($0, $1).map { $0 != 0 } ?? false }
+            // The executor rounds p·v·c to its element type: a pending factor only while every product is exact.
+            let range = ValueRange(of: x.type)
+            let exact = zip(pending, c).allSatisfy { p, k in
+                ExactTypes.exactProduct(p, k).map { $0 != 0 && holdsExactly(range, pending: [$0]) } ?? false
+            }
             return exact ? nil : step
         }
         // x ± c = p·(v ± c/p): exact when c/p is exact and every sum fits the significand.

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// Float chains between an integer accumulator and a `Quant` (issue 26):
+/// Brevitas/FINN-like exports (per-channel float weight scales, float bias,
+/// float BatchNorm with a negative gamma, Relu, Mul/Div/Sub by float
+/// constants, torch's flatten, bipolar inputs and weights, 2-4-bit
+/// activations with scales such as 0.375 and 0.4375) compiled into integer
+/// thresholds, bit-exact against the QONNX executor on 2,000 events each
+/// (chain_boundary meets every accumulator value, so every threshold, in
+/// every rounding mode it uses); Verilator and the HLS C simulation agree
+/// with it on one model; unsupported chains exit 2 naming the node.
+/// Fixtures: fixtures/float_chains/make_float_chain_fixtures.py.
+@Suite struct FloatChainImportTests {
+    static let folder = Tool.fixtures.appendingPathComponent("float_chains")
+
+    static let fixtures: [Fixture] = {
+        let data = (try? Data(contentsOf: folder.appendingPathComponent("manifest.json"))) ?? Data("[]".utf8)
+        return (try? JSONDecoder().decode([Fixture].self, from: data)) ?? []
+    }()
+
+    static let expected: [String: String] = {
+        let data = (try? Data(contentsOf: folder.appendingPathComponent("expected.json"))) ?? Data("{}".utf8)
+        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
+    }()
+
+    @Test func theFixturesAreThere() {
+        #expect(Self.fixtures.count == 4)
+        #expect(Self.expected.count == 6)
+    }
+
+    @Test(.enabled(if: Tool.oracleAvailable, "needs python3 with qonnx and onnxruntime (scripts/setup.sh)"), arguments: fixtures)
+    func floatChainMatchesTheQONNXExecutor(fixture: Fixture) throws {
+        let dir = try Tool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = Self.folder.appendingPathComponent(fixture.file)
+        let (inputs, outputs) = try OracleTests.oracle(model, fixture, in: dir, seed: 2026)
+        let ours = try OracleTests.predict(model.path, fixture, inputs: inputs, in: dir)
+        let mismatches = OracleTests.compare(fixture, ours: ours, oracle: try Tool.readCSV(outputs))
+        #expect(mismatches.isEmpty, "\(fixture.file): mismatches per output \(mismatches)")
+        // Through model.json: the thresholds keep every bit.
+        let json = dir.appendingPathComponent("model.json")
+        var args = ["import", model.path, "--out", json.path]
+        if let t = fixture.input_type { args += ["--input-type", t] }
+        let r = try Tool.cli(args)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(try OracleTests.predict(json.path, fixture, inputs: inputs, in: dir) == ours)
+    }
+
+    @Test(arguments: expected.keys.sorted())
+    func unsupportedChainIsRefusedNamingTheNode(file: String) throws {
+        let dir = try Tool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("model.json")
+        let r = try Tool.cli(["import", Self.folder.appendingPathComponent(file).path, "--out", out.path])
+        #expect(r.code == 2, "\(file): exit \(r.code): \(r.err)")
+        #expect(r.err.contains(Self.expected[file]!), "\(file): \(r.err)")
+        #expect(r.err.contains(file) && r.err.contains("_bad"), "names the file and the node: \(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    /// One model through Verilator and the C simulation: each exits 5 on a
+    /// mismatch with the reference, and both outputs equal the executor's.
+    @Test(.enabled(if: Tool.oracleAvailable, "needs python3 with qonnx and onnxruntime (scripts/setup.sh)"))
+    func verilatorAndCsimMatchTheExecutor() throws {
+        let dir = try Tool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixture = try #require(Self.fixtures.first { $0.file == "chain_mlp.onnx" })
+        let model = Self.folder.appendingPathComponent(fixture.file)
+        let events = 300
+        let (inputs, outputs) = try OracleTests.oracle(model, fixture, in: dir, seed: 7, events: events)
+        let oracle = try Tool.readCSV(outputs)
+        for command in ["simulate", "csim"] {
+            let out = dir.appendingPathComponent("\(command).csv")
+            let r = try Tool.cli([command, model.path, "--input", inputs.path, "--output", out.path])
+            #expect(r.code == 0, "\(command): exit \(r.code)\n\(r.out.suffix(1500))\n\(r.err.suffix(1500))")
+            let mismatches = OracleTests.compare(fixture, ours: try Tool.readCSV(out), oracle: oracle, events: events)
+            #expect(mismatches.isEmpty, "\(command): mismatches per output \(mismatches)")
+        }
+    }
+}
