@@ -87,8 +87,10 @@ struct ChunkEvaluation: Sendable {
     let arithmetic: Prediction.Arithmetic
     let format: EventEncoding.Format
     let types: [FixedType]
+    let floatOutputs: FloatOutputs?
 
     init(loaded: LoadedModel, arithmetic: Prediction.Arithmetic, format: EventEncoding.Format) {
+        floatOutputs = FloatOutputs(loaded.graph)
         batch = BatchEvaluator(loaded.model)
         float = arithmetic == .float ? FloatEvaluator(loaded.graph) : nil
         self.arithmetic = arithmetic
@@ -108,10 +110,11 @@ struct ChunkEvaluation: Sendable {
             return codes.withUnsafeBufferPointer { EventEncoding.encode($0, columns: width, as: format) }
         }
         let lsb = types.map(\.lsb)
-        let real = [Double](unsafeUninitializedCapacity: codes.count) { out, count in
+        var real = [Double](unsafeUninitializedCapacity: codes.count) { out, count in
             for i in 0..<codes.count { out[i] = Double(codes[i]) * lsb[i % width] }
             count = codes.count
         }
+        floatOutputs?.apply(&real, width: width)
         return real.withUnsafeBufferPointer { EventEncoding.encode($0, columns: width, as: format) }
     }
 }

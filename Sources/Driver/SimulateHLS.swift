@@ -42,14 +42,17 @@ extension CompilerDriver {
         } catch {
             throw DriverError(error)
         }
-        return try await run(simulation, on: events, output: options.output)
+        return try await run(simulation, on: events, output: options.output, floatOutputs: FloatOutputs(loaded.graph))
     }
 
     /// Runs a prepared C simulation, writes its outputs and compares them with the reference.
-    static func run(_ simulation: CSimulation, on events: EventTable, output: String) async throws(DriverError) -> SimulationOutcome {
+    static func run(_ simulation: CSimulation, on events: EventTable, output: String,
+                    floatOutputs: FloatOutputs? = nil) async throws(DriverError) -> SimulationOutcome {
         let report: CSimulation.Report
         do { report = try await simulation.run(events) } catch { throw DriverError(error) }
-        do { try EventFile.write(report.compared.realOutputs(simulation.model), to: output) } catch { throw .refused(error) }
+        var real = report.compared.realOutputs(simulation.model)
+        if let floatOutputs { real = floatOutputs.apply(real) }
+        do { try EventFile.write(real, to: output) } catch { throw .refused(error) }
 
         let build = report.build.cached ? "cached build" : String(format: "built in %.1f s", report.build.seconds)
         var lines = [

@@ -73,17 +73,19 @@ extension CompilerDriver {
             throw DriverError(error)
         }
         simulation.primitiveAdders = options.primitiveAdders
-        return try await run(simulation, on: events, output: options.output, latencyFrom: "emitter")
+        return try await run(simulation, on: events, output: options.output, latencyFrom: "emitter", floatOutputs: FloatOutputs(loaded.graph))
     }
 
     /// Runs a prepared simulation, writes its outputs and compares them and
     /// the latency with the reference; `latencyFrom` names who reported the
     /// expected latency (the emitter, or a folder's design.json).
     static func run(_ simulation: VerilatorSimulation, on events: EventTable, output: String,
-                    latencyFrom source: String) async throws(DriverError) -> SimulationOutcome {
+                    latencyFrom source: String, floatOutputs: FloatOutputs? = nil) async throws(DriverError) -> SimulationOutcome {
         let result: VerilatorSimulation.Result
         do { result = try await simulation.run(events) } catch { throw DriverError(error) }
-        do { try EventFile.write(result.compared.realOutputs(simulation.model), to: output) } catch { throw .refused(error) }
+        var real = result.compared.realOutputs(simulation.model)
+        if let floatOutputs { real = floatOutputs.apply(real) }
+        do { try EventFile.write(real, to: output) } catch { throw .refused(error) }
 
         let build = result.build.cached ? "cached build" : String(format: "built in %.1f s", result.build.seconds)
         let measured = result.measuredLatency.map { "\($0)" }

@@ -38,7 +38,7 @@ public enum ModelDecoder {
             throw ModelFormatError(file: file, message: "not valid JSON: \(Self.describe(error))")
         }
         let top = try FieldReader(file: file, layer: nil, value: root)
-        try top.onlyKeys(["format", "version", "name", "inputs", "layers", "outputs", "defaults"])
+        try top.onlyKeys(["format", "version", "name", "inputs", "layers", "outputs", "defaults", "output_chains"])
         if let format = try top.optionalString("format"), format != "hepml-model" {
             throw top.error("format", "expected \"hepml-model\", got \"\(format)\"")
         }
@@ -109,7 +109,47 @@ public enum ModelDecoder {
                 throw top.error("outputs[\(i)]", "'\(o)' is not an input or layer of this model")
             }
         }
-        return Graph(name: name, inputs: inputs, nodes: nodes, outputs: outputs, defaults: defaults)
+        var graph = Graph(name: name, inputs: inputs, nodes: nodes, outputs: outputs, defaults: defaults)
+        if top.has("output_chains") { graph.outputChains = try decodeOutputChains(top, file: file, shapes: shapes, outputs: outputs) }
+        return graph
+    }
+
+    /// `output_chains`: per output, the executor's float operations on its values (ModelEncoder.outputChain).
+    static func decodeOutputChains(_ top: FieldReader, file: String, shapes: [String: [Int]],
+                                   outputs: [String]) throws(ModelFormatError) -> [String: OutputChain] {
+        var chains: [String: OutputChain] = [:]
+        for (i, item) in try top.array("output_chains").enumerated() {
+            let r = try FieldReader(file: file, layer: nil, path: "output_chains[\(i)]", value: item)
+            try r.onlyKeys(["output", "double", "steps"])
+            let output = try r.string("output")
+            guard outputs.contains(output), chains[output] == nil, let size = shapes[output].flatMap(Shapes.count) else {
+                throw r.error("output", "'\(output)' is not an output of this model, or has two chains")
+            }
+            let double: Bool
+            switch try r.require("double") {
+            case .bool(let b): double = b
+            default: throw r.error("double", "must be true or false")
+            }
+            var chain = FloatChain()
+            for (k, stepItem) in try r.array("steps").enumerated() {
+                let s = try FieldReader(file: file, layer: nil, path: "output_chains[\(i)].steps[\(k)]", value: stepItem)
+                try s.onlyKeys(["op", "values"])
+                let op = try s.string("op")
+                let values = op == "relu" ? [] : try s.vector("values", count: size)
+                guard let step = FloatChain.Step(name: op, values: values) else {
+                    throw s.error("op", "unknown operation '\(op)'; expected add, subtract_from, multiply, divide or relu")
+                }
+                chain.steps.append(step)
+            }
+            if let (k, element, v) = chain.badConstant() {
+                throw r.error("steps[\(k)]", "value \(v) at element \(element) is not finite (or divides by 0)")
+            }
+            if !double, let bad = chain.steps.compactMap(\.values).joined().first(where: { Double(Float($0)) != $0 }) {
+                throw r.error("steps", "\(bad) is not a float32 value (double is false)")
+            }
+            chains[output] = OutputChain(chain: chain, double: double)
+        }
+        return chains
     }
 
     static func decodeDefaults(_ top: FieldReader) throws(ModelFormatError) -> PrecisionDefaults {

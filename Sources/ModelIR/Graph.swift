@@ -13,6 +13,9 @@ public struct Graph: Sendable, Equatable {
     /// Tensor names the design outputs, in order.
     public var outputs: [String]
     public var defaults: PrecisionDefaults
+    /// Outputs whose float values are computed from the design's codes as
+    /// the QONNX executor computes them (a float scale or chain), by tensor.
+    public var outputChains: [String: OutputChain] = [:]
 
     public init(name: String, inputs: [GraphInput], nodes: [Node], outputs: [String],
                 defaults: PrecisionDefaults = PrecisionDefaults()) {

@@ -26,8 +26,8 @@ extension GraphImporter {
         var y = x
         var chain = x.chain ?? FloatChain()
         chain.steps.append(step)
-        chain.sources.append(Self.label(node))
         y.chain = chain
+        y.chainSources = (x.chain == nil ? [] : x.chainSources) + [Self.label(node)]
         // soleUse stays the base tensor's: a layer read by two chains must not be rewritten for one of them.
         return y
     }
@@ -117,5 +117,68 @@ extension GraphImporter {
         let xr = ValueRange(of: x.type)
         let sum = op == "Sub" && constantFirst ? sr - xr : xr + (op == "Sub" ? ValueRange(lo: -sr.hi, hi: -sr.lo, fractionBits: sr.fractionBits) : sr)
         return holdsExactly(sum, pending: x.pending) ? nil : step
+    }
+}
+
+extension GraphImporter {
+    /// A graph output that carries a float chain: the chain, with its pending
+    /// factor as a first step, applied to the design's output values. The
+    /// exact value `pending · value` must be exact in the element type, the
+    /// chain finite over the output's range, and the tensor in ONNX order.
+    func outputChain(_ d: inout DynamicTensor, _ label: String) throws(QONNXError) -> OutputChain {
+        guard var chain = d.chain else { preconditionFailure("outputChain needs a chain") }
+        let fail = { (message: String) in QONNXError(file: file, node: label, message: message) }
+        if let layout = d.layout, layout != Array(layout.indices) {
+            throw fail("the float chain \(d.chainSources.joined(separator: ", ")) is on a tensor the design holds in another layout; reshape it before its first float operator")
+        }
+        if let (k, i, v) = chain.badConstant() {
+            throw fail("the float chain's \(d.chainSources[k]) has constant \(v) at element \(i): the result is not finite")
+        }
+        if let pending = d.pending {
+            guard holdsExactly(ValueRange(of: d.type), pending: pending) else {
+                throw fail("the \(d.type.width)-bit values times the scale \(pending.first ?? 1) are not exact in \(elementIsDouble ? "float64" : "float32"); the executor rounds them")
+            }
+            chain.steps.insert(.multiply(pending), at: 0)
+            d.pending = nil
+        }
+        for i in 0..<d.count {
+            for end in [d.type.minRaw, d.type.maxRaw] {
+                let x = Double(sign: end < 0 ? .minus : .plus, exponent: -d.type.fractionBits, significand: Double(end.magnitude))
+                if chain.trace(x, element: i, double: elementIsDouble).contains(where: { !$0.value.isFinite }) {
+                    throw fail("the float chain \(d.chainSources.joined(separator: ", ")) is not finite for element \(i) at the output's \(end < 0 ? "minimum" : "maximum")")
+                }
+            }
+        }
+        d.chain = nil
+        return OutputChain(chain: chain, double: elementIsDouble)
+    }
+}
+
+extension GraphImporter {
+    /// `d`'s tensor, or a copy (a linear node of the same type) when another
+    /// output already names it: each output has its own chain or none.
+    mutating func ownOutput(_ d: DynamicTensor, taken: Bool, _ label: String) throws(QONNXError) -> String {
+        guard taken else { return d.tensor }
+        let source = Onnx_NodeProto.with { $0.name = d.tensor + "_out"; $0.opType = "output" }
+        return try emit(d.tensor + "_out", .activation(.linear), inputs: [d.tensor], precision: LayerPrecision(result: d.type),
+                        absorbable: false, source: source)
+    }
+}
+
+extension GraphImporter {
+    /// Whether `acc + C` is exact in the element type for every accumulator
+    /// value (then the bias folds into the layer); false also when `C` is
+    /// not a multiple of the pending scale. onnxruntime's Gemm adds `C` to
+    /// the finished sum once for a short inner dimension (at most 128 here),
+    /// so otherwise the bias is one chain step.
+    func gemmBiasIsExact(_ c: [Double], rows: [[Double]], input: FixedType, pending: [Double]?) -> Bool {
+        var unscaled: [Double] = []
+        for (j, v) in c.enumerated() {
+            guard let p = pending?[j] else { unscaled.append(v); continue }
+            guard let q = ExactTypes.exactQuotient(v, p) else { return false }
+            unscaled.append(q)
+        }
+        guard let range = ExactTypes.denseRange(weights: rows, bias: unscaled, input: input) else { return false }
+        return holdsExactly(range, pending: pending)
     }
 }

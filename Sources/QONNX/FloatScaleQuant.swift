@@ -29,6 +29,7 @@ extension GraphImporter {
             throw error(node, "zeropt", "a float-scale Quant on a computed tensor needs one integer zero point (got \(zeros.prefix(4)))")
         }
         let chain = x.chain ?? FloatChain()
+        let sources = x.chainSources
         x.chain = nil
         let pending = x.pending ?? Array(repeating: 1, count: n)
         x.pending = nil
@@ -39,7 +40,7 @@ extension GraphImporter {
             throw error(node, nil, "reads a tensor scaled by \(bad); a float-scale Quant needs positive earlier scales (a monotone staircase)")
         }
         if let (k, i, v) = chain.badConstant() {
-            throw error(node, nil, "the float chain's \(chain.sources[k]) has constant \(v) at element \(i): the result is not finite")
+            throw error(node, nil, "the float chain's \(sources[k]) has constant \(v) at element \(i): the result is not finite")
         }
         let mantissa = mantissaBits
         func codeBits(_ t: FixedType) -> Int { 64 - max(t.minRaw.magnitude, t.maxRaw.magnitude).leadingZeroBitCount }
@@ -68,7 +69,7 @@ extension GraphImporter {
         for i in 0..<n {
             for end in [lo, hi] {
                 if let bad = chain.trace(accumulator(end, i), element: i, double: elementIsDouble).first(where: { !$0.value.isFinite }) {
-                    throw error(node, nil, "the float chain's \(chain.sources[bad.step]) gives \(bad.value) for element \(i) at the accumulator's \(end == lo ? "minimum" : "maximum"); a float chain must stay finite over the accumulator's range")
+                    throw error(node, nil, "the float chain's \(sources[bad.step]) gives \(bad.value) for element \(i) at the accumulator's \(end == lo ? "minimum" : "maximum"); a float chain must stay finite over the accumulator's range")
                 }
             }
         }
@@ -114,15 +115,21 @@ extension GraphImporter {
         } else {
             throw error(node, "scale", "the thresholds differ along an axis other than the last; per-channel scales on the last axis are supported")
         }
-        // code · s must be exact in the element type: the executor's product then equals the pending scale times the code.
+        // code · s exact in float32 for every code: the scale stays pending on the codes. Otherwise (a
+        // scale such as 1/7) the executor's float32 product is a chain step, which only a Quant or a
+        // graph output may read (in a DOUBLE model the Quant's float32 cast is not a chain step: refused).
+        var roundsProducts = false
         for s in Set(scales) where s != 1 {
             for k in 0...steps {
                 let c = bottom + Double(k)
                 let product = c * s
                 // Exact in Double when the rounding error (an fma) is zero; then exact in float32 when it survives
                 // the conversion: the executor's Quant casts its output to float32, in DOUBLE models too.
-                guard (-product).addingProduct(c, s) == 0, Double(Float(product)) == product else {
-                    throw error(node, "scale", "its scale \(s) is not a power of two, and the executor rounds code \(Int(c)) times it to float32 (a Quant's output is float32): a float scale on a computed tensor is supported when every code times it is exact")
+                if (-product).addingProduct(c, s) != 0 || Double(Float(product)) != product {
+                    guard !elementIsDouble else {
+                        throw error(node, "scale", "its scale \(s) is not a power of two, and the executor rounds code \(Int(c)) times it to float32 (a Quant's output is float32): in a DOUBLE model a float scale on a computed tensor is supported when every code times it is exact")
+                    }
+                    roundsProducts = true
                 }
             }
         }
@@ -131,8 +138,13 @@ extension GraphImporter {
         let name = try emit(hint(node), .threshold(Thresholds(thresholds: thresholds, outScale: 1, outBias: bottom)), inputs: [x.tensor],
                         precision: LayerPrecision(result: type), absorbable: false, source: node)
         let exactScales = scales.allSatisfy { $0 == 1 }
-        return DynamicTensor(tensor: name, dims: x.dims, type: type, pending: exactScales ? nil : scales, soleUse: true, batchAxis: x.batchAxis,
-                             layout: x.layout)
+        var out = DynamicTensor(tensor: name, dims: x.dims, type: type, pending: exactScales || roundsProducts ? nil : scales,
+                                soleUse: true, batchAxis: x.batchAxis, layout: x.layout)
+        if roundsProducts {
+            out.chain = FloatChain(steps: [.multiply(scales)])
+            out.chainSources = [Self.label(node)]
+        }
+        return out
     }
 
     /// The significant bits of `v`'s binary mantissa (1 for a power of two).

@@ -181,6 +181,7 @@ struct GraphImporter {
 
     mutating func finish() throws(QONNXError) -> Graph {
         var outputs: [String] = []
+        var outputChains: [String: OutputChain] = [:]
         for output in model.graph.output {
             let where_ = "graph output '\(output.name.prefix(200))'"
             guard let value = values[output.name] else {
@@ -189,13 +190,18 @@ struct GraphImporter {
             guard case .dynamic(var d) = value else {
                 throw QONNXError(file: file, node: where_, message: "is a constant: it does not depend on the model inputs")
             }
-            if let chain = d.chain {
-                throw QONNXError(file: file, node: where_, message: "is the float32 result of \(chain.sources.joined(separator: ", ")) after an integer accumulator; such a float chain is compiled exactly only into a Quant (integer thresholds): end the graph with one")
+            if d.chain != nil {
+                // The design outputs the accumulator; predict/simulate/csim write the executor's floats (FloatChain.swift).
+                let chain = try outputChain(&d, where_)
+                let tensor = try ownOutput(d, taken: outputs.contains(d.tensor) || inputTypes[d.tensor] != nil, where_)
+                outputChains[tensor] = chain
+                outputs.append(tensor)
+                continue
             }
             d = try materialize(d, reader: where_)
             // The design's outputs are the ONNX outputs in their own (ONNX) order.
             d = try inONNXOrder(d, source: Onnx_NodeProto.with { $0.name = output.name; $0.opType = "output" })
-            outputs.append(d.tensor)
+            outputs.append(try ownOutput(d, taken: outputChains[d.tensor] != nil, where_))
         }
         guard !outputs.isEmpty else { throw QONNXError(file: file, message: "the graph has no outputs") }
         guard !nodes.isEmpty else {
@@ -222,8 +228,10 @@ struct GraphImporter {
             default: break
             }
         }
-        return Graph(name: modelName, inputs: inputs, nodes: nodes, outputs: outputs,
-                     defaults: PrecisionDefaults(precision: PrecisionDefaults.builtIn))
+        var graph = Graph(name: modelName, inputs: inputs, nodes: nodes, outputs: outputs,
+                          defaults: PrecisionDefaults(precision: PrecisionDefaults.builtIn))
+        graph.outputChains = outputChains
+        return graph
     }
 
     // MARK: Emitting graph nodes

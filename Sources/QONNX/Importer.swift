@@ -117,6 +117,8 @@ struct DynamicTensor {
     /// the executor rounds them (FloatChain.swift); only a `Quant` (integer
     /// thresholds) or another chain operator may read such a tensor.
     var chain: FloatChain? = nil
+    /// The ONNX node of each step of ``chain``, for messages.
+    var chainSources: [String] = []
 
     var count: Int { dims.reduce(1, *) }
     /// Whether the tensor is a vector: every dimension but one is 1.

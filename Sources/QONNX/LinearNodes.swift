@@ -111,18 +111,25 @@ extension GraphImporter {
         if let given { weightType = given } else { weightType = try exactType(flat, node, "weight") }
         var bias = [Double](repeating: 0, count: n)
         var biasType = FixedType.ufixed(1, 1)
+        var floatBias: [Double]?
         if node.opType == "Gemm", hasInput(node, 2) {
             let c = try constant(node, 2, "C")
             let beta = try floatAttribute(node, "beta") ?? 1
             let outDims = Array(x.dims.dropLast()) + [n]
             let expanded = try broadcast(c, to: outDims, node, "C")
-            for j in 0..<n {
+            // A float bias the executor's sum rounds (Brevitas's float bias): a float chain after the layer.
+            if beta == 1, k <= 128, !gemmBiasIsExact(expanded, rows: rows, input: x.type, pending: pending) {
+                floatBias = expanded
+            }
+            for j in 0..<n where floatBias == nil {
                 guard let scaled = ExactTypes.exactProduct(expanded[j], beta) else {
                     throw error(node, "beta", "beta × C is not exact for element \(j)")
                 }
                 bias[j] = try unscale(scaled, by: pending?[j], node, "C", element: j)
             }
-            if let t = c.quantType, pending == nil, beta == 1 { biasType = t } else { biasType = try exactType(bias, node, "bias") }
+            if floatBias != nil {
+                bias = Array(repeating: 0, count: n)
+            } else if let t = c.quantType, pending == nil, beta == 1 { biasType = t } else { biasType = try exactType(bias, node, "bias") }
         }
         guard let range = ExactTypes.denseRange(weights: rows, bias: bias, input: x.type) else {
             throw error(node, nil, "the weights and bias together need more than 64 bits to be held exactly (e.g. a weight of 2^70 next to one of 2^-60); quantize them with a Quant node")
@@ -132,9 +139,11 @@ extension GraphImporter {
                         precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
                         absorbable: true, source: node)
         let positions = x.count / k
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: Array(x.dims.dropLast()) + [n], type: resultType,
-                                                pending: pending.map { p in (0..<(positions * n)).map { p[$0 % n] } },
-                                                soleUse: true, batchAxis: x.batchAxis)))
+        var y = DynamicTensor(tensor: name, dims: Array(x.dims.dropLast()) + [n], type: resultType,
+                              pending: pending.map { p in (0..<(positions * n)).map { p[$0 % n] } },
+                              soleUse: true, batchAxis: x.batchAxis)
+        if let floatBias { y = chained(y, .add((0..<(positions * n)).map { floatBias[$0 % n] }), node) }
+        try define(node, .dynamic(y))
     }
 
     /// `value / factor` when it is exact (a bias under a pending scale).
@@ -282,20 +291,18 @@ extension GraphImporter {
         }
         // Exact when x·a and then + b round nothing over the whole range of x; else a float chain.
         let factors = x.pending ?? Array(repeating: 1, count: x.count)
+        let xr = ValueRange(of: x.type)
+        let codeBits = 128 - max(xr.lo.magnitude, xr.hi.magnitude).leadingZeroBitCount
         var exact = x.chain == nil
-        var products: [Double] = []
+        var unscaled: [Double] = []
         for j in 0..<x.count where exact {
-            guard let pa = ExactTypes.exactProduct(factors[j], scale[j]), pa != 0,
-                  let q = ExactTypes.exactQuotient(shift[j], pa) else { exact = false; break }
-            products.append(pa)
-            _ = q
+            // p·v·a exact, and b a multiple of p (the existing path computes p·(a·v + b/p)).
+            guard let pa = ExactTypes.exactProduct(factors[j], scale[j]), pa != 0, Self.significantBits(pa) + codeBits <= mantissaBits,
+                  let q = x.pending == nil ? shift[j] : ExactTypes.exactQuotient(shift[j], factors[j]) else { exact = false; break }
+            unscaled.append(q)
         }
-        if exact {
-            let codeBits = 128 - max(ValueRange(of: x.type).lo.magnitude, ValueRange(of: x.type).hi.magnitude).leadingZeroBitCount
-            exact = products.allSatisfy { Self.significantBits($0) + codeBits <= mantissaBits }
-        }
-        if exact, let sr = ExactTypes.range(of: zip(shift, products).map { $0 / $1 }) {
-            exact = holdsExactly(ValueRange(of: x.type) + sr, pending: products)
+        if exact, let sr = ExactTypes.range(of: scale), let tr = ExactTypes.range(of: unscaled) {
+            exact = holdsExactly(xr * sr + tr, pending: x.pending)
         } else {
             exact = false
         }

@@ -13,7 +13,7 @@ extension GraphImporter {
             throw error(node, what, "reads '\(node.input[i].prefix(200))', which no earlier node, initializer or graph input defines (the graph must be in topological order)")
         }
         if !allowChain, case .dynamic(let d) = v, let chain = d.chain {
-            throw error(node, what, "reads '\(node.input[i].prefix(200))', the float32 result of \(chain.sources.joined(separator: ", ")) after an integer accumulator; such a float chain is compiled exactly only into a Quant (integer thresholds), not into \(node.opType.prefix(100))")
+            throw error(node, what, "reads '\(node.input[i].prefix(200))', the float32 result of \(d.chainSources.joined(separator: ", ")) after an integer accumulator; such a float chain is compiled exactly only into a Quant (integer thresholds), not into \(node.opType.prefix(100))")
         }
         return v
     }

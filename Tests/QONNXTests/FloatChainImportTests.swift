@@ -6,7 +6,9 @@ import Testing
 /// float BatchNorm with a negative gamma, Relu, Mul/Div/Sub by float
 /// constants, torch's flatten, bipolar inputs and weights, 2-4-bit
 /// activations with scales such as 0.375 and 0.4375) compiled into integer
-/// thresholds, bit-exact against the QONNX executor on 2,000 events each
+/// thresholds, and outputs with float scales (float32(1/7) codes, a final
+/// Gemm with a float bias) written as the executor computes them,
+/// bit-exact against the QONNX executor on 2,000 events each
 /// (chain_boundary meets every accumulator value, so every threshold, in
 /// every rounding mode it uses); Verilator and the HLS C simulation agree
 /// with it on one model; unsupported chains exit 2 naming the node.
@@ -25,7 +27,7 @@ import Testing
     }()
 
     @Test func theFixturesAreThere() {
-        #expect(Self.fixtures.count == 4)
+        #expect(Self.fixtures.count == 5)
         #expect(Self.expected.count == 6)
     }
 
@@ -59,13 +61,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
-    /// One model through Verilator and the C simulation: each exits 5 on a
-    /// mismatch with the reference, and both outputs equal the executor's.
+    /// One model through Verilator and the C simulation (thresholds, and
+    /// outputs written through their float chains: 1/7 codes, a float Gemm
+    /// bias): each exits 5 on a mismatch with the reference, and both
+    /// outputs equal the executor's.
     @Test(.enabled(if: Tool.oracleAvailable, "needs python3 with qonnx and onnxruntime (scripts/setup.sh)"))
     func verilatorAndCsimMatchTheExecutor() throws {
         let dir = try Tool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let fixture = try #require(Self.fixtures.first { $0.file == "chain_mlp.onnx" })
+        let fixture = try #require(Self.fixtures.first { $0.file == "chain_outputs.onnx" })
         let model = Self.folder.appendingPathComponent(fixture.file)
         let events = 300
         let (inputs, outputs) = try OracleTests.oracle(model, fixture, in: dir, seed: 7, events: events)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The float operators between an integer accumulator and the `Quant` that
-/// reads it (issue 26): a bias `Add`, `Sub`, `Mul` and `Div` by constants,
+/// reads it, or the graph output that writes it (issue 26): a bias `Add`, `Sub`, `Mul` and `Div` by constants,
 /// an inference `BatchNormalization`, a `Relu`, in the order the graph
 /// applies them. The importer does not fold them into exact fixed-point
 /// arithmetic (their constants are arbitrary float32 values); it keeps them
@@ -11,9 +11,9 @@ import Foundation
 /// (FloatScaleQuant.swift). Every step is monotone in its input, so the
 /// whole chain is a monotone function of the accumulator whose direction per
 /// element is the product of the steps' signs.
-struct FloatChain {
+public struct FloatChain: Sendable, Equatable {
     /// One elementwise operation; constants are per element, in the graph IR tensor's order.
-    enum Step {
+    public enum Step: Sendable, Equatable {
         /// `x + c` (a `Sub` of a constant is an `Add` of its negation: the same rounding).
         case add([Double])
         /// `c - x`.
@@ -26,12 +26,13 @@ struct FloatChain {
         case relu
     }
 
-    var steps: [Step] = []
-    /// The ONNX node of each step, for messages.
-    var sources: [String] = []
+    public var steps: [Step]
 
-    /// The executor's value for element `i` of an accumulator whose exact value is `x`.
-    func evaluate(_ x: Double, element i: Int, double: Bool) -> Double {
+    public init(steps: [Step] = []) { self.steps = steps }
+
+    /// The executor's value for element `i` of an accumulator whose exact
+    /// value is `x` (float32 arithmetic unless `double`).
+    public func evaluate(_ x: Double, element i: Int, double: Bool) -> Double {
         if double {
             var v = x
             for s in steps {
@@ -59,7 +60,7 @@ struct FloatChain {
     }
 
     /// Every intermediate value for element `i` (to check they are finite).
-    func trace(_ x: Double, element i: Int, double: Bool) -> [(value: Double, step: Int)] {
+    public func trace(_ x: Double, element i: Int, double: Bool) -> [(value: Double, step: Int)] {
         var out: [(Double, Int)] = []
         var partial = FloatChain()
         for (k, s) in steps.enumerated() {
@@ -72,7 +73,7 @@ struct FloatChain {
     /// +1 when element `i` is non-decreasing in the accumulator, -1 when
     /// non-increasing (a correctly rounded operation is monotone in its
     /// operand; a negative factor, a negative divisor and `c - x` reverse it).
-    func direction(element i: Int) -> Double {
+    public func direction(element i: Int) -> Double {
         var sign = 1.0
         for s in steps {
             switch s {
@@ -86,7 +87,7 @@ struct FloatChain {
 
     /// The index of the first step whose constant for some element is not
     /// finite or is a zero divisor, with that element.
-    func badConstant() -> (step: Int, element: Int, value: Double)? {
+    public func badConstant() -> (step: Int, element: Int, value: Double)? {
         for (k, s) in steps.enumerated() {
             switch s {
             case .add(let c), .subtractFrom(let c), .multiply(let c):
@@ -102,7 +103,7 @@ struct FloatChain {
 
 extension FloatChain {
     /// Element `i`'s steps as numbers (a key for elements that share a staircase).
-    func constants(element i: Int) -> [Double] {
+    public func constants(element i: Int) -> [Double] {
         steps.flatMap { s -> [Double] in
             switch s {
             case .add(let c): return [0, c[i]]
@@ -113,4 +114,53 @@ extension FloatChain {
             }
         }
     }
+}
+
+extension FloatChain.Step {
+    /// The step's name in model.json.
+    public var name: String {
+        switch self {
+        case .add: return "add"
+        case .subtractFrom: return "subtract_from"
+        case .multiply: return "multiply"
+        case .divide: return "divide"
+        case .relu: return "relu"
+        }
+    }
+
+    /// The per-element constants (none for relu).
+    public var values: [Double]? {
+        switch self {
+        case .add(let c), .subtractFrom(let c), .multiply(let c), .divide(let c): return c
+        case .relu: return nil
+        }
+    }
+
+    /// The step called `name` in model.json with `values`, or nil for an unknown name.
+    public init?(name: String, values: [Double]) {
+        switch name {
+        case "add": self = .add(values)
+        case "subtract_from": self = .subtractFrom(values)
+        case "multiply": self = .multiply(values)
+        case "divide": self = .divide(values)
+        case "relu": self = .relu
+        default: return nil
+        }
+    }
+}
+
+/// How a graph output's codes become the floats the QONNX executor writes:
+/// the chain applied to each element's fixed-point value, in float32 (or
+/// float64 for a DOUBLE model). The design itself outputs the codes.
+public struct OutputChain: Sendable, Equatable {
+    public var chain: FloatChain
+    public var double: Bool
+
+    public init(chain: FloatChain, double: Bool) {
+        self.chain = chain
+        self.double = double
+    }
+
+    /// The float value of element `i` whose fixed-point value is `x`.
+    public func value(_ x: Double, element i: Int) -> Double { chain.evaluate(x, element: i, double: double) }
 }
