@@ -36,3 +36,33 @@ struct FloatOutputs: Sendable {
         return EventTable(rows: table.rows, columns: table.columns, values: values)
     }
 }
+
+/// The float events of a graph with input quantizers, as codes (issue 26):
+/// each input read by a float-scale or bipolar `Quant` is quantized as the
+/// QONNX executor does; other inputs pass as they are (the design converts
+/// them to their fixed-point type). `--input-codes` skips this.
+struct FloatInputs: Sendable {
+    let columns: [(quantizer: InputQuantizer, element: Int)?]
+
+    /// Nil when no input has a quantizer.
+    init?(_ graph: Graph) {
+        guard !graph.inputQuantizers.isEmpty else { return nil }
+        columns = graph.inputs.flatMap { input in
+            (0..<input.size).map { i in graph.inputQuantizers[input.name].map { ($0, i) } }
+        }
+    }
+
+    /// Quantizes rows of `width` values in place (the columns in input order).
+    func apply(_ values: inout [Double], width: Int) {
+        guard width == columns.count else { return }
+        for k in values.indices {
+            if let c = columns[k % width] { values[k] = c.quantizer.code(values[k], element: c.element) }
+        }
+    }
+
+    func apply(_ table: EventTable) -> EventTable {
+        var values = table.values
+        apply(&values, width: table.columns)
+        return EventTable(rows: table.rows, columns: table.columns, values: values)
+    }
+}

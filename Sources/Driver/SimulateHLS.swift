@@ -19,6 +19,9 @@ public struct CSimOptions: Sendable {
     /// The build cache; nil: the per-user cache.
     public var work: String?
 
+    /// The events of inputs with a float-scale or bipolar Quant are its codes already.
+    public var inputCodes = false
+
     public init(model: ModelSource, input: String, output: String) {
         self.model = model
         self.input = input
@@ -34,7 +37,8 @@ extension CompilerDriver {
         if try DesignFolder.holdsDesign(options.model.path, command: "csim") { return try await cSimulateFolder(options, console: console) }
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
-        let events = try readEvents(path: options.input, for: loaded.model)
+        var events = try readEvents(path: options.input, for: loaded.model)
+        if !options.inputCodes, let floatInputs = FloatInputs(loaded.graph) { events = floatInputs.apply(events) }
         let simulation: CSimulation
         do {
             simulation = try CSimulation(model: loaded.model, options: HLSOptions(reuseFactor: options.reuse ?? 1),

@@ -30,6 +30,9 @@ public struct SimulateOptions: Sendable {
     /// nil: the defaults. Only for a model file.
     public var rtl: RTLChoice?
 
+    /// The events of inputs with a float-scale or bipolar Quant are its codes already.
+    public var inputCodes = false
+
     public init(model: ModelSource, input: String, output: String) {
         self.model = model
         self.input = input
@@ -62,7 +65,8 @@ extension CompilerDriver {
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
         try checkRTLSize(loaded, limit: options.maxRTLSize ?? defaultMaxRTLSize)
-        let events = try readEvents(path: options.input, for: loaded.model)
+        var events = try readEvents(path: options.input, for: loaded.model)
+        if !options.inputCodes, let floatInputs = FloatInputs(loaded.graph) { events = floatInputs.apply(events) }
         var simulation: VerilatorSimulation
         do {
             simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, family: family,

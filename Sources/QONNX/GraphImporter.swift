@@ -35,6 +35,8 @@ struct GraphImporter {
     var constantElements = 0
     var graphOutputs: Set<String> = []
     var inputs: [GraphInput] = []
+    /// Inputs read as the codes of a float-scale or bipolar Quant (InputQuantizers.swift).
+    var inputQuantizers: [String: InputQuantizer] = [:]
     /// The graph IR shape of every tensor emitted so far (inputs and nodes).
     var irShapes: [String: [Int]] = [:]
     /// Views already emitted (see ``view(_:axes:source:)``), by tensor and axes.
@@ -133,14 +135,22 @@ struct GraphImporter {
                 throw fail("has shape \(dims): more than 1000000 elements; at most 1000000 are supported")
             }
             let name = uniqueName(input.name, fallback: "input")
-            let type = try inputType(of: input.name, label: where_)
+            let floatScaled = try floatInput(input.name, dims: dims)
+            let type: (FixedType, [String]?)
+            if let floatScaled { type = (floatScaled.type, [floatScaled.node.output.first ?? ""]) } else {
+                type = try inputType(of: input.name, label: where_)
+            }
             let shape = dims.count > 1 && dims[0] == 1 ? Array(dims.dropFirst()) : dims
-            inputs.append(GraphInput(name: name, shape: shape, type: type.type))
+            inputs.append(GraphInput(name: name, shape: shape, type: type.0))
             irShapes[name] = shape
-            inputTypes[name] = type.type
-            values[input.name] = .dynamic(DynamicTensor(tensor: name, dims: dims, type: type.type, pending: nil,
-                                                        soleUse: soleUse(input.name), batchAxis: batchAxis))
-            if let quant = type.quantNode { passThroughQuants.formUnion(quant) }
+            inputTypes[name] = type.0
+            var d = DynamicTensor(tensor: name, dims: dims, type: type.0, pending: nil, soleUse: soleUse(input.name), batchAxis: batchAxis)
+            if let floatScaled {
+                d = quantizedInput(d, floatScaled.quantizer, node: floatScaled.node)
+                inputQuantizers[name] = floatScaled.quantizer
+            }
+            values[input.name] = .dynamic(d)
+            if let quant = type.1 { passThroughQuants.formUnion(quant) }
         }
         guard !inputs.isEmpty else { throw QONNXError(file: file, message: "the graph has no inputs (every input is an initializer)") }
     }
@@ -231,6 +241,7 @@ struct GraphImporter {
         var graph = Graph(name: modelName, inputs: inputs, nodes: nodes, outputs: outputs,
                           defaults: PrecisionDefaults(precision: PrecisionDefaults.builtIn))
         graph.outputChains = outputChains
+        graph.inputQuantizers = inputQuantizers
         return graph
     }
 

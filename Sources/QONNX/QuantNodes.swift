@@ -213,6 +213,9 @@ extension GraphImporter {
 
     /// `BipolarQuant`: `x >= 0 ? +scale : -scale`.
     mutating func importBipolarQuant(_ node: Onnx_NodeProto) throws(QONNXError) {
+        if let out = node.output.first, passThroughQuants.contains(out) {
+            return try define(node, try value(node, 0, "input", allowChain: true))
+        }
         let scale = try constant(node, 1, "scale")
         if let bad = scale.values.firstIndex(where: { !($0 > 0) }) {
             throw error(node, "scale", "scale element \(bad) is \(scale.values[bad]); scales must be positive")

@@ -7,7 +7,8 @@ import Testing
 /// constants, torch's flatten, bipolar inputs and weights, 2-4-bit
 /// activations with scales such as 0.375 and 0.4375) compiled into integer
 /// thresholds, and outputs with float scales (float32(1/7) codes, a final
-/// Gemm with a float bias) written as the executor computes them,
+/// Gemm with a float bias) written as the executor computes them, and
+/// inputs read as the codes of a float-scale or bipolar Quant,
 /// bit-exact against the QONNX executor on 2,000 events each
 /// (chain_boundary meets every accumulator value, so every threshold, in
 /// every rounding mode it uses); Verilator and the HLS C simulation agree
@@ -27,7 +28,7 @@ import Testing
     }()
 
     @Test func theFixturesAreThere() {
-        #expect(Self.fixtures.count == 5)
+        #expect(Self.fixtures.count == 7)
         #expect(Self.expected.count == 6)
     }
 
@@ -81,5 +82,39 @@ import Testing
             let mismatches = OracleTests.compare(fixture, ours: try Tool.readCSV(out), oracle: oracle, events: events)
             #expect(mismatches.isEmpty, "\(command): mismatches per output \(mismatches)")
         }
+    }
+
+    /// `--input-codes`: events that are the input Quant's codes give what
+    /// their float values give (codes × 0.375 are exact floats), and a
+    /// model.json whose input quantizer cannot be read is refused, naming the field.
+    @Test func inputCodesAndBadInputQuantizer() throws {
+        let dir = try Tool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = Self.folder.appendingPathComponent("chain_input_scale.onnx").path
+        var codes = "", floats = ""
+        for e in 0..<64 {
+            let row = (0..<6).map { k in (e * 7 + k * 5) % 32 - 16 }
+            codes += row.map(String.init).joined(separator: ",") + "\n"
+            floats += row.map { String(Double($0) * 0.375) }.joined(separator: ",") + "\n"
+        }
+        let (c, f) = (dir.appendingPathComponent("codes.csv"), dir.appendingPathComponent("floats.csv"))
+        try codes.write(to: c, atomically: true, encoding: .utf8)
+        try floats.write(to: f, atomically: true, encoding: .utf8)
+        let a = try Tool.cli(["predict", model, "--input", c.path, "--output", dir.appendingPathComponent("a.csv").path, "--input-codes"])
+        let b = try Tool.cli(["predict", model, "--input", f.path, "--output", dir.appendingPathComponent("b.csv").path])
+        #expect(a.code == 0 && b.code == 0, "\(a.err) \(b.err)")
+        let ours = try Tool.readCSV(dir.appendingPathComponent("a.csv"))
+        #expect(ours.count == 64 && ours == (try Tool.readCSV(dir.appendingPathComponent("b.csv"))))
+        // The second output is the quantized input: code × 0.375.
+        #expect(ours[1][4...9].map { $0 } == codes.split(separator: "\n")[1].split(separator: ",").map { Double($0)! * 0.375 })
+
+        let json = dir.appendingPathComponent("model.json")
+        #expect(try Tool.cli(["import", model, "--out", json.path]).code == 0)
+        let text = try String(contentsOf: json, encoding: .utf8)
+        #expect(text.contains("\"input_quantizers\""))
+        let bad = dir.appendingPathComponent("bad.json")
+        try text.replacingOccurrences(of: "\"rounding\": \"ROUND\"", with: "\"rounding\": \"NEAREST\"").write(to: bad, atomically: true, encoding: .utf8)
+        let r = try Tool.cli(["predict", bad.path, "--input", f.path, "--output", dir.appendingPathComponent("z.csv").path])
+        #expect(r.code == 2 && r.err.contains("input_quantizers[0]") && r.err.contains("rounding"), "\(r.code): \(r.err)")
     }
 }
