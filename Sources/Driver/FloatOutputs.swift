@@ -66,3 +66,20 @@ struct FloatInputs: Sendable {
         return EventTable(rows: table.rows, columns: table.columns, values: values)
     }
 }
+
+/// An event reader whose blocks are quantized by ``FloatInputs`` (the
+/// events `report` streams through the reference after its head).
+final class QuantizingReader: EventReader {
+    let base: any EventReader
+    let inputs: FloatInputs
+    var file: String { base.file }
+    var columns: Int { base.columns }
+    var totalRows: Int? { base.totalRows }
+
+    init(_ base: any EventReader, _ inputs: FloatInputs) {
+        self.base = base
+        self.inputs = inputs
+    }
+
+    func next() throws(TensorIOError) -> EventTable? { try base.next().map { inputs.apply($0) } }
+}
