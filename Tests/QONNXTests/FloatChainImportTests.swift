@@ -116,5 +116,9 @@ import Testing
         try text.replacingOccurrences(of: "\"rounding\": \"ROUND\"", with: "\"rounding\": \"NEAREST\"").write(to: bad, atomically: true, encoding: .utf8)
         let r = try Tool.cli(["predict", bad.path, "--input", f.path, "--output", dir.appendingPathComponent("z.csv").path])
         #expect(r.code == 2 && r.err.contains("input_quantizers[0]") && r.err.contains("rounding"), "\(r.code): \(r.err)")
+        // The QONNX export has no form for a float input quantizer: refused, not written without it.
+        let e = try Tool.cli(["export", json.path, "--qonnx", dir.appendingPathComponent("m.onnx").path])
+        #expect(e.code == 2 && e.err.contains("input quantizer"), "\(e.code): \(e.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.onnx").path))
     }
 }
