@@ -139,6 +139,9 @@ public enum ModelDecoder {
             }
             let q = InputQuantizer(scale: scale, bitWidth: bits, signed: try flag("signed"), narrow: try flag("narrow"),
                                    rounding: rounding, bipolar: try flag("bipolar"), double: try flag("double"))
+            if !q.double, let bad = scale.first(where: { Double(Float($0)) != $0 }) {
+                throw r.error("scale", "\(bad) is not a float32 value (double is false)")
+            }
             // The design reads the codes: the input's type must hold every one exactly.
             let (lo, hi) = q.bipolar ? (-1.0, 1.0) : quantIntegerRange(signed: q.signed, narrow: q.narrow, bitWidth: q.bitWidth)
             guard let t = input.type, t.fractionBits >= 0, Double(t.minRaw) * t.lsb <= lo, Double(t.maxRaw) * t.lsb >= hi else {
