@@ -26,6 +26,7 @@ public struct FloatChain: Sendable, Equatable {
         case relu
     }
 
+    /// The operations, in graph order.
     public var steps: [Step]
 
     public init(steps: [Step] = []) { self.steps = steps }
@@ -153,7 +154,9 @@ extension FloatChain.Step {
 /// the chain applied to each element's fixed-point value, in float32 (or
 /// float64 for a DOUBLE model). The design itself outputs the codes.
 public struct OutputChain: Sendable, Equatable {
+    /// The operations, the first usually the pending scale of the codes.
     public var chain: FloatChain
+    /// The executor computes in float64 (a DOUBLE model), else float32.
     public var double: Bool
 
     public init(chain: FloatChain, double: Bool) {

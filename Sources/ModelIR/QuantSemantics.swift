@@ -91,6 +91,7 @@ public func qonnxIntQuant<T: BinaryFloatingPoint>(_ x: T, scale: T, zeroPoint: T
 public struct InputQuantizer: Sendable, Equatable {
     /// The scale of each input element (C order).
     public var scale: [Double]
+    /// The Quant's `bitwidth`, `signed` and `narrow` (the code range, as qonnx's `min_int`/`max_int`).
     public var bitWidth: Int
     public var signed: Bool
     public var narrow: Bool
@@ -98,6 +99,7 @@ public struct InputQuantizer: Sendable, Equatable {
     public var rounding: String
     /// `BipolarQuant`: the code is +1 for x >= 0, else -1.
     public var bipolar: Bool
+    /// The executor computes in float64 (a DOUBLE model), else float32.
     public var double: Bool
 
     public init(scale: [Double], bitWidth: Int, signed: Bool, narrow: Bool, rounding: String, bipolar: Bool, double: Bool) {
