@@ -175,7 +175,7 @@ public enum ModelDecoder {
                 let op = try s.string("op")
                 let values = op == "relu" ? [] : try s.vector("values", count: size)
                 guard let step = FloatChain.Step(name: op, values: values) else {
-                    throw s.error("op", "unknown operation '\(op)'; expected add, subtract_from, multiply, divide or relu")
+                    throw s.error("op", "unknown operation '\(op)'; expected add, subtract_from, multiply, divide, relu, maximum or minimum")
                 }
                 chain.steps.append(step)
             }

@@ -24,6 +24,9 @@ public struct FloatChain: Sendable, Equatable {
         case divide([Double])
         /// `max(x, 0)`.
         case relu
+        /// `max(x, c)` and `min(x, c)` (a `Clip`: ReLU6, Hardtanh).
+        case maximum([Double])
+        case minimum([Double])
     }
 
     /// The operations, in graph order.
@@ -43,6 +46,8 @@ public struct FloatChain: Sendable, Equatable {
                 case .multiply(let c): v = v * c[i]
                 case .divide(let c): v = v / c[i]
                 case .relu: v = v < 0 ? 0 : v
+                case .maximum(let c): v = v < c[i] ? c[i] : v
+                case .minimum(let c): v = v > c[i] ? c[i] : v
                 }
             }
             return v
@@ -55,6 +60,8 @@ public struct FloatChain: Sendable, Equatable {
             case .multiply(let c): v = v * Float(c[i])
             case .divide(let c): v = v / Float(c[i])
             case .relu: v = v < 0 ? 0 : v
+            case .maximum(let c): v = v < Float(c[i]) ? Float(c[i]) : v
+            case .minimum(let c): v = v > Float(c[i]) ? Float(c[i]) : v
             }
         }
         return Double(v)
@@ -80,7 +87,7 @@ public struct FloatChain: Sendable, Equatable {
             switch s {
             case .subtractFrom: sign = -sign
             case .multiply(let c), .divide(let c): if c[i] < 0 { sign = -sign }
-            case .add, .relu: break
+            case .add, .relu, .maximum, .minimum: break
             }
         }
         return sign
@@ -91,7 +98,7 @@ public struct FloatChain: Sendable, Equatable {
     public func badConstant() -> (step: Int, element: Int, value: Double)? {
         for (k, s) in steps.enumerated() {
             switch s {
-            case .add(let c), .subtractFrom(let c), .multiply(let c):
+            case .add(let c), .subtractFrom(let c), .multiply(let c), .maximum(let c), .minimum(let c):
                 if let i = c.firstIndex(where: { !$0.isFinite }) { return (k, i, c[i]) }
             case .divide(let c):
                 if let i = c.firstIndex(where: { !$0.isFinite || $0 == 0 }) { return (k, i, c[i]) }
@@ -112,6 +119,8 @@ extension FloatChain {
             case .multiply(let c): return [2, c[i]]
             case .divide(let c): return [3, c[i]]
             case .relu: return [4, 0]
+            case .maximum(let c): return [5, c[i]]
+            case .minimum(let c): return [6, c[i]]
             }
         }
     }
@@ -126,13 +135,15 @@ extension FloatChain.Step {
         case .multiply: return "multiply"
         case .divide: return "divide"
         case .relu: return "relu"
+        case .maximum: return "maximum"
+        case .minimum: return "minimum"
         }
     }
 
     /// The per-element constants (none for relu).
     public var values: [Double]? {
         switch self {
-        case .add(let c), .subtractFrom(let c), .multiply(let c), .divide(let c): return c
+        case .add(let c), .subtractFrom(let c), .multiply(let c), .divide(let c), .maximum(let c), .minimum(let c): return c
         case .relu: return nil
         }
     }
@@ -145,6 +156,8 @@ extension FloatChain.Step {
         case "multiply": self = .multiply(values)
         case "divide": self = .divide(values)
         case "relu": self = .relu
+        case "maximum": self = .maximum(values)
+        case "minimum": self = .minimum(values)
         default: return nil
         }
     }

@@ -182,3 +182,26 @@ extension GraphImporter {
         return holdsExactly(range, pending: pending)
     }
 }
+
+extension GraphImporter {
+    /// `Clip` (torch's ReLU6 and Hardtanh): `min(max(x, lo), hi)` as
+    /// onnxruntime computes it, two chain steps (either bound may be absent).
+    /// The bounds are constant inputs (opset 11+) or attributes (earlier).
+    mutating func importClip(_ node: Onnx_NodeProto) throws(QONNXError) {
+        let x = try dynamic(node, 0, "input", allowChain: true)
+        func bound(_ index: Int, _ name: String) throws(QONNXError) -> Double? {
+            if opset < 11 { return try floatAttribute(node, name) }
+            guard hasInput(node, index) else { return nil }
+            let c = try constant(node, index, name)
+            guard let v = c.scalar else { throw error(node, name, "\(name) must be one value, got shape \(c.dims)") }
+            guard v.isFinite else { throw error(node, name, "\(name) is \(v); it must be finite") }
+            return v
+        }
+        var y = x
+        if let lo = try bound(1, "min") { y = chained(y, .maximum(Array(repeating: lo, count: x.count)), node) }
+        if let hi = try bound(2, "max") { y = chained(y, .minimum(Array(repeating: hi, count: x.count)), node) }
+        guard y.chain != nil else { return try define(node, .dynamic(x)) }
+        // One label per node: the two steps name the same Clip.
+        try define(node, .dynamic(y))
+    }
+}

@@ -36,6 +36,7 @@ extension GraphImporter {
         case "MatMul", "Gemm": try importMatMul(node)
         case "Add", "Sub", "Mul": try importElementwise(node)
         case "Div": try importDiv(node)
+        case "Clip": try importClip(node)
         case "Relu": try importRelu(node)
         case "LeakyRelu": try importLeakyRelu(node)
         case "Sigmoid", "Tanh", "Softmax": try importTable(node)
@@ -48,7 +49,7 @@ extension GraphImporter {
         case "Shape": try importShapeOf(node)
         case "Gather": try importGather(node)
         default:
-            throw error(node, nil, "unknown operator \(node.opType.prefix(100)); supported: Quant, IntQuant, BipolarQuant, Trunc, MatMul, Gemm, Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Sub, Mul, Div (by a constant), Relu, LeakyRelu, Sigmoid, Tanh, Softmax, BatchNormalization, Concat, ReduceSum, ReduceMean, ReduceMax, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Cast (to DOUBLE; constants to any type), Dropout, Transpose, Constant, Shape and Gather (of constants)")
+            throw error(node, nil, "unknown operator \(node.opType.prefix(100)); supported: Quant, IntQuant, BipolarQuant, Trunc, MatMul, Gemm, Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Sub, Mul, Div (by a constant), Relu, Clip (before a Quant), LeakyRelu, Sigmoid, Tanh, Softmax, BatchNormalization, Concat, ReduceSum, ReduceMean, ReduceMax, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Cast (to DOUBLE; constants to any type), Dropout, Transpose, Constant, Shape and Gather (of constants)")
         }
     }
 
