@@ -13,6 +13,8 @@ public struct PredictOptions: Sendable {
     public var float = false
     /// Raw integer codes instead of real values (fixed-point only).
     public var raw = false
+    /// The events of inputs with a float-scale or bipolar Quant are its codes already (not float values).
+    public var inputCodes = false
     public var threads = CompilerDriver.defaultThreads
     /// No progress line.
     public var quiet = false
@@ -47,6 +49,7 @@ extension CompilerDriver {
         prediction.arithmetic = options.float ? .float : options.raw ? .raw : .fixed
         prediction.threads = options.threads
         prediction.quiet = options.quiet
+        prediction.inputCodes = options.inputCodes
         let events = try prediction.run(loaded)
         let written = options.output == "-" ? "standard output" : options.output
         return PredictResult(events: events, message: "\(options.float ? "float" : "fixed-point") outputs of \(events) events written to \(written)",

@@ -22,6 +22,8 @@ public struct Prediction: Sendable {
     public var arithmetic: Arithmetic = .fixed
     public var threads: Int = Parallel.defaultThreads
     public var quiet = false
+    /// The events are input codes already (``FloatInputs`` is not applied).
+    public var inputCodes = false
 
     public init(input: String, output: String) {
         self.input = input
@@ -47,7 +49,7 @@ public struct Prediction: Sendable {
         } catch {
             throw .refused(error)
         }
-        let evaluate = ChunkEvaluation(loaded: loaded, arithmetic: arithmetic, format: format)
+        let evaluate = ChunkEvaluation(loaded: loaded, arithmetic: arithmetic, format: format, inputCodes: inputCodes)
         let progress = ProgressMeter("predict", quiet: quiet)
         defer { progress.finish() }
         var events = 0
@@ -87,8 +89,12 @@ struct ChunkEvaluation: Sendable {
     let arithmetic: Prediction.Arithmetic
     let format: EventEncoding.Format
     let types: [FixedType]
+    let floatOutputs: FloatOutputs?
+    let floatInputs: FloatInputs?
 
-    init(loaded: LoadedModel, arithmetic: Prediction.Arithmetic, format: EventEncoding.Format) {
+    init(loaded: LoadedModel, arithmetic: Prediction.Arithmetic, format: EventEncoding.Format, inputCodes: Bool = false) {
+        floatOutputs = FloatOutputs(loaded.graph)
+        floatInputs = inputCodes ? nil : FloatInputs(loaded.graph)
         batch = BatchEvaluator(loaded.model)
         float = arithmetic == .float ? FloatEvaluator(loaded.graph) : nil
         self.arithmetic = arithmetic
@@ -96,7 +102,14 @@ struct ChunkEvaluation: Sendable {
         types = loaded.model.outputTypes
     }
 
-    func callAsFunction(_ values: UnsafeBufferPointer<Double>, events: Int) -> [UInt8] {
+    func callAsFunction(_ events: UnsafeBufferPointer<Double>, events count: Int) -> [UInt8] {
+        guard let floatInputs else { return evaluate(events, events: count) }
+        var codes = Array(events)
+        floatInputs.apply(&codes, width: codes.count / max(1, count))
+        return codes.withUnsafeBufferPointer { evaluate($0, events: count) }
+    }
+
+    func evaluate(_ values: UnsafeBufferPointer<Double>, events: Int) -> [UInt8] {
         let width = types.count
         if let float {
             let rows = float.run(EventTable(rows: events, columns: values.count / max(1, events), values: Array(values)))
@@ -108,10 +121,11 @@ struct ChunkEvaluation: Sendable {
             return codes.withUnsafeBufferPointer { EventEncoding.encode($0, columns: width, as: format) }
         }
         let lsb = types.map(\.lsb)
-        let real = [Double](unsafeUninitializedCapacity: codes.count) { out, count in
+        var real = [Double](unsafeUninitializedCapacity: codes.count) { out, count in
             for i in 0..<codes.count { out[i] = Double(codes[i]) * lsb[i % width] }
             count = codes.count
         }
+        floatOutputs?.apply(&real, width: width)
         return real.withUnsafeBufferPointer { EventEncoding.encode($0, columns: width, as: format) }
     }
 }

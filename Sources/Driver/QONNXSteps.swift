@@ -64,6 +64,10 @@ extension CompilerDriver {
     public static func exportQONNX(_ options: QONNXExportOptions) throws(DriverError) -> ConversionResult {
         guard options.qonnx != OutputFile.standardOutput else { throw .option("--qonnx writes a binary ONNX file; give a file path, not -") }
         let loaded = try load(modelPath: options.model, inputType: options.inputType)
+        // The export writes the design's fixed-point graph: float input quantizers and output chains have no form there.
+        if let name = loaded.graph.inputQuantizers.keys.sorted().first ?? loaded.graph.outputChains.keys.sorted().first {
+            throw .option("\((options.model as NSString).lastPathComponent): '\(name)' has a float input quantizer or output chain (issue 26), which the QONNX export does not write; export the model it was imported from instead")
+        }
         let onnx: Data
         do {
             onnx = try QONNXExporter.export(loaded.model, file: (options.model as NSString).lastPathComponent)

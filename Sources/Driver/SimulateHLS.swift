@@ -19,6 +19,9 @@ public struct CSimOptions: Sendable {
     /// The build cache; nil: the per-user cache.
     public var work: String?
 
+    /// The events of inputs with a float-scale or bipolar Quant are its codes already.
+    public var inputCodes = false
+
     public init(model: ModelSource, input: String, output: String) {
         self.model = model
         self.input = input
@@ -34,7 +37,8 @@ extension CompilerDriver {
         if try DesignFolder.holdsDesign(options.model.path, command: "csim") { return try await cSimulateFolder(options, console: console) }
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
-        let events = try readEvents(path: options.input, for: loaded.model)
+        var events = try readEvents(path: options.input, for: loaded.model)
+        if !options.inputCodes, let floatInputs = FloatInputs(loaded.graph) { events = floatInputs.apply(events) }
         let simulation: CSimulation
         do {
             simulation = try CSimulation(model: loaded.model, options: HLSOptions(reuseFactor: options.reuse ?? 1),
@@ -42,14 +46,17 @@ extension CompilerDriver {
         } catch {
             throw DriverError(error)
         }
-        return try await run(simulation, on: events, output: options.output)
+        return try await run(simulation, on: events, output: options.output, floatOutputs: FloatOutputs(loaded.graph))
     }
 
     /// Runs a prepared C simulation, writes its outputs and compares them with the reference.
-    static func run(_ simulation: CSimulation, on events: EventTable, output: String) async throws(DriverError) -> SimulationOutcome {
+    static func run(_ simulation: CSimulation, on events: EventTable, output: String,
+                    floatOutputs: FloatOutputs? = nil) async throws(DriverError) -> SimulationOutcome {
         let report: CSimulation.Report
         do { report = try await simulation.run(events) } catch { throw DriverError(error) }
-        do { try EventFile.write(report.compared.realOutputs(simulation.model), to: output) } catch { throw .refused(error) }
+        var real = report.compared.realOutputs(simulation.model)
+        if let floatOutputs { real = floatOutputs.apply(real) }
+        do { try EventFile.write(real, to: output) } catch { throw .refused(error) }
 
         let build = report.build.cached ? "cached build" : String(format: "built in %.1f s", report.build.seconds)
         var lines = [

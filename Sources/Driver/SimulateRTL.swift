@@ -30,6 +30,9 @@ public struct SimulateOptions: Sendable {
     /// nil: the defaults. Only for a model file.
     public var rtl: RTLChoice?
 
+    /// The events of inputs with a float-scale or bipolar Quant are its codes already.
+    public var inputCodes = false
+
     public init(model: ModelSource, input: String, output: String) {
         self.model = model
         self.input = input
@@ -62,7 +65,8 @@ extension CompilerDriver {
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
         try checkRTLSize(loaded, limit: options.maxRTLSize ?? defaultMaxRTLSize)
-        let events = try readEvents(path: options.input, for: loaded.model)
+        var events = try readEvents(path: options.input, for: loaded.model)
+        if !options.inputCodes, let floatInputs = FloatInputs(loaded.graph) { events = floatInputs.apply(events) }
         var simulation: VerilatorSimulation
         do {
             simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, family: family,
@@ -73,17 +77,19 @@ extension CompilerDriver {
             throw DriverError(error)
         }
         simulation.primitiveAdders = options.primitiveAdders
-        return try await run(simulation, on: events, output: options.output, latencyFrom: "emitter")
+        return try await run(simulation, on: events, output: options.output, latencyFrom: "emitter", floatOutputs: FloatOutputs(loaded.graph))
     }
 
     /// Runs a prepared simulation, writes its outputs and compares them and
     /// the latency with the reference; `latencyFrom` names who reported the
     /// expected latency (the emitter, or a folder's design.json).
     static func run(_ simulation: VerilatorSimulation, on events: EventTable, output: String,
-                    latencyFrom source: String) async throws(DriverError) -> SimulationOutcome {
+                    latencyFrom source: String, floatOutputs: FloatOutputs? = nil) async throws(DriverError) -> SimulationOutcome {
         let result: VerilatorSimulation.Result
         do { result = try await simulation.run(events) } catch { throw DriverError(error) }
-        do { try EventFile.write(result.compared.realOutputs(simulation.model), to: output) } catch { throw .refused(error) }
+        var real = result.compared.realOutputs(simulation.model)
+        if let floatOutputs { real = floatOutputs.apply(real) }
+        do { try EventFile.write(real, to: output) } catch { throw .refused(error) }
 
         let build = result.build.cached ? "cached build" : String(format: "built in %.1f s", result.build.seconds)
         let measured = result.measuredLatency.map { "\($0)" }

@@ -77,7 +77,12 @@ extension CompilerDriver {
         try OutputWriter.checkFolder(options.out, force: options.force, protecting: inputs)
         let loaded = try options.model.load(console: console)
         // The simulations and plots take the head; the rest is streamed through the reference.
-        let (events, rest) = try openEvents(path: options.input, for: loaded.model, headEvents: reportHeadEvents)
+        var (events, rest) = try openEvents(path: options.input, for: loaded.model, headEvents: reportHeadEvents)
+        // Inputs read as a float-scale or bipolar Quant's codes: quantized as the QONNX executor does.
+        if let floatInputs = FloatInputs(loaded.graph) {
+            events = floatInputs.apply(events)
+            rest = QuantizingReader(rest, floatInputs)
+        }
         var labelTable: EventTable?
         if let labels = options.labels {
             do { labelTable = try CSVTable.read(path: labels) } catch { throw .data(error) }

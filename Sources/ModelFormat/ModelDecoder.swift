@@ -38,7 +38,7 @@ public enum ModelDecoder {
             throw ModelFormatError(file: file, message: "not valid JSON: \(Self.describe(error))")
         }
         let top = try FieldReader(file: file, layer: nil, value: root)
-        try top.onlyKeys(["format", "version", "name", "inputs", "layers", "outputs", "defaults"])
+        try top.onlyKeys(["format", "version", "name", "inputs", "layers", "outputs", "defaults", "output_chains", "input_quantizers"])
         if let format = try top.optionalString("format"), format != "hepml-model" {
             throw top.error("format", "expected \"hepml-model\", got \"\(format)\"")
         }
@@ -109,7 +109,85 @@ public enum ModelDecoder {
                 throw top.error("outputs[\(i)]", "'\(o)' is not an input or layer of this model")
             }
         }
-        return Graph(name: name, inputs: inputs, nodes: nodes, outputs: outputs, defaults: defaults)
+        var graph = Graph(name: name, inputs: inputs, nodes: nodes, outputs: outputs, defaults: defaults)
+        if top.has("output_chains") { graph.outputChains = try decodeOutputChains(top, file: file, shapes: shapes, outputs: outputs) }
+        if top.has("input_quantizers") { graph.inputQuantizers = try decodeInputQuantizers(top, file: file, inputs: inputs) }
+        return graph
+    }
+
+    /// `input_quantizers`: per input, the executor's Quant of its float events (ModelEncoder.inputQuantizer).
+    static func decodeInputQuantizers(_ top: FieldReader, file: String, inputs: [GraphInput]) throws(ModelFormatError) -> [String: InputQuantizer] {
+        var quantizers: [String: InputQuantizer] = [:]
+        for (i, item) in try top.array("input_quantizers").enumerated() {
+            let r = try FieldReader(file: file, layer: nil, path: "input_quantizers[\(i)]", value: item)
+            try r.onlyKeys(["input", "scale", "bits", "signed", "narrow", "rounding", "bipolar", "double"])
+            let name = try r.string("input")
+            guard let input = inputs.first(where: { $0.name == name }), quantizers[name] == nil else {
+                throw r.error("input", "'\(name)' is not an input of this model, or has two quantizers")
+            }
+            func flag(_ key: String) throws(ModelFormatError) -> Bool {
+                guard case .bool(let b) = try r.require(key) else { throw r.error(key, "must be true or false") }
+                return b
+            }
+            let scale = try r.vector("scale", count: input.size)
+            guard scale.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw r.error("scale", "scales must be positive and finite") }
+            let bits = try r.integer("bits", atLeast: 1)
+            guard bits <= 32 else { throw r.error("bits", "at most 32 bits, got \(bits)") }
+            let rounding = try r.string("rounding")
+            guard QONNXRounding.known.contains(rounding) else {
+                throw r.error("rounding", "unknown rounding '\(rounding)'; expected one of \(QONNXRounding.known.joined(separator: ", "))")
+            }
+            let q = InputQuantizer(scale: scale, bitWidth: bits, signed: try flag("signed"), narrow: try flag("narrow"),
+                                   rounding: rounding, bipolar: try flag("bipolar"), double: try flag("double"))
+            if !q.double, let bad = scale.first(where: { Double(Float($0)) != $0 }) {
+                throw r.error("scale", "\(bad) is not a float32 value (double is false)")
+            }
+            // The design reads the codes: the input's type must hold every one exactly.
+            let (lo, hi) = q.bipolar ? (-1.0, 1.0) : quantIntegerRange(signed: q.signed, narrow: q.narrow, bitWidth: q.bitWidth)
+            guard let t = input.type, t.fractionBits >= 0, Double(t.minRaw) * t.lsb <= lo, Double(t.maxRaw) * t.lsb >= hi else {
+                throw r.error("input", "input '\(name)' needs a type holding the codes \(Int(lo))...\(Int(hi)) (e.g. ap_int<\(q.bipolar ? 2 : bits)>)")
+            }
+            quantizers[name] = q
+        }
+        return quantizers
+    }
+
+    /// `output_chains`: per output, the executor's float operations on its values (ModelEncoder.outputChain).
+    static func decodeOutputChains(_ top: FieldReader, file: String, shapes: [String: [Int]],
+                                   outputs: [String]) throws(ModelFormatError) -> [String: OutputChain] {
+        var chains: [String: OutputChain] = [:]
+        for (i, item) in try top.array("output_chains").enumerated() {
+            let r = try FieldReader(file: file, layer: nil, path: "output_chains[\(i)]", value: item)
+            try r.onlyKeys(["output", "double", "steps"])
+            let output = try r.string("output")
+            guard outputs.contains(output), chains[output] == nil, let size = shapes[output].flatMap(Shapes.count) else {
+                throw r.error("output", "'\(output)' is not an output of this model, or has two chains")
+            }
+            let double: Bool
+            switch try r.require("double") {
+            case .bool(let b): double = b
+            default: throw r.error("double", "must be true or false")
+            }
+            var chain = FloatChain()
+            for (k, stepItem) in try r.array("steps").enumerated() {
+                let s = try FieldReader(file: file, layer: nil, path: "output_chains[\(i)].steps[\(k)]", value: stepItem)
+                try s.onlyKeys(["op", "values"])
+                let op = try s.string("op")
+                let values = op == "relu" ? [] : try s.vector("values", count: size)
+                guard let step = FloatChain.Step(name: op, values: values) else {
+                    throw s.error("op", "unknown operation '\(op)'; expected add, subtract_from, multiply, divide, relu, maximum or minimum")
+                }
+                chain.steps.append(step)
+            }
+            if let (k, element, v) = chain.badConstant() {
+                throw r.error("steps[\(k)]", "value \(v) at element \(element) is not finite (or divides by 0)")
+            }
+            if !double, let bad = chain.steps.compactMap(\.values).joined().first(where: { Double(Float($0)) != $0 }) {
+                throw r.error("steps", "\(bad) is not a float32 value (double is false)")
+            }
+            chains[output] = OutputChain(chain: chain, double: double)
+        }
+        return chains
     }
 
     static func decodeDefaults(_ top: FieldReader) throws(ModelFormatError) -> PrecisionDefaults {

@@ -23,7 +23,35 @@ public enum ModelEncoder {
         let layers = graph.nodes.map { layer($0, indent: 2) }
         top.append(("layers", "[\n" + layers.map { pad(2) + $0 }.joined(separator: ",\n") + "\n" + pad(1) + "]"))
         top.append(("outputs", "[" + graph.outputs.map(quote).joined(separator: ", ") + "]"))
+        let quantizers = graph.inputs.compactMap { i in graph.inputQuantizers[i.name].map { inputQuantizer(i.name, $0) } }
+        if !quantizers.isEmpty {
+            top.append(("input_quantizers", "[\n" + quantizers.map { pad(2) + $0 }.joined(separator: ",\n") + "\n" + pad(1) + "]"))
+        }
+        let chains = graph.outputs.compactMap { o in graph.outputChains[o].map { outputChain(o, $0) } }
+        if !chains.isEmpty {
+            top.append(("output_chains", "[\n" + chains.map { pad(2) + $0 }.joined(separator: ",\n") + "\n" + pad(1) + "]"))
+        }
         return object(top, indent: 0) + "\n"
+    }
+
+    /// An output's float chain (issue 26): the executor's float32 (or
+    /// float64) operations on the output's fixed-point values, in order.
+    static func outputChain(_ output: String, _ c: OutputChain) -> String {
+        let steps = c.chain.steps.map { step -> String in
+            var fields = [("op", quote(step.name))]
+            if let v = step.values { fields.append(("values", numbers(v))) }
+            return object(fields, indent: 0, inline: true)
+        }
+        return object([("output", quote(output)), ("double", c.double ? "true" : "false"),
+                       ("steps", "[" + steps.joined(separator: ", ") + "]")], indent: 0, inline: true)
+    }
+
+    /// An input's quantizer (issue 26): how float events become its codes.
+    static func inputQuantizer(_ input: String, _ q: InputQuantizer) -> String {
+        object([("input", quote(input)), ("scale", numbers(q.scale)), ("bits", "\(q.bitWidth)"),
+                ("signed", q.signed ? "true" : "false"), ("narrow", q.narrow ? "true" : "false"),
+                ("rounding", quote(q.rounding)), ("bipolar", q.bipolar ? "true" : "false"),
+                ("double", q.double ? "true" : "false")], indent: 0, inline: true)
     }
 
     static func layer(_ node: Node, indent: Int) -> String {

@@ -13,6 +13,12 @@ public struct Graph: Sendable, Equatable {
     /// Tensor names the design outputs, in order.
     public var outputs: [String]
     public var defaults: PrecisionDefaults
+    /// Outputs whose float values are computed from the design's codes as
+    /// the QONNX executor computes them (a float scale or chain), by tensor.
+    public var outputChains: [String: OutputChain] = [:]
+    /// Inputs the design reads as integer codes of a float-scale `Quant`,
+    /// with how float events become those codes, by input name.
+    public var inputQuantizers: [String: InputQuantizer] = [:]
 
     public init(name: String, inputs: [GraphInput], nodes: [Node], outputs: [String],
                 defaults: PrecisionDefaults = PrecisionDefaults()) {

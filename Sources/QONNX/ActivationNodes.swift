@@ -6,7 +6,9 @@ import Passes
 /// Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Concat, Trunc.
 extension GraphImporter {
     mutating func importRelu(_ node: Onnx_NodeProto) throws(QONNXError) {
-        var x = try dynamic(node, 0, "X")
+        var x = try dynamic(node, 0, "X", allowChain: true)
+        // After a float chain, or under a negative scale: a step of the chain (a Quant must follow).
+        if reluChain(x) { return try define(node, .dynamic(chained(x, .relu, node))) }
         let pending = try positivePending(&x, node)
         let type = try exactType(ValueRange(of: x.type).relu, node, "result")
         let name = try emit(hint(node), .activation(.relu), inputs: [x.tensor], precision: LayerPrecision(result: type),

@@ -1,4 +1,5 @@
 import FixedPoint
+import ModelIR
 import Passes
 
 /// How one `ap_fixed`/`ap_ufixed` assignment is written as QONNX: an

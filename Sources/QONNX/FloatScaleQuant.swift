@@ -20,32 +20,62 @@ import Passes
 extension GraphImporter {
     /// The threshold node for `node` reading `x`, or an error naming the node
     /// and what cannot be exact.
-    mutating func importFloatScaleQuant(_ x: DynamicTensor, _ p: QuantParameters, _ node: Onnx_NodeProto) throws(QONNXError) -> DynamicTensor {
+    mutating func importFloatScaleQuant(_ input: DynamicTensor, _ p: QuantParameters, _ node: Onnx_NodeProto) throws(QONNXError) -> DynamicTensor {
+        var x = input
         let n = x.count
-        let scales = try broadcast(p.scale, to: x.dims, node, "scale")
+        let scales = inIROrder(try broadcast(p.scale, to: x.dims, node, "scale"), x)
         let zeros = try broadcast(p.zeroPoint, to: x.dims, node, "zeropt")
         guard let z = zeros.first, zeros.allSatisfy({ $0 == z }), z == z.rounded(), abs(z) < 0x1p40 else {
             throw error(node, "zeropt", "a float-scale Quant on a computed tensor needs one integer zero point (got \(zeros.prefix(4)))")
         }
+        let chain = x.chain ?? FloatChain()
+        let sources = x.chainSources
+        x.chain = nil
         let pending = x.pending ?? Array(repeating: 1, count: n)
-        if let bad = pending.first(where: { !($0 > 0) }) {
+        x.pending = nil
+        if let bad = pending.first(where: { $0 == 0 || !$0.isFinite }) {
+            throw error(node, nil, "reads a tensor scaled by \(bad); a float-scale Quant needs non-zero finite earlier scales")
+        }
+        if chain.steps.isEmpty, let bad = pending.first(where: { !($0 > 0) }) {
             throw error(node, nil, "reads a tensor scaled by \(bad); a float-scale Quant needs positive earlier scales (a monotone staircase)")
+        }
+        if let (k, i, v) = chain.badConstant() {
+            throw error(node, nil, "the float chain's \(sources[k]) has constant \(v) at element \(i): the result is not finite")
+        }
+        let mantissa = mantissaBits
+        func codeBits(_ t: FixedType) -> Int { 64 - max(t.minRaw.magnitude, t.maxRaw.magnitude).leadingZeroBitCount }
+        for (i, q) in pending.enumerated() where Self.significantBits(q) + codeBits(x.type) > mantissa {
+            throw error(node, "input", "the input's \(codeBits(x.type))-bit codes times its scale \(q) (element \(i)) are not exact in \(elementIsDouble ? "float64" : "float32"); the executor rounds them")
+        }
+        // Each element's direction: the pending sign times the chain's. A
+        // decreasing element is read negated (an exact ±1 scaling, folded
+        // into the producing layer when it can be), so every staircase rises.
+        let signs = (0..<n).map { i in (pending[i] < 0 ? -1.0 : 1.0) * chain.direction(element: i) }
+        if signs.contains(-1) {
+            x = try emitAffine(x, scale: signs, shift: Array(repeating: 0, count: n), node: node, hint: hint(node, suffix: "_dir"))
         }
         let f = x.type.fractionBits
         let lo = x.type.minRaw, hi = x.type.maxRaw
-        let mantissa = elementIsDouble ? 53 : 24
-        let codeBits = 64 - max(lo.magnitude, hi.magnitude).leadingZeroBitCount
-        for (i, q) in pending.enumerated() where Self.significantBits(q) + codeBits > mantissa {
-            throw error(node, "input", "the input's \(codeBits)-bit codes times its scale \(q) (element \(i)) are not exact in \(elementIsDouble ? "float64" : "float32"); the executor rounds them")
-        }
         let (qmin, qmax) = quantIntegerRange(signed: p.signed, narrow: p.narrow, bitWidth: p.bitWidth)
         let steps = Int(qmax - qmin)
         guard steps >= 1, steps <= 4096 else {
             throw error(node, "bitwidth", "a float-scale Quant becomes \(steps) thresholds; at most 4096 (12 bits) are supported")
         }
-        // The executor's output code for input code v of element i.
-        func code(_ v: Int64, _ i: Int) -> Double {
-            let value = pending[i] * Double(sign: v < 0 ? .minus : .plus, exponent: -f, significand: Double(v.magnitude))
+        // The exact accumulator value for code y of element i (y is the negated code on a decreasing element).
+        func accumulator(_ y: Int64, _ i: Int) -> Double {
+            pending[i] * signs[i] * Double(sign: y < 0 ? .minus : .plus, exponent: -f, significand: Double(y.magnitude))
+        }
+        // Every value of the chain must be finite over the whole range (each step is monotone: its ends suffice).
+        for i in 0..<n {
+            for end in [lo, hi] {
+                if let bad = chain.trace(accumulator(end, i), element: i, double: elementIsDouble).first(where: { !$0.value.isFinite }) {
+                    throw error(node, nil, "the float chain's \(sources[bad.step]) gives \(bad.value) for element \(i) at the accumulator's \(end == lo ? "minimum" : "maximum"); a float chain must stay finite over the accumulator's range")
+                }
+            }
+        }
+        // The executor's output code for input code y of element i.
+        func code(_ y: Int64, _ i: Int) -> Double {
+            let value = chain.evaluate(accumulator(y, i), element: i, double: elementIsDouble)
             if elementIsDouble {
                 return qonnxIntQuant(value, scale: scales[i], zeroPoint: z, bitWidth: p.bitWidth, signed: p.signed,
                                      narrow: p.narrow, rounding: p.rounding).code
@@ -54,12 +84,13 @@ extension GraphImporter {
                                         signed: p.signed, narrow: p.narrow, rounding: p.rounding).code)
         }
         let bottom = qmin - z
-        // One list per element (searched once per distinct pending scale and
-        // scale), then shared when every element has the same.
+        // One list per element (searched once per distinct set of parameters),
+        // then shared when every element has the same.
         var lists: [[Int64]] = []
         var searched: [[Double]: [Int64]] = [:]
         for i in 0..<n {
-            if let known = searched[[pending[i], scales[i]]] { lists.append(known); continue }
+            let key = [pending[i], scales[i], signs[i]] + chain.constants(element: i)
+            if let known = searched[key] { lists.append(known); continue }
             var list: [Int64] = []
             for level in 1...steps {
                 let target = bottom + Double(level)
@@ -72,10 +103,10 @@ extension GraphImporter {
                 }
                 list.append(b)
             }
-            searched[[pending[i], scales[i]]] = list
+            searched[key] = list
             lists.append(list)
         }
-        let channels = x.dims.last ?? 1
+        let channels = irShapes[x.tensor]?.last ?? x.dims.last ?? 1
         let shared: [[Int64]]
         if lists.allSatisfy({ $0 == lists[0] }) {
             shared = [lists[0]]
@@ -84,15 +115,21 @@ extension GraphImporter {
         } else {
             throw error(node, "scale", "the thresholds differ along an axis other than the last; per-channel scales on the last axis are supported")
         }
-        // code · s must be exact in the element type: the executor's product then equals the pending scale times the code.
+        // code · s exact in float32 for every code: the scale stays pending on the codes. Otherwise (a
+        // scale such as 1/7) the executor's float32 product is a chain step, which only a Quant or a
+        // graph output may read (in a DOUBLE model the Quant's float32 cast is not a chain step: refused).
+        var roundsProducts = false
         for s in Set(scales) where s != 1 {
             for k in 0...steps {
                 let c = bottom + Double(k)
                 let product = c * s
                 // Exact in Double when the rounding error (an fma) is zero; then exact in float32 when it survives
                 // the conversion: the executor's Quant casts its output to float32, in DOUBLE models too.
-                guard (-product).addingProduct(c, s) == 0, Double(Float(product)) == product else {
-                    throw error(node, "scale", "its scale \(s) is not a power of two, and the executor rounds code \(Int(c)) times it to float32 (a Quant's output is float32): a float scale on a computed tensor is supported when every code times it is exact")
+                if (-product).addingProduct(c, s) != 0 || Double(Float(product)) != product {
+                    guard !elementIsDouble else {
+                        throw error(node, "scale", "its scale \(s) is not a power of two, and the executor rounds code \(Int(c)) times it to float32 (a Quant's output is float32): in a DOUBLE model a float scale on a computed tensor is supported when every code times it is exact")
+                    }
+                    roundsProducts = true
                 }
             }
         }
@@ -101,7 +138,13 @@ extension GraphImporter {
         let name = try emit(hint(node), .threshold(Thresholds(thresholds: thresholds, outScale: 1, outBias: bottom)), inputs: [x.tensor],
                         precision: LayerPrecision(result: type), absorbable: false, source: node)
         let exactScales = scales.allSatisfy { $0 == 1 }
-        return DynamicTensor(tensor: name, dims: x.dims, type: type, pending: exactScales ? nil : scales, soleUse: true, batchAxis: x.batchAxis)
+        var out = DynamicTensor(tensor: name, dims: x.dims, type: type, pending: exactScales || roundsProducts ? nil : scales,
+                                soleUse: true, batchAxis: x.batchAxis, layout: x.layout)
+        if roundsProducts {
+            out.chain = FloatChain(steps: [.multiply(scales)])
+            out.chainSources = [Self.label(node)]
+        }
+        return out
     }
 
     /// The significant bits of `v`'s binary mantissa (1 for a power of two).

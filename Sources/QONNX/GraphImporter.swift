@@ -35,6 +35,8 @@ struct GraphImporter {
     var constantElements = 0
     var graphOutputs: Set<String> = []
     var inputs: [GraphInput] = []
+    /// Inputs read as the codes of a float-scale or bipolar Quant (InputQuantizers.swift).
+    var inputQuantizers: [String: InputQuantizer] = [:]
     /// The graph IR shape of every tensor emitted so far (inputs and nodes).
     var irShapes: [String: [Int]] = [:]
     /// Views already emitted (see ``view(_:axes:source:)``), by tensor and axes.
@@ -133,14 +135,22 @@ struct GraphImporter {
                 throw fail("has shape \(dims): more than 1000000 elements; at most 1000000 are supported")
             }
             let name = uniqueName(input.name, fallback: "input")
-            let type = try inputType(of: input.name, label: where_)
+            let floatScaled = try floatInput(input.name, dims: dims)
+            let type: (FixedType, [String]?)
+            if let floatScaled { type = (floatScaled.type, [floatScaled.node.output.first ?? ""]) } else {
+                type = try inputType(of: input.name, label: where_)
+            }
             let shape = dims.count > 1 && dims[0] == 1 ? Array(dims.dropFirst()) : dims
-            inputs.append(GraphInput(name: name, shape: shape, type: type.type))
+            inputs.append(GraphInput(name: name, shape: shape, type: type.0))
             irShapes[name] = shape
-            inputTypes[name] = type.type
-            values[input.name] = .dynamic(DynamicTensor(tensor: name, dims: dims, type: type.type, pending: nil,
-                                                        soleUse: soleUse(input.name), batchAxis: batchAxis))
-            if let quant = type.quantNode { passThroughQuants.formUnion(quant) }
+            inputTypes[name] = type.0
+            var d = DynamicTensor(tensor: name, dims: dims, type: type.0, pending: nil, soleUse: soleUse(input.name), batchAxis: batchAxis)
+            if let floatScaled {
+                d = quantizedInput(d, floatScaled.quantizer, node: floatScaled.node)
+                inputQuantizers[name] = floatScaled.quantizer
+            }
+            values[input.name] = .dynamic(d)
+            if let quant = type.1 { passThroughQuants.formUnion(quant) }
         }
         guard !inputs.isEmpty else { throw QONNXError(file: file, message: "the graph has no inputs (every input is an initializer)") }
     }
@@ -181,6 +191,7 @@ struct GraphImporter {
 
     mutating func finish() throws(QONNXError) -> Graph {
         var outputs: [String] = []
+        var outputChains: [String: OutputChain] = [:]
         for output in model.graph.output {
             let where_ = "graph output '\(output.name.prefix(200))'"
             guard let value = values[output.name] else {
@@ -189,10 +200,18 @@ struct GraphImporter {
             guard case .dynamic(var d) = value else {
                 throw QONNXError(file: file, node: where_, message: "is a constant: it does not depend on the model inputs")
             }
+            if d.chain != nil {
+                // The design outputs the accumulator; predict/simulate/csim write the executor's floats (FloatChain.swift).
+                let chain = try outputChain(&d, where_)
+                let tensor = try ownOutput(d, taken: outputs.contains(d.tensor) || inputTypes[d.tensor] != nil, where_)
+                outputChains[tensor] = chain
+                outputs.append(tensor)
+                continue
+            }
             d = try materialize(d, reader: where_)
             // The design's outputs are the ONNX outputs in their own (ONNX) order.
             d = try inONNXOrder(d, source: Onnx_NodeProto.with { $0.name = output.name; $0.opType = "output" })
-            outputs.append(d.tensor)
+            outputs.append(try ownOutput(d, taken: outputChains[d.tensor] != nil, where_))
         }
         guard !outputs.isEmpty else { throw QONNXError(file: file, message: "the graph has no outputs") }
         guard !nodes.isEmpty else {
@@ -219,8 +238,11 @@ struct GraphImporter {
             default: break
             }
         }
-        return Graph(name: modelName, inputs: inputs, nodes: nodes, outputs: outputs,
-                     defaults: PrecisionDefaults(precision: PrecisionDefaults.builtIn))
+        var graph = Graph(name: modelName, inputs: inputs, nodes: nodes, outputs: outputs,
+                          defaults: PrecisionDefaults(precision: PrecisionDefaults.builtIn))
+        graph.outputChains = outputChains
+        graph.inputQuantizers = inputQuantizers
+        return graph
     }
 
     // MARK: Emitting graph nodes
@@ -312,96 +334,5 @@ struct GraphImporter {
         e.pending = nil
         let node = source ?? Onnx_NodeProto.with { $0.name = d.tensor + "_scale"; $0.opType = "Mul" }
         return try emitAffine(e, scale: pending, shift: Array(repeating: 0, count: d.count), node: node, hint: d.tensor + "_scale")
-    }
-
-    /// `y = scale * x + shift` per element, exactly: folded into the dense
-    /// layer that produces `x` when only this reads it and its result is
-    /// exact, else a batchnorm node with exact parameter types.
-    mutating func emitAffine(_ x: DynamicTensor, scale: [Double], shift: [Double], node: Onnx_NodeProto,
-                             hint: String) throws(QONNXError) -> DynamicTensor {
-        precondition(x.pending == nil)
-        if x.soleUse, let i = nodeIndex[x.tensor], absorbable.contains(x.tensor), case .dense(var dense) = nodes[i].op,
-           let input = producerType(of: nodes[i].inputs[0]),
-           // A dense layer over a tensor has the same parameters at every position.
-           scale.indices.allSatisfy({ scale[$0] == scale[$0 % dense.units] && shift[$0] == shift[$0 % dense.units] }) {
-            var ok = true
-            for j in 0..<dense.units {
-                for k in 0..<dense.inputCount {
-                    guard let w = ExactTypes.exactProduct(dense.weights[j][k], scale[j]) else { ok = false; break }
-                    dense.weights[j][k] = w
-                }
-                guard ok, let b = ExactTypes.exactProduct(dense.bias[j], scale[j]).flatMap({ ExactTypes.exactSum($0, shift[j]) }) else { ok = false; break }
-                dense.bias[j] = b
-            }
-            if ok, let wt = ExactTypes.type(holding: dense.weights.flatMap { $0 }), let bt = ExactTypes.type(holding: dense.bias),
-               let dr = ExactTypes.denseRange(weights: dense.weights, bias: dense.bias, input: input),
-               let rt = ExactTypes.type(holding: dr) {
-                nodes[i].op = .dense(dense)
-                // A shift alone keeps the weights and their (Quant) type.
-                if !scale.allSatisfy({ $0 == 1 }) { nodes[i].precision.weight = wt }
-                nodes[i].precision.bias = bt
-                nodes[i].precision.result = rt
-                nodes[i].sourceLayers.append(String((node.name.isEmpty ? hint : node.name).prefix(200)))
-                var y = x
-                y.type = rt
-                return y
-            }
-        }
-        if let y = try foldAffineIntoConv(x, scale: scale, shift: shift, node: node, hint: hint) { return y }
-        var input = x.tensor
-        // The lowering would fold a batchnorm into a dense layer that feeds
-        // it with the dense layer's parameter types, dropping a rounding:
-        // keep that rounding as its own (linear) node.
-        if let i = nodeIndex[x.tensor], Self.lowersToLinear(nodes[i].op) {
-            input = try emit(x.tensor + "_q", .activation(.linear), inputs: [x.tensor],
-                         precision: LayerPrecision(result: x.type), absorbable: false, source: node)
-        }
-        let weightType = try exactType(scale, node, "scale")
-        let biasType = try exactType(shift, node, "shift")
-        var union: ValueRange?
-        let xr = ValueRange(of: x.type)
-        // exactType above found a type for each, so every code fits.
-        guard let s = ExactTypes.range(of: scale), let t = ExactTypes.range(of: shift) else {
-            throw error(node, nil, "the scale or shift values need more than 64 bits to be held exactly")
-        }
-        for j in 0..<x.count {
-            guard let c = ExactTypes.code(scale[j], fractionBits: s.fractionBits),
-                  let b = ExactTypes.code(shift[j], fractionBits: t.fractionBits) else {
-                throw error(node, nil, "element \(j): the scale \(scale[j]) or shift \(shift[j]) needs more than 64 bits to be held exactly")
-            }
-            let r = ValueRange(lo: c, hi: c, fractionBits: s.fractionBits) * xr + ValueRange(lo: b, hi: b, fractionBits: t.fractionBits)
-            union = union.map { $0.union(r) } ?? r
-        }
-        let resultType = try exactType(union!, node, "result")
-        let bn = BatchNorm(gamma: scale, beta: shift, mean: Array(repeating: 0, count: x.count),
-                           variance: Array(repeating: 1, count: x.count), epsilon: 0)
-        let name = try emit(hint, .batchNorm(bn), inputs: [input],
-                        precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
-                        absorbable: true, source: node)
-        return DynamicTensor(tensor: name, dims: x.dims, type: resultType, pending: nil, soleUse: true, batchAxis: x.batchAxis,
-                             layout: x.layout)
-    }
-
-    /// Ops that become a dense or shared linear map, into which the lowering
-    /// folds a following batchnorm (FoldBatchNorm) with their own parameter types.
-    static func lowersToLinear(_ op: Op) -> Bool {
-        switch op {
-        case .dense, .conv, .linear: return true
-        case .pool(let p): return p.kind == .average
-        case .reduce(let r): return r.kind != .max
-        default: return false
-        }
-    }
-
-    /// The type of a graph IR tensor (an input or a node's declared result).
-    func producerType(of tensor: String) -> FixedType? {
-        if let type = inputTypes[tensor] { return type }
-        guard let i = nodeIndex[tensor] else { return nil }
-        if let type = nodes[i].precision.result { return type }
-        // Data movement (a layout's transpose, a reshape) keeps its input's type.
-        switch nodes[i].op {
-        case .reshape, .transpose, .gather: return producerType(of: nodes[i].inputs[0])
-        default: return nil
-        }
     }
 }

@@ -113,6 +113,12 @@ struct DynamicTensor {
     /// order (a convolution's output is channels-last: `[0, 2, 3, 1]` of
     /// NCHW). Nil: the ONNX order. Pending factors are in the graph IR order.
     var layout: [Int]? = nil
+    /// Float operators applied after the exact value `pending · value`, as
+    /// the executor rounds them (FloatChain.swift); only a `Quant` (integer
+    /// thresholds) or another chain operator may read such a tensor.
+    var chain: FloatChain? = nil
+    /// The ONNX node of each step of ``chain``, for messages.
+    var chainSources: [String] = []
 
     var count: Int { dims.reduce(1, *) }
     /// Whether the tensor is a vector: every dimension but one is 1.

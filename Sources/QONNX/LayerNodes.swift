@@ -23,7 +23,7 @@ extension GraphImporter {
         }
         switch node.opType {
         case "Constant": try importConstantNode(node)
-        case "Identity", "Dropout": try define(node, try value(node, 0, "input"))
+        case "Identity", "Dropout": try define(node, try value(node, 0, "input", allowChain: true))
         case "Cast":
             if case .constant(let c) = try value(node, 0, "input") { return try define(node, .constant(try castConstant(c, node))) }
             // Widening to DOUBLE keeps every value (exported files cast each
@@ -35,6 +35,8 @@ extension GraphImporter {
         case "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose": try importShape(node)
         case "MatMul", "Gemm": try importMatMul(node)
         case "Add", "Sub", "Mul": try importElementwise(node)
+        case "Div": try importDiv(node)
+        case "Clip": try importClip(node)
         case "Relu": try importRelu(node)
         case "LeakyRelu": try importLeakyRelu(node)
         case "Sigmoid", "Tanh", "Softmax": try importTable(node)
@@ -47,7 +49,7 @@ extension GraphImporter {
         case "Shape": try importShapeOf(node)
         case "Gather": try importGather(node)
         default:
-            throw error(node, nil, "unknown operator \(node.opType.prefix(100)); supported: Quant, IntQuant, BipolarQuant, Trunc, MatMul, Gemm, Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Sub, Mul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, BatchNormalization, Concat, ReduceSum, ReduceMean, ReduceMax, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Cast (to DOUBLE; constants to any type), Dropout, Transpose, Constant, Shape and Gather (of constants)")
+            throw error(node, nil, "unknown operator \(node.opType.prefix(100)); supported: Quant, IntQuant, BipolarQuant, Trunc, MatMul, Gemm, Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Sub, Mul, Div (by a constant), Relu, Clip (before a Quant), LeakyRelu, Sigmoid, Tanh, Softmax, BatchNormalization, Concat, ReduceSum, ReduceMean, ReduceMax, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Cast (to DOUBLE; constants to any type), Dropout, Transpose, Constant, Shape and Gather (of constants)")
         }
     }
 

@@ -111,18 +111,25 @@ extension GraphImporter {
         if let given { weightType = given } else { weightType = try exactType(flat, node, "weight") }
         var bias = [Double](repeating: 0, count: n)
         var biasType = FixedType.ufixed(1, 1)
+        var floatBias: [Double]?
         if node.opType == "Gemm", hasInput(node, 2) {
             let c = try constant(node, 2, "C")
             let beta = try floatAttribute(node, "beta") ?? 1
             let outDims = Array(x.dims.dropLast()) + [n]
             let expanded = try broadcast(c, to: outDims, node, "C")
-            for j in 0..<n {
+            // A float bias the executor's sum rounds (Brevitas's float bias): a float chain after the layer.
+            if beta == 1, k <= 128, !gemmBiasIsExact(expanded, rows: rows, input: x.type, pending: pending) {
+                floatBias = expanded
+            }
+            for j in 0..<n where floatBias == nil {
                 guard let scaled = ExactTypes.exactProduct(expanded[j], beta) else {
                     throw error(node, "beta", "beta × C is not exact for element \(j)")
                 }
                 bias[j] = try unscale(scaled, by: pending?[j], node, "C", element: j)
             }
-            if let t = c.quantType, pending == nil, beta == 1 { biasType = t } else { biasType = try exactType(bias, node, "bias") }
+            if floatBias != nil {
+                bias = Array(repeating: 0, count: n)
+            } else if let t = c.quantType, pending == nil, beta == 1 { biasType = t } else { biasType = try exactType(bias, node, "bias") }
         }
         guard let range = ExactTypes.denseRange(weights: rows, bias: bias, input: x.type) else {
             throw error(node, nil, "the weights and bias together need more than 64 bits to be held exactly (e.g. a weight of 2^70 next to one of 2^-60); quantize them with a Quant node")
@@ -132,9 +139,11 @@ extension GraphImporter {
                         precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
                         absorbable: true, source: node)
         let positions = x.count / k
-        try define(node, .dynamic(DynamicTensor(tensor: name, dims: Array(x.dims.dropLast()) + [n], type: resultType,
-                                                pending: pending.map { p in (0..<(positions * n)).map { p[$0 % n] } },
-                                                soleUse: true, batchAxis: x.batchAxis)))
+        var y = DynamicTensor(tensor: name, dims: Array(x.dims.dropLast()) + [n], type: resultType,
+                              pending: pending.map { p in (0..<(positions * n)).map { p[$0 % n] } },
+                              soleUse: true, batchAxis: x.batchAxis)
+        if let floatBias { y = chained(y, .add((0..<(positions * n)).map { floatBias[$0 % n] }), node) }
+        try define(node, .dynamic(y))
     }
 
     /// `value / factor` when it is exact (a bias under a pending scale).
@@ -148,7 +157,12 @@ extension GraphImporter {
 
     /// Add, Sub, Mul: with a constant (a bias, a shift, a scale) or of two computed tensors.
     mutating func importElementwise(_ node: Onnx_NodeProto) throws(QONNXError) {
-        let a = try value(node, 0, "A"), b = try value(node, 1, "B")
+        let a = try value(node, 0, "A", allowChain: true), b = try value(node, 1, "B", allowChain: true)
+        // A float chain continues only through an operator with a constant.
+        if case .dynamic = a, case .dynamic = b {
+            _ = try value(node, 0, "A")
+            _ = try value(node, 1, "B")
+        }
         switch (a, b) {
         case (.constant(let x), .constant(let y)):
             if x.holdsBatchSize || y.holdsBatchSize {
@@ -187,12 +201,23 @@ extension GraphImporter {
         // A constant that broadcasts the tensor to more elements ([N, 4, 1] · [1, 1, 3]):
         // the tensor's values repeated first (a gather), then per element.
         if let full = Broadcast.shape(x.dims, c.dims), let n = Shape.elements(full), n > x.count {
+            if x.chain != nil {
+                throw error(node, constantFirst ? "B" : "A", "the constant of shape \(c.dims) broadcasts the float chain \(x.dims) to more elements; a constant per element or per channel is supported")
+            }
             x = try repeated(x, to: full, node)
         }
         // In the graph IR tensor's order (a convolution's result is channels-last).
         let values = inIROrder(try broadcast(c, to: x.dims, node, constantFirst ? "A" : "B"), x)
         // The same elements, but numpy's rank: [1, 4] + [1, 1, 4] is [1, 1, 4].
         let shape = Broadcast.shape(x.dims, c.dims) ?? x.dims
+        if let step = try floatStep(node, x, values, constantFirst: constantFirst) {
+            var y = chained(x, step, node)
+            y.dims = shape
+            y.batchAxis = x.batchAxis.map { $0 + shape.count - x.dims.count }
+            y.layout = x.layout.map { l in Array(0..<(shape.count - x.dims.count)) + l.map { $0 + shape.count - x.dims.count } }
+            try define(node, .dynamic(y))
+            return
+        }
         switch node.opType {
         case "Mul":
             // A scale: pending until a Quant node absorbs it or it is applied exactly.
@@ -237,7 +262,7 @@ extension GraphImporter {
     /// per-element scale and shift: `scale/sqrt(var+eps)` and
     /// `B - mean·scale/sqrt(var+eps)` must be exact in the model's element type.
     mutating func importBatchNorm(_ node: Onnx_NodeProto) throws(QONNXError) {
-        var x = try dynamic(node, 0, "X")
+        var x = try dynamic(node, 0, "X", allowChain: true)
         guard x.dims.count >= 2, x.dims[0] == 1, x.batchAxis == nil || x.batchAxis == 0 else {
             throw error(node, "X", "input of shape \(x.dims) is not [batch, channels, ...]")
         }
@@ -250,20 +275,42 @@ extension GraphImporter {
             params.append(c.count == 1 ? Array(repeating: c.values[0], count: n) : c.values)
         }
         let epsilon = try floatAttribute(node, "epsilon") ?? 1e-5
+        // The executor's factors (onnxruntime): y = x·a + b, each operation rounded.
         var scale: [Double] = [], shift: [Double] = []
         for j in 0..<n {
             let v = params[3][j] + epsilon
             guard v > 0 else { throw error(node, "input_var", "variance + epsilon is \(v) for channel \(j); it must be positive") }
-            let s = params[0][j] / v.squareRoot(), t = params[1][j] - params[2][j] * s
-            guard Double(Float(s)) == s, Double(Float(t)) == t, (v.squareRoot() * v.squareRoot()) == v else {
-                throw error(node, nil, "channel \(j): scale/sqrt(var+eps) = \(s) and shift \(t) are not exact in float32, so the QONNX executor rounds them and no fixed-point design matches it; fold the batch normalisation into the weights before quantizing, or quantize its output with a Quant node after folding")
+            let (a, b) = batchNormFactors(scale: params[0][j], bias: params[1][j], mean: params[2][j], variance: params[3][j], epsilon: epsilon)
+            guard a.isFinite, b.isFinite else {
+                throw error(node, nil, "channel \(j): the executor's factor \(a) and shift \(b) are not finite")
             }
-            scale.append(s); shift.append(t)
+            scale.append(a); shift.append(b)
         }
         if inner > 1 || !isCanonical(x) {
             // Each element its channel's parameters, in the graph IR tensor's order.
             scale = inIROrder((0..<x.count).map { scale[$0 / inner] }, x)
             shift = inIROrder((0..<x.count).map { shift[$0 / inner] }, x)
+        }
+        // Exact when x·a and then + b round nothing over the whole range of x; else a float chain.
+        let factors = x.pending ?? Array(repeating: 1, count: x.count)
+        let xr = ValueRange(of: x.type)
+        let codeBits = 128 - max(xr.lo.magnitude, xr.hi.magnitude).leadingZeroBitCount
+        var exact = x.chain == nil
+        var unscaled: [Double] = []
+        for j in 0..<x.count where exact {
+            // p·v·a exact, and b a multiple of p (the existing path computes p·(a·v + b/p)).
+            guard let pa = ExactTypes.exactProduct(factors[j], scale[j]), pa != 0, Self.significantBits(pa) + codeBits <= mantissaBits,
+                  let q = x.pending == nil ? shift[j] : ExactTypes.exactQuotient(shift[j], factors[j]) else { exact = false; break }
+            unscaled.append(q)
+        }
+        if exact, let sr = ExactTypes.range(of: scale), let tr = ExactTypes.range(of: unscaled) {
+            exact = holdsExactly(xr * sr + tr, pending: x.pending)
+        } else {
+            exact = false
+        }
+        if !exact {
+            try define(node, .dynamic(chained(chained(x, .multiply(scale), node), .add(shift), node)))
+            return
         }
         if let p = x.pending {
             // s·(p·v) + t = p·(s·v + t/p)

@@ -3,12 +3,17 @@ import Foundation
 
 /// Reading a node's inputs and attributes, with errors that name the node.
 extension GraphImporter {
-    func value(_ node: Onnx_NodeProto, _ i: Int, _ what: String) throws(QONNXError) -> ImportedValue {
+    /// Input `i` of `node`. A tensor carrying a float chain (FloatChain.swift)
+    /// is refused, naming the node, unless the caller compiles chains.
+    func value(_ node: Onnx_NodeProto, _ i: Int, _ what: String, allowChain: Bool = false) throws(QONNXError) -> ImportedValue {
         guard i < node.input.count, !node.input[i].isEmpty else {
             throw error(node, what, "input \(i) (\(what)) is missing")
         }
         guard let v = values[node.input[i]] else {
             throw error(node, what, "reads '\(node.input[i].prefix(200))', which no earlier node, initializer or graph input defines (the graph must be in topological order)")
+        }
+        if !allowChain, case .dynamic(let d) = v, let chain = d.chain {
+            throw error(node, what, "reads '\(node.input[i].prefix(200))', the float32 result of \(d.chainSources.joined(separator: ", ")) after an integer accumulator; such a float chain is compiled exactly only into a Quant (integer thresholds), not into \(node.opType.prefix(100))")
         }
         return v
     }
@@ -22,8 +27,8 @@ extension GraphImporter {
         return c
     }
 
-    func dynamic(_ node: Onnx_NodeProto, _ i: Int, _ what: String = "input") throws(QONNXError) -> DynamicTensor {
-        guard case .dynamic(let d) = try value(node, i, what) else {
+    func dynamic(_ node: Onnx_NodeProto, _ i: Int, _ what: String = "input", allowChain: Bool = false) throws(QONNXError) -> DynamicTensor {
+        guard case .dynamic(let d) = try value(node, i, what, allowChain: allowChain) else {
             throw error(node, what, "expected a tensor computed from the model inputs")
         }
         return d

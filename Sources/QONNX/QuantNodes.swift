@@ -91,7 +91,7 @@ extension GraphImporter {
     /// A Quant on a computed tensor: its type becomes the producing node's
     /// result type when only it reads that node, else a linear node.
     mutating func importQuant(_ node: Onnx_NodeProto) throws(QONNXError) {
-        let input = try value(node, 0, "input")
+        let input = try value(node, 0, "input", allowChain: true)
         if let out = node.output.first, passThroughQuants.contains(out) {
             try define(node, input)
             return
@@ -101,6 +101,14 @@ extension GraphImporter {
             try define(node, .constant(try quantizeConstant(c, node)))
         case .dynamic(var d):
             let p = try quantParameters(node)
+            if d.chain != nil {
+                // A float chain: its staircase, whatever the scale (FloatScaleQuant.swift).
+                guard !(p.bitWidth == 1 && p.signed) else {
+                    throw error(node, "bitwidth", "a 1-bit signed (bipolar) Quant of a float chain is not supported; use a 2-bit Quant or BipolarQuant on the accumulator")
+                }
+                try define(node, .dynamic(try importFloatScaleQuant(d, p, node)))
+                return
+            }
             // A scale per channel is laid out in ONNX order: read the tensor in that order.
             if !isCanonical(d), !p.scale.values.allSatisfy({ $0 == p.scale.values[0] }) { d = try canonical(d, source: node) }
             if p.bitWidth == 1 && p.signed {
@@ -205,6 +213,9 @@ extension GraphImporter {
 
     /// `BipolarQuant`: `x >= 0 ? +scale : -scale`.
     mutating func importBipolarQuant(_ node: Onnx_NodeProto) throws(QONNXError) {
+        if let out = node.output.first, passThroughQuants.contains(out) {
+            return try define(node, try value(node, 0, "input", allowChain: true))
+        }
         let scale = try constant(node, 1, "scale")
         if let bad = scale.values.firstIndex(where: { !($0 > 0) }) {
             throw error(node, "scale", "scale element \(bad) is \(scale.values[bad]); scales must be positive")

@@ -40,8 +40,12 @@ struct CSimCommand: AsyncParsableCommand {
         if let m = CountLimits.message(reuse ?? 1, "--reuse", limit: CountLimits.reuse) { throw ValidationError(m) }
     }
 
+    @Flag(name: .customLong("input-codes"), help: "The events of inputs quantized by a float-scale or bipolar Quant are its integer codes already (by default they are float values, quantized as the QONNX executor does).")
+    var inputCodes = false
+
     func run() async throws {
         var options = CSimOptions(model: modelOptions.source, input: input, output: output)
+        options.inputCodes = inputCodes
         options.apTypes = apTypes
         options.reuse = reuse
         options.work = work

@@ -32,8 +32,12 @@ struct PredictCommand: AsyncParsableCommand {
     @Flag(help: "No progress line on standard error (it only appears on a terminal, after 2 s).")
     var quiet = false
 
+    @Flag(name: .customLong("input-codes"), help: "The events of inputs quantized by a float-scale or bipolar Quant are its integer codes already (by default they are float values, quantized as the QONNX executor does).")
+    var inputCodes = false
+
     func run() async throws {
         var options = PredictOptions(model: modelOptions.source, input: input, output: output)
+        options.inputCodes = inputCodes
         options.float = float
         options.raw = raw
         options.threads = threads

@@ -56,8 +56,12 @@ struct SimulateCommand: AsyncParsableCommand {
         if let m = CountLimits.message(verilatorThreads, "--verilator-threads", limit: CountLimits.threads) { throw ValidationError(m) }
     }
 
+    @Flag(name: .customLong("input-codes"), help: "The events of inputs quantized by a float-scale or bipolar Quant are its integer codes already (by default they are float values, quantized as the QONNX executor does).")
+    var inputCodes = false
+
     func run() async throws {
         var options = SimulateOptions(model: modelOptions.source, input: input, output: output)
+        options.inputCodes = inputCodes
         options.clockNs = clockNs
         options.maxRTLSize = rtlSize.maxRTLSize
         options.rtl = familyOptions.givenChoice

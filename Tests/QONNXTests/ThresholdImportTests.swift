@@ -55,8 +55,8 @@ import Testing
         // A NaN threshold is refused as its initializer is decoded, naming the initializer.
         guard !file.contains("nan") else { return }
         let floatQuant = file.contains("float_quant")
-        #expect(r.err.contains("mt_bad") && r.err.contains(floatQuant ? "(Quant)" : "(MultiThreshold)"), "names the node: \(r.err)")
-        let field = floatQuant ? "scale" : file.contains("layout") ? "data_layout" : file.contains("scale") ? "out_scale" : "thresholds"
+        #expect(r.err.contains("mt_bad") && r.err.contains(floatQuant ? "(MatMul)" : "(MultiThreshold)"), "names the node: \(r.err)")
+        let field = floatQuant ? "A" : file.contains("layout") ? "data_layout" : file.contains("scale") ? "out_scale" : "thresholds"
         #expect(r.err.contains(": \(field): "), "names the attribute: \(r.err)")
     }
 
