@@ -34,11 +34,11 @@ public struct ShowerTune: Sendable, Equatable, Codable {
 
     /// The tune the generator ships with (docs/datasets.md, "Jet constituents").
     public static let standard = ShowerTune(
-        quark: Fragmentation(multiplicity: 8, hardness: 2.2, width: 0.015),
-        gluon: Fragmentation(multiplicity: 10, hardness: 1.8, width: 0.018),
+        quark: Fragmentation(multiplicity: 7.7, hardness: 2.35, width: 0.014),
+        gluon: Fragmentation(multiplicity: 10.4, hardness: 1.75, width: 0.0185),
         bottom: Fragmentation(multiplicity: 10, hardness: 2.0, width: 0.016),
         multiplicityExponent: 0.35,
-        gluonSplit: 0.7, quarkSplit: 0.55, decaySplit: 0.15, topBottomSplit: 0.2,
+        gluonSplit: 0.72, quarkSplit: 0.53, decaySplit: 0.15, topBottomSplit: 0.2,
         splitZ: 0.05...0.5, splitAngle: 0.03...0.6,
         underlyingEvent: 10, underlyingEventPt: 1.5,
         ptResolution: 0, angularResolution: 0)
