@@ -70,15 +70,45 @@ public enum DataLoader {
 /// the CLI use.
 public enum GeneratedData {
     /// `l1_background`, `l1_<process>` for any ``L1Process`` (e.g. `l1_a_4l`),
-    /// `jet_tagging`, `track_quality`.
+    /// `jet_tagging`, `jet_constituents` (and its high-level view
+    /// `jet_constituents_hlf`), `track_quality`, `calo_<process>` for any
+    /// ``CaloRegionGenerator/Process`` (e.g. `calo_zero_bias`) and
+    /// `calo_mixture` (every calorimeter process in equal shares).
     public static var names: [String] {
-        ["l1_background"] + L1Process.allCases.map { "l1_" + $0.rawValue } + ["jet_tagging", "track_quality"]
+        ["l1_background"] + L1Process.allCases.map { "l1_" + $0.rawValue }
+            + ["jet_tagging", "jet_constituents", "jet_constituents_hlf", "track_quality"]
+            + CaloRegionGenerator.Process.allCases.map { "calo_" + $0.rawValue } + ["calo_mixture"]
+    }
+
+    /// The calorimeter process a name stands for (`calo_suep`), nil for another name.
+    static func caloProcess(_ name: String) -> CaloRegionGenerator.Process? {
+        name.hasPrefix("calo_") ? CaloRegionGenerator.Process(rawValue: String(name.dropFirst(5))) : nil
+    }
+
+    /// The tensor shape of one event of the named set (`[16, 3]` for
+    /// `jet_constituents`), nil for an unknown name; a flat set has `[values]`.
+    public static func eventShape(of name: String) -> [Int]? {
+        if name == "jet_constituents" { return JetConstituentGenerator.shape }
+        if name == "calo_mixture" || caloProcess(name) != nil { return CaloRegionGenerator.shape }
+        return featureCount(of: name).map { [$0] }
+    }
+
+    /// Class names of a labelled set, by label; nil when the labels are not classes of a tagger.
+    public static func classNames(of name: String) -> [String]? {
+        switch name {
+        case "jet_tagging", "jet_constituents", "jet_constituents_hlf": JetTaggingGenerator.classNames
+        case "track_quality": ["fake", "genuine"]
+        case "calo_mixture": CaloRegionGenerator.Process.allCases.map(\.rawValue)
+        default: nil
+        }
     }
 
     /// Values per event of the named set, nil for an unknown name; known
     /// before generating, so that a caller can bound the memory first.
     public static func featureCount(of name: String) -> Int? {
-        if name == "jet_tagging" { return JetTaggingGenerator.featureNames.count }
+        if name == "jet_tagging" || name == "jet_constituents_hlf" { return JetTaggingGenerator.featureNames.count }
+        if name == "jet_constituents" { return JetConstituentGenerator.shape.reduce(1, *) }
+        if name == "calo_mixture" || caloProcess(name) != nil { return CaloRegionGenerator.shape.reduce(1, *) }
         if name == "track_quality" { return TrackQualityGenerator.featureNames.count }
         if name == "l1_background" { return L1AnomalyGenerator.featureCount }
         if name.hasPrefix("l1_"), L1Process(rawValue: String(name.dropFirst(3))) != nil { return L1AnomalyGenerator.featureCount }
@@ -92,9 +122,25 @@ public enum GeneratedData {
             let (f, l) = JetTaggingGenerator(seed: seed).jets(count: count)
             return LabelledData(features: f, labels: l)
         }
+        if name == "jet_constituents" {
+            let (f, l) = JetConstituentGenerator(seed: seed).constituents(count: count)
+            return LabelledData(features: f, labels: l)
+        }
+        if name == "jet_constituents_hlf" {
+            let (f, l) = JetConstituentGenerator(seed: seed).highLevelFeatures(count: count)
+            return LabelledData(features: f, labels: l)
+        }
         if name == "track_quality" {
             let (f, l) = TrackQualityGenerator(seed: seed).tracks(count: count)
             return LabelledData(features: f, labels: l)
+        }
+        if name == "calo_mixture" {
+            let (e, l) = CaloRegionGenerator(seed: seed).mixture(count: count)
+            return LabelledData(features: e, labels: l)
+        }
+        if let process = caloProcess(name) {
+            let e = CaloRegionGenerator(seed: seed).events(process, count: count)
+            return LabelledData(features: e, labels: Array(repeating: process.label, count: count))
         }
         let generator = L1AnomalyGenerator(seed: seed)
         if name == "l1_background" {

@@ -57,6 +57,26 @@ struct AnomalyFigures {
                 }
                 sigs.append((p.rawValue, s.float, s.fixed))
             }
+        } else if options.generator == "calo" {
+            let width = CaloRegionGenerator.shape.reduce(1, *)
+            guard lowered.inputWidth == width else {
+                throw .option("the model takes \(lowered.inputWidth) values; the calo generator makes \(width) (18 × 14 regions)")
+            }
+            // Zero bias is the background; each signal is laid over zero bias.
+            let g = CaloRegionGenerator(seed: options.seed)
+            let perSignal = options.signalEvents ?? max(1, min(events / 10, 100_000))
+            try CountLimits.check(perSignal, "--signal-events", limit: CountLimits.events)
+            let total = events + perSignal * CaloRegionGenerator.Process.signals.count
+            bkg = study.generated(count: events, make: { g.events(.zeroBias, chunk: $0, count: $1) }) {
+                progress.update(done: $0, total: total)
+            }
+            for (k, p) in CaloRegionGenerator.Process.signals.enumerated() {
+                let done = events + k * perSignal
+                let s = study.generated(count: perSignal, make: { g.events(p, chunk: $0, count: $1) }) {
+                    progress.update(done: done + $0, total: total)
+                }
+                sigs.append((p.rawValue, s.float, s.fixed))
+            }
         } else if options.generator == "track_quality" {
             guard lowered.inputWidth == TrackQualityGenerator.featureNames.count else {
                 throw .option("the model takes \(lowered.inputWidth) values; the track_quality generator makes \(TrackQualityGenerator.featureNames.count)")
@@ -78,7 +98,7 @@ struct AnomalyFigures {
                 sigs.append(((path as NSString).lastPathComponent, s.float, s.fixed))
             }
         } else {
-            throw .option("give --generator l1, --generator track_quality, or --background and --signal files")
+            throw .option("give --generator l1, --generator calo, --generator track_quality, or --background and --signal files")
         }
         // Sorted in place: the figures need sorted samples, and a sorted copy would double the memory.
         bkg.float.sort()

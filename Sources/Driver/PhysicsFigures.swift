@@ -9,7 +9,9 @@ import Training
 public struct PhysicsOptions: Sendable {
     /// The model (model.json or QONNX), read as every command reads it.
     public var model: ModelSource
-    /// Built-in data: `jet_tagging`, `l1` or `track_quality`.
+    /// Built-in data: a labelled set for a tagger (`jet_tagging`,
+    /// `jet_constituents`, `jet_constituents_hlf`, `track_quality`,
+    /// `calo_mixture`), or `l1`, `calo` or `track_quality` for an anomaly score.
     public var generator: String?
     /// Events to generate.
     public var events = 20_000
@@ -62,18 +64,18 @@ extension CompilerDriver {
         let graph = loaded.graph
         let data: LabelledData
         var classNames = (0..<outputs).map { "class \($0)" }
-        if options.generator == "jet_tagging" {
-            data = GeneratedData.make("jet_tagging", count: options.events, seed: options.seed)!
-            if outputs == 5 { classNames = JetTaggingGenerator.classNames }
-        } else if options.generator == "track_quality" {
-            data = GeneratedData.make("track_quality", count: options.events, seed: options.seed)!
-            if outputs == 2 { classNames = ["fake", "genuine"] }
+        if let name = options.generator, name != "l1", let names = GeneratedData.classNames(of: name) {
+            guard let made = GeneratedData.make(name, count: options.events, seed: options.seed) else {
+                throw .option("--generator: unknown generator '\(name)'")
+            }
+            data = made
+            if outputs == names.count { classNames = names }
         } else if let input = options.input, let labels = options.labels {
             do {
                 data = LabelledData(features: try DataLoader.table(path: input), labels: try DataLoader.labels(path: labels))
             } catch { throw .option("\(error)") }
         } else {
-            throw .option("give --generator jet_tagging, --generator track_quality, or --input and --labels files")
+            throw .option("give --generator jet_tagging (or jet_constituents, jet_constituents_hlf, track_quality, calo_mixture), or --input and --labels files")
         }
         guard let l = data.labels, l.count == data.features.rows, l.allSatisfy({ $0 < outputs }) else {
             throw .option("labels must be one class index (< \(outputs)) per event")

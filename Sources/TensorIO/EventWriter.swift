@@ -24,7 +24,7 @@ public final class EventWriter {
     /// `expectedRows`: the row count when known before writing (a `.npy`
     /// input), which lets a `.npy` header go to a stream first.
     public init(path: String, format: EventEncoding.Format, columns: Int, expectedRows: Int? = nil,
-                header: [String]? = nil) throws(FileSafetyError) {
+                header: [String]? = nil, eventShape: [Int]? = nil) throws(FileSafetyError) {
         self.path = path
         self.format = format
         self.columns = columns
@@ -35,7 +35,7 @@ public final class EventWriter {
             if let header { try write(Array((header.joined(separator: ",") + "\n").utf8)) }
         case .npy(let type):
             if let expectedRows {
-                try write(NPYTable.header(type: type, rows: expectedRows, columns: columns))
+                try write(NPYTable.header(type: type, rows: expectedRows, columns: columns, eventShape: eventShape))
             } else if output.isRewritable {
                 // Room for any row count; rewritten with the real one at the end.
                 let header = NPYTable.header(type: type, rows: Int.max, columns: columns)
@@ -87,9 +87,12 @@ public final class EventWriter {
 extension EventFile {
     /// Writes a whole table: `.npy` (float64) for a path ending in `.npy`,
     /// else CSV, with the rules of ``StreamingOutput``.
-    public static func write(_ table: EventTable, to path: String) throws(FileSafetyError) {
+    /// `eventShape` gives a `.npy` file the shape of one event (`[16, 3]`:
+    /// an array of shape (rows, 16, 3)); its product must be the column count.
+    public static func write(_ table: EventTable, to path: String, eventShape: [Int]? = nil) throws(FileSafetyError) {
         let format = EventEncoding.format(forPath: path, npyType: .float64)
-        let writer = try EventWriter(path: path, format: format, columns: table.columns, expectedRows: table.rows)
+        precondition(eventShape == nil || eventShape!.reduce(1, *) == table.columns, "EventFile.write: event shape does not hold the columns")
+        let writer = try EventWriter(path: path, format: format, columns: table.columns, expectedRows: table.rows, eventShape: eventShape)
         let bytes = table.values.withUnsafeBufferPointer { EventEncoding.encode($0, columns: table.columns, as: format) }
         try writer.write(bytes, rows: table.rows)
         try writer.finish()

@@ -2,7 +2,7 @@ import Foundation
 import InputFiles
 
 /// NumPy `.npy` arrays (format versions 1.0–3.0): little-endian `f4`, `f8`,
-/// `i4`, `i8`, C order, one or two dimensions. A 1-D array of n values is
+/// `i4`, `i8`, C order, one dimension or more (the first the events). A 1-D array of n values is
 /// read as n events of one value. ``NPYReader`` reads one in blocks.
 ///
 /// Hand-written rather than a general library: the subset a trigger study
@@ -47,8 +47,12 @@ public enum NPYTable {
     /// The magic string, version 1.0 and header dictionary of a 2-D C-order
     /// array, padded with spaces so that the data starts on a 64-byte
     /// boundary, or to `length` bytes in all (a header rewritten in place).
-    public static func header(type: NPYType, rows: Int, columns: Int, length: Int? = nil) -> [UInt8] {
-        var header = "{'descr': '\(type.rawValue)', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+    /// `eventShape`, when given, replaces `columns` as the shape of one
+    /// event (`[18, 14, 1]` writes shape `(rows, 18, 14, 1)`); its product
+    /// must be `columns`.
+    public static func header(type: NPYType, rows: Int, columns: Int, length: Int? = nil, eventShape: [Int]? = nil) -> [UInt8] {
+        let dims = (eventShape.map { $0.map(String.init) } ?? [String(columns)]).joined(separator: ", ")
+        var header = "{'descr': '\(type.rawValue)', 'fortran_order': False, 'shape': (\(rows), \(dims)), }"
         if let length {
             while 10 + header.utf8.count + 1 < length { header += " " }
         } else {

@@ -16,15 +16,16 @@ struct PhysicsCommand: ParsableCommand {
         do not depend on the number of threads. Otherwise the outputs are class scores: accuracy,
         one-vs-rest AUC and background rejection at --efficiency.
 
-        Data: --generator jet_tagging (tagger), --generator l1 (background mixture and the four
-        signals) or --generator track_quality (--events fake tracks as the background, as many
+        Data: --generator jet_tagging, jet_constituents, jet_constituents_hlf or calo_mixture
+        (taggers), --generator l1 (background mixture and the four signals), --generator calo
+        (calorimeter regions: zero bias and three signals) or --generator track_quality (--events fake tracks as the background, as many
         genuine tracks as the signal, or --signal-events), or files: --input/--labels for a tagger,
         --background/--signal for a score.
         """)
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "Built-in data: jet_tagging, l1 or track_quality.")
+    @Option(help: "Built-in data: jet_tagging, jet_constituents, jet_constituents_hlf, calo_mixture, l1, calo or track_quality.")
     var generator: String?
 
     @Option(help: "Events to generate (per signal for l1: a tenth of this).")
@@ -52,7 +53,7 @@ struct PhysicsCommand: ParsableCommand {
     @Option(name: .customLong("rate-hz"), help: "The trigger rate the anomaly threshold keeps, in Hz of the 40 MHz crossings.")
     var rateHz: Double?
 
-    @Option(help: "Events per signal for an anomaly score with --generator l1 (default: a tenth of --events, at most 100000: a signal event costs ~8 background ones to generate, and 100000 measure an efficiency of 1% to 3% of itself).")
+    @Option(help: "Events per signal for an anomaly score with --generator l1 or calo (default: a tenth of --events, at most 100000: a signal event costs ~8 background ones to generate, and 100000 measure an efficiency of 1% to 3% of itself).")
     var signalEvents: Int?
 
     @Option(help: "Threads for generating and evaluating events (default: every core).")

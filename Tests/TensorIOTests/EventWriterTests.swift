@@ -77,3 +77,19 @@ struct EventWriterTests {
         }
     }
 }
+
+/// `hepml-compile generate` writes tensor events with their shape after the event axis.
+struct ShapedNPYTests {
+    @Test func anEventShapeGoesIntoTheHeaderAndReadsBackFlat() throws {
+        let folder = try EventWriterTests.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/jets.npy"
+        let t = EventTable(rows: 2, columns: 6, values: (0..<12).map { Double($0) / 4 })
+        try EventFile.write(t, to: path, eventShape: [2, 3])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let header = String(decoding: bytes.prefix(128), as: UTF8.self)
+        #expect(header.contains("'shape': (2, 2, 3)"))
+        #expect(bytes.count % 64 == (2 * 6 * 8) % 64)
+        #expect(try NPYTable.read(path: path) == t)
+    }
+}
