@@ -177,7 +177,12 @@ extension GraphImporter {
             let xs = BroadcastView(x.values, dims: x.dims, to: shape), ys = BroadcastView(y.values, dims: y.dims, to: shape)
             // The operator is chosen once, not compared as a string per element
             // (9·10^6 string comparisons took minutes in a debug build).
-            let op: (Double, Double) -> Double = node.opType == "Add" ? (+) : node.opType == "Sub" ? (-) : (*)
+            let op: (Double, Double) -> Double
+            switch node.opType {
+            case "Add": op = { $0 + $1 }
+            case "Sub": op = { $0 - $1 }
+            default: op = { $0 * $1 }
+            }
             let isDouble = elementIsDouble
             let values = [Double](unsafeUninitializedCapacity: n) { out, initialized in
                 for i in 0..<n {

@@ -24,9 +24,11 @@ import Testing
         let dir = try Tool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let events = try Self.events(in: dir)
-        let r = try Tool.cli([command, Self.tagger, "--input", events.path, "--output", dir.appendingPathComponent("out.csv").path])
+        // Unoptimized C++ builds several times faster; the bits are the same.
+        let quick = command == "simulate" ? ["--quick-build"] : []
+        let r = try Tool.cli([command, Self.tagger, "--input", events.path, "--output", dir.appendingPathComponent("out.csv").path] + quick)
         #expect(r.code == 0, "\(command): exit \(r.code)\n\(r.out.suffix(2000))\n\(r.err.suffix(2000))")
-        #expect((r.out + r.err).contains("0 mismatches") || r.code == 0)
+        #expect(r.out.contains("bit mismatches vs the Swift reference: 0\n"), "\(r.out.suffix(2000))")
     }
 }
 
