@@ -134,7 +134,7 @@ def run_model(binary, work, name, events):
 
     shape = model["inputs"][0]["shape"]
     x = np.loadtxt(work / f"{name}.csv", delimiter=",")[:events]
-    x = np.clip(quantize(x, model["inputs"][0]["type"]), None, None)  # on the input grid
+    x = quantize(x, model["inputs"][0]["type"])  # on the input grid, inside its range here
     np.savetxt(d / "x.csv", x.reshape(len(x), -1), delimiter=",")
     theirs = np.asarray(hls_model.predict(np.ascontiguousarray(x.reshape([len(x)] + shape)))).reshape(len(x), -1)
     subprocess.run([binary, "predict", str(work / f"{name}.json"), "--input", str(d / "x.csv"), "--output",
