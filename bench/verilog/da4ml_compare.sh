@@ -15,6 +15,7 @@
 # Environment: HEPML_BIN (folder with release hepml-compile and hepml-bench; default
 # .build/release, built if missing), DA4ML_VENV (default bench/verilog/.venv-da4ml,
 # created with da4ml==0.6.0 if missing; bench-only, never a dependency of the tool).
+# YOSYS_LOCK (a file): every yosys run waits for it with flock, one synthesis at a time.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
         --family) FAMILY=$2; shift 2 ;;
         --events) EVENTS=$2; shift 2 ;;
         --results) RESULTS=$2; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "da4ml_compare: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -65,8 +66,10 @@ synth() {
     local tool=$1 d=$2 top=$3; shift 3
     if [ -n "$NO_YOSYS" ]; then echo "skipped" > "$d/$tool.yosys"; return; fi
     echo "   yosys $tool ($# files, timeout ${YOSYS_TIMEOUT} s)"
-    local rc=0
-    nice -n 10 timeout "$YOSYS_TIMEOUT" "${TIME[@]}" -o "$d/$tool.yosys.time" \
+    local rc=0 lock=()
+    # YOSYS_LOCK=FILE: wait for other benches' yosys first (flock), outside the timing.
+    [ -n "${YOSYS_LOCK:-}" ] && lock=(flock "$YOSYS_LOCK")
+    "${lock[@]}" nice -n 10 timeout "$YOSYS_TIMEOUT" "${TIME[@]}" -o "$d/$tool.yosys.time" \
         yosys -q -p "read_verilog $*; synth_xilinx -family $FAMILY -flatten -top $top; tee -q -o $d/$tool.stat stat" \
         > "$d/$tool.yosys.log" 2>&1 || rc=$?
     case $rc in
