@@ -24,17 +24,10 @@ struct FloatOutputs: Sendable {
 
     /// Applies the chains to rows of `width` values (the columns in output order).
     func apply(_ values: inout [Double], width: Int) {
-        guard width == columns.count else { return }
-        for k in values.indices {
-            if let c = columns[k % width] { values[k] = c.chain.value(values[k], element: c.element) }
-        }
+        mapColumns(columns, &values, width: width) { c, v in c.chain.value(v, element: c.element) }
     }
 
-    func apply(_ table: EventTable) -> EventTable {
-        var values = table.values
-        apply(&values, width: table.columns)
-        return EventTable(rows: table.rows, columns: table.columns, values: values)
-    }
+    func apply(_ table: EventTable) -> EventTable { mapColumns(table, apply(_:width:)) }
 }
 
 /// The float events of a graph with input quantizers, as codes (issue 26):
@@ -54,17 +47,26 @@ struct FloatInputs: Sendable {
 
     /// Quantizes rows of `width` values in place (the columns in input order).
     func apply(_ values: inout [Double], width: Int) {
-        guard width == columns.count else { return }
-        for k in values.indices {
-            if let c = columns[k % width] { values[k] = c.quantizer.code(values[k], element: c.element) }
-        }
+        mapColumns(columns, &values, width: width) { c, v in c.quantizer.code(v, element: c.element) }
     }
 
-    func apply(_ table: EventTable) -> EventTable {
-        var values = table.values
-        apply(&values, width: table.columns)
-        return EventTable(rows: table.rows, columns: table.columns, values: values)
+    func apply(_ table: EventTable) -> EventTable { mapColumns(table, apply(_:width:)) }
+}
+
+/// Rows of `width` values, each value whose column has an entry replaced
+/// by `map(entry, value)`; rows of another width are left as they are.
+private func mapColumns<Entry>(_ columns: [Entry?], _ values: inout [Double], width: Int, _ map: (Entry, Double) -> Double) {
+    guard width == columns.count else { return }
+    for k in values.indices {
+        if let entry = columns[k % width] { values[k] = map(entry, values[k]) }
     }
+}
+
+/// A table through an in-place row map.
+private func mapColumns(_ table: EventTable, _ apply: (inout [Double], Int) -> Void) -> EventTable {
+    var values = table.values
+    apply(&values, table.columns)
+    return EventTable(rows: table.rows, columns: table.columns, values: values)
 }
 
 /// An event reader whose blocks are quantized by ``FloatInputs`` (the

@@ -5,10 +5,7 @@ import Testing
 /// make_malformed.py): each is refused with exit 2 and its own message,
 /// and nothing is written.
 @Suite struct MalformedTests {
-    static let expected: [String: String] = {
-        let data = (try? Data(contentsOf: Tool.malformed.appendingPathComponent("expected.json"))) ?? Data("{}".utf8)
-        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
-    }()
+    static let expected = Fixture.expectedMessages(in: Tool.malformed)
 
     @Test func theCorpusHasAtLeastFifteenCases() {
         #expect(Self.expected.count >= 15)

@@ -93,8 +93,16 @@ struct Fixture: Decodable, CustomStringConvertible, Sendable {
     /// The models over tensors (make_tensor_fixtures.py).
     static let tensors: [Fixture] = load("tensor_manifest.json")
 
-    static func load(_ manifest: String) -> [Fixture] {
-        let data = (try? Data(contentsOf: Tool.fixtures.appendingPathComponent(manifest))) ?? Data("[]".utf8)
+    /// The fixtures a manifest lists (none when it is missing: the suites
+    /// that read it count their fixtures).
+    static func load(_ manifest: String, in folder: URL = Tool.fixtures) -> [Fixture] {
+        let data = (try? Data(contentsOf: folder.appendingPathComponent(manifest))) ?? Data("[]".utf8)
         return (try? JSONDecoder().decode([Fixture].self, from: data)) ?? []
+    }
+
+    /// A refusal corpus's `expected.json`: file name -> the message it must give.
+    static func expectedMessages(in folder: URL) -> [String: String] {
+        let data = (try? Data(contentsOf: folder.appendingPathComponent("expected.json"))) ?? Data("{}".utf8)
+        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
     }
 }

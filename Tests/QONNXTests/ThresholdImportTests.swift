@@ -11,15 +11,8 @@ import Testing
 @Suite struct ThresholdImportTests {
     static let folder = Tool.fixtures.appendingPathComponent("thresholds")
 
-    static let fixtures: [Fixture] = {
-        let data = (try? Data(contentsOf: folder.appendingPathComponent("manifest.json"))) ?? Data("[]".utf8)
-        return (try? JSONDecoder().decode([Fixture].self, from: data)) ?? []
-    }()
-
-    static let expected: [String: String] = {
-        let data = (try? Data(contentsOf: folder.appendingPathComponent("expected.json"))) ?? Data("{}".utf8)
-        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
-    }()
+    static let fixtures = Fixture.load("manifest.json", in: folder)
+    static let expected = Fixture.expectedMessages(in: folder)
 
     @Test func theFixturesAreThere() {
         #expect(Self.fixtures.count == 3)
