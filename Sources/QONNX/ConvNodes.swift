@@ -248,17 +248,8 @@ extension GraphImporter {
             conv.bias[j] = b
         }
         let rows = (0..<f).map { j in conv.weights.indices.filter { $0 % f == j }.map { conv.weights[$0] } }
-        guard let wt = ExactTypes.type(holding: conv.weights), let bt = ExactTypes.type(holding: conv.bias),
-              let range = ExactTypes.denseRange(weights: rows, bias: conv.bias, input: input),
-              let rt = ExactTypes.type(holding: range) else { return nil }
-        nodes[i].op = .conv(conv)
-        if !scale.allSatisfy({ $0 == 1 }) { nodes[i].precision.weight = wt }
-        nodes[i].precision.bias = bt
-        nodes[i].precision.result = rt
-        nodes[i].sourceLayers.append(String((node.name.isEmpty ? hint : node.name).prefix(200)))
-        var y = x
-        y.type = rt
-        return y
+        return adoptFoldedAffine(x, at: i, op: .conv(conv), rows: rows, bias: conv.bias, input: input,
+                                 scaled: !scale.allSatisfy({ $0 == 1 }), node: node, hint: hint)
     }
 
     /// The exact type of means of `x` over `counts` elements (powers of two):

@@ -26,17 +26,8 @@ extension GraphImporter {
                 guard ok, let b = ExactTypes.exactProduct(dense.bias[j], scale[j]).flatMap({ ExactTypes.exactSum($0, shift[j]) }) else { ok = false; break }
                 dense.bias[j] = b
             }
-            if ok, let wt = ExactTypes.type(holding: dense.weights.flatMap { $0 }), let bt = ExactTypes.type(holding: dense.bias),
-               let dr = ExactTypes.denseRange(weights: dense.weights, bias: dense.bias, input: input),
-               let rt = ExactTypes.type(holding: dr) {
-                nodes[i].op = .dense(dense)
-                // A shift alone keeps the weights and their (Quant) type.
-                if !scale.allSatisfy({ $0 == 1 }) { nodes[i].precision.weight = wt }
-                nodes[i].precision.bias = bt
-                nodes[i].precision.result = rt
-                nodes[i].sourceLayers.append(String((node.name.isEmpty ? hint : node.name).prefix(200)))
-                var y = x
-                y.type = rt
+            if ok, let y = adoptFoldedAffine(x, at: i, op: .dense(dense), rows: dense.weights, bias: dense.bias, input: input,
+                                             scaled: !scale.allSatisfy({ $0 == 1 }), node: node, hint: hint) {
                 return y
             }
         }
@@ -84,6 +75,26 @@ extension GraphImporter {
         case .reduce(let r): return r.kind != .max
         default: return false
         }
+    }
+
+    /// Node `i` (the sole producer of `x`) becomes `op`, whose weights
+    /// (`rows`, one per output) and bias an exact affine was folded into,
+    /// with exact types for them and for its result; nil, and node `i`
+    /// unchanged, when no type holds them. A shift alone (`scaled` false)
+    /// keeps the weights and their (Quant) type.
+    mutating func adoptFoldedAffine(_ x: DynamicTensor, at i: Int, op: Op, rows: [[Double]], bias: [Double], input: FixedType,
+                                    scaled: Bool, node: Onnx_NodeProto, hint: String) -> DynamicTensor? {
+        guard let wt = ExactTypes.type(holding: rows.flatMap { $0 }), let bt = ExactTypes.type(holding: bias),
+              let range = ExactTypes.denseRange(weights: rows, bias: bias, input: input),
+              let rt = ExactTypes.type(holding: range) else { return nil }
+        nodes[i].op = op
+        if scaled { nodes[i].precision.weight = wt }
+        nodes[i].precision.bias = bt
+        nodes[i].precision.result = rt
+        nodes[i].sourceLayers.append(String((node.name.isEmpty ? hint : node.name).prefix(200)))
+        var y = x
+        y.type = rt
+        return y
     }
 
     /// The type of a graph IR tensor (an input or a node's declared result).

@@ -27,21 +27,8 @@ import Testing
 
     @Test(.enabled(if: Tool.oracleAvailable, "needs python3 with qonnx and onnxruntime (scripts/setup.sh)"), arguments: fixtures)
     func floatChainMatchesTheQONNXExecutor(fixture: Fixture) throws {
-        let dir = try Tool.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let model = Self.folder.appendingPathComponent(fixture.file)
-        let (inputs, outputs) = try OracleTests.oracle(model, fixture, in: dir, seed: 2026)
-        let ours = try OracleTests.predict(model.path, fixture, inputs: inputs, in: dir)
-        let mismatches = OracleTests.compare(fixture, ours: ours, oracle: try Tool.readCSV(outputs))
-        #expect(mismatches.isEmpty, "\(fixture.file): mismatches per output \(mismatches)")
-        // Through model.json: the thresholds keep every bit.
-        let json = dir.appendingPathComponent("model.json")
-        var args = ["import", model.path, "--out", json.path]
-        if let t = fixture.input_type { args += ["--input-type", t] }
-        let r = try Tool.cli(args)
-        #expect(r.code == 0, "\(r.err)")
-        let viaJSON = try OracleTests.predict(json.path, fixture, inputs: inputs, in: dir)
-        #expect(viaJSON == ours)
+        // Through model.json too: the thresholds keep every bit.
+        try OracleTests.expectExecutorMatchDirectlyAndThroughJSON(Self.folder.appendingPathComponent(fixture.file), fixture, seed: 2026)
     }
 
     @Test(arguments: expected.keys.sorted())

@@ -45,6 +45,24 @@ struct OracleTests {
         return try Tool.readCSV(out)
     }
 
+    /// `predict` of `model` (an .onnx) equals the executor on its events, and
+    /// the model.json that `import` writes predicts the same bits.
+    static func expectExecutorMatchDirectlyAndThroughJSON(_ model: URL, _ fixture: Fixture, seed: Int) throws {
+        let dir = try Tool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (inputs, outputs) = try oracle(model, fixture, in: dir, seed: seed)
+        let ours = try predict(model.path, fixture, inputs: inputs, in: dir)
+        let mismatches = compare(fixture, ours: ours, oracle: try Tool.readCSV(outputs))
+        #expect(mismatches.isEmpty, "\(fixture.file): mismatches per output \(mismatches)")
+        let json = dir.appendingPathComponent("model.json")
+        var args = ["import", model.path, "--out", json.path]
+        if let t = fixture.input_type { args += ["--input-type", t] }
+        let r = try Tool.cli(args)
+        #expect(r.code == 0, "\(r.err)")
+        let viaJSON = try predict(json.path, fixture, inputs: inputs, in: dir)
+        #expect(viaJSON == ours, "\(fixture.file): model.json predicts other bits than the .onnx")
+    }
+
     @Test(arguments: Fixture.all)
     func importedModelMatchesTheQONNXExecutor(fixture: Fixture) throws {
         let dir = try Tool.temporaryDirectory()

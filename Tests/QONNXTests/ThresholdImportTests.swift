@@ -21,19 +21,8 @@ import Testing
 
     @Test(.enabled(if: Tool.oracleAvailable, "needs python3 with qonnx and onnxruntime (scripts/setup.sh)"), arguments: fixtures)
     func multiThresholdMatchesTheQONNXExecutor(fixture: Fixture) throws {
-        let dir = try Tool.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let model = Self.folder.appendingPathComponent(fixture.file)
-        let (inputs, outputs) = try OracleTests.oracle(model, fixture, in: dir, seed: 26)
-        let ours = try OracleTests.predict(model.path, fixture, inputs: inputs, in: dir)
-        let mismatches = OracleTests.compare(fixture, ours: ours, oracle: try Tool.readCSV(outputs))
-        #expect(mismatches.isEmpty, "\(fixture.file): mismatches per output \(mismatches)")
         // Through model.json as well: the threshold layer's JSON form keeps every bit.
-        let json = dir.appendingPathComponent("model.json")
-        let r = try Tool.cli(["import", model.path, "--out", json.path])
-        #expect(r.code == 0, "\(r.err)")
-        let viaJSON = try OracleTests.predict(json.path, fixture, inputs: inputs, in: dir)
-        #expect(viaJSON == ours)
+        try OracleTests.expectExecutorMatchDirectlyAndThroughJSON(Self.folder.appendingPathComponent(fixture.file), fixture, seed: 26)
     }
 
     @Test(arguments: expected.keys.sorted())
