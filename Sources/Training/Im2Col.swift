@@ -39,16 +39,8 @@ struct WindowTable: Sendable {
         var col = [Float](repeating: 0, count: events * outputs * width)
         x.data.withUnsafeBufferPointer { src in
             col.withUnsafeMutableBufferPointer { dst in
-                for e in 0..<events {
-                    let inBase = e * inputs * c
-                    for o in 0..<outputs {
-                        let rowBase = (e * outputs + o) * width
-                        for t in 0..<taps {
-                            let s = source[o * taps + t]
-                            guard s >= 0 else { continue }
-                            (dst.baseAddress! + rowBase + t * c).update(from: src.baseAddress! + inBase + s * c, count: c)
-                        }
-                    }
+                forEachTap(events: events, channels: c) { cell, patch in
+                    (dst.baseAddress! + patch).update(from: src.baseAddress! + cell, count: c)
                 }
             }
         }
@@ -59,23 +51,34 @@ struct WindowTable: Sendable {
     /// onto the input cell it was copied from (padding taps are dropped).
     func col2im(_ col: Matrix, events: Int, channels c: Int) -> Matrix {
         var dx = Matrix(rows: events, columns: inputs * c)
-        let width = taps * c
         col.data.withUnsafeBufferPointer { src in
             dx.data.withUnsafeMutableBufferPointer { dst in
-                for e in 0..<events {
-                    let inBase = e * inputs * c
-                    for o in 0..<outputs {
-                        let rowBase = (e * outputs + o) * width
-                        for t in 0..<taps {
-                            let s = source[o * taps + t]
-                            guard s >= 0 else { continue }
-                            for k in 0..<c { dst[inBase + s * c + k] += src[rowBase + t * c + k] }
-                        }
-                    }
+                forEachTap(events: events, channels: c) { cell, patch in
+                    for k in 0..<c { dst[cell + k] += src[patch + k] }
                 }
             }
         }
         return dx
+    }
+
+    /// Every (event, output position, tap) that reads an input cell, as the
+    /// offsets of that cell's `c` channels in the batch (`cell`) and of the
+    /// tap's `c` columns in the patch matrix (`patch`): the one walk that
+    /// ``im2col(_:channels:)`` copies along and ``col2im(_:events:channels:)`` adds back along.
+    @inline(__always)
+    private func forEachTap(events: Int, channels c: Int, _ body: (_ cell: Int, _ patch: Int) -> Void) {
+        let width = taps * c
+        for e in 0..<events {
+            let inBase = e * inputs * c
+            for o in 0..<outputs {
+                let rowBase = (e * outputs + o) * width
+                for t in 0..<taps {
+                    let s = source[o * taps + t]
+                    guard s >= 0 else { continue }
+                    body(inBase + s * c, rowBase + t * c)
+                }
+            }
+        }
     }
 
     /// The patches channel by channel (for depthwise kernels): `channels`
