@@ -9,7 +9,9 @@ public enum LayerSpec: Sendable, Equatable {
     case activation(ActivationKind)
     /// A frozen per-element scaling `y_i = s_i x_i` (a dense layer with a
     /// diagonal kernel, no bias): brings inputs in hardware units to O(1)
-    /// inside the model. Powers of two keep it exact in fixed point.
+    /// inside the model. Powers of two keep it exact in fixed point. On a
+    /// tensor, one factor a channel scales every position and keeps the shape
+    /// (one factor a value flattens it).
     case scale([Double])
     /// A convolution over `[spatial..., channels]` (1-D or 2-D by the
     /// kernel's rank); depthwise: one filter per channel (`filters` ignored).
@@ -105,11 +107,18 @@ public enum NetworkBuilder {
                 }
                 layers.append(ActivationLayer(name: next(prefix), kind: kind))
             case .scale(let s):
-                guard s.count == size else { throw .invalidSetting("scale has \(s.count) factors for \(size) values") }
+                // On a tensor, one factor per channel (the last axis) keeps the shape: the
+                // diagonal kernel is then applied at every position, as a tensor dense layer.
+                let perChannel = shape.count > 1 && s.count == shape.last!
+                guard s.count == size || perChannel else {
+                    throw .invalidSetting(shape.count > 1
+                        ? "scale has \(s.count) factors for a tensor of shape \(Shapes.text(shape)): give one a channel (\(shape.last!)) or one a value (\(size))"
+                        : "scale has \(s.count) factors for \(size) values")
+                }
                 counts["scale", default: 0] += 1
                 let n = counts["scale"]!
                 layers.append(DenseLayer.diagonal(name: n == 1 ? "scale" : "scale\(n)", scales: s))
-                shape = [size]
+                if !perChannel { shape = [size] }
             default:
                 break
             }

@@ -9,7 +9,8 @@
 # Models: tagger_logits (examples/jet_tagger without its softmax), autoencoder
 # (examples/l1_autoencoder, anomaly score included), mlp16 mlp32 mlp64 mlp128
 # (16->W->W->5 from `hepml-bench --write-mlp`), deep_sets and cicada (the tensor models of
-# bench/tensors). Default: the MLPs and the shipped models.
+# bench/tensors), cicada_autoencoder (examples/cicada_autoencoder, its score included).
+# Default: the MLPs and the shipped models.
 # --family (default xc7): the family hepml-compile pipelines for (its delay model)
 # and the one yosys synthesizes both designs for; da4ml has no family setting.
 # Environment: HEPML_BIN (folder with release hepml-compile and hepml-bench; default
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
         --family) FAMILY=$2; shift 2 ;;
         --events) EVENTS=$2; shift 2 ;;
         --results) RESULTS=$2; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "da4ml_compare: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -87,6 +88,7 @@ run_model() {
     case $name in
         tagger_logits) "$PY" "$HELPER" model logits "$ROOT/examples/jet_tagger/model.json" "$d/model.json" ;;
         autoencoder) cp "$ROOT/examples/l1_autoencoder/model.json" "$d/model.json" ;;
+        cicada_autoencoder) cp "$ROOT/examples/cicada_autoencoder/model.json" "$d/model.json" ;;
         mlp[0-9]*) "$BIN/hepml-bench" --write-mlp "16,${name#mlp},${name#mlp},5" "$d/model.json" ;;
         deep_sets|cicada)
             # bench/tensors' models: traced from our lowered.txt, where the per-particle
