@@ -67,9 +67,10 @@ struct ConvAutoencoderTests {
         let signal = generator.events(.dijet, count: 100)
         #expect(try QATTests.mismatches(model, events: background) == 0)
         #expect(try QATTests.mismatches(model, events: signal) == 0)
-        // Real scores: many distinct values, and the dijets score higher on average.
+        // Real scores: many distinct values on zero bias (the score type is sized on it, so
+        // hot dijets may saturate), and the dijets score higher on average.
         let mean = { (t: EventTable) in (0..<t.rows).map { model.inferDouble(Array(t[row: $0]))[0] }.reduce(0, +) / Double(t.rows) }
-        let scores = Set((0..<100).map { model.inferDouble(Array(signal[row: $0]))[0] })
+        let scores = Set((0..<100).map { model.inferDouble(Array(background[row: $0]))[0] })
         #expect(scores.count > 50)
         #expect(mean(signal) > mean(background))
     }
