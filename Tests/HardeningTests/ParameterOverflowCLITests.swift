@@ -48,7 +48,7 @@ import Testing
     }
 
     /// The shipped models fit their types: no warning, and --strict accepts them.
-    @Test(arguments: ["jet_tagger", "l1_autoencoder"])
+    @Test(arguments: ["jet_tagger", "l1_autoencoder", "cicada_autoencoder"])
     func shippedModelsGiveNoWarning(example: String) throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -74,4 +74,29 @@ struct ConvAutoencoderTests {
         #expect(scores.count > 50)
         #expect(mean(signal) > mean(background))
     }
+
+    /// examples/cicada_autoencoder/train.json, cut to 400 events and one epoch: the same
+    /// seed writes the same model.json (weights, types, score head), another seed another one.
+    @Test func theShippedConfigTrainsReproduciblyFromItsSeed() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/cicada_autoencoder")
+        var config = try TrainConfig.load(path: examples.appendingPathComponent("train.json").path)
+        #expect(config.name == "cicada_autoencoder" && config.inputShape == [18, 14, 1])
+        config.data.events = 400
+        config.training?.epochs = 1
+        config.quantization?.calibrationEvents = 400
+        config.output?.testEvents = 0
+        func run(_ config: TrainConfig) throws -> String {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cicada-run-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let result = try TrainingRun(config: config, baseDirectory: dir.path).run()
+            #expect(result.model.graph().outputs == ["score"])
+            return try String(contentsOf: dir.appendingPathComponent("model.json"), encoding: .utf8)
+        }
+        let first = try run(config)
+        #expect(try run(config) == first)
+        config.training?.seed = 2
+        #expect(try run(config) != first)
+    }
 }
