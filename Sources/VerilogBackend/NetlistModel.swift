@@ -28,15 +28,21 @@ public struct NetlistModel: Sendable {
     /// adders ``TernaryAdderUse/all``, its sums built as ternary trees.
     public static func buildOps(_ model: LoweredModel, options: VerilogOptions) throws(VerilogError) -> [OpNetlist] {
         var built: [OpNetlist] = []
+        // Per tensor, per element: the low bits its producer always leaves
+        // zero (none for the model inputs), which a reading op may drop.
+        var zeros: [[Int]?] = Array(repeating: nil, count: model.tensors.count)
         for op in model.ops {
             let b: OpNetlist
+            let inputZeros = op.inputs.map { zeros[$0.index] ?? [] }
             do {
                 b = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions, dspMultipliers: options.dspMultipliers,
-                                         ternarySums: options.ternaryAdders == .all)
+                                         ternarySums: options.ternaryAdders == .all, inputZeros: inputZeros)
             } catch {
                 switch error { case let .unsupported(name, message): throw VerilogError.unsupported(op: name, message) }
             }
             try verify(b.netlist, op: op.name, after: "lowering to the netlist")
+            // A time-multiplexed op's outputs pass through collection registers (MultiplexModule): none claimed.
+            if multiplex(op) == nil { zeros[op.output.index] = NetlistCost.outputZeroLowBits(b.netlist, inputZeros: inputZeros) }
             built.append(b)
         }
         return built
