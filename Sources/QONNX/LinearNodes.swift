@@ -84,6 +84,9 @@ extension GraphImporter {
             weightType = nil
         }
         let weightError = weightError(w)
+        if inputError > 0 || weightError > 0, alpha != 1, !ExactTypes.isPowerOfTwo(abs(alpha)) {
+            throw error(node, "alpha", "alpha \(alpha) scales a float32 sum of rounded values (one more rounding of unknown order); only a power of two is supported there")
+        }
         // A float32 sum of rounded values (FloatSums.swift): a per-tensor input
         // scale joins the output's pending factor; the weights stay integer codes.
         if inputError > 0 || weightError > 0, let p = x.pending, let p0 = p.first, p.allSatisfy({ $0 == p0 }) {
