@@ -73,3 +73,35 @@ extension GraphImporter {
         }
     }
 }
+
+extension GraphImporter {
+    /// `body` (a data movement or a maximum: `node`) applied to the codes of
+    /// a float-scale `Quant`'s float32 output `fl(code · s)` with one scale
+    /// `s > 0` for the whole tensor, the scale step re-attached to the result:
+    /// moving elements does not change them, and `fl(· s)` is monotone, so
+    /// the maximum of the values is the value of the maximum code. Any other
+    /// chain is refused as ``value(_:_:_:allowChain:)`` refuses it.
+    mutating func movingScaleChain(_ node: Onnx_NodeProto, _ body: (inout GraphImporter) throws(QONNXError) -> Void) throws(QONNXError) {
+        guard case .dynamic(let d) = try value(node, 0, "input", allowChain: true), let chain = d.chain else {
+            return try body(&self)
+        }
+        guard d.slack == nil, d.pending == nil, chain.steps.count == 1, case .multiply(let s) = chain.steps[0],
+              let s0 = s.first, s0 > 0, s0.isFinite, s.allSatisfy({ $0 == s0 }) else {
+            throw chainRefusal(node, 0, "input", d)
+        }
+        let key = node.input[0]
+        var codes = d
+        codes.chain = nil
+        codes.chainSources = []
+        values[key] = .dynamic(codes)
+        do { try body(&self) } catch {
+            values[key] = .dynamic(d)
+            throw error
+        }
+        values[key] = .dynamic(d)
+        guard let out = node.output.first, case .dynamic(var y) = values[out] else { return }
+        y.chain = FloatChain(steps: [.multiply(Array(repeating: s0, count: y.count))])
+        y.chainSources = d.chainSources
+        values[out] = .dynamic(y)
+    }
+}
