@@ -1,5 +1,4 @@
 import Foundation
-import QONNX
 
 /// The model a command reads, and how (the options every such command shares).
 public struct ModelSource: Sendable {
@@ -30,10 +29,7 @@ public struct ModelSource: Sendable {
         let loaded = try CompilerDriver.load(modelPath: path, precision: precision, inputType: inputType, layerReuse: layerReuse)
         if strict { try CompilerDriver.refuseParameterOverflows(loaded) }
         let file = (path as NSString).lastPathComponent
-        for note in loaded.graph.floatSumNotes where note.ambiguous > 0 {
-            if strict { throw .qonnx(QONNXError(file: file, node: note.node, message: note.message + "; --strict refuses it")) }
-            console.warn("\(file): \(note.node): \(note.message)")
-        }
+        for warning in try CompilerDriver.floatSumWarnings(loaded.graph, path: path, strict: strict) { console.warn(warning) }
         for overflow in loaded.lowering.overflows { console.warn("\(file): \(overflow)") }
         return loaded
     }

@@ -55,6 +55,14 @@ import Testing
         #expect(s.code == 2, "exit \(s.code): \(s.err)")
         #expect(s.err.contains("brevitas_mlp.onnx") && s.err.contains("(Quant)") && s.err.contains("--strict refuses it"), "\(s.err)")
         #expect(!FileManager.default.fileExists(atPath: strictOut.path))
+        // import: the same warnings, and --strict writes nothing.
+        let json = dir.appendingPathComponent("model.json")
+        let i = try Tool.cli(["import", model, "--out", json.path])
+        #expect(i.code == 0 && i.err.components(separatedBy: "float32 sum").count - 1 == 3, "\(i.err)")
+        let strictJSON = dir.appendingPathComponent("strict.json")
+        let si = try Tool.cli(["import", model, "--out", strictJSON.path, "--strict"])
+        #expect(si.code == 2 && si.err.contains("--strict refuses it"), "\(si.err)")
+        #expect(!FileManager.default.fileExists(atPath: strictJSON.path))
     }
 
     @Test(arguments: expected.keys.sorted())
