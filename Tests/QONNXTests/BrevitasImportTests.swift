@@ -8,7 +8,8 @@ import Testing
 /// accumulator values within the proven float32 summation bound of a
 /// threshold and warns, naming the node (`--strict` refuses). On 2,000
 /// events each the codes equal the QONNX executor's, directly and through
-/// model.json. A float32 sum written as a graph output is refused.
+/// model.json (a QuantReLU's rounded float32 values through MaxPool and
+/// flatten too). A float32 sum written as a graph output is refused.
 /// Fixtures: fixtures/brevitas/make_brevitas_fixtures.py (Brevitas 0.13.4).
 @Suite struct BrevitasImportTests {
     static let folder = Tool.fixtures.appendingPathComponent("brevitas")
@@ -17,7 +18,7 @@ import Testing
     static let expected = Fixture.expectedMessages(in: folder)
 
     @Test func theFixturesAreThere() {
-        #expect(Self.fixtures.map(\.file).sorted() == ["brevitas_cnn.onnx", "brevitas_mlp.onnx"])
+        #expect(Self.fixtures.map(\.file).sorted() == ["brevitas_cnn.onnx", "brevitas_cnn_pool.onnx", "brevitas_mlp.onnx"])
         #expect(Self.expected.count == 1)
     }
 
