@@ -17,7 +17,8 @@ import ModelIR
 /// (any order, FMA or not; n the number of terms, `u` the unit roundoff),
 /// with `a_k = x_k (1 + ε_k)`, `b_k = w_k (1 + η_k)`, `|ε_k| ≤ e_x`,
 /// `|η_k| ≤ e_w` the roundings of `fl(code · s)` (0 where the product is
-/// exact). So `δ = ((1 + γ_n)(1 + e_x)(1 + e_w) − 1) · T`, with `T` the
+/// exact). So `δ = ((1 + γ_n)(1 + e_x)(1 + e_w) − 1) · T` (plus `n` times
+/// the smallest subnormal, for underflow), with `T` the
 /// largest `Σ |x_k w_k|` (+ `|C|`) over the input's range. The `Quant` that
 /// reads the sum (FloatScaleQuant.swift) puts its thresholds on the nominal
 /// value and counts the accumulator values within `δ` of a threshold: only
@@ -68,8 +69,10 @@ extension GraphImporter {
             let gamma = n * u / (1 - n * u)
             let total = row.reduce(0) { $0 + abs($1) } * m * abs(outScale[j]) + abs(c)
             let factor = (1 + gamma) * (1 + inputError) * (1 + weightError) - 1
-            // Inflated for the rounding of this computation itself.
-            return factor * total * (1 + 0x1p-30)
+            // Inflated for the rounding of this computation itself; plus the absolute error of
+            // products and sums that underflow (at most half the smallest subnormal each).
+            let underflow = n * (elementIsDouble ? 0x1p-1074 : 0x1p-149)
+            return factor * total * (1 + 0x1p-30) + underflow
         }
     }
 }
