@@ -65,8 +65,8 @@ extension GraphImporter {
         guard steps >= 1, steps <= 4096 else {
             throw error(node, "bitwidth", "a float-scale Quant becomes \(steps) thresholds; at most 4096 (12 bits) are supported")
         }
-        // The exact accumulator value for code y of element i (y is the negated code on a decreasing element).
-        // (plus the sum's constant: the nominal value of a float32 sum, FloatSums.swift).
+        // The exact accumulator value for code y of element i (y is the negated code on a decreasing element),
+        // plus the sum's constant: the nominal value of a float32 sum (FloatSums.swift).
         func accumulator(_ y: Int64, _ i: Int) -> Double {
             pending[i] * signs[i] * Double(sign: y < 0 ? .minus : .plus, exponent: -f, significand: Double(y.magnitude)) + offset[i]
         }
@@ -81,9 +81,9 @@ extension GraphImporter {
             for end in [lo, hi] {
                 let v = accumulator(end, i), d = margin(v, i)
                 for point in [v - d, v + d] {
-                if let bad = chain.trace(point, element: i, double: elementIsDouble).first(where: { !$0.value.isFinite }) {
-                    throw error(node, nil, "the float chain's \(sources[bad.step]) gives \(bad.value) for element \(i) at the accumulator's \(end == lo ? "minimum" : "maximum"); a float chain must stay finite over the accumulator's range")
-                }
+                    if let bad = chain.trace(point, element: i, double: elementIsDouble).first(where: { !$0.value.isFinite }) {
+                        throw error(node, nil, "the float chain's \(sources[bad.step]) gives \(bad.value) for element \(i) at the accumulator's \(end == lo ? "minimum" : "maximum"); a float chain must stay finite over the accumulator's range")
+                    }
                 }
             }
         }
