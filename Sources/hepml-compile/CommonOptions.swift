@@ -13,7 +13,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Fallback precision for weights, biases and inputs of models whose model.json sets no defaults.precision.", valueName: "type"))
     var precision: String = ModelSource.defaultPrecision
 
-    @Flag(help: "Refuse (exit 2) a model whose weights, biases, batchnorm parameters or LeakyReLU slopes do not fit their types, instead of warning.")
+    @Flag(help: "Refuse (exit 2) a model whose weights, biases, batchnorm parameters or LeakyReLU slopes do not fit their types, or (a .onnx model) whose float32 sums could change a code (docs/import-export.md, \"Float sums\"), instead of warning.")
     var strict = false
 
     var source: ModelSource { ModelSource(path: model, inputType: inputType, precision: precision, strict: strict) }
