@@ -35,8 +35,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let model = Self.folder.appendingPathComponent("brevitas_mlp.onnx").path
         let inputs = dir.appendingPathComponent("in.csv"), out = dir.appendingPathComponent("out.csv")
-        try (0..<8).map { e in (0..<16).map { k in String(Double((e * 5 + k * 3) % 17 - 8) / 4) }.joined(separator: ",") }
-            .joined(separator: "\n").appending("\n").write(to: inputs, atomically: true, encoding: .utf8)
+        var rows: [String] = []
+        for e in 0..<8 {
+            let values: [String] = (0..<16).map { (k: Int) -> String in
+                let step: Int = (e * 5 + k * 3) % 17 - 8
+                return String(Double(step) / 4)
+            }
+            rows.append(values.joined(separator: ","))
+        }
+        try (rows.joined(separator: "\n") + "\n").write(to: inputs, atomically: true, encoding: .utf8)
         let r = try Tool.cli(["predict", model, "--input", inputs.path, "--output", out.path])
         #expect(r.code == 0, "\(r.err)")
         let warnings = r.err.split(separator: "\n").filter { $0.contains("warning:") && $0.contains("float32 sum") }
@@ -45,10 +52,12 @@ import Testing
         for w in warnings {
             #expect(w.contains("brevitas_mlp.onnx") && w.contains("(Quant)"), "\(w)")
             // "N of its M accumulator values": 0 < N, and N a small part of M.
-            let words = w.split(separator: " ")
-            let at = try #require(words.firstIndex(of: "of"))
-            let near = try #require(Int(words[at - 1].trimmingCharacters(in: .punctuation)))
-            let all = try #require(Int(words[at + 2]))
+            let words: [String] = w.split(separator: " ").map { String($0) }
+            let found: Int? = words.firstIndex(of: "of")
+            let at: Int = try #require(found, "\(w)")
+            let nearWord: String = words[at - 1].trimmingCharacters(in: CharacterSet.punctuationCharacters)
+            let near: Int = try #require(Int(nearWord), "\(w)")
+            let all: Int = try #require(at + 2 < words.count ? Int(words[at + 2]) : nil, "\(w)")
             #expect(near > 0 && near * 1000 < all, "\(w)")
         }
         let strictOut = dir.appendingPathComponent("strict.csv")
