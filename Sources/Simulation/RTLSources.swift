@@ -29,9 +29,14 @@ public struct RTLSources: Sendable {
         self.testbenchFile = testbenchFile
     }
 
-    /// The sources of an emitted design.
+    /// The sources of an emitted design: the files the build reads (the
+    /// primitives' simulation models, the Verilog, the testbench), not
+    /// `netlist.txt`, which is for the reader. The same design read from a
+    /// compiled folder (`simulate DIR`) is then the same build, found in
+    /// the cache, not built again.
     public init(_ design: VerilogDesign) {
-        self.init(topModule: design.topModule, latency: design.latency, files: design.files,
+        let read = Set(design.simulationModels + design.verilogFiles + [design.testbenchFile])
+        self.init(topModule: design.topModule, latency: design.latency, files: design.files.filter { read.contains($0.path) },
                   verilogFiles: design.simulationModels + design.verilogFiles, testbenchFile: design.testbenchFile)
         initiationInterval = design.initiationInterval
     }
