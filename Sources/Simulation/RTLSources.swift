@@ -17,9 +17,14 @@ public struct RTLSources: Sendable {
         self.files = files
     }
 
-    /// The sources of an emitted design.
+    /// The sources of an emitted design: the files the build reads (the
+    /// primitives' simulation models, the Verilog, the testbench), not
+    /// `netlist.txt`, which is for the reader. The same design read from a
+    /// compiled folder (`simulate DIR`) is then the same build, found in
+    /// the cache, not built again.
     public init(_ design: VerilogDesign) {
-        self.init(record: design.record, files: design.files)
+        let read = Set(design.simulationModels + design.verilogFiles + [design.testbenchFile])
+        self.init(record: design.record, files: design.files.filter { read.contains($0.path) })
     }
 
     /// The top module's name.
