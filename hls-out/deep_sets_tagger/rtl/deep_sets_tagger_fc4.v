@@ -1,5 +1,6 @@
 // Module deep_sets_tagger_fc4: dense op 'fc4' (model layers: fc4)
 //   y = tensor 'fc4', 5 x ap_fixed<16,5,AP_RND,AP_SAT>
+//   inputs read without the low bits their producer leaves zero: 13 by 1 bits
 //   acc ap_fixed<27,9> (wraps), weights ap_fixed<10,2,AP_RND,AP_SAT>, bias ap_fixed<12,2,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 0
 //   activation linear, output ap_fixed<16,5,AP_RND,AP_SAT>
@@ -60,6 +61,33 @@ module deep_sets_tagger_fc4 (
     wire [10:0] y4_bias = 11'h6ab; // 436992
 
     // ---- stage 0 ----
+    // the inputs' low bits that are always zero, dropped
+    wire [14:0] x_0_nz__fl = x_0[15:1];
+    wire [14:0] x_0_nz = x_0_nz__fl;
+    wire [14:0] x_7_nz__fl = x_7[15:1];
+    wire [14:0] x_7_nz = x_7_nz__fl;
+    wire [14:0] x_9_nz__fl = x_9[15:1];
+    wire [14:0] x_9_nz = x_9_nz__fl;
+    wire [14:0] x_10_nz__fl = x_10[15:1];
+    wire [14:0] x_10_nz = x_10_nz__fl;
+    wire [14:0] x_11_nz__fl = x_11[15:1];
+    wire [14:0] x_11_nz = x_11_nz__fl;
+    wire [14:0] x_13_nz__fl = x_13[15:1];
+    wire [14:0] x_13_nz = x_13_nz__fl;
+    wire [14:0] x_18_nz__fl = x_18[15:1];
+    wire [14:0] x_18_nz = x_18_nz__fl;
+    wire [14:0] x_21_nz__fl = x_21[15:1];
+    wire [14:0] x_21_nz = x_21_nz__fl;
+    wire [14:0] x_22_nz__fl = x_22[15:1];
+    wire [14:0] x_22_nz = x_22_nz__fl;
+    wire [14:0] x_26_nz__fl = x_26[15:1];
+    wire [14:0] x_26_nz = x_26_nz__fl;
+    wire [14:0] x_28_nz__fl = x_28[15:1];
+    wire [14:0] x_28_nz = x_28_nz__fl;
+    wire [14:0] x_29_nz__fl = x_29[15:1];
+    wire [14:0] x_29_nz = x_29_nz__fl;
+    wire [14:0] x_30_nz__fl = x_30[15:1];
+    wire [14:0] x_30_nz = x_30_nz__fl;
     // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[20] + (x[27] << 0)
     wire [17:0] c0__lsb = {x_20[15], x_20, 1'b0} + {x_27[15], x_27, 1'b0};
