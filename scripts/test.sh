@@ -2,10 +2,22 @@
 # The project's test command: installs what a fresh Debian machine lacks,
 # fuzzes the model decoder, the type parser, the CSV reader and the train.json
 # decoder for a bounded time (libFuzzer, 30 s each; docs/hardening.md), then
-# builds and runs the whole test suite
+# builds and runs the test suite
 # (unit, property, ap_types oracle, and end-to-end Verilator / C-simulation tests).
+#
+#   scripts/test.sh [--all] [swift test options...]
+#
+# The default run leaves out the tests marked slow (`.slow`: more Verilator
+# and C-simulation builds of model kinds the default run already simulates
+# bit-exactly, and the large-input versions of the streaming checks);
+# `--all` runs them too (HEPML_SLOW_TESTS=1). docs/hardening.md, "The
+# suite's time", lists them and what the default run keeps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--all" ]; then
+  shift
+  export HEPML_SLOW_TESTS=1
+fi
 scripts/setup.sh
 scripts/fuzz.sh 30
 # Only what the tests run: the CLI they spawn, then the test bundle (which

@@ -31,6 +31,8 @@ public struct ShowerTune: Sendable, Equatable, Codable {
     public var underlyingEvent: Double, underlyingEventPt: Double
     /// Detector: relative pT resolution of a particle (stochastic term, GeV^½) and angular smearing (radians).
     public var ptResolution: Double, angularResolution: Double
+    /// The particles' electric charges (``ChargeTune``).
+    public var charge: ChargeTune
 
     /// The tune the generator ships with (docs/datasets.md, "Jet constituents").
     public static let standard = ShowerTune(
@@ -41,7 +43,8 @@ public struct ShowerTune: Sendable, Equatable, Codable {
         gluonSplit: 0.72, quarkSplit: 0.53, decaySplit: 0.15, topBottomSplit: 0.2,
         splitZ: 0.05...0.5, splitAngle: 0.03...0.6,
         underlyingEvent: 10, underlyingEventPt: 1.5,
-        ptResolution: 0, angularResolution: 0)
+        ptResolution: 0, angularResolution: 0,
+        charge: .standard)
 
     func fragmentation(_ parton: JetShower.Parton) -> Fragmentation {
         switch parton {
@@ -52,30 +55,34 @@ public struct ShowerTune: Sendable, Equatable, Codable {
     }
 }
 
-/// The shower itself, driven by a ``ShowerTune``.
+/// The shower itself, driven by a ``ShowerTune``. Momenta come from `rng`;
+/// charges from `flavour`, a stream of their own (``ChargeChain``).
 struct ConstituentShower {
     let tune: ShowerTune
+    var chain: ChargeChain { ChargeChain(tune: tune.charge) }
 
     func logUniform(_ range: ClosedRange<Double>, _ rng: inout SeededRandom) -> Double {
         range.lowerBound * pow(range.upperBound / range.lowerBound, rng.uniform())
     }
 
     /// One hard splitting with probability `splitProbability` (dP ∝ dz/z dθ/θ), then hadronisation.
-    func shower(_ p: FourVector, parton: JetShower.Parton, splitProbability: Double,
-                rng: inout SeededRandom, into particles: inout [JetShower.Particle]) {
+    /// `charge` (thirds of e) is the parton's; the radiated gluon's string end has none.
+    func shower(_ p: FourVector, parton: JetShower.Parton, charge: Int, splitProbability: Double,
+                rng: inout SeededRandom, flavour: inout SeededRandom, into particles: inout [JetShower.Particle]) {
         guard rng.uniform() < splitProbability else {
-            hadronise(p, parton: parton, rng: &rng, into: &particles)
+            hadronise(p, parton: parton, end: charge, rng: &rng, flavour: &flavour, into: &particles)
             return
         }
         let z = logUniform(tune.splitZ, &rng), theta = logUniform(tune.splitAngle, &rng)
         let psi = rng.uniform(0, 2 * .pi)
         let soft = FourVector(pt: z * p.pt, eta: p.eta + theta * cos(psi), phi: p.phi + theta * sin(psi))
         let hard = FourVector(pt: (1 - z) * p.pt, eta: p.eta - z * theta * cos(psi), phi: p.phi - z * theta * sin(psi))
-        hadronise(hard, parton: parton, rng: &rng, into: &particles)
-        hadronise(soft, parton: .gluon, rng: &rng, into: &particles)
+        hadronise(hard, parton: parton, end: charge, rng: &rng, flavour: &flavour, into: &particles)
+        hadronise(soft, parton: .gluon, end: chain.randomEnd(&flavour), rng: &rng, flavour: &flavour, into: &particles)
     }
 
-    func hadronise(_ p: FourVector, parton: JetShower.Parton, rng: inout SeededRandom, into particles: inout [JetShower.Particle]) {
+    func hadronise(_ p: FourVector, parton: JetShower.Parton, end: Int,
+                   rng: inout SeededRandom, flavour: inout SeededRandom, into particles: inout [JetShower.Particle]) {
         let f = tune.fragmentation(parton)
         let energy = max(p.pt, 1)
         let n = max(1, rng.poisson(mean: f.multiplicity * pow(energy / 100, tune.multiplicityExponent)))
@@ -84,16 +91,19 @@ struct ConstituentShower {
         for i in x.indices { x[i] /= sum }
         // Softer particles at wider angles; lower-energy partons spread more.
         let theta0 = f.width * (1000 / energy).squareRoot()
+        let charges = chain.hadronCharges(x, end: end, rng: &flavour)
         for i in 0..<n {
             let sigma = min(0.5, theta0 / (x[i] * Double(n)).squareRoot())
-            particles.append(JetShower.Particle(pt: x[i] * p.pt, eta: p.eta + sigma * rng.normal(), phi: p.phi + sigma * rng.normal()))
+            particles.append(JetShower.Particle(pt: x[i] * p.pt, eta: p.eta + sigma * rng.normal(), phi: p.phi + sigma * rng.normal(),
+                                                charge: charges[i]))
         }
     }
 
-    func underlyingEvent(rng: inout SeededRandom, into particles: inout [JetShower.Particle]) {
+    func underlyingEvent(rng: inout SeededRandom, flavour: inout SeededRandom, into particles: inout [JetShower.Particle]) {
         for _ in 0..<rng.poisson(mean: tune.underlyingEvent) {
             let r = 0.8 * rng.uniform().squareRoot(), a = rng.uniform(0, 2 * .pi)
-            particles.append(JetShower.Particle(pt: 0.3 + rng.exponential(mean: tune.underlyingEventPt), eta: r * cos(a), phi: r * sin(a)))
+            particles.append(JetShower.Particle(pt: 0.3 + rng.exponential(mean: tune.underlyingEventPt), eta: r * cos(a), phi: r * sin(a),
+                                                charge: chain.underlyingEventCharge(&flavour)))
         }
     }
 
@@ -104,7 +114,7 @@ struct ConstituentShower {
             let p = particles[i]
             let pt = p.pt * max(0.05, 1 + tune.ptResolution / p.pt.squareRoot() * rng.normal())
             particles[i] = JetShower.Particle(pt: pt, eta: p.eta + tune.angularResolution * rng.normal(),
-                                              phi: p.phi + tune.angularResolution * rng.normal())
+                                              phi: p.phi + tune.angularResolution * rng.normal(), charge: p.charge)
         }
     }
 }

@@ -85,7 +85,7 @@ public enum GeneratedData {
         name.hasPrefix("calo_") ? CaloRegionGenerator.Process(rawValue: String(name.dropFirst(5))) : nil
     }
 
-    /// The tensor shape of one event of the named set (`[16, 3]` for
+    /// The tensor shape of one event of the named set (`[16, 4]` for
     /// `jet_constituents`), nil for an unknown name; a flat set has `[values]`.
     public static func eventShape(of name: String) -> [Int]? {
         if name == "jet_constituents" { return JetConstituentGenerator.shape }

@@ -11,6 +11,8 @@ struct JetShower {
     /// A massless particle in jet coordinates (eta, phi relative to the axis at 0, 0).
     struct Particle {
         var pt: Double, eta: Double, phi: Double
+        /// Electric charge in units of e (−1, 0, +1); only `jet_constituents` sets it.
+        var charge: Int = 0
         var vector: FourVector { FourVector(pt: pt, eta: eta, phi: phi) }
     }
 

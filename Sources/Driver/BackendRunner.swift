@@ -12,8 +12,8 @@ enum BackendRunner {
     struct Output {
         var files: [GeneratedFile] = []
         var summary: [String] = []
-        var rtl: DesignDescriptor.RTL?
-        var hls: DesignDescriptor.HLS?
+        var rtl: RTLRecord?
+        var hls: HLSRecord?
     }
 
     static func run(_ model: LoweredModel, options: BackendOptions) throws(DriverError) -> Output {
@@ -25,14 +25,8 @@ enum BackendRunner {
             } catch {
                 throw DriverError(emitting: error)
             }
-            out.files += design.files.map { GeneratedFile(path: "rtl/" + $0.path, contents: $0.contents) }
-            out.rtl = DesignDescriptor.RTL(topModule: design.topModule, latencyCycles: design.latency, clockNs: design.clockNs,
-                                           family: design.family.rawValue, stageBudgetPs: design.stageBudget,
-                                           dspMultipliers: options.dspMultipliers, ternaryAdders: options.ternaryAdders.rawValue,
-                                           verilogFiles: design.verilogFiles.map { "rtl/" + $0 },
-                                           simulationModels: design.simulationModels.isEmpty ? nil : design.simulationModels.map { "rtl/" + $0 },
-                                           testbench: "rtl/" + design.testbenchFile,
-                                           initiationInterval: design.initiationInterval > 1 ? design.initiationInterval : nil)
+            out.files += design.files.map { GeneratedFile(path: DesignDescriptor.rtlFolder + "/" + $0.path, contents: $0.contents) }
+            out.rtl = design.record
             out.summary.append("Verilog: top module \(design.topModule), latency \(design.latency) cycles "
                 + "(\(formatNs(Double(design.latency) * options.clockNs)) ns at \(formatNs(options.clockNs)) ns), II=\(design.initiationInterval), "
                 + "at most \(design.stageBudgetNs) ns of logic per stage (\(design.family.rawValue) delays)")
@@ -40,12 +34,10 @@ enum BackendRunner {
         if options.target == .fpga || options.target == .hls {
             do {
                 // Without test inputs the emitter ships its own seeded sample.
-                let hls = try HLSEmitter.emit(model, options: HLSOptions(reuseFactor: options.reuseFactor, clockNs: options.clockNs),
-                                              testInputs: options.testInputs)
-                out.files += hls.map { GeneratedFile(path: "hls/" + $0.path, contents: $0.contents) }
-                out.hls = DesignDescriptor.HLS(topFunction: HLSEmitter.topFunction(model), reuseFactor: options.reuseFactor,
-                                               clockNs: options.clockNs,
-                                               firmware: hls.map(\.path).filter { $0.hasPrefix("firmware/") }.sorted().map { "hls/" + $0 })
+                let hlsOptions = HLSOptions(reuseFactor: options.reuseFactor, clockNs: options.clockNs)
+                let hls = try HLSEmitter.emit(model, options: hlsOptions, testInputs: options.testInputs)
+                out.files += hls.map { GeneratedFile(path: DesignDescriptor.hlsFolder + "/" + $0.path, contents: $0.contents) }
+                out.hls = HLSRecord(model: model, options: hlsOptions, files: hls)
             } catch {
                 throw DriverError(emitting: error)
             }

@@ -5,8 +5,8 @@ import VerilogBackend
 /// `hepml-compile compile` (the default command): what to compile and where to write it.
 public struct CompileOptions: Sendable {
     public var model: ModelSource
-    /// `fpga`, `hls` or `verilog` (``CompileTarget``).
-    public var target = CompileTarget.fpga.rawValue
+    /// Both backends, or one of them.
+    public var target = CompileTarget.fpga
     /// The output folder; nil: `hls-out/<model name>`.
     public var out: String?
     /// Replace a folder that holds files hepml-compile did not write.
@@ -47,9 +47,7 @@ extension CompilerDriver {
     /// with the design. With ``CompileOptions/latencyCycles`` the chosen
     /// depth and clock are written to the console before compiling.
     public static func compile(_ options: CompileOptions, console: Console = .standard) throws(DriverError) -> CompileResult {
-        guard let target = CompileTarget(rawValue: options.target) else {
-            throw .option("--target must be one of: " + CompileTarget.allCases.map(\.rawValue).joined(separator: ", "))
-        }
+        let target = options.target
         if let clockNs = options.clockNs { try BackendOptions.checkClock(clockNs) }
         if options.clockNs != nil && options.latencyCycles != nil {
             throw .option("give --clock-ns or --latency-cycles, not both: a latency implies the clock")
@@ -61,11 +59,11 @@ extension CompilerDriver {
             throw .option("--latency-cycles must be at most \(CountLimits.latencyCycles), got \(cycles)")
         }
         let loaded = try options.model.load(console: console)
-        let family = try options.rtl.parsedFamily()
+        let family = options.rtl.resolvedFamily
         var backend = BackendOptions(target: target, clockNs: options.clockNs ?? 5.0, reuseFactor: options.reuse)
         backend.family = family
         backend.dspMultipliers = options.rtl.softmaxDSP
-        let ternaryAdders = try options.rtl.parsedTernaryAdders()
+        let ternaryAdders = options.rtl.resolvedTernaryAdders
         backend.ternaryAdders = ternaryAdders
         if let cycles = options.latencyCycles {
             let (chosen, found) = try BackendOptions.forLatency(cycles, model: loaded.model, target: target, family: family,

@@ -1,5 +1,7 @@
 import Foundation
+import HLSBackend
 import ModelIR
+import VerilogBackend
 
 /// `design.json`: what `simulate DIR` and `csim DIR` need to know about a
 /// compiled folder beyond its sources and `lowered.txt`: the RTL's top module,
@@ -7,14 +9,17 @@ import ModelIR
 /// firmware files, and the settings they were compiled with. The compiler
 /// writes it beside the design, so it is listed in `hepml-manifest.json`.
 ///
-/// Paths are relative to the folder. The model's ports are repeated so that
+/// `lowered` is relative to the folder, the backends' files to their own
+/// folder (``rtlFolder``, ``hlsFolder``). The model's ports are repeated so that
 /// a `lowered.txt` that no longer matches the design is noticed before it
 /// is simulated.
 public struct DesignDescriptor: Codable, Sendable, Equatable {
     /// The descriptor's file name inside the folder.
     public static let fileName = "design.json"
-    /// The format this compiler writes; a newer one is refused.
-    public static let currentFormat = 1
+    /// The format this compiler writes; a newer one is refused. Format 1
+    /// (before the backends' records were stored as they are) named the
+    /// files with their `rtl/` or `hls/` folder; it is still read.
+    public static let currentFormat = 2
 
     public var formatVersion: Int
     /// The model's name (as in `lowered.txt`).
@@ -24,10 +29,16 @@ public struct DesignDescriptor: Codable, Sendable, Equatable {
     /// One entry per model input and output tensor, in port order.
     public var inputs: [Port]
     public var outputs: [Port]
-    /// The Verilog design; nil when compiled with `--target hls`.
-    public var rtl: RTL?
-    /// The HLS project; nil when compiled with `--target verilog`.
-    public var hls: HLS?
+    /// The Verilog backend's record, stored as it returned it (paths
+    /// relative to ``rtlFolder``); nil when compiled with `--target hls`.
+    public var rtl: RTLRecord?
+    /// The HLS backend's record (paths relative to ``hlsFolder``); nil when
+    /// compiled with `--target verilog`.
+    public var hls: HLSRecord?
+
+    /// The folders of the two designs inside the compiled folder.
+    public static let rtlFolder = "rtl"
+    public static let hlsFolder = "hls"
 
     /// A model input or output: its tensor, element count and fixed-point type.
     public struct Port: Codable, Sendable, Equatable {
@@ -36,43 +47,7 @@ public struct DesignDescriptor: Codable, Sendable, Equatable {
         public var type: String
     }
 
-    public struct RTL: Codable, Sendable, Equatable {
-        public var topModule: String
-        /// Clock cycles from `in_valid` to the matching `out_valid`.
-        public var latencyCycles: Int
-        public var clockNs: Double
-        /// The FPGA family whose delays pipelined it (`--family`).
-        public var family: String
-        /// Picoseconds of logic per pipeline stage.
-        public var stageBudgetPs: Int
-        /// The softmax's products on DSP blocks (`--softmax-dsp`).
-        public var dspMultipliers: Bool
-        /// Where ternary adders were built (`--ternary-adders`: all, latency
-        /// or off); absent in folders written before it was recorded.
-        public var ternaryAdders: String?
-        /// The Verilog files in a valid compile order (helper modules, ops,
-        /// then the top): what synthesis reads.
-        public var verilogFiles: [String]
-        /// Simulation models of the vendor primitives the Verilog
-        /// instantiates, for Verilator only (absent: none).
-        public var simulationModels: [String]?
-        /// The Verilator C++ testbench.
-        public var testbench: String
-        /// Cycles between accepted events when above 1 (a time-multiplexed
-        /// convolution; docs/verilog-backend.md); absent: 1.
-        public var initiationInterval: Int? = nil
-    }
-
-    public struct HLS: Codable, Sendable, Equatable {
-        /// The top function, also the stem of `firmware/<name>.cpp`.
-        public var topFunction: String
-        public var reuseFactor: Int
-        public var clockNs: Double
-        /// Every file a C simulation compiles: `hls/firmware/...`.
-        public var firmware: [String]
-    }
-
-    public init(model: LoweredModel, rtl: RTL?, hls: HLS?) {
+    public init(model: LoweredModel, rtl: RTLRecord?, hls: HLSRecord?) {
         formatVersion = Self.currentFormat
         self.model = model.name
         lowered = "lowered.txt"
@@ -109,9 +84,39 @@ public struct DesignDescriptor: Codable, Sendable, Equatable {
         guard version.formatVersion <= currentFormat else {
             throw DescriptorError(message: "format_version \(version.formatVersion) is newer than this hepml-compile reads (\(currentFormat))")
         }
-        do { return try decoder.decode(DesignDescriptor.self, from: data) } catch {
+        var descriptor: DesignDescriptor
+        do { descriptor = try decoder.decode(DesignDescriptor.self, from: data) } catch {
             throw DescriptorError(message: explain(error))
         }
+        if version.formatVersion < 2 { try descriptor.dropFolderPrefixes() }
+        return descriptor
+    }
+
+    /// Format 1's paths (`rtl/top.v`) as format 2 has them (`top.v`); a path
+    /// outside its folder is refused.
+    mutating func dropFolderPrefixes() throws(DescriptorError) {
+        func inside(_ folder: String, _ paths: [String], _ field: String) throws(DescriptorError) -> [String] {
+            var result: [String] = []
+            for p in paths {
+                guard p.hasPrefix(folder + "/") else {
+                    throw DescriptorError(message: "\(field): '\(p.prefix(200))' is not a path inside the folder's \(folder)/")
+                }
+                result.append(String(p.dropFirst(folder.count + 1)))
+            }
+            return result
+        }
+        if var r = rtl {
+            r.verilogFiles = try inside(Self.rtlFolder, r.verilogFiles, ".rtl.verilog_files")
+            r.helperModules = try inside(Self.rtlFolder, r.helperModules, ".rtl.helper_modules")
+            r.simulationModels = try inside(Self.rtlFolder, r.simulationModels, ".rtl.simulation_models")
+            r.testbench = try inside(Self.rtlFolder, [r.testbench], ".rtl.testbench")[0]
+            rtl = r
+        }
+        if var h = hls {
+            h.firmware = try inside(Self.hlsFolder, h.firmware, ".hls.firmware")
+            hls = h
+        }
+        formatVersion = Self.currentFormat
     }
 
     /// A decoding failure in a sentence: the key and what was wrong with it.

@@ -75,13 +75,14 @@ struct DesignFolder {
         self.edited = edited
     }
 
-    /// The files at `paths` (relative to the folder), each under the
-    /// `prefix` folder and named relative to it (`rtl/top.v` as `top.v`).
-    mutating func sources(_ paths: [String], under prefix: String) throws(DriverError) -> [GeneratedFile] {
+    /// The files `names` of the folder's `subfolder` (``DesignDescriptor/rtlFolder``
+    /// or ``DesignDescriptor/hlsFolder``), named relative to it as design.json names them.
+    mutating func sources(_ names: [String], in subfolder: String) throws(DriverError) -> [GeneratedFile] {
         var files: [GeneratedFile] = []
-        for relative in paths {
-            guard FolderManifest.isSafeRelativePath(relative), relative.hasPrefix(prefix + "/") else {
-                throw .option("\(path)/\(DesignDescriptor.fileName): '\(relative)' is not a path inside the folder's \(prefix)/")
+        for name in names {
+            let relative = subfolder + "/" + name
+            guard FolderManifest.isSafeRelativePath(name), FolderManifest.isSafeRelativePath(relative) else {
+                throw .option("\(path)/\(DesignDescriptor.fileName): '\(name.prefix(200))' is not a path inside the folder's \(subfolder)/")
             }
             guard manifest.entries.contains(where: { $0.path == relative }) else {
                 // Edited sources are the user's to try; a source hepml-compile never
@@ -90,7 +91,7 @@ struct DesignFolder {
                     + "names it as a source: hepml-compile did not write it and will not compile it (compile the model again)")
             }
             let data = try Self.read(relative, in: path, manifest: manifest, edited: &edited)
-            files.append(GeneratedFile(path: String(relative.dropFirst(prefix.count + 1)), contents: String(decoding: data, as: UTF8.self)))
+            files.append(GeneratedFile(path: name, contents: String(decoding: data, as: UTF8.self)))
         }
         return files
     }

@@ -29,6 +29,7 @@ public struct ModelSource: Sendable {
         let loaded = try CompilerDriver.load(modelPath: path, precision: precision, inputType: inputType, layerReuse: layerReuse)
         if strict { try CompilerDriver.refuseParameterOverflows(loaded) }
         let file = (path as NSString).lastPathComponent
+        for warning in try CompilerDriver.floatSumWarnings(loaded.graph, path: path, strict: strict) { console.warn(warning) }
         for overflow in loaded.lowering.overflows { console.warn("\(file): \(overflow)") }
         return loaded
     }

@@ -12,6 +12,8 @@ public struct QONNXImportOptions: Sendable {
     public var out: String
     /// The type of inputs that no Quant node quantizes.
     public var inputType: String?
+    /// Refuse a float-scaled sum with tie-adjacent accumulator values instead of warning.
+    public var strict = false
 
     public init(model: String, out: String, inputType: String? = nil) {
         self.model = model
@@ -42,6 +44,8 @@ public struct ConversionResult: Sendable {
     public var message: String
     /// The model went to standard output, so ``message`` belongs on standard error.
     public var dataOnStandardOutput: Bool
+    /// Warnings about the model (float sums, docs/import-export.md "Float sums").
+    public var warnings: [String] = []
 }
 
 extension CompilerDriver {
@@ -51,11 +55,27 @@ extension CompilerDriver {
     public static func importQONNX(_ options: QONNXImportOptions) throws(DriverError) -> ConversionResult {
         guard isONNX(options.model) else { throw .option("import reads a .onnx file; got '\(options.model)'") }
         let loaded = try load(modelPath: options.model, inputType: options.inputType)
+        let warnings = try floatSumWarnings(loaded.graph, path: options.model, strict: options.strict)
         try writeText(ModelEncoder.encode(loaded.graph), to: options.out, inputs: [options.model])
         let toStandardOutput = options.out == OutputFile.standardOutput
-        return ConversionResult(
+        var result = ConversionResult(
             message: "imported \(loaded.graph.nodes.count) layers of '\(loaded.graph.name)' to \(toStandardOutput ? "standard output" : options.out)",
             dataOnStandardOutput: toStandardOutput)
+        result.warnings = warnings
+        return result
+    }
+
+    /// One warning per threshold layer read from a float32 sum with
+    /// accumulator values where the executor's code may differ, or (with
+    /// `strict`) the error naming the first such node.
+    public static func floatSumWarnings(_ graph: Graph, path: String, strict: Bool) throws(DriverError) -> [String] {
+        let file = (path as NSString).lastPathComponent
+        var warnings: [String] = []
+        for note in graph.floatSumNotes where note.ambiguous > 0 {
+            if strict { throw .qonnx(QONNXError(file: file, node: note.node, message: note.message + "; --strict refuses it")) }
+            warnings.append("\(file): \(note.node): \(note.message)")
+        }
+        return warnings
     }
 
     /// Lowers a model.json (or .onnx) and writes it as QONNX ONNX bytes

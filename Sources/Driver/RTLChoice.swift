@@ -3,41 +3,32 @@ import VerilogBackend
 /// What a command lets the user choose about the Verilog: the FPGA family
 /// whose delays pipeline it (docs/verilog-backend.md, "The delay model"),
 /// whether the softmax's products go to DSP blocks and whether adders may
-/// be ternary (Xilinx primitives).
+/// be ternary (Xilinx primitives). A nil field was not given: the default
+/// applies when a design is emitted, and `simulate DIR` knows it was not set.
 public struct RTLChoice: Sendable, Equatable {
-    /// `xc7` or `xcup` (``CompilerDriver/familyNames``).
-    public var family: String
+    public var family: FPGAFamily?
     public var softmaxDSP: Bool
-    /// `all`, `latency` or `off` (``TernaryAdderUse``).
-    public var ternaryAdders: String
+    public var ternaryAdders: TernaryAdderUse?
 
-    public init(family: String = CompilerDriver.defaultFamily, softmaxDSP: Bool = false,
-                ternaryAdders: String = CompilerDriver.defaultTernaryAdders) {
+    public init(family: FPGAFamily? = nil, softmaxDSP: Bool = false, ternaryAdders: TernaryAdderUse? = nil) {
         self.family = family
         self.softmaxDSP = softmaxDSP
         self.ternaryAdders = ternaryAdders
     }
 
-    /// The family, or an option error naming the accepted ones.
-    func parsedFamily() throws(DriverError) -> FPGAFamily {
-        guard let f = FPGAFamily(rawValue: family) else {
-            throw .option("--family must be one of: " + CompilerDriver.familyNames.joined(separator: ", ") + ", not '\(family)'")
-        }
-        return f
-    }
+    /// The family the Verilog is pipelined for.
+    public var resolvedFamily: FPGAFamily { family ?? .standard }
+    /// Where adders are ternary.
+    public var resolvedTernaryAdders: TernaryAdderUse { ternaryAdders ?? CompilerDriver.defaultTernaryAdders }
 
-    /// Where adders are ternary, or an option error naming the accepted choices.
-    func parsedTernaryAdders() throws(DriverError) -> TernaryAdderUse {
-        guard let use = TernaryAdderUse(rawValue: ternaryAdders) else {
-            throw .option("--ternary-adders must be one of: " + TernaryAdderUse.allCases.map(\.rawValue).joined(separator: ", ")
-                + ", not '\(ternaryAdders)'")
-        }
-        return use
+    /// The options that were given, as the command line names them.
+    public var given: [String] {
+        (family != nil ? ["--family"] : []) + (softmaxDSP ? ["--softmax-dsp"] : []) + (ternaryAdders != nil ? ["--ternary-adders"] : [])
     }
 
     /// The Verilog backend's options for a `clockNs` clock.
-    func verilogOptions(clockNs: Double) throws(DriverError) -> VerilogOptions {
-        VerilogOptions(clockNs: clockNs, family: try parsedFamily(), dspMultipliers: softmaxDSP, ternaryAdders: try parsedTernaryAdders())
+    func verilogOptions(clockNs: Double) -> VerilogOptions {
+        VerilogOptions(clockNs: clockNs, family: resolvedFamily, dspMultipliers: softmaxDSP, ternaryAdders: resolvedTernaryAdders)
     }
 }
 
@@ -45,7 +36,7 @@ extension CompilerDriver {
     /// The families the pipeliner has delays for.
     public static var familyNames: [String] { FPGAFamily.allCases.map(\.rawValue) }
     /// UltraScale+, the family of the current L1 trigger boards.
-    public static var defaultFamily: String { FPGAFamily.standard.rawValue }
+    public static var defaultFamily: FPGAFamily { .standard }
     /// Ternary adders wherever they save LUTs.
-    public static var defaultTernaryAdders: String { TernaryAdderUse.all.rawValue }
+    public static var defaultTernaryAdders: TernaryAdderUse { .all }
 }

@@ -11,15 +11,8 @@ import TensorIO
 extension CompilerDriver {
     /// Simulates the folder's `rtl/` with Verilator; the expected latency is design.json's.
     static func simulateFolder(_ options: SimulateOptions, console: Console) async throws(DriverError) -> SimulationOutcome {
-        var given: [String] = []
-        if options.clockNs != nil { given.append("--clock-ns") }
-        // The command sets `rtl` only when --family, --softmax-dsp or --ternary-adders is given.
-        if let rtl = options.rtl {
-            let ternary = rtl.ternaryAdders != defaultTernaryAdders
-            if rtl.family != defaultFamily || (!rtl.softmaxDSP && !ternary) { given.append("--family") }
-            if rtl.softmaxDSP { given.append("--softmax-dsp") }
-            if ternary { given.append("--ternary-adders") }
-        }
+        var given = options.clockNs != nil ? ["--clock-ns"] : []
+        given += options.rtl.given
         if options.maxRTLSize != nil { given.append("--max-rtl-size") }
         try refuseEmittingOptions(given, model: options.model, command: "simulate")
         try refuseWritingInto(options.model.path, output: options.output, work: options.work, input: options.input)
@@ -28,15 +21,11 @@ extension CompilerDriver {
         guard let rtl = folder.descriptor.rtl else {
             throw .option("\(folder.path) holds no Verilog design (it was compiled with --target hls); compile it with --target fpga or verilog")
         }
-        let models = rtl.simulationModels ?? []
-        let files = try folder.sources(models + rtl.verilogFiles + [rtl.testbench], under: "rtl")
+        let files = try folder.sources(rtl.simulationModels + rtl.verilogFiles + [rtl.testbench], in: DesignDescriptor.rtlFolder)
         if let warning = folder.unlistedWarning { console.warn(warning) }
         if let warning = folder.editedWarning { console.warn(warning) }
         let events = try readEvents(path: options.input, for: folder.model)
-        let relative = { (path: String) in String(path.dropFirst("rtl/".count)) }
-        var sources = RTLSources(topModule: rtl.topModule, latency: rtl.latencyCycles, files: files,
-                                 verilogFiles: (models + rtl.verilogFiles).map(relative), testbenchFile: relative(rtl.testbench))
-        sources.initiationInterval = rtl.initiationInterval ?? 1
+        let sources = RTLSources(record: rtl, files: files)
         var simulation = VerilatorSimulation(sources: sources, model: folder.model, cacheDirectory: options.work, jobs: options.jobs,
                                              profile: options.quickBuild ? .quickBuild : .fastSimulation, threads: options.verilatorThreads)
         simulation.primitiveAdders = options.primitiveAdders
@@ -57,14 +46,13 @@ extension CompilerDriver {
             throw .option("\(folder.path)/\(DesignDescriptor.fileName) names the top function \(hls.topFunction), "
                 + "but the model of its lowered.txt gives \(function)")
         }
-        let firmware = try folder.sources(hls.firmware, under: "hls")
+        let firmware = try folder.sources(hls.firmware, in: DesignDescriptor.hlsFolder)
         if let warning = folder.unlistedWarning { console.warn(warning) }
         if let warning = folder.editedWarning { console.warn(warning) }
         let events = try readEvents(path: options.input, for: folder.model)
         let simulation: CSimulation
         do {
-            simulation = try CSimulation(model: folder.model, options: HLSOptions(reuseFactor: hls.reuseFactor, clockNs: hls.clockNs),
-                                         firmware: firmware, apTypes: options.apTypes, cacheDirectory: options.work)
+            simulation = try CSimulation(model: folder.model, options: hls.options, firmware: firmware, apTypes: options.apTypes, cacheDirectory: options.work)
         } catch {
             throw DriverError(error)
         }

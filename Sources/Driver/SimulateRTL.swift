@@ -26,9 +26,10 @@ public struct SimulateOptions: Sendable {
     public var primitiveAdders = false
     /// Verilator `--threads`.
     public var verilatorThreads = 1
-    /// The FPGA family of the Verilog's delays, and DSPs for the softmax;
-    /// nil: the defaults. Only for a model file.
-    public var rtl: RTLChoice?
+    /// The FPGA family of the Verilog's delays, DSPs for the softmax and
+    /// ternary adders, as given (only for a model file: `simulate DIR`
+    /// refuses any of them).
+    public var rtl = RTLChoice()
 
     /// The events of inputs with a float-scale or bipolar Quant are its codes already.
     public var inputCodes = false
@@ -58,9 +59,7 @@ extension CompilerDriver {
         if try DesignFolder.holdsDesign(options.model.path, command: "simulate") { return try await simulateFolder(options, console: console) }
         let clockNs = options.clockNs ?? defaultSimulationClockNs
         try BackendOptions.checkClock(clockNs)
-        let rtl = options.rtl ?? RTLChoice()
-        let family = try rtl.parsedFamily()
-        let ternaryAdders = try rtl.parsedTernaryAdders()
+        let rtl = options.rtl
         if let limit = options.maxRTLSize { try checkMaxRTLSize(limit) }
         try OutputWriter.refuseOverwriting(options.output, inputs: [options.model.path, options.input])
         let loaded = try options.model.load(console: console)
@@ -69,8 +68,8 @@ extension CompilerDriver {
         if !options.inputCodes, let floatInputs = FloatInputs(loaded.graph) { events = floatInputs.apply(events) }
         var simulation: VerilatorSimulation
         do {
-            simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, family: family,
-                                                 dspMultipliers: rtl.softmaxDSP, ternaryAdders: ternaryAdders,
+            simulation = try VerilatorSimulation(model: loaded.model, clockNs: clockNs, family: rtl.resolvedFamily,
+                                                 dspMultipliers: rtl.softmaxDSP, ternaryAdders: rtl.resolvedTernaryAdders,
                                                  cacheDirectory: options.work, jobs: options.jobs,
                                                  profile: options.quickBuild ? .quickBuild : .fastSimulation, threads: options.verilatorThreads)
         } catch {

@@ -22,6 +22,14 @@ public struct TrainResult: Sendable {
     public var lines: [String]
 }
 
+/// A setting of the config that training refused, with the config's path in
+/// front (the settings are checked as the run builds the network and reads
+/// the data, after the file was decoded).
+func inConfig(_ error: TrainingError, _ path: String) -> TrainingError {
+    guard case .invalidSetting(let message) = error, !message.hasPrefix(path + ":") else { return error }
+    return .invalidSetting("\(path): \(message)")
+}
+
 extension CompilerDriver {
     /// Trains a model from its config and writes model.json, the loss curves
     /// and test vectors; each epoch is a line on the console as it ends
@@ -57,7 +65,7 @@ extension CompilerDriver {
         }
         if cfg.model != nil {
             let forest: TrainingRun.ForestResult
-            do { forest = try run.runForest(progress: progress) } catch { throw .training(error) }
+            do { forest = try run.runForest(progress: progress) } catch { throw .training(inConfig(error, options.config)) }
             let trees = forest.history.count
             return TrainResult(lines: [String(format: "trained forest '%@' (%d trees) in %.1f s; wrote %@", cfg.name, trees,
                                               Date().timeIntervalSince(start), forest.writtenFiles.joined(separator: ", "))])
@@ -66,7 +74,7 @@ extension CompilerDriver {
         do {
             result = try run.run(progress: progress)
         } catch {
-            throw .training(error)
+            throw .training(inConfig(error, options.config))
         }
         var lines: [String] = []
         let h = result.floatHistory

@@ -70,7 +70,7 @@ extension CompilerDriver {
         guard let fpga = FPGAPart.named(options.part) else {
             throw .option("--part: unknown part '\(options.part)'; known: " + FPGAPart.known.map(\.name).joined(separator: ", "))
         }
-        let steps = ReportSteps(verilog: try options.rtl.verilogOptions(clockNs: options.clockNs), maxRTLSize: options.maxRTLSize,
+        let steps = ReportSteps(verilog: options.rtl.verilogOptions(clockNs: options.clockNs), maxRTLSize: options.maxRTLSize,
                                 console: console)
         // The folder's rules are checked before the work, and again when it is written.
         let inputs = [options.model.path, options.input] + (options.labels.map { [$0] } ?? [])

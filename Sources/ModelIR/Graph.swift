@@ -19,6 +19,10 @@ public struct Graph: Sendable, Equatable {
     /// Inputs the design reads as integer codes of a float-scale `Quant`,
     /// with how float events become those codes, by input name.
     public var inputQuantizers: [String: InputQuantizer] = [:]
+    /// Threshold layers read from float32 sums whose order the executor does
+    /// not fix, with the accumulator values where its code could differ
+    /// (FloatSumNote); set by the QONNX import, not stored in model.json.
+    public var floatSumNotes: [FloatSumNote] = []
 
     public init(name: String, inputs: [GraphInput], nodes: [Node], outputs: [String],
                 defaults: PrecisionDefaults = PrecisionDefaults()) {
@@ -305,5 +309,32 @@ public struct PrecisionDefaults: Sendable, Equatable {
         self.result = result
         self.accumulator = accumulator
         self.input = input
+    }
+}
+
+/// A `Quant` after a float32 sum whose rounding the design cannot
+/// reproduce (the executor's order of summation is its own): the threshold
+/// layer `layer` (from ONNX node `node`) equals the executor except, at
+/// most, on `ambiguous` of the `values` accumulator values it can see,
+/// those within `bound` of a threshold (docs/import-export.md, "Float sums").
+public struct FloatSumNote: Sendable, Equatable {
+    public var node: String
+    public var layer: String
+    public var ambiguous: Int
+    public var values: Double
+    public var bound: Double
+
+    public init(node: String, layer: String, ambiguous: Int, values: Double, bound: Double) {
+        self.node = node
+        self.layer = layer
+        self.ambiguous = ambiguous
+        self.values = values
+        self.bound = bound
+    }
+
+    /// The warning the CLI prints (and `--strict` refuses).
+    public var message: String {
+        let count = values < 0x1p62 ? String(Int64(values)) : String(values)
+        return "its input is a float32 sum whose order the executor does not fix (bound \(Float(bound))); \(ambiguous) of its \(count) accumulator values (over all its outputs) lie within that bound of a threshold, where the executor's code may differ by one"
     }
 }

@@ -13,7 +13,7 @@ import FixedPoint
 /// UltraScale+ -2); docs/verilog-backend.md lists them with their sources
 /// and what is assumed where no figure exists (DSP, clock uncertainty).
 public struct DelayModel: Sendable, Equatable {
-    public enum Family: String, Sendable, CaseIterable {
+    public enum Family: String, Sendable, CaseIterable, Codable {
         /// 7-series (Artix-7, Kintex-7, Virtex-7, Zynq-7000).
         case xc7
         /// UltraScale+ (Kintex/Virtex UltraScale+, Zynq UltraScale+).

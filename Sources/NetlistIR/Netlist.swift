@@ -146,6 +146,23 @@ public struct Netlist: Sendable {
         return append(.quantize(a, type), interval, scale: -type.fractionBits, name: name)
     }
 
+    /// `a` without its low `bits` bits, which the caller knows to be zero
+    /// (an input whose producer appends them): the same real value at a
+    /// scale `2^bits` coarser, one quantization that truncates and cannot
+    /// overflow, printed as a slice of `a` (no logic). On a value whose low
+    /// bits are not zero it truncates, in the interpreter as in the Verilog.
+    /// `a` itself when there is nothing to drop.
+    public mutating func droppingZeroLowBits(_ a: NodeID, _ bits: Int, name: String) -> NodeID {
+        let x = self[a]
+        let k = min(bits, x.width - 1)
+        guard k > 0 else { return a }
+        let width = x.width - k
+        let fraction = -x.scale - k
+        guard let type = try? FixedType(signed: x.isSigned, width: width, integerBits: width - fraction,
+                                        quantization: .trn, overflow: .wrap) else { return a }
+        return quantize(a, to: type, name: name)
+    }
+
     public mutating func relu(_ a: NodeID, name: String) -> NodeID {
         let i = self[a].interval
         if i.lo >= 0 { return a }

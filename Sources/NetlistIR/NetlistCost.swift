@@ -192,17 +192,23 @@ public struct NetlistCost: Codable, Sendable, Equatable {
     }
 
     /// Per node, how many of its low bits are always zero: the bits a
-    /// quantization to more fraction bits appends, carried through wiring,
+    /// quantization to more fraction bits appends (kept by a plain
+    /// wrap-around, which drops only high bits), carried through wiring,
     /// registers, sums of such values and muxes between them (constants
-    /// have theirs folded into the scale already).
-    static func zeroLowBits(_ n: Netlist) -> [Int] {
+    /// have theirs folded into the scale already). `inputZeros[p][e]`: the
+    /// low bits known to be zero in element `e` of input port `p` (none
+    /// when absent).
+    static func zeroLowBits(_ n: Netlist, inputZeros: [[Int]] = []) -> [Int] {
         var zeros = [Int](repeating: 0, count: n.nodes.count)
         for (i, node) in n.nodes.enumerated() {
             func z(_ id: NodeID) -> Int { zeros[id.index] }
             switch node.operation {
+            case let .input(port, element):
+                if port < inputZeros.count && element < inputZeros[port].count { zeros[i] = max(inputZeros[port][element], 0) }
             case let .quantize(a, type):
                 let plan = QuantizePlan(source: n[a].interval, scale: n[a].scale, type: type)
-                if plan.dropped <= 0 && !plan.overflowChecked { zeros[i] = z(a) - plan.dropped }
+                let plainWrap = type.overflow == .wrap && type.saturationBits == 0
+                if plan.dropped <= 0 && (!plan.overflowChecked || plainWrap) { zeros[i] = z(a) - plan.dropped }
             case let .view(a), let .wrap(a, _), let .register(a), let .relu(a), let .negate(a):
                 zeros[i] = z(a)
             case let .add(a, shiftA, b, shiftB, _):
@@ -217,6 +223,18 @@ public struct NetlistCost: Codable, Sendable, Equatable {
             zeros[i] = min(zeros[i], node.width)
         }
         return zeros
+    }
+
+    /// Per output of `n`, how many of its low bits are always zero
+    /// (``zeroLowBits(_:inputZeros:)``, the inputs' known zeros given): what
+    /// the op reading the output may drop (``Netlist/droppingZeroLowBits(_:_:name:)``).
+    /// An output whose node is not at the output type's scale counts none.
+    public static func outputZeroLowBits(_ n: Netlist, inputZeros: [[Int]]) -> [Int] {
+        let zeros = zeroLowBits(n, inputZeros: inputZeros)
+        return n.outputs.map { o in
+            guard let t = n.outputType, n[o].scale == -t.fractionBits else { return 0 }
+            return min(zeros[o.index], t.width)
+        }
     }
 
     /// The node whose bits `id` carries unchanged (through views and wraps).

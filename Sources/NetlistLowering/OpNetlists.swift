@@ -34,8 +34,12 @@ public struct OpNetlist: Sendable {
 /// and the subexpression search, tables, softmax, merges, forests,
 /// maximum trees, wiring), which the Verilog backend then schedules and prints.
 public enum OpNetlists {
+    /// `inputZeros[p][e]`: the low bits of element `e` of input `p` that
+    /// its producer always leaves zero (``NetlistIR/NetlistCost/outputZeroLowBits(_:inputZeros:)``);
+    /// a dense or scale op drops them before its sums (``narrowed(_:zeros:_:)``).
     public static func build(_ op: LoweredOp, in model: LoweredModel, sharing: Bool = true,
-                      dspMultipliers: Bool = false, ternarySums: Bool = false) throws(NetlistLoweringError) -> OpNetlist {
+                      dspMultipliers: Bool = false, ternarySums: Bool = false,
+                      inputZeros: [[Int]] = []) throws(NetlistLoweringError) -> OpNetlist {
         var b = OpNetlist()
         b.dspMultipliers = dspMultipliers
         b.netlist.ternarySums = ternarySums
@@ -55,10 +59,12 @@ public enum OpNetlists {
         case .dense(let d) where d.multiplex != nil:
             outs = try multiplexedDense(d, d.multiplex!, x, inputType: model[op.inputs[0]].type, out: outType, sharing: sharing, &b)
         case .dense(let d):
+            let x = narrowed(x, zeros: inputZeros.first ?? [], &b)
             outs = try dense(d, x, inputType: model[op.inputs[0]].type, out: outType, sharing: sharing, &b)
         case .scale(let s):
             // A dense with one term per row (none where the weight is zero).
             b.notes.append("per-element scale: output i reads only input i")
+            let x = narrowed(x, zeros: inputZeros.first ?? [], &b)
             outs = try dense(s.dense, x, inputType: model[op.inputs[0]].type, out: outType, sharing: sharing, &b)
         case .activation(let a):
             for (i, v) in x.enumerated() {
@@ -131,6 +137,23 @@ public enum OpNetlists {
     }
 
     // MARK: Dense
+
+    /// The input elements without the low bits their producer always
+    /// leaves zero (`zeros[i]` for element `i`): each at a coarser scale, a
+    /// slice of the port (``NetlistIR/Netlist/droppingZeroLowBits(_:_:name:)``),
+    /// so that no adder computes those bits. An adder whose operands all end
+    /// in zeros would compute zeros on every bit there; synthesis removes such
+    /// bits of a binary adder, but not of a ternary adder's LUT6_2 primitives.
+    static func narrowed(_ x: [NodeID], zeros: [Int], _ b: inout OpNetlist) -> [NodeID] {
+        guard zeros.contains(where: { $0 > 0 }) else { return x }
+        let dropped = x.indices.filter { $0 < zeros.count && zeros[$0] > 0 }
+        let counts = Dictionary(grouping: dropped, by: { zeros[$0] }).map { "\($0.value.count) by \($0.key)" }.sorted()
+        b.notes.append("inputs read without the low bits their producer leaves zero: \(counts.joined(separator: ", ")) bits")
+        b.netlist.section("// the inputs' low bits that are always zero, dropped")
+        return x.indices.map { i in
+            i < zeros.count && zeros[i] > 0 ? b.netlist.droppingZeroLowBits(x[i], zeros[i], name: "\(b.netlist[x[i]].name)_nz") : x[i]
+        }
+    }
 
     static func dense(_ d: DenseOp, _ x: [NodeID], inputType: FixedType, out: FixedType, sharing: Bool, prefix: String = "",
                       _ b: inout OpNetlist) throws(NetlistLoweringError) -> [NodeID] {

@@ -72,10 +72,13 @@ extension GraphImporter {
     /// `Conv`: `group` 1 or the channel count (depthwise, one filter per
     /// channel), weights constant (through `Quant`), optional bias.
     mutating func importConv(_ node: Onnx_NodeProto) throws(QONNXError) {
-        var x = try dynamic(node, 0, "X")
+        var (x, inputError) = try linearInput(node, 0, "X")
         let spatial = try windowInput(node, x, "X")
         let channels = x.dims[1], inputSpatial = Array(x.dims[2...])
         let w = try constant(node, 1, "W")
+        let weightError = weightError(w)
+        // A float32 sum of rounded values (FloatSums.swift).
+        let rounded = inputError > 0 || weightError > 0
         guard w.dims.count == spatial + 2 else {
             throw error(node, "W", "weights of shape \(w.dims) are not [filters, channels/group, kernel...] for a \(spatial)D input")
         }
@@ -122,7 +125,10 @@ extension GraphImporter {
             outputPending = perFilterScale
             weightType = nil
         }
-        if let p = try uniformPending(&x, node) {
+        if rounded, let p = try uniformPending(&x, node) {
+            // The input's scale joins the output's pending factor; the weights stay integer codes.
+            outputPending = (outputPending ?? Array(repeating: 1, count: filters)).map { $0 * p }
+        } else if let p = try uniformPending(&x, node) {
             for i in values.indices {
                 guard let v = ExactTypes.exactProduct(values[i], p) else {
                     throw error(node, "X", "reads a tensor carrying the scale \(p) of an earlier Quant or Mul node, which does not fold exactly into the weights")
@@ -145,7 +151,13 @@ extension GraphImporter {
         if weightType == nil { weightType = try exactType(values, node, "weight") }
         var bias = [Double](repeating: 0, count: filters)
         var biasType = FixedType.ufixed(1, 1)
-        if hasInput(node, 2) {
+        var sumConstants: [Double]?
+        if hasInput(node, 2), rounded {
+            // A float bias: one more term of the executor's float32 sum.
+            let b = try constant(node, 2, "B")
+            guard b.count == filters else { throw error(node, "B", "bias has \(b.count) values; expected one per filter (\(filters))") }
+            sumConstants = b.values
+        } else if hasInput(node, 2) {
             let b = try constant(node, 2, "B")
             guard b.count == filters else { throw error(node, "B", "bias has \(b.count) values; expected one per filter (\(filters))") }
             for fi in 0..<filters { bias[fi] = try unscale(b.values[fi], by: outputPending?[fi], node, "B", element: fi) }
@@ -162,10 +174,22 @@ extension GraphImporter {
                             precision: LayerPrecision(weight: weightType, bias: biasType, result: resultType),
                             absorbable: true, source: node)
         let positions = axes.reduce(1) { $0 * $1.output }
-        try define(node, .dynamic(DynamicTensor(
+        var y = DynamicTensor(
             tensor: name, dims: [1, filters] + axes.map(\.output), type: resultType,
             pending: outputPending.map { p in (0..<(positions * filters)).map { p[$0 % filters] } },
-            soleUse: true, batchAxis: x.batchAxis, layout: [0] + Array(2..<(spatial + 2)) + [1])))
+            soleUse: true, batchAxis: x.batchAxis, layout: [0] + Array(2..<(spatial + 2)) + [1])
+        // The executor's float32 sum rounds: a float chain with its bound (FloatSums.swift).
+        if rounded || (outputPending != nil && !holdsExactly(range, pending: outputPending)) {
+            let scales = outputPending ?? Array(repeating: 1, count: filters)
+            let constants = sumConstants ?? (bias.allSatisfy { $0 == 0 } ? nil : zip(bias, scales).map { $0 * $1 })
+            let slack = sumSlack(rows: rows, input: x.type, outScale: scales, constants: constants,
+                                 inputError: inputError, weightError: weightError)
+            y.slack = (0..<(positions * filters)).map { slack[$0 % filters] }
+            y.offset = sumConstants.map { c in (0..<(positions * filters)).map { c[$0 % filters] } }
+            y.sumSource = Self.label(node)
+            y.chain = FloatChain()
+        }
+        try define(node, .dynamic(y))
     }
 
     /// `MaxPool` and `AveragePool` (padding not counted: `count_include_pad=0`).

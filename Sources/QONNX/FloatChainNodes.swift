@@ -128,6 +128,9 @@ extension GraphImporter {
     func outputChain(_ d: inout DynamicTensor, _ label: String) throws(QONNXError) -> OutputChain {
         guard var chain = d.chain else { preconditionFailure("outputChain needs a chain") }
         let fail = { (message: String) in QONNXError(file: file, node: label, message: message) }
+        if d.slack != nil {
+            throw fail("is the float32 sum of \(d.sumSource ?? "a layer") over rounded float-scaled values\(d.chainSources.isEmpty ? "" : " (then \(d.chainSources.joined(separator: ", ")))"), whose order of summation the executor does not fix: its float bits cannot be reproduced exactly; end the graph with a Quant (its codes are compiled exactly, docs/import-export.md, \"Float sums\")")
+        }
         if let layout = d.layout, layout != Array(layout.indices) {
             throw fail("the float chain \(d.chainSources.joined(separator: ", ")) is on a tensor the design holds in another layout; reshape it before its first float operator")
         }

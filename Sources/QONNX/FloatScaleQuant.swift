@@ -30,7 +30,11 @@ extension GraphImporter {
         }
         let chain = x.chain ?? FloatChain()
         let sources = x.chainSources
+        // A float32 sum of unfixed order before the chain (FloatSums.swift): its bound and constant.
+        let slack = x.slack, offset = x.offset ?? Array(repeating: 0, count: n)
         x.chain = nil
+        x.slack = nil
+        x.offset = nil
         let pending = x.pending ?? Array(repeating: 1, count: n)
         x.pending = nil
         if let bad = pending.first(where: { $0 == 0 || !$0.isFinite }) {
@@ -44,7 +48,7 @@ extension GraphImporter {
         }
         let mantissa = mantissaBits
         func codeBits(_ t: FixedType) -> Int { 64 - max(t.minRaw.magnitude, t.maxRaw.magnitude).leadingZeroBitCount }
-        for (i, q) in pending.enumerated() where Self.significantBits(q) + codeBits(x.type) > mantissa {
+        for (i, q) in pending.enumerated() where slack == nil && Self.significantBits(q) + codeBits(x.type) > mantissa {
             throw error(node, "input", "the input's \(codeBits(x.type))-bit codes times its scale \(q) (element \(i)) are not exact in \(elementIsDouble ? "float64" : "float32"); the executor rounds them")
         }
         // Each element's direction: the pending sign times the chain's. A
@@ -61,21 +65,42 @@ extension GraphImporter {
         guard steps >= 1, steps <= 4096 else {
             throw error(node, "bitwidth", "a float-scale Quant becomes \(steps) thresholds; at most 4096 (12 bits) are supported")
         }
-        // The exact accumulator value for code y of element i (y is the negated code on a decreasing element).
+        // The exact accumulator value for code y of element i (y is the negated code on a decreasing element),
+        // plus the sum's constant: the nominal value of a float32 sum (FloatSums.swift).
         func accumulator(_ y: Int64, _ i: Int) -> Double {
-            pending[i] * signs[i] * Double(sign: y < 0 ? .minus : .plus, exponent: -f, significand: Double(y.magnitude))
+            pending[i] * signs[i] * Double(sign: y < 0 ? .minus : .plus, exponent: -f, significand: Double(y.magnitude)) + offset[i]
+        }
+        // The bound around that value within which the executor's sum lies (0 when exact), widened
+        // by the rounding of the nominal value in Double.
+        func margin(_ v: Double, _ i: Int) -> Double {
+            guard let slack else { return 0 }
+            return slack[i] + abs(v) * 0x1p-50
         }
         // Every value of the chain must be finite over the whole range (each step is monotone: its ends suffice).
         for i in 0..<n {
             for end in [lo, hi] {
-                if let bad = chain.trace(accumulator(end, i), element: i, double: elementIsDouble).first(where: { !$0.value.isFinite }) {
-                    throw error(node, nil, "the float chain's \(sources[bad.step]) gives \(bad.value) for element \(i) at the accumulator's \(end == lo ? "minimum" : "maximum"); a float chain must stay finite over the accumulator's range")
+                let v = accumulator(end, i), d = margin(v, i)
+                for point in [v - d, v + d] {
+                    if let bad = chain.trace(point, element: i, double: elementIsDouble).first(where: { !$0.value.isFinite }) {
+                        throw error(node, nil, "the float chain's \(sources[bad.step]) gives \(bad.value) for element \(i) at the accumulator's \(end == lo ? "minimum" : "maximum"); a float chain must stay finite over the accumulator's range")
+                    }
                 }
             }
         }
         // The executor's output code for input code y of element i.
-        func code(_ y: Int64, _ i: Int) -> Double {
-            let value = chain.evaluate(accumulator(y, i), element: i, double: elementIsDouble)
+        func code(_ y: Int64, _ i: Int) -> Double { codeOf(accumulator(y, i), i) }
+        // The lowest and highest code the executor can give within the sum's bound (both rise with y).
+        func lowCode(_ y: Int64, _ i: Int) -> Double {
+            let v = accumulator(y, i), d = margin(v, i)
+            return min(codeOf(v - d, i), codeOf(v + d, i))
+        }
+        func highCode(_ y: Int64, _ i: Int) -> Double {
+            let v = accumulator(y, i), d = margin(v, i)
+            return max(codeOf(v - d, i), codeOf(v + d, i))
+        }
+        // The executor's output code for the value v (before the chain) of element i.
+        func codeOf(_ v: Double, _ i: Int) -> Double {
+            let value = chain.evaluate(v, element: i, double: elementIsDouble)
             if elementIsDouble {
                 return qonnxIntQuant(value, scale: scales[i], zeroPoint: z, bitWidth: p.bitWidth, signed: p.signed,
                                      narrow: p.narrow, rounding: p.rounding).code
@@ -87,24 +112,37 @@ extension GraphImporter {
         // One list per element (searched once per distinct set of parameters),
         // then shared when every element has the same.
         var lists: [[Int64]] = []
-        var searched: [[Double]: [Int64]] = [:]
+        var searched: [[Double]: (list: [Int64], ambiguous: Int)] = [:]
+        var ambiguous = 0
+        // The first y whose code reaches target (hi + 1 when none does).
+        func first(_ target: Double, _ i: Int, _ code: (Int64, Int) -> Double) -> Int64 {
+            if code(lo, i) >= target { return lo }
+            if code(hi, i) < target { return hi + 1 }
+            var (a, b) = (lo, hi)   // code(a) < target <= code(b)
+            while b - a > 1 {
+                let m = a + (b - a) / 2
+                if code(m, i) >= target { b = m } else { a = m }
+            }
+            return b
+        }
         for i in 0..<n {
-            let key = [pending[i], scales[i], signs[i]] + chain.constants(element: i)
-            if let known = searched[key] { lists.append(known); continue }
+            let key = [pending[i], scales[i], signs[i], offset[i], slack?[i] ?? 0] + chain.constants(element: i)
+            if let known = searched[key] {
+                lists.append(known.list)
+                ambiguous += known.ambiguous
+                continue
+            }
             var list: [Int64] = []
+            var near = 0
             for level in 1...steps {
                 let target = bottom + Double(level)
-                if code(lo, i) >= target { list.append(lo); continue }
-                if code(hi, i) < target { list.append(hi + 1); continue }
-                var (a, b) = (lo, hi)   // code(a) < target <= code(b)
-                while b - a > 1 {
-                    let m = a + (b - a) / 2
-                    if code(m, i) >= target { b = m } else { a = m }
-                }
-                list.append(b)
+                list.append(first(target, i, code))
+                // The accumulator values where the executor may give a code below or at this level.
+                if slack != nil { near += Int(first(target, i, lowCode) - first(target, i, highCode)) }
             }
-            searched[key] = list
+            searched[key] = (list, near)
             lists.append(list)
+            ambiguous += near
         }
         let channels = irShapes[x.tensor]?.last ?? x.dims.last ?? 1
         let shared: [[Int64]]
@@ -137,6 +175,11 @@ extension GraphImporter {
         let type = try exactType([bottom, bottom + Double(steps)], node, "codes")
         let name = try emit(hint(node), .threshold(Thresholds(thresholds: thresholds, outScale: 1, outBias: bottom)), inputs: [x.tensor],
                         precision: LayerPrecision(result: type), absorbable: false, source: node)
+        if let slack {
+            let values = Double(n) * (Double(hi) - Double(lo) + 1)
+            floatSumNotes.append(FloatSumNote(node: Self.label(node), layer: name, ambiguous: ambiguous, values: values,
+                                              bound: slack.max() ?? 0))
+        }
         let exactScales = scales.allSatisfy { $0 == 1 }
         var out = DynamicTensor(tensor: name, dims: x.dims, type: type, pending: exactScales || roundsProducts ? nil : scales,
                                 soleUse: true, batchAxis: x.batchAxis, layout: x.layout)

@@ -37,6 +37,8 @@ struct GraphImporter {
     var inputs: [GraphInput] = []
     /// Inputs read as the codes of a float-scale or bipolar Quant (InputQuantizers.swift).
     var inputQuantizers: [String: InputQuantizer] = [:]
+    /// Threshold layers after float32 sums of unfixed order (FloatSums.swift).
+    var floatSumNotes: [FloatSumNote] = []
     /// The graph IR shape of every tensor emitted so far (inputs and nodes).
     var irShapes: [String: [Int]] = [:]
     /// Views already emitted (see ``view(_:axes:source:)``), by tensor and axes.
@@ -241,6 +243,7 @@ struct GraphImporter {
         var graph = Graph(name: modelName, inputs: inputs, nodes: nodes, outputs: outputs,
                           defaults: PrecisionDefaults(precision: PrecisionDefaults.builtIn))
         graph.outputChains = outputChains
+        graph.floatSumNotes = floatSumNotes
         graph.inputQuantizers = inputQuantizers
         return graph
     }

@@ -119,6 +119,14 @@ struct DynamicTensor {
     var chain: FloatChain? = nil
     /// The ONNX node of each step of ``chain``, for messages.
     var chainSources: [String] = []
+    /// A float32 sum whose order the executor does not fix (FloatSums.swift):
+    /// per element, the bound `δ` with `|executor's value − (pending · value + offset)| ≤ δ`
+    /// before ``chain``; nil when the value is exact.
+    var slack: [Double]? = nil
+    /// Per element, a constant the executor adds inside that sum (a `Gemm`'s `C`); nil: 0.
+    var offset: [Double]? = nil
+    /// The node whose sum carries ``slack``, for messages.
+    var sumSource: String? = nil
 
     var count: Int { dims.reduce(1, *) }
     /// Whether the tensor is a vector: every dimension but one is 1.

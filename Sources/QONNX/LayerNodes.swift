@@ -32,7 +32,7 @@ extension GraphImporter {
                 throw error(node, "to", "only a Cast to DOUBLE (exact) is supported")
             }
             try define(node, try value(node, 0, "input"))
-        case "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose": try importShape(node)
+        case "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose": try movingScaleChain(node) { (i: inout GraphImporter) throws(QONNXError) in try i.importShape(node) }
         case "MatMul", "Gemm": try importMatMul(node)
         case "Add", "Sub", "Mul": try importElementwise(node)
         case "Div": try importDiv(node)
@@ -44,7 +44,8 @@ extension GraphImporter {
         case "Concat": try importConcat(node)
         case "ReduceSum", "ReduceMean", "ReduceMax": try importReduce(node)
         case "Conv": try importConv(node)
-        case "MaxPool", "AveragePool": try importPool(node)
+        case "MaxPool": try movingScaleChain(node) { (i: inout GraphImporter) throws(QONNXError) in try i.importPool(node) }
+        case "AveragePool": try importPool(node)
         case "GlobalAveragePool", "GlobalMaxPool": try importGlobalPool(node)
         case "Shape": try importShapeOf(node)
         case "Gather": try importGather(node)

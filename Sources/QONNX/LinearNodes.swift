@@ -7,7 +7,7 @@ import Passes
 extension GraphImporter {
     /// `x · W (+ C)` with constant `W`: a dense layer (one row per output).
     mutating func importMatMul(_ node: Onnx_NodeProto) throws(QONNXError) {
-        var x = try dynamic(node, 0, "A")
+        var (x, inputError) = try linearInput(node, 0, "A")
         var w = try constant(node, 1, "B")
         let isGemm = node.opType == "Gemm"
         guard !x.dims.isEmpty else { throw error(node, "A", "the input is a scalar; MatMul needs [batch, features]") }
@@ -83,6 +83,16 @@ extension GraphImporter {
             }
             weightType = nil
         }
+        let weightError = weightError(w)
+        if inputError > 0 || weightError > 0, alpha != 1, !ExactTypes.isPowerOfTwo(abs(alpha)) {
+            throw error(node, "alpha", "alpha \(alpha) scales a float32 sum of rounded values (one more rounding of unknown order); only a power of two is supported there")
+        }
+        // A float32 sum of rounded values (FloatSums.swift): a per-tensor input
+        // scale joins the output's pending factor; the weights stay integer codes.
+        if inputError > 0 || weightError > 0, let p = x.pending, let p0 = p.first, p.allSatisfy({ $0 == p0 }) {
+            outputPending = (outputPending ?? Array(repeating: 1, count: n)).map { $0 * p0 }
+            x.pending = nil
+        }
         // A pending factor on the input folds into the weight rows, exactly or
         // not at all; on a tensor, only when every position has the same.
         if perPosition, let p = x.pending, p.indices.contains(where: { p[$0] != p[$0 % k] }) {
@@ -101,24 +111,36 @@ extension GraphImporter {
             weightType = nil
         }
         if transA { x.dims = [1, x.count] }  // Aᵀ: one row of features
-        try finishMatMul(node, x: x, weights: weights, k: k, n: n, weightType: weightType, pending: outputPending)
+        try finishMatMul(node, x: x, weights: weights, k: k, n: n, weightType: weightType, pending: outputPending,
+                         inputError: inputError, weightError: weightError)
     }
 
     mutating func finishMatMul(_ node: Onnx_NodeProto, x: DynamicTensor, weights flat: [Double], k: Int, n: Int,
-                               weightType given: FixedType?, pending: [Double]?) throws(QONNXError) {
+                               weightType given: FixedType?, pending: [Double]?,
+                               inputError: Double = 0, weightError: Double = 0) throws(QONNXError) {
+        let rounded = inputError > 0 || weightError > 0
         let rows = (0..<n).map { j in (0..<k).map { i in flat[i * n + j] } }
         var weightType: FixedType
         if let given { weightType = given } else { weightType = try exactType(flat, node, "weight") }
         var bias = [Double](repeating: 0, count: n)
         var biasType = FixedType.ufixed(1, 1)
         var floatBias: [Double]?
+        var sumConstants: [Double]?
         if node.opType == "Gemm", hasInput(node, 2) {
             let c = try constant(node, 2, "C")
             let beta = try floatAttribute(node, "beta") ?? 1
             let outDims = Array(x.dims.dropLast()) + [n]
             let expanded = try broadcast(c, to: outDims, node, "C")
-            // A float bias the executor's sum rounds (Brevitas's float bias): a float chain after the layer.
-            if beta == 1, k <= 128, !gemmBiasIsExact(expanded, rows: rows, input: x.type, pending: pending) {
+            // A float bias the executor's sum rounds (Brevitas's float bias): a float chain after the layer;
+            // in a sum of rounded values, one more term of that sum (FloatSums.swift).
+            if rounded {
+                let scaled = expanded.map { $0 * beta }
+                if let j = expanded.indices.first(where: { (-scaled[$0]).addingProduct(expanded[$0], beta) != 0 }) {
+                    throw error(node, "beta", "beta × C is not exact for element \(j)")
+                }
+                sumConstants = scaled
+                floatBias = Array(repeating: 0, count: n)
+            } else if beta == 1, k <= 128, !gemmBiasIsExact(expanded, rows: rows, input: x.type, pending: pending) {
                 floatBias = expanded
             }
             for j in 0..<n where floatBias == nil {
@@ -142,7 +164,21 @@ extension GraphImporter {
         var y = DynamicTensor(tensor: name, dims: Array(x.dims.dropLast()) + [n], type: resultType,
                               pending: pending.map { p in (0..<(positions * n)).map { p[$0 % n] } },
                               soleUse: true, batchAxis: x.batchAxis)
-        if let floatBias { y = chained(y, .add((0..<(positions * n)).map { floatBias[$0 % n] }), node) }
+        if let sumConstants {
+            y.offset = (0..<(positions * n)).map { sumConstants[$0 % n] }
+        } else if let floatBias {
+            y = chained(y, .add((0..<(positions * n)).map { floatBias[$0 % n] }), node)
+        }
+        // The executor's float32 sum rounds: a float chain with its bound (FloatSums.swift).
+        if rounded || (pending != nil && !holdsExactly(range, pending: pending)) {
+            let scales = pending ?? Array(repeating: 1, count: n)
+            let constants = sumConstants ?? (bias.allSatisfy { $0 == 0 } ? nil : zip(bias, scales).map { $0 * $1 })
+            let slack = sumSlack(rows: rows, input: x.type, outScale: scales, constants: constants,
+                                 inputError: inputError, weightError: weightError)
+            y.slack = (0..<(positions * n)).map { slack[$0 % n] }
+            y.sumSource = Self.label(node)
+            if y.chain == nil { y.chain = FloatChain() }
+        }
         try define(node, .dynamic(y))
     }
 

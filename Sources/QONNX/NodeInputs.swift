@@ -12,10 +12,16 @@ extension GraphImporter {
         guard let v = values[node.input[i]] else {
             throw error(node, what, "reads '\(node.input[i].prefix(200))', which no earlier node, initializer or graph input defines (the graph must be in topological order)")
         }
-        if !allowChain, case .dynamic(let d) = v, let chain = d.chain {
-            throw error(node, what, "reads '\(node.input[i].prefix(200))', the float32 result of \(d.chainSources.joined(separator: ", ")) after an integer accumulator; such a float chain is compiled exactly only into a Quant (integer thresholds), not into \(node.opType.prefix(100))")
+        if !allowChain, case .dynamic(let d) = v, d.chain != nil {
+            throw chainRefusal(node, i, what, d)
         }
         return v
+    }
+
+    /// The error for `node` reading the float chain `d` (input `i`), which it cannot compile.
+    func chainRefusal(_ node: Onnx_NodeProto, _ i: Int, _ what: String, _ d: DynamicTensor) -> QONNXError {
+        let sources = ((d.sumSource.map { [$0] } ?? []) + d.chainSources).joined(separator: ", ")
+        return error(node, what, "reads '\(node.input[i].prefix(200))', the float32 result of \(sources) after an integer accumulator; such a float chain is compiled exactly only into a Quant (integer thresholds), not into \(node.opType.prefix(100))")
     }
 
     func hasInput(_ node: Onnx_NodeProto, _ i: Int) -> Bool { i < node.input.count && !node.input[i].isEmpty }

@@ -14,6 +14,22 @@ public enum PhysicsEvaluation {
         public var auc: [Double]
         /// Background rejection (1/efficiency) at the reference signal efficiency, per class.
         public var rejection: [Double]
+        /// Events scored, and per class the events of the other classes (its background).
+        public var events: Int
+        public var backgroundCounts: [Int]
+
+        /// The binomial standard error of the accuracy.
+        public var accuracyError: Double { PhysicsMetrics.efficiencyError(passed: Int((accuracy * Double(events)).rounded()), of: events) }
+
+        /// The standard error of class `c`'s rejection R = 1/ε from the
+        /// binomial error of the background efficiency ε it stands for
+        /// (σ_R = R σ_ε / ε; the signal efficiency is taken as exact).
+        public func rejectionError(_ c: Int) -> Double {
+            let r = rejection[c], n = Double(backgroundCounts[c])
+            guard r.isFinite, r > 0, n > 0 else { return .infinity }
+            let e = 1 / r
+            return r * (e * (1 - e) / n).squareRoot() / e
+        }
     }
 
     /// An anomaly score's figures for one arithmetic.
@@ -46,7 +62,9 @@ public enum PhysicsEvaluation {
         let rocs = PhysicsMetrics.oneVsRest(outputs: outputs.values, columns: outputs.columns, labels: labels)
         return TaggerFigures(accuracy: PhysicsMetrics.accuracy(predicted: predicted, labels: labels),
                              auc: rocs.map(\.auc),
-                             rejection: rocs.map { $0.rejection(atSignalEfficiency: signalEfficiency) })
+                             rejection: rocs.map { $0.rejection(atSignalEfficiency: signalEfficiency) },
+                             events: labels.count,
+                             backgroundCounts: (0..<outputs.columns).map { c in labels.count - labels.filter { $0 == c }.count })
     }
 
     /// Figures at the threshold that keeps `acceptance` of the background:
@@ -79,15 +97,18 @@ public enum PhysicsEvaluation {
         name.padding(toLength: 26, withPad: " ", startingAt: 0) + a.leftPadded(18) + b.leftPadded(18) + c.leftPadded(14)
     }
 
-    /// The side-by-side table of a tagger.
+    /// The side-by-side table of a tagger: accuracy and rejections with
+    /// their binomial standard errors.
     public static func taggerTable(float: TaggerFigures, fixed: TaggerFigures, classNames: [String], signalEfficiency: Double) -> String {
         var lines = [row("", "float", "fixed", "fixed - float")]
-        lines.append(row("accuracy", f(float.accuracy), f(fixed.accuracy), f(fixed.accuracy - float.accuracy)))
+        lines.append(row("accuracy", withError(float.accuracy, float.accuracyError), withError(fixed.accuracy, fixed.accuracyError),
+                         f(fixed.accuracy - float.accuracy)))
         for (c, name) in classNames.enumerated() {
             lines.append(row("AUC \(name) vs rest", f(float.auc[c]), f(fixed.auc[c]), f(fixed.auc[c] - float.auc[c])))
         }
         for (c, name) in classNames.enumerated() {
-            lines.append(row("rejection \(name) @ eff \(f(signalEfficiency, 2))", f(float.rejection[c], 1), f(fixed.rejection[c], 1)))
+            lines.append(row("rejection \(name) @ eff \(f(signalEfficiency, 2))", rejectionWithError(float.rejection[c], float.rejectionError(c)),
+                             rejectionWithError(fixed.rejection[c], fixed.rejectionError(c))))
         }
         return lines.joined(separator: "\n")
     }
@@ -108,6 +129,11 @@ public enum PhysicsEvaluation {
             lines.append(row("AUC \(name)", f(float.auc[i]), f(fixed.auc[i]), f(fixed.auc[i] - float.auc[i])))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `12.4±0.3`: a rejection and its standard error, one decimal.
+    static func rejectionWithError(_ r: Double, _ e: Double) -> String {
+        r.isFinite && e.isFinite ? String(format: "%.1f±%.1f", r, e) : f(r, 1)
     }
 
     /// `0.0618±0.0008`: the value and its standard error, to the error's precision.

@@ -11,7 +11,9 @@ public struct NetlistModel: Sendable {
     /// Per op, in model order: the pipelined netlist and its latency.
     public let ops: [(netlist: Netlist, latency: Int, notes: [String])]
     /// Clock cycles from the model inputs to the (registered) model outputs.
-    public let latency: Int
+    public var latency: Int { schedule.latency }
+    /// Each op's start cycle and the top's delay lines.
+    let schedule: TopSchedule
 
     /// Ops are scheduled in model order as the top module connects them: an
     /// op starts in the cycle its last input is ready, that far into the
@@ -26,15 +28,21 @@ public struct NetlistModel: Sendable {
     /// adders ``TernaryAdderUse/all``, its sums built as ternary trees.
     public static func buildOps(_ model: LoweredModel, options: VerilogOptions) throws(VerilogError) -> [OpNetlist] {
         var built: [OpNetlist] = []
+        // Per tensor, per element: the low bits its producer always leaves
+        // zero (none for the model inputs), which a reading op may drop.
+        var zeros: [[Int]?] = Array(repeating: nil, count: model.tensors.count)
         for op in model.ops {
             let b: OpNetlist
+            let inputZeros = op.inputs.map { zeros[$0.index] ?? [] }
             do {
                 b = try OpNetlists.build(op, in: model, sharing: options.shareSubexpressions, dspMultipliers: options.dspMultipliers,
-                                         ternarySums: options.ternaryAdders == .all)
+                                         ternarySums: options.ternaryAdders == .all, inputZeros: inputZeros)
             } catch {
                 switch error { case let .unsupported(name, message): throw VerilogError.unsupported(op: name, message) }
             }
             try verify(b.netlist, op: op.name, after: "lowering to the netlist")
+            // A time-multiplexed op's outputs pass through collection registers (MultiplexModule): none claimed.
+            if multiplex(op) == nil { zeros[op.output.index] = NetlistCost.outputZeroLowBits(b.netlist, inputZeros: inputZeros) }
             built.append(b)
         }
         return built
@@ -49,6 +57,7 @@ public struct NetlistModel: Sendable {
         for id in model.inputs { ready[id.index] = (0, 0) }
         let modelOutputs = Set(model.outputs.map(\.index))
         var ops: [(netlist: Netlist, latency: Int, notes: [String])] = []
+        var starts: [Int] = []
         for (op, built) in zip(model.ops, built) {
             var start = 0, depth = 0
             for id in op.inputs {
@@ -57,6 +66,7 @@ public struct NetlistModel: Sendable {
                 }
                 if r.cycle > start { (start, depth) = (r.cycle, r.depth) } else if r.cycle == start { depth = max(depth, r.depth) }
             }
+            starts.append(start)
             // A time-multiplexed op reads its held input from registers, and
             // its kernels' outputs go to collection registers (MultiplexModule).
             let multiplex = Self.multiplex(op)
@@ -81,7 +91,7 @@ public struct NetlistModel: Sendable {
             ops.append((result.netlist, result.latency, built.notes))
         }
         self.ops = ops
-        latency = model.outputs.map { ready[$0.index]?.cycle ?? 0 }.max() ?? 0
+        schedule = TopSchedule(model: model, startCycles: starts, opLatencies: ops.map(\.latency))
     }
 
     /// The layout of a time-multiplexed op (a dense op with a kernel layout), else nil.

@@ -3,10 +3,11 @@ import ModelIR
 /// When each tensor of the top module is ready and how long it must be
 /// kept: the schedule the top module's printer (``TopPrinter``) writes out.
 ///
-/// A model input is ready at cycle 0; an op starts when its last input is
-/// ready and its output is ready `latency(op)` cycles later; inputs that are
-/// ready earlier are delayed to the op's start. The design's latency is the
-/// latest output's ready cycle; earlier outputs are delayed to it.
+/// The op start cycles come from the one scheduler, ``NetlistModel`` (an op
+/// starts when its last input is ready; its output is ready `latency(op)`
+/// cycles later); this derives what the top needs from them: inputs that
+/// are ready earlier are delayed to the op's start, and earlier model
+/// outputs to the latest one, the design's latency.
 struct TopSchedule: Sendable, Equatable {
     /// Clock cycles from the model inputs to the aligned model outputs.
     let latency: Int
@@ -22,21 +23,11 @@ struct TopSchedule: Sendable, Equatable {
     /// The delay registers' bits: each tensor's depth times its bits.
     let delayRegisterBits: Int
 
-    init(model: LoweredModel, opLatencies: [Int]) throws(VerilogError) {
+    /// The schedule of ops starting at `starts` with latencies `opLatencies` (model order).
+    init(model: LoweredModel, startCycles starts: [Int], opLatencies: [Int]) {
         var ready: [Int?] = Array(repeating: nil, count: model.tensors.count)
         for id in model.inputs { ready[id.index] = 0 }
-        var starts: [Int] = []
-        for (op, latency) in zip(model.ops, opLatencies) {
-            var start = 0
-            for id in op.inputs {
-                guard let r = ready[id.index] else {
-                    throw VerilogError.unsupported(op: op.name, "reads tensor '\(model[id].name)' before it is written")
-                }
-                start = max(start, r)
-            }
-            starts.append(start)
-            ready[op.output.index] = start + latency
-        }
+        for (op, (start, latency)) in zip(model.ops, zip(starts, opLatencies)) { ready[op.output.index] = start + latency }
         let latency = model.outputs.map { ready[$0.index] ?? 0 }.max() ?? 0
         // The last cycle each tensor is read in.
         var lastRead = ready.map { $0 ?? 0 }

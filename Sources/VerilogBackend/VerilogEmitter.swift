@@ -65,7 +65,7 @@ public struct VerilogOptions: Sendable {
 /// Xilinx primitives, against two LUTs per bit for two binary adders. A
 /// ternary adder is slower than a binary one (one more LUT level), so LUTs
 /// trade against latency (docs/verilog-backend.md, "Ternary adders").
-public enum TernaryAdderUse: String, Sendable, CaseIterable {
+public enum TernaryAdderUse: String, Sendable, CaseIterable, Codable {
     /// Every sum built as a tree of ternary adds wherever one is no deeper
     /// than binary adds of the same terms (``NetlistIR/Netlist/ternarySums``):
     /// about a third fewer adder bits; the longest path may grow by a
@@ -87,26 +87,13 @@ public struct VerilogPortField: Sendable, Equatable {
     public var isSigned: Bool
 }
 
-/// A generated RTL design.
+/// A generated RTL design: its files, its record (what `design.json`
+/// stores), and what reports read (per-module stages and logic, port layout).
 public struct VerilogDesign: Sendable {
-    /// The top module's name (the model's name, made a legal identifier).
-    public var topModule: String
-    /// Clock cycles from `in_valid` to the matching `out_valid`.
-    public var latency: Int
+    /// The top module, schedule, options and file list, as `design.json` stores them.
+    public var record: RTLRecord
     /// Paths relative to `hls-out/<model>/rtl/`: the `.v` files and the testbench.
     public var files: [GeneratedFile]
-    /// The Verilog files, in a valid compile order (helper modules, ops,
-    /// then the top): what synthesis reads.
-    public var verilogFiles: [String]
-    /// The modules op modules instantiate (the ternary adder), paths among
-    /// ``verilogFiles``; empty when no op needs one.
-    public var helperModules: [String]
-    /// Simulation models of the vendor primitives the helper modules
-    /// instantiate (`sim/xilinx_primitives.v`), for Verilator only:
-    /// synthesis tools bring their own. Empty when none is instantiated.
-    public var simulationModels: [String]
-    /// The Verilator C++ testbench.
-    public var testbenchFile: String
     /// One entry per op module, in op order (``StageInfo/cycles`` is the module's latency).
     public var modules: [StageInfo]
     /// The logic of each op module's netlist, in op order (beside ``modules``):
@@ -114,17 +101,31 @@ public struct VerilogDesign: Sendable {
     public var costs: [NetlistCost]
     public var inputLayout: [VerilogPortField]
     public var outputLayout: [VerilogPortField]
-    /// The family whose delays set the pipeline, and the picoseconds of
-    /// logic each stage may hold.
-    public var family: DelayModel.Family
-    public var stageBudget: Int
-    public var clockNs: Double
     /// Delay-line register bits in the top (aligning branches and outputs).
     public var delayRegisterBits: Int
+
+    /// The top module's name (the model's name, made a legal identifier).
+    public var topModule: String { record.topModule }
+    /// Clock cycles from `in_valid` to the matching `out_valid`.
+    public var latency: Int { record.latencyCycles }
+    /// The Verilog files, in a valid compile order (helper modules, ops,
+    /// then the top): what synthesis reads.
+    public var verilogFiles: [String] { record.verilogFiles }
+    /// The modules op modules instantiate (the ternary adder).
+    public var helperModules: [String] { record.helperModules }
+    /// Simulation models of the vendor primitives, for Verilator only.
+    public var simulationModels: [String] { record.simulationModels }
+    /// The Verilator C++ testbench.
+    public var testbenchFile: String { record.testbench }
+    /// The family whose delays set the pipeline, and the picoseconds of
+    /// logic each stage may hold.
+    public var family: DelayModel.Family { record.family }
+    public var stageBudget: Int { record.stageBudgetPs }
+    public var clockNs: Double { record.clockNs }
     /// Cycles between events the design accepts: 1, or the largest reuse
     /// factor of a time-multiplexed convolution (the top's `in_ready` is low
     /// in between and refuses an event).
-    public var initiationInterval: Int = 1
+    public var initiationInterval: Int { record.initiationInterval }
 
     /// ``stageBudget`` in nanoseconds, three decimals.
     public var stageBudgetNs: String { DelayModel.nanoseconds(stageBudget) }
@@ -211,7 +212,7 @@ public enum VerilogEmitter {
         let budget = options.effectiveStageBudget
         // Netlists first: the module names depend on what each declares (VerilogNames).
         let netlists = try NetlistModel(model, options: options)
-        let schedule = try TopSchedule(model: model, opLatencies: netlists.ops.map(\.latency))
+        let schedule = netlists.schedule
         let layouts = model.ops.map(NetlistModel.multiplex)
         // A time-multiplexed op's module reads its input on `x` (its netlist's is `held`) and a `start`.
         let topPrinter = TopPrinter(model: model, schedule: schedule,
@@ -271,10 +272,11 @@ public enum VerilogEmitter {
         let tbPath = "\(top)_tb.cpp"
         files.append(GeneratedFile(path: tbPath, contents: tb))
         files.append(GeneratedFile(path: Self.netlistFile, contents: Self.netlistText(modules: moduleNames, ops: model.ops, netlists: netlists)))
-        return VerilogDesign(topModule: top, latency: schedule.latency, files: files, verilogFiles: verilogFiles,
-                             helperModules: helperModules, simulationModels: simulationModels, testbenchFile: tbPath, modules: modules, costs: costs, inputLayout: inputLayout, outputLayout: outputLayout,
-                             family: options.family, stageBudget: options.effectiveStageBudget, clockNs: options.impliedClockNs,
-                             delayRegisterBits: schedule.delayRegisterBits, initiationInterval: netlists.initiationInterval)
+        let record = RTLRecord(topModule: top, latencyCycles: schedule.latency, initiationInterval: netlists.initiationInterval,
+                               options: options, verilogFiles: verilogFiles, helperModules: helperModules,
+                               simulationModels: simulationModels, testbench: tbPath)
+        return VerilogDesign(record: record, files: files, modules: modules, costs: costs, inputLayout: inputLayout,
+                             outputLayout: outputLayout, delayRegisterBits: schedule.delayRegisterBits)
     }
 
     /// The pipelined netlist of every op module, as text (`rtl/netlist.txt`).

@@ -13,7 +13,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Fallback precision for weights, biases and inputs of models whose model.json sets no defaults.precision.", valueName: "type"))
     var precision: String = ModelSource.defaultPrecision
 
-    @Flag(help: "Refuse (exit 2) a model whose weights, biases, batchnorm parameters or LeakyReLU slopes do not fit their types, instead of warning.")
+    @Flag(help: "Refuse (exit 2) a model whose weights, biases, batchnorm parameters or LeakyReLU slopes do not fit their types, or (a .onnx model) whose float32 sums could change a code (docs/import-export.md, \"Float sums\"), instead of warning.")
     var strict = false
 
     var source: ModelSource { ModelSource(path: model, inputType: inputType, precision: precision, strict: strict) }
@@ -35,7 +35,7 @@ struct RTLSizeOptions: ParsableArguments {
 struct FamilyOptions: ParsableArguments {
     @Option(help: ArgumentHelp("FPGA family whose adder and LUT delays set the Verilog pipeline: "
         + CompilerDriver.familyNames.joined(separator: " or ") + " (7-series, UltraScale+; docs/verilog-backend.md); default "
-        + CompilerDriver.defaultFamily + ".",
+        + CompilerDriver.defaultFamily.rawValue + ".",
         valueName: "family"))
     var family: String?
 
@@ -44,17 +44,25 @@ struct FamilyOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Where two adders in a row become one ternary adder (Xilinx LUT6_2 and CARRY4/CARRY8 primitives: one LUT per bit for three operands): "
         + "all (wherever it saves LUTs; the latency may grow), latency (only where the pipeline keeps its cycles and registers) "
-        + "or off (binary adders only, plain Verilog); default " + CompilerDriver.defaultTernaryAdders + ".",
+        + "or off (binary adders only, plain Verilog); default " + CompilerDriver.defaultTernaryAdders.rawValue + ".",
         valueName: "where"))
     var ternaryAdders: String?
 
-    var choice: RTLChoice {
-        RTLChoice(family: family ?? CompilerDriver.defaultFamily, softmaxDSP: dsp,
-                  ternaryAdders: ternaryAdders ?? CompilerDriver.defaultTernaryAdders)
+    /// What was chosen, the values read as the driver's enums (exit 2 naming
+    /// the option and the accepted values otherwise); nil fields were not given.
+    func choice() throws -> RTLChoice {
+        RTLChoice(family: try family.map { try named($0, option: "--family") }, softmaxDSP: dsp,
+                  ternaryAdders: try ternaryAdders.map { try named($0, option: "--ternary-adders") })
     }
+}
 
-    /// The choice, or nil when none of these options was given.
-    var givenChoice: RTLChoice? { family == nil && !dsp && ternaryAdders == nil ? nil : choice }
+/// The case of `T` an option's value names; otherwise exit 2 with a message
+/// naming the option and the accepted values.
+func named<T: RawRepresentable & CaseIterable>(_ value: String, option: String) throws -> T where T.RawValue == String {
+    guard let v = T(rawValue: value) else {
+        throw fail(.option("\(option) must be one of: " + T.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(value.prefix(100))'"))
+    }
+    return v
 }
 
 /// Prints lines to standard output.

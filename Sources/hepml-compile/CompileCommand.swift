@@ -40,7 +40,7 @@ struct CompileCommand: AsyncParsableCommand {
         let reuse: (global: Int?, layers: [String: Int])
         do { reuse = try CompilerDriver.parseReuse(self.reuse) } catch { throw fail(error) }
         options.model.layerReuse = reuse.layers
-        options.target = target
+        options.target = try named(target, option: "--target")
         options.out = out
         options.force = force
         options.clockNs = clockNs
@@ -48,7 +48,7 @@ struct CompileCommand: AsyncParsableCommand {
         options.reuse = reuse.global ?? 1
         options.maxRTLSize = rtlSize.limit
         options.testInput = testInput
-        options.rtl = familyOptions.choice
+        options.rtl = try familyOptions.choice()
         do {
             printLines(try CompilerDriver.compile(options).lines)
         } catch {

@@ -9,7 +9,7 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
         The events of --generator with --seed, exactly as train.json's data.generator and
         physics --generator make them. A .npy output has the shape of an event after the event
-        axis: (events, 16, 3) for jet_constituents, (events, 18, 14, 1) for the calorimeter sets;
+        axis: (events, 16, 4) for jet_constituents, (events, 18, 14, 1) for the calorimeter sets;
         CSV gets one flat row an event (C order). --labels writes the class indices, one column.
         """)
 

@@ -19,6 +19,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "For a forest: leave out the post-transform (sigmoid, softmax), so the design outputs the margins.")
     var raw = false
 
+    @Flag(help: "Refuse (exit 2) a model with float32 sums whose rounding could change a code, instead of warning (docs/import-export.md, \"Float sums\").")
+    var strict = false
+
     func run() async throws {
         do {
             if CompilerDriver.isForestModel(model) || (raw && CompilerDriver.isONNX(model)) {
@@ -26,7 +29,10 @@ struct ImportCommand: AsyncParsableCommand {
                 note(result.message, onStandardError: result.dataOnStandardOutput)
                 return
             }
-            let result = try CompilerDriver.importQONNX(QONNXImportOptions(model: model, out: out, inputType: inputType))
+            var options = QONNXImportOptions(model: model, out: out, inputType: inputType)
+            options.strict = strict
+            let result = try CompilerDriver.importQONNX(options)
+            for warning in result.warnings { Console.standard.warn(warning) }
             note(result.message, onStandardError: result.dataOnStandardOutput)
         } catch {
             throw fail(error)

@@ -81,7 +81,7 @@ struct ReportCommand: AsyncParsableCommand {
         options.force = force
         options.clockNs = clockNs
         options.maxRTLSize = rtlSize.limit
-        options.rtl = familyOptions.choice
+        options.rtl = try familyOptions.choice()
         options.part = part
         options.backgroundAcceptance = backgroundAcceptance
         options.rateHz = rateHz

@@ -64,7 +64,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.inputCodes = inputCodes
         options.clockNs = clockNs
         options.maxRTLSize = rtlSize.maxRTLSize
-        options.rtl = familyOptions.givenChoice
+        options.rtl = try familyOptions.choice()
         options.work = work
         options.jobs = jobs
         options.quickBuild = quickBuild

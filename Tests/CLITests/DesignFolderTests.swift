@@ -152,7 +152,8 @@ import Testing
     }
 
     /// Options that shape an emitted design do not apply to a compiled one.
-    @Test(arguments: [["simulate", "--clock-ns", "5"], ["simulate", "--family", "xc7"], ["simulate", "--softmax-dsp"],
+    @Test(arguments: [["simulate", "--clock-ns", "5"], ["simulate", "--family", "xc7"], ["simulate", "--family", "xcup"],
+                      ["simulate", "--ternary-adders", "all"], ["simulate", "--softmax-dsp"],
                       ["simulate", "--max-rtl-size", "1000"], ["csim", "--reuse", "2"]])
     func emittingOptionsAreRefusedForAFolder(arguments: [String]) throws {
         let dir = try CLI.temporaryDirectory()
@@ -196,8 +197,8 @@ extension DesignFolderTests {
         let folder = try Self.compiledHand(in: dir)
         let file = folder.appendingPathComponent("design.json")
         let text = try String(contentsOf: file, encoding: .utf8)
-        try #require(text.contains("\"format_version\" : 1,"))
-        try text.replacingOccurrences(of: "\"format_version\" : 1,", with: "\"format_version\" : 99,")
+        try #require(text.contains("\"format_version\" : 2,"))
+        try text.replacingOccurrences(of: "\"format_version\" : 2,", with: "\"format_version\" : 99,")
             .write(to: file, atomically: true, encoding: .utf8)
         let r = try CLI.run(["simulate", folder.path, "--input", Self.handInputs, "--output", dir.appendingPathComponent("y.csv").path])
         #expect(r.code == 2, "exit \(r.code): \(r.err)")

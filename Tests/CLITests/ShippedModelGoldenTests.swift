@@ -5,7 +5,7 @@ import Testing
 /// control; compiling them again must reproduce every byte. After an
 /// intended change, refresh with `scripts/update-golden.sh`.
 @Suite struct ShippedModelGoldenTests {
-    static let models = ["jet_tagger", "l1_autoencoder", "track_quality", "cicada_autoencoder"]
+    static let models = ["jet_tagger", "l1_autoencoder", "track_quality", "deep_sets_tagger", "cicada_autoencoder"]
 
     static func files(under root: URL) -> [String: Data] {
         var out: [String: Data] = [:]

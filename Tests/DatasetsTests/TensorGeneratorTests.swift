@@ -22,7 +22,7 @@ struct JetConstituentGeneratorTests {
 
     @Test func tensorIsPtOrderedZeroPaddedAndOnTheInputGrid() {
         let t = Self.generator.constituents(count: 200)
-        #expect(t.features.columns == 48 && t.features.rows == 200)
+        #expect(t.features.columns == 64 && t.features.rows == 200)
         #expect((0..<5).allSatisfy { c in t.labels.filter { $0 == c }.count == 40 })
         let step = JetConstituentGenerator.step
         for r in 0..<t.features.rows {
@@ -30,14 +30,15 @@ struct JetConstituentGeneratorTests {
             for v in row { #expect(abs(v) <= 1 && (v / step).rounded() == v / step) }
             var previous = 2.0, padded = false, sum = 0.0
             for i in 0..<16 {
-                let z = row[3 * i]
-                if padded { #expect(row[(3 * i)..<(3 * i + 3)].allSatisfy { $0 == 0 }) }
+                let z = row[4 * i]
+                if padded { #expect(row[(4 * i)..<(4 * i + 4)].allSatisfy { $0 == 0 }) }
                 if z == 0 { padded = true; continue }
                 #expect(z >= step && z <= previous)
                 previous = z
                 sum += z
                 // Constituents lie inside the R = 0.8 cone around the axis.
-                #expect(row[3 * i + 1] * row[3 * i + 1] + row[3 * i + 2] * row[3 * i + 2] < 0.9)
+                #expect(row[4 * i + 1] * row[4 * i + 1] + row[4 * i + 2] * row[4 * i + 2] < 0.9)
+                #expect([-1, 0, 1].contains(row[4 * i + 3]))
             }
             #expect(sum <= 1 + 16 * step)
         }
@@ -60,9 +61,10 @@ struct JetConstituentGeneratorTests {
             #expect(expected[15] == Double(jet.particles.count))
             let row = Array(tensor.features[row: i])
             let kept = min(16, jet.particles.count)
-            #expect(row[3 * (kept - 1)] > 0 && (kept == 16 || row[3 * kept] == 0))
+            #expect(row[4 * (kept - 1)] > 0 && (kept == 16 || row[4 * kept] == 0))
             let ptJet = jet.particles.reduce(0) { $0 + $1.pt }
             #expect(abs(row[0] - jet.particles[0].pt / ptJet) <= JetConstituentGenerator.step / 2)
+            #expect((0..<kept).allSatisfy { row[4 * $0 + 3] == Double(jet.particles[$0].charge) })
         }
     }
 
@@ -80,6 +82,44 @@ struct JetConstituentGeneratorTests {
         // QCD jets' groomed mass is broad (mean ≈ 55 GeV for quarks here), below the W peak.
         #expect(Self.meanRaw("mass_mmdt", .quark) < w - 12)
         #expect(Self.meanRaw("mass_mmdt", .gluon) < w - 10)
+    }
+
+    /// The charges have a random stream of their own: another charge tune
+    /// changes charges only, never a momentum (so the high-level features
+    /// are those of the generator before it had charges).
+    @Test func chargesDoNotMoveTheMomenta() {
+        var tune = ShowerTune.standard
+        tune.charge.rankSmearing = 3
+        tune.charge.strangeness = 0.6
+        let a = JetConstituentGenerator(seed: 4).jets(count: 100)
+        let b = JetConstituentGenerator(seed: 4, tune: tune).jets(count: 100)
+        #expect(zip(a, b).allSatisfy { x, y in
+            x.jetClass == y.jetClass && x.particles.count == y.particles.count
+                && zip(x.particles, y.particles).allSatisfy { $0.pt == $1.pt && $0.deta == $1.deta && $0.dphi == $1.dphi }
+        })
+        #expect(zip(a, b).contains { x, y in !x.particles.map(\.charge).elementsEqual(y.particles.map(\.charge)) })
+    }
+
+    /// The pT-weighted jet charge Σ q z^½ of a class, its mean magnitude.
+    static func meanJetCharge(_ cls: JetTaggingGenerator.JetClass) -> Double {
+        let q = jets.filter { $0.jetClass == cls }.map { jet in
+            let pt = jet.particles.reduce(0) { $0 + $1.pt }
+            return abs(jet.particles.reduce(0) { $0 + Double($1.charge) * ($1.pt / pt).squareRoot() })
+        }
+        return q.reduce(0, +) / Double(q.count)
+    }
+
+    /// W⁺ → u d̄ carries a unit of charge, Z → q q̄ none; a quark jet keeps
+    /// some of its quark's charge, a gluon jet has none to keep.
+    @Test func wJetsAreChargedZJetsNeutral() {
+        let w = Self.meanJetCharge(.w), z = Self.meanJetCharge(.z)
+        let q = Self.meanJetCharge(.quark), g = Self.meanJetCharge(.gluon)
+        #expect(w > z + 0.1, "W \(w), Z \(z)")
+        #expect(q > g, "q \(q), g \(g)")
+        // Roughly 55–70% of the particles are charged, as in real jets.
+        let all = Self.jets.flatMap(\.particles)
+        let charged = Double(all.filter { $0.charge != 0 }.count) / Double(all.count)
+        #expect(charged > 0.45 && charged < 0.75, "charged share \(charged)")
     }
 
     @Test func gluonJetsAreBroaderAndRicherThanQuarkJets() {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// train.json settings that used to trap (exit 132) or abort on allocation:
-/// now exit 2 with the field named, in bounded time and memory, and nothing written.
+/// now exit 2 with the file and the field named, in bounded time and memory, and nothing written.
 @Suite struct BadTrainConfigTests {
     static let cases: [(name: String, json: String, message: String)] = [
         ("negative events", #"{"name": "m", "task": "classification", "data": {"generator": "jet_tagging", "events": -10}, "layers": [{"dense": 5}]}"#,
@@ -39,7 +39,8 @@ import Testing
         let r = try CLI.run(["train", "--config", config.path, "--quiet"], timeout: 60)
         #expect(!r.timedOut, "\(c.name)")
         #expect(r.code == 2, "\(c.name): exit \(r.code): \(r.err.prefix(400))")
-        #expect(r.err.contains("hepml-compile train: error: invalid setting: \(c.message)"), "\(c.name): \(r.err.prefix(400))")
+        // The config file, then the field.
+        #expect(r.err.contains("hepml-compile train: error: invalid setting: \(config.path): \(c.message)"), "\(c.name): \(r.err.prefix(400))")
         #expect(r.peakMegabytes < 300, "\(c.name): peak \(Int(r.peakMegabytes)) MB")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("model.json").path))
     }

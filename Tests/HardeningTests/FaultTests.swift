@@ -178,7 +178,7 @@ import Testing
         // An edited design.json naming it as a source: refused, not compiled.
         let descriptor = design + "/design.json"
         let text = try String(contentsOfFile: descriptor, encoding: .utf8)
-        try Data(text.replacingOccurrences(of: "\"verilog_files\" : [", with: "\"verilog_files\" : [\n      \"rtl/evil.v\",").utf8)
+        try Data(text.replacingOccurrences(of: "\"verilog_files\" : [", with: "\"verilog_files\" : [\n      \"evil.v\",").utf8)
             .write(to: URL(fileURLWithPath: descriptor))
         let r = try CLI.run(["simulate", design, "--input", CLI.handInputs, "--output", output])
         #expect(r.code == 2, "exit \(r.code): \(r.err)")

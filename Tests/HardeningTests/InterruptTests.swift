@@ -37,7 +37,9 @@ import Glibc
             ? ["report", CLI.handModel, "--input", CLI.handInputs, "--out", root.appendingPathComponent("report").path, "--synthesize"]
             : ["simulate", CLI.handModel, "--input", CLI.handInputs, "--output", root.appendingPathComponent("y.csv").path]
         let child = try CLI.Child(arguments, environment: env)
-        let deadline = Date().addingTimeInterval(60)
+        // Hang guards only (each loop ends as soon as its condition holds):
+        // a loaded 2-core machine can take long to start a debug build.
+        let deadline = Date().addingTimeInterval(CLI.minimumHangGuard)
         while !fm.fileExists(atPath: pids), Date() < deadline { usleep(20_000) }
         let started = (String(data: fm.contents(atPath: pids) ?? Data(), encoding: .utf8) ?? "")
             .split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { pid_t($0) }
@@ -47,8 +49,8 @@ import Glibc
         #expect(r.code == 128 + signal, "exit \(r.code): \(r.err)")
         #expect(r.err.contains("stopped by"), "\(r.err)")
         // Killed before hepml-compile exits; on a loaded machine the kernel
-        // may take a moment to finish them, so wait up to 5 s, not forever.
-        let gone = Date().addingTimeInterval(5)
+        // may take a moment to finish them, so wait (not forever).
+        let gone = Date().addingTimeInterval(60)
         while started.contains(where: Self.running), Date() < gone { usleep(50_000) }
         for pid in started { #expect(!Self.running(pid), "tool process \(pid) outlived hepml-compile") }
         for pid in started where Self.running(pid) { kill(pid, SIGKILL) }

@@ -106,13 +106,21 @@ enum CLI {
             var status: Int32 = 0
             var timedOut = false
             var peakKilobytes = 0
+            var samples: UInt32 = 0
             while true {
                 peakKilobytes = max(peakKilobytes, highWaterKilobytes(of: pid) ?? 0)
                 let r = waitpid(pid, &status, WNOHANG)
                 if r == pid { break }
                 if r == -1 && errno != EINTR { throw CocoaError(.executableRuntimeMismatch) }
                 if !timedOut && Date().timeIntervalSince(start) > timeout { kill(pid, SIGKILL); timedOut = true }
-                usleep(2000)
+                // Every 2 ms at first, then slower, up to every 20 ms after
+                // about a second: VmHWM is the kernel's own high-water mark,
+                // so a sample misses only growth in the child's last moments,
+                // and a sample costs about 70 µs of CPU in a debug build (at
+                // 2 ms throughout, 3.5% of a core for every child waited on,
+                // for as long as a loaded machine makes the child last).
+                usleep(min(2_000 + 200 * samples, 20_000))
+                samples += 1
             }
             let seconds = Date().timeIntervalSince(start)
             // WIFEXITED / WEXITSTATUS are macros Swift cannot import.

@@ -8,7 +8,8 @@ import Testing
 /// activations with scales such as 0.375 and 0.4375) compiled into integer
 /// thresholds, and outputs with float scales (float32(1/7) codes, a final
 /// Gemm with a float bias) written as the executor computes them, and
-/// inputs read as the codes of a float-scale or bipolar Quant,
+/// inputs read as the codes of a float-scale or bipolar Quant, and a
+/// DOUBLE model whose chains the executor evaluates in float64,
 /// bit-exact against the QONNX executor on 2,000 events each
 /// (chain_boundary meets every accumulator value, so every threshold, in
 /// every rounding mode it uses); Verilator and the HLS C simulation agree
@@ -21,7 +22,7 @@ import Testing
     static let expected = Fixture.expectedMessages(in: folder)
 
     @Test func theFixturesAreThere() {
-        #expect(Self.fixtures.count == 7)
+        #expect(Self.fixtures.count == 8)
         #expect(Self.expected.count == 6)
     }
 

@@ -22,7 +22,7 @@ struct TrainConfigTests {
 
     static let minimal = #""name": "m", "task": "classification", "data": {"generator": "jet_tagging"}, "layers": [{"dense": 5}]"#
 
-    @Test(arguments: ["jet_tagger", "l1_autoencoder", "track_quality", "cicada_autoencoder"])
+    @Test(arguments: ["jet_tagger", "l1_autoencoder", "track_quality", "deep_sets_tagger", "cicada_autoencoder"])
     func shippedConfigsHaveOnlyKnownKeys(model: String) throws {
         let config = try TrainConfig.load(path: Self.examples.appendingPathComponent("\(model)/train.json").path)
         #expect(config.name == model)

@@ -34,7 +34,9 @@ import VerilogBackend
         try await expectBitExact(ModelZoo.autoencoder())
     }
 
-    @Test func taggerWithSoftmaxMatchesTheReference() async throws {
+    /// Slow: a second tagger-sized build (the softmax tables are checked
+    /// bit-exactly by the default run in C simulation, `tagger_softmax`).
+    @Test(.slow, .tags(.slow)) func taggerWithSoftmaxMatchesTheReference() async throws {
         try await expectBitExact(ModelZoo.tagger(softmax: true))
     }
 
@@ -54,7 +56,8 @@ import VerilogBackend
 
     /// Per-particle dense layers with a folded per-channel batchnorm, sum
     /// and max over the particles, concatenated.
-    @Test func deepSetsTaggerMatchesTheReference() async throws {
+    /// Slow: a large build (C simulation checks `deep_sets` in the default run).
+    @Test(.slow, .tags(.slow)) func deepSetsTaggerMatchesTheReference() async throws {
         try await expectBitExact(ModelZoo.deepSets(), count: 4_000)
     }
 
@@ -65,13 +68,17 @@ import VerilogBackend
     }
 
     /// Conv1D corners, broadcasts, concatenation on an inner axis, a mean of 3.
-    @Test func sequenceConvolutionMatchesTheReference() async throws {
+    /// Slow: the default run's convolution is `calorimeterConv` here and
+    /// `sequence_conv` in C simulation.
+    @Test(.slow, .tags(.slow)) func sequenceConvolutionMatchesTheReference() async throws {
         try await expectBitExact(ModelZoo.sequenceConv(), count: 4_000)
     }
 
     /// Without subexpression sharing every signed digit has its own adder:
     /// the other way to build the same sums, and it must agree as well.
-    @Test func taggerWithoutSharingMatchesTheReference() async throws {
+    /// Slow: a second tagger build (in the default run the unshared rows
+    /// are checked against the exact products by `SubexpressionSharingTests`).
+    @Test(.slow, .tags(.slow)) func taggerWithoutSharingMatchesTheReference() async throws {
         try await expectBitExact(ModelZoo.tagger(), options: VerilogOptions(shareSubexpressions: false), count: 2_000)
     }
 

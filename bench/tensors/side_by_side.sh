@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side by side on the tensor models (issue 23): deep_sets_bench and cicada_bench
-# (make_models.py), same weights and types in every tool.
+# (make_models.py), same weights and types in every tool; against da4ml also the
+# shipped examples/deep_sets_tagger (issue 24).
 #   1. bits against hls4ml 1.3.0's C simulation (hls4ml_compare.py: Keras-v2 JSON+H5,
 #      Vitis, io_parallel, every precision set to ours; compile() + predict());
 #   2. bits against da4ml 0.6.0's interpreter, then the same yosys synth_xilinx -flatten
@@ -39,5 +40,5 @@ trap 'rm -rf "$work"' EXIT
 echo "== bits against hls4ml 1.3.0's C simulation ($events events each)"
 (cd "$work" && "$venv/bin/python" -I "$here/hls4ml_compare.py" "$bin/hepml-compile" "$work" "$events")
 echo "== against da4ml 0.6.0: bits, yosys synth_xilinx -family $family, cycles"
-DA4ML_VENV="$venv" HEPML_BIN="$bin" "$root/bench/verilog/da4ml_compare.sh" --models deep_sets,cicada \
+DA4ML_VENV="$venv" HEPML_BIN="$bin" "$root/bench/verilog/da4ml_compare.sh" --models deep_sets,cicada,deep_sets_tagger \
   --family "$family" --yosys-timeout "$timeout" --events "$events" $no_yosys

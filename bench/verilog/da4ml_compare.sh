@@ -9,7 +9,8 @@
 # Models: tagger_logits (examples/jet_tagger without its softmax), autoencoder
 # (examples/l1_autoencoder, anomaly score included), mlp16 mlp32 mlp64 mlp128
 # (16->W->W->5 from `hepml-bench --write-mlp`), deep_sets and cicada (the tensor models of
-# bench/tensors), cicada_autoencoder (examples/cicada_autoencoder, its score included).
+# bench/tensors), deep_sets_tagger (examples/deep_sets_tagger without its softmax),
+# cicada_autoencoder (examples/cicada_autoencoder, its score included).
 # Default: the MLPs and the shipped models.
 # --family (default xc7): the family hepml-compile pipelines for (its delay model)
 # and the one yosys synthesizes both designs for; da4ml has no family setting.
@@ -87,6 +88,7 @@ run_model() {
     echo "== $name =="
     case $name in
         tagger_logits) "$PY" "$HELPER" model logits "$ROOT/examples/jet_tagger/model.json" "$d/model.json" ;;
+        deep_sets_tagger) "$PY" "$HELPER" model logits "$ROOT/examples/deep_sets_tagger/model.json" "$d/model.json" ;;
         autoencoder) cp "$ROOT/examples/l1_autoencoder/model.json" "$d/model.json" ;;
         cicada_autoencoder) cp "$ROOT/examples/cicada_autoencoder/model.json" "$d/model.json" ;;
         mlp[0-9]*) "$BIN/hepml-bench" --write-mlp "16,${name#mlp},${name#mlp},5" "$d/model.json" ;;

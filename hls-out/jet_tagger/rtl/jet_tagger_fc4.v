@@ -1,5 +1,6 @@
 // Module jet_tagger_fc4: dense op 'fc4' (model layers: fc4)
 //   y = tensor 'fc4', 5 x ap_fixed<16,6,AP_RND,AP_SAT>
+//   inputs read without the low bits their producer leaves zero: 2 by 1 bits
 //   acc ap_fixed<28,9> (wraps), weights ap_fixed<10,1,AP_RND,AP_SAT>, bias ap_fixed<12,-1,AP_RND,AP_SAT> -> Q_A(bias) as constants
 //   products Q_A(w*x): exact, aligned by a left shift of 0
 //   activation linear, output ap_fixed<16,6,AP_RND,AP_SAT>
@@ -60,6 +61,11 @@ module jet_tagger_fc4 (
     wire [11:0] y4_bias = 12'hb05; // -81600
 
     // ---- stage 0 ----
+    // the inputs' low bits that are always zero, dropped
+    wire [14:0] x_24_nz__fl = x_24[15:1];
+    wire [14:0] x_24_nz = x_24_nz__fl;
+    wire [14:0] x_31_nz__fl = x_31[15:1];
+    wire [14:0] x_31_nz = x_31_nz__fl;
     // shared subexpressions: digit pairs that two or more outputs contain
     // c0 = x[12] + (x[27] << 0)
     wire [17:0] c0__lsb = {x_12[15], x_12, 1'b0} + {x_27[15], x_27, 1'b0};
