@@ -81,7 +81,7 @@ struct DesignFolder {
         var files: [GeneratedFile] = []
         for name in names {
             let relative = subfolder + "/" + name
-            guard FolderManifest.isSafeRelativePath(name), FolderManifest.isSafeRelativePath(relative) else {
+            guard FolderManifest.isSafeRelativePath(name) else {
                 throw .option("\(path)/\(DesignDescriptor.fileName): '\(name.prefix(200))' is not a path inside the folder's \(subfolder)/")
             }
             guard manifest.entries.contains(where: { $0.path == relative }) else {
