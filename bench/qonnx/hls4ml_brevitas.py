@@ -110,15 +110,15 @@ def ours(binary, name, onnx_path, d, x, reference, lsb, simulate):
         commands.append(("simulate", []))
     for command, extra in commands:
         out = d / f"ours_{command}.csv"
-        run = subprocess.run([binary, command, str(onnx_path), "--input", str(d / "x.csv"), "--output", str(out)] + extra,
-                             capture_output=True, text=True)
+        argv = [binary, command, str(onnx_path), "--input", str(d / "x.csv"), "--output", str(out)] + extra
+        run = subprocess.run(argv, capture_output=True, text=True)
         if run.returncode != 0:
             print(json.dumps({"model": name, "tool": "hepml-compile", "config": command, "exit": run.returncode,
                               "stderr": run.stderr[-2000:]}), flush=True)
             continue
         theirs = np.loadtxt(out, delimiter=",", ndmin=2)
-        compare("hepml-compile", command, name, theirs, reference, lsb, [run.stdout.strip().splitlines()[-1]]
-                if run.stdout.strip() else [])
+        summary = run.stdout.strip().splitlines()[-1:]
+        compare("hepml-compile", command, name, theirs, reference, lsb, summary)
 
 
 def prepare_for_hls4ml(proto):
@@ -153,7 +153,8 @@ def rewrite_for_hls4ml(proto):
         weights = np.asarray(context[node.output[0]], dtype=np.float32)
         model.set_initializer(node.output[0], weights)
         model.graph.node.remove(node)
-        notes.append(f"{node.name or node.output[0]}: per-channel weight Quant {list(weights.shape)} folded to its float32 values")
+        notes.append(f"{node.name or node.output[0]}: per-channel weight Quant {list(weights.shape)} "
+                     "folded to its float32 values")
     return model.model, notes
 
 
@@ -179,19 +180,16 @@ def hls4ml_run(name, model, d, x, shape, reference, lsb, label, notes):
                 hls_model = hls4ml.converters.convert_from_onnx_model(
                     model, output_dir=str(out_dir), project_name=name, backend="Vitis", io_type="io_parallel",
                     hls_config=config)
+                hls_model.compile()
                 error = None
             except Exception as e:  # hls4ml refused the model: record what it said
                 error = e
         caught = sorted({str(m.message) for m in caught_warnings if "/hls4ml/" in str(m.filename)})
-        try:
-            if error is not None:
-                raise error
-            hls_model.compile()
-        except Exception as e:  # hls4ml refused the model: record what it said
-            last = traceback.extract_tb(e.__traceback__)[-1]
+        if error is not None:
+            last = traceback.extract_tb(error.__traceback__)[-1]
             print(json.dumps({"model": name, "tool": "hls4ml 1.3.0", "config": f"{label}/{config_name}",
-                              "refused": f"{type(e).__name__}: {e}", "at": f"{Path(last.filename).name}:{last.lineno}",
-                              "warnings": caught}), flush=True)
+                              "refused": f"{type(error).__name__}: {error}",
+                              "at": f"{Path(last.filename).name}:{last.lineno}", "warnings": caught}), flush=True)
             continue
         theirs = np.asarray(hls_model.predict(np.ascontiguousarray(x.reshape([len(x)] + shape))), dtype=np.float64)
         layers = [f"{l.name}:{l.class_name}" for l in hls_model.get_layers()]
@@ -219,7 +217,8 @@ def run_model(binary, work, entry, events, simulate):
     rewritten, notes = rewrite_for_hls4ml(proto)
     if not np.array_equal(execute(rewritten, xs), reference):
         raise SystemExit(f"hls4ml_brevitas: the rewrite of {name} changed the executor's outputs")
-    hls4ml_run(name, drop_batch_axis_of_biases(prepare_for_hls4ml(rewritten)), d, hls_x, hls_shape, reference, lsb, "rewritten",
+    prepared = drop_batch_axis_of_biases(prepare_for_hls4ml(rewritten))
+    hls4ml_run(name, prepared, d, hls_x, hls_shape, reference, lsb, "rewritten",
                notes + ["rewrites checked: executor outputs equal on every event"])
 
 
