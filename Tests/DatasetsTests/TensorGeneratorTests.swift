@@ -84,7 +84,7 @@ struct JetConstituentGeneratorTests {
         for (i, jet) in jets.enumerated() {
             #expect(jet.particles.count <= 16 && jet.particles.allSatisfy { $0.pt >= 5 })
             let n = jet.particles.count
-            #expect(features.features[row: i][15] == Double(n))
+            #expect(Array(features.features[row: i])[15] == Double(n))
             let row = Array(tensor.features[row: i])
             #expect(row[4 * (n - 1)] > 0 && (n == 16 || row[4 * n] == 0))
             full += n == 16 ? 1 : 0
