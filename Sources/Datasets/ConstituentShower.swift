@@ -31,6 +31,12 @@ public struct ShowerTune: Sendable, Equatable, Codable {
     public var underlyingEvent: Double, underlyingEventPt: Double
     /// Detector: relative pT resolution of a particle (stochastic term, GeV^½) and angular smearing (radians).
     public var ptResolution: Double, angularResolution: Double
+    /// Reconstruction: particles below this pT (GeV) are not seen. An L1
+    /// tune (PF/PUPPI candidates) sets a few GeV; the shipped tune 0.5.
+    public var candidateThreshold: Double
+    /// At most this many candidates, the hardest, make the jet (axis,
+    /// features and tensor), as an L1 jet keeps a fixed number; nil keeps all.
+    public var maxCandidates: Int?
     /// The particles' electric charges (``ChargeTune``).
     public var charge: ChargeTune
 
@@ -44,6 +50,7 @@ public struct ShowerTune: Sendable, Equatable, Codable {
         splitZ: 0.05...0.5, splitAngle: 0.03...0.6,
         underlyingEvent: 10, underlyingEventPt: 1.5,
         ptResolution: 0, angularResolution: 0,
+        candidateThreshold: 0.5, maxCandidates: nil,
         charge: .standard)
 
     func fragmentation(_ parton: JetShower.Parton) -> Fragmentation {

@@ -142,13 +142,15 @@ public struct JetConstituentGenerator: Sendable {
         }
         shower.underlyingEvent(rng: &rng, flavour: &flavour, into: &particles)
         shower.measure(&particles, rng: &rng)
-        particles.removeAll { $0.pt < 0.5 }
+        particles.removeAll { $0.pt < tune.candidateThreshold }
         let seedAxis = particles.reduce(FourVector.zero) { $0 + $1.vector }
         var inJet = particles.filter {
             let de = $0.eta - seedAxis.eta, dp = wrapPhi($0.phi - seedAxis.phi)
             return de * de + dp * dp < 0.64
         }
         if inJet.isEmpty { inJet = [JetShower.Particle(pt: pt, eta: 0, phi: 0)] }
+        // Only when capped: re-summing in pT order would move the uncapped axis by rounding.
+        if let cap = tune.maxCandidates { inJet = Array(inJet.sorted { $0.pt > $1.pt }.prefix(max(1, cap))) }
         let axis = inJet.reduce(FourVector.zero) { $0 + $1.vector }
         let sorted = inJet.sorted { $0.pt > $1.pt }
         return Jet(jetClass: cls, particles: sorted.map { ($0.pt, $0.eta - axis.eta, wrapPhi($0.phi - axis.phi), $0.charge) })

@@ -68,6 +68,37 @@ struct JetConstituentGeneratorTests {
         }
     }
 
+    /// An L1 candidate tune (5 GeV threshold, 16 candidates): the jet is
+    /// its 16 hardest candidates above threshold, so the features summarise
+    /// exactly the particles in the tensor, and the uncapped jets of the
+    /// same seed are a superset of them.
+    @Test func candidateCapMakesTheFeaturesSummariseTheSixteen() {
+        var tune = ShowerTune.standard
+        tune.candidateThreshold = 5
+        tune.maxCandidates = 16
+        let capped = JetConstituentGenerator(seed: 3, tune: tune)
+        let jets = capped.jets(count: 40)
+        let features = capped.highLevelFeatures(count: 40, raw: true)
+        let tensor = capped.constituents(count: 40)
+        var full = 0
+        for (i, jet) in jets.enumerated() {
+            #expect(jet.particles.count <= 16 && jet.particles.allSatisfy { $0.pt >= 5 })
+            let n = jet.particles.count
+            #expect(Array(features.features[row: i])[15] == Double(n))
+            let row = Array(tensor.features[row: i])
+            #expect(row[4 * (n - 1)] > 0 && (n == 16 || row[4 * n] == 0))
+            full += n == 16 ? 1 : 0
+        }
+        #expect(full > 10, "at 5 GeV most 1 TeV jets fill the 16")
+        var loose = tune
+        loose.maxCandidates = nil
+        let uncapped = JetConstituentGenerator(seed: 3, tune: loose).jets(count: 40)
+        #expect(zip(jets, uncapped).allSatisfy { a, b in
+            a.jetClass == b.jetClass && a.particles.count == min(16, b.particles.count)
+                && zip(a.particles, b.particles).allSatisfy { $0.pt == $1.pt && $0.charge == $1.charge }
+        })
+    }
+
     static func meanRaw(_ feature: String, _ cls: JetTaggingGenerator.JetClass) -> Double {
         let k = JetTaggingGenerator.featureNames.firstIndex(of: feature)!
         let v = jets.filter { $0.jetClass == cls }.map { JetConstituentGenerator.features($0)[k] }
