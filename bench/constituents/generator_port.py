@@ -192,4 +192,4 @@ if __name__ == '__main__':
     import os, pickle, time
     name = sys.argv[1]; n = int(sys.argv[2]); kw = {k.strip(): (int(v) if k.strip() == 'keep' else float(v)) for k, v in (a.split('=') for a in sys.argv[3:])}
     t0 = time.time(); d = dataset(Tune(**kw), n, 5)
-    pickle.dump(d, open(os.path.join(os.environ.get('ORACLE_DIR', '.'), name + '.pkl'), 'wb')); print(name, 'gen', time.time() - t0, 's; mean n', d[3].mean(), 'frac>16', (d[3] > 16).mean())
+    pickle.dump(d, open(os.path.join(os.environ['ORACLE_DIR'], name + '.pkl'), 'wb')); print(name, 'gen', time.time() - t0, 's; mean n', d[3].mean(), 'frac>16', (d[3] > 16).mean())

@@ -3,7 +3,7 @@ import os, pickle, sys, numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.preprocessing import StandardScaler
 from sklearn.neural_network import MLPClassifier
-X16, F, Y, N = pickle.load(open(os.path.join(os.environ.get('ORACLE_DIR', '.'), sys.argv[1] + '.pkl'), 'rb'))
+X16, F, Y, N = pickle.load(open(os.path.join(os.environ['ORACLE_DIR'], sys.argv[1] + '.pkl'), 'rb'))
 n = len(Y); ntr = int(0.8 * n)
 z = X16[:, :, 0]; q = X16[:, :, 3]
 cs = np.stack([(q * z**k).sum(1) for k in (0.3, 0.5, 1)] + [np.abs((q*z**0.5).sum(1)), (q != 0).sum(1), q[:, 0], q[:, 1], q[:, 0]*q[:, 1]], 1)

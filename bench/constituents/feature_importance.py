@@ -1,7 +1,7 @@
 # Oracle (estimate, not the tool): feature-importance probes on a gen.py data set.
 import os, pickle, sys, numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier as H
-X16, F, Y, N = pickle.load(open(os.path.join(os.environ.get('ORACLE_DIR', '.'), sys.argv[1] + '.pkl'), 'rb'))
+X16, F, Y, N = pickle.load(open(os.path.join(os.environ['ORACLE_DIR'], sys.argv[1] + '.pkl'), 'rb'))
 n=len(Y); t=int(.8*n)
 z=X16[:,:,0]; de=X16[:,:,1]; dp=X16[:,:,2]; r2=de**2+dp**2
 simple=np.stack([ (z*r2).sum(1), (z*np.sqrt(r2)).sum(1), (z**2).sum(1), (z>0).sum(1), z[:,0], z[:,1], z[:,2]],1)

@@ -1,7 +1,7 @@
 # Interaction-network-like oracle: pairwise edge MLP, sum over partners, node MLP, sum, head.
 import os, pickle, sys, numpy as np, torch, torch.nn as nn
 torch.set_num_threads(1); torch.manual_seed(0)
-X16, F, Y, N = pickle.load(open(os.path.join(os.environ.get('ORACLE_DIR', '.'), sys.argv[1] + '.pkl'), 'rb'))
+X16, F, Y, N = pickle.load(open(os.path.join(os.environ['ORACLE_DIR'], sys.argv[1] + '.pkl'), 'rb'))
 epochs = int(sys.argv[2]); nuse = int(sys.argv[3]) if len(sys.argv) > 3 else len(Y)
 X16, Y = X16[:nuse], Y[:nuse]
 n = len(Y); ntr = int(0.8 * n)

@@ -1,7 +1,7 @@
 # Oracle (estimate, not the tool): a float deep set in PyTorch on a gen.py data set. Args: name width pool(sum|max|both) epochs scale.
 import os, pickle, sys, numpy as np, torch, torch.nn as nn
 torch.set_num_threads(1); torch.manual_seed(0)
-X16, F, Y, N = pickle.load(open(os.path.join(os.environ.get('ORACLE_DIR', '.'), sys.argv[1] + '.pkl'), 'rb'))
+X16, F, Y, N = pickle.load(open(os.path.join(os.environ['ORACLE_DIR'], sys.argv[1] + '.pkl'), 'rb'))
 w = int(sys.argv[2]) if len(sys.argv) > 2 else 32
 pool = sys.argv[3] if len(sys.argv) > 3 else 'sum'
 epochs = int(sys.argv[4]) if len(sys.argv) > 4 else 40
