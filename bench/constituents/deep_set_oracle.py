@@ -1,4 +1,4 @@
-# Oracle (estimate, not the tool): a float deep set in PyTorch on a gen.py data set. Args: name width pool(sum|max|both) epochs scale.
+# Oracle (estimate, not the tool): a float deep set in PyTorch on a generator_port.py data set. Args: name width pool(sum|max|both) epochs scale.
 import os, pickle, sys, numpy as np, torch, torch.nn as nn
 torch.set_num_threads(1); torch.manual_seed(0)
 X16, F, Y, N = pickle.load(open(os.path.join(os.environ['ORACLE_DIR'], sys.argv[1] + '.pkl'), 'rb'))

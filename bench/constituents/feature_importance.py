@@ -1,4 +1,4 @@
-# Oracle (estimate, not the tool): feature-importance probes on a gen.py data set.
+# Oracle (estimate, not the tool): feature-importance probes on a generator_port.py data set.
 import os, pickle, sys, numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier as H
 X16, F, Y, N = pickle.load(open(os.path.join(os.environ['ORACLE_DIR'], sys.argv[1] + '.pkl'), 'rb'))

@@ -1,4 +1,4 @@
-# Oracle (estimate, not the tool): gradient-boosted trees / MLP on a gen.py data set (features, features + charge sums, raw values).
+# Oracle (estimate, not the tool): gradient-boosted trees / MLP on a generator_port.py data set (features, features + charge sums, raw values).
 import os, pickle, sys, numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.preprocessing import StandardScaler
