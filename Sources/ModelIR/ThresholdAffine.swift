@@ -57,7 +57,7 @@ public enum ThresholdAffineProof {
     }
 
     /// The largest shift ``search(list:lo:hi:maxShift:)`` tries by default.
-    public static let defaultMaxShift = 24
+    public static let defaultMaxShift = 40
 
     /// A form equal to the staircase of `list` (sorted) on `[lo, hi]`, with
     /// the smallest shift that has one (at most `maxShift`) and, for that

@@ -92,8 +92,8 @@ import Testing
             }
         }
         #expect(affineLines["bank"] == 0)
-        // node__symbolic_4 (16 lists, one per channel) and node__symbolic_6 (5).
-        #expect(affineLines["auto"] == 21)
+        // Every layer is cheaper as multiply-add-shift: 24 + 16 + 5 per-channel lists.
+        #expect(affineLines["auto"] == 45)
     }
 
     @Test func malformedPrecisionOptionIsAnOptionError() throws {

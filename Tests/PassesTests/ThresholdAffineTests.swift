@@ -122,11 +122,11 @@ import Testing
 
     @Test func verifyRefusesAFormThatDisagreesSomewhere() throws {
         let text = LoweredPrinter.print(try Self.affineModel())
-        // A hand edit: the first form's offset one higher.
+        // A hand edit: the first form's offset 2^shift higher, one more step on every code below the top.
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let i = try #require(lines.firstIndex { $0.hasPrefix("  affine ") })
         var words = lines[i].split(separator: " ").map(String.init)
-        words[2] = String(try #require(Int64(words[2])) + 1)
+        words[2] = String(try #require(Int64(words[2])) + (1 << (try #require(Int64(words[3])))))
         lines[i] = "  " + words.joined(separator: " ")
         let edited = try LoweredParser.parse(lines.joined(separator: "\n"))
         do {
