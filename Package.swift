@@ -135,7 +135,7 @@ let package = Package(
         ]),
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat"],
                     exclude: ["Corpus"]),
-        .testTarget(name: "PassesTests", dependencies: ["Passes", "ModelFormat", "ModelIR", "FixedPoint", "Reference", "ModelZoo"]),
+        .testTarget(name: "PassesTests", dependencies: ["Passes", "ModelFormat", "ModelIR", "FixedPoint", "Reference", "ModelZoo", "SeededRandomness"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Passes", "ModelFormat", "ModelIR", "FixedPoint", "ModelZoo", "TensorIO"]),
         // Runs the built hepml-compile executable; links no module of its own.
         .testTarget(name: "CLITests", exclude: ["Fixtures"]),

@@ -1,4 +1,5 @@
 import Foundation
+import NetlistLowering
 
 /// The model a command reads, and how (the options every such command shares).
 public struct ModelSource: Sendable {
@@ -13,6 +14,9 @@ public struct ModelSource: Sendable {
     /// Per convolution layer, its reuse factor (`--reuse layer=N`), over
     /// the model's own `reuse` fields.
     public var layerReuse: [String: Int] = [:]
+    /// How threshold ops count (`--threshold-form`): the comparator bank,
+    /// the multiply-add-shift where one is proven equal, or the cheaper.
+    public var thresholdForm = ThresholdForm.auto
 
     public static let defaultPrecision = "ap_fixed<16,6>"
 
@@ -26,7 +30,8 @@ public struct ModelSource: Sendable {
     /// Loads and lowers the model; parameters that overflowed their types
     /// are warnings, or an error when ``strict``.
     public func load(console: Console) throws(DriverError) -> LoadedModel {
-        let loaded = try CompilerDriver.load(modelPath: path, precision: precision, inputType: inputType, layerReuse: layerReuse)
+        var loaded = try CompilerDriver.load(modelPath: path, precision: precision, inputType: inputType, layerReuse: layerReuse)
+        loaded = try CompilerDriver.applyThresholdForm(thresholdForm, to: loaded)
         if strict { try CompilerDriver.refuseParameterOverflows(loaded) }
         let file = (path as NSString).lastPathComponent
         for warning in try CompilerDriver.floatSumWarnings(loaded.graph, path: path, strict: strict) { console.warn(warning) }

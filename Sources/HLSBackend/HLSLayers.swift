@@ -125,7 +125,9 @@ struct HLSLayerPlanner {
         case .forest(let f): return try planForest(f, site)
         case .maximum(let m): return planMaximum(m, site)
         case .gather(let g): return planGather(g, site)
-        case .threshold(let t): return try planThreshold(t, site)
+        case .threshold(let t):
+            if let forms = t.affine { return planAffineThreshold(t, forms, site) }
+            return try planThreshold(t, site)
         }
     }
 

@@ -128,7 +128,18 @@ public enum LoweredParser {
                 guard let k = lists.first?.count, k >= 1, lists.allSatisfy({ $0.count == k }) else {
                     throw fail(n, "expected 'thresholds' lines of one length (at least 1) after the op")
                 }
-                kind = .threshold(ThresholdOp(thresholds: lists, outputBias: bias, outputStep: step))
+                var forms: [AffineCount] = []
+                while peekIsDetail(), lines[index].hasPrefix("  affine") {
+                    let d = try detail("affine", n)
+                    guard d.words.count == 4, let m = Int64(d.words[1]), let a = Int64(d.words[2]), let s = Int(d.words[3]), (0...62).contains(s) else {
+                        throw fail(d.number, "expected 'affine <multiplier> <offset> <shift 0...62>'")
+                    }
+                    forms.append(AffineCount(multiplier: m, offset: a, shift: s))
+                }
+                guard forms.isEmpty || forms.count == lists.count else {
+                    throw fail(n, "expected one 'affine' line per 'thresholds' line (\(lists.count)), found \(forms.count)")
+                }
+                kind = .threshold(ThresholdOp(thresholds: lists, outputBias: bias, outputStep: step, affine: forms.isEmpty ? nil : forms))
             default: throw fail(n, "unknown op kind '\(w[2])'")
             }
             return LoweredOp(name: name, sourceLayers: layers, kind: kind, inputs: inputs, output: output)

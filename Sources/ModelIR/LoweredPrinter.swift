@@ -31,7 +31,9 @@ import FixedPoint
 /// `<feature>:<threshold code>:<left>:<right>` or a leaf `=<raw code>`.
 /// A maximum lists one `group <input> ...` line per output; a gather one
 /// `indices <input> ...` line. A threshold has `output <bias> <step>` then
-/// one `thresholds <raw code> ...` line per list. A dense op that a
+/// one `thresholds <raw code> ...` line per list, and, when it counts by
+/// multiply-add-shift, one `affine <multiplier> <offset> <shift>` line per
+/// list (``AffineCount``). A dense op that a
 /// convolution with a reuse factor became also has its kernel layout after
 /// its rows: `reuse <R>`, one `window <input or -> ...` line per output
 /// position (`-` for a tap in the padding) and one `kernel <slot>:<weight> ...`
@@ -86,6 +88,7 @@ public enum LoweredPrinter {
             case .threshold(let t):
                 out += "  output \(t.outputBias) \(t.outputStep)\n"
                 for list in t.thresholds { out += "  thresholds" + list.map { " \($0)" }.joined() + "\n" }
+                for form in t.affine ?? [] { out += "  affine \(form.multiplier) \(form.offset) \(form.shift)\n" }
             case .add, .subtract, .multiply, .concatenate, .sum, .quantize:
                 break
             }

@@ -13,6 +13,11 @@
 /// type (``Verify`` checks), so no assignment ever rounds or overflows: the
 /// output is exact by construction. Thresholds are raw codes of the input's
 /// scale (`2^-F_in`) but need not lie in the input's range.
+///
+/// With ``affine`` set, `n_i` is computed as a multiply-add-shift
+/// (``AffineCount``, one per list) instead of by comparisons: the same
+/// numbers on every code of the input's type, which ``Verify`` proves again
+/// (``ThresholdAffineProof``), so the choice changes the hardware only.
 public struct ThresholdOp: Sendable, Equatable {
     /// One sorted list per channel, or a single list shared by every element.
     public var thresholds: [[Int64]]
@@ -20,11 +25,15 @@ public struct ThresholdOp: Sendable, Equatable {
     public var outputBias: Int64
     /// The output code added per threshold reached (nonzero).
     public var outputStep: Int64
+    /// The multiply-add-shift form of each list, in the order of
+    /// ``thresholds``, or nil for the comparator bank.
+    public var affine: [AffineCount]?
 
-    public init(thresholds: [[Int64]], outputBias: Int64, outputStep: Int64) {
+    public init(thresholds: [[Int64]], outputBias: Int64, outputStep: Int64, affine: [AffineCount]? = nil) {
         self.thresholds = thresholds
         self.outputBias = outputBias
         self.outputStep = outputStep
+        self.affine = affine
     }
 
     /// Thresholds per list (`K`).
@@ -43,9 +52,16 @@ public struct ThresholdOp: Sendable, Equatable {
         return lo
     }
 
+    /// `n_i` for raw input code `x`: by the multiply-add-shift form when
+    /// the op has one, else by the comparisons.
+    public func count(_ x: Int64, element i: Int) -> Int {
+        if let affine { return affine[i % affine.count].count(x, steps: steps) }
+        return Self.count(x, in: list(for: i))
+    }
+
     /// The raw output code of element `i` for raw input code `x`.
     public func output(_ x: Int64, element i: Int) -> Int64 {
-        outputBias + outputStep * Int64(Self.count(x, in: list(for: i)))
+        outputBias + outputStep * Int64(count(x, element: i))
     }
 }
 

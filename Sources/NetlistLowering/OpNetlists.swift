@@ -123,7 +123,11 @@ public enum OpNetlists {
                 outs.append(inputType == outType ? level[0] : b.netlist.quantize(level[0], to: outType, name: "y\(j)"))
             }
         case .threshold(let t):
-            outs = threshold(t, x, inputType: model[op.inputs[0]].type, out: outType, &b)
+            if let forms = t.affine {
+                outs = try affineThreshold(t, forms, x, inputType: model[op.inputs[0]].type, out: outType, &b)
+            } else {
+                outs = threshold(t, x, inputType: model[op.inputs[0]].type, out: outType, &b)
+            }
         case .gather(let g):
             let inputType = model[op.inputs[0]].type
             b.notes.append("data movement only: output i is input indices[i]")

@@ -71,7 +71,7 @@ public enum Verify {
                 }
             case .threshold(let t):
                 guard ins.count == 1, out.size == ins[0].size else { throw fail(op.name, "threshold has one input and an output per element") }
-                if let problem = ThresholdVerify.problem(t, outputType: out.type) { throw fail(op.name, problem) }
+                if let problem = ThresholdVerify.problem(t, inputType: ins[0].type, outputType: out.type) { throw fail(op.name, problem) }
             case .gather(let g):
                 guard ins.count == 1, g.indices.count == out.size else { throw fail(op.name, "gather has one input and an index per output") }
                 guard g.indices.allSatisfy({ $0 >= 0 && $0 < ins[0].size }) else { throw fail(op.name, "an index reads outside the input") }

@@ -170,11 +170,17 @@ struct BatchStep: Sendable {
                 quantizer.apply(yj, count: n)
             }
         case .threshold(let t):
-            // A sum of comparisons per element, as the hardware does it.
+            // A sum of comparisons per element, or the multiply-add-shift,
+            // as the hardware does it.
             for i in 0..<outputSize {
-                let list = t.list(for: i), xi = x + i * lanes, yi = y + i * lanes
-                for e in 0..<n { yi[e] = 0 }
-                for c in list { for e in 0..<n where xi[e] >= c { yi[e] += 1 } }
+                let xi = x + i * lanes, yi = y + i * lanes
+                if let affine = t.affine {
+                    let form = affine[i % affine.count]
+                    for e in 0..<n { yi[e] = Int64(form.count(xi[e], steps: t.steps)) }
+                } else {
+                    for e in 0..<n { yi[e] = 0 }
+                    for c in t.list(for: i) { for e in 0..<n where xi[e] >= c { yi[e] += 1 } }
+                }
                 for e in 0..<n { yi[e] = t.outputBias + t.outputStep * yi[e] }
             }
         }

@@ -44,7 +44,7 @@ struct CSimCommand: AsyncParsableCommand {
     var inputCodes = false
 
     func run() async throws {
-        var options = CSimOptions(model: modelOptions.source, input: input, output: output)
+        var options = CSimOptions(model: try modelOptions.source, input: input, output: output)
         options.inputCodes = inputCodes
         options.apTypes = apTypes
         options.reuse = reuse

@@ -16,7 +16,19 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "Refuse (exit 2) a model whose weights, biases, batchnorm parameters or LeakyReLU slopes do not fit their types, or (a .onnx model) whose float32 sums could change a code (docs/import-export.md, \"Float sums\"), instead of warning.")
     var strict = false
 
-    var source: ModelSource { ModelSource(path: model, inputType: inputType, precision: precision, strict: strict) }
+    @Option(name: .customLong("threshold-form"), help: ArgumentHelp(
+        "How threshold ops (Brevitas and FINN activations) count the thresholds reached: bank (comparators), affine (a multiply-add-shift, where one is proven equal on every input code) or auto (the cheaper netlist); default auto (docs/import-export.md).",
+        valueName: "form"))
+    var thresholdForm: String = "auto"
+
+    /// The model and how to read it (exit 2 naming `--threshold-form` when its value is not a form).
+    var source: ModelSource {
+        get throws {
+            var s = ModelSource(path: model, inputType: inputType, precision: precision, strict: strict)
+            s.thresholdForm = try named(thresholdForm, option: "--threshold-form")
+            return s
+        }
+    }
 }
 
 /// The RTL size limit of the commands that emit Verilog.

@@ -36,7 +36,7 @@ struct CompileCommand: AsyncParsableCommand {
     var testInput: String?
 
     func run() async throws {
-        var options = CompileOptions(model: modelOptions.source)
+        var options = CompileOptions(model: try modelOptions.source)
         let reuse: (global: Int?, layers: [String: Int])
         do { reuse = try CompilerDriver.parseReuse(self.reuse) } catch { throw fail(error) }
         options.model.layerReuse = reuse.layers

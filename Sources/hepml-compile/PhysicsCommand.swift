@@ -66,7 +66,7 @@ struct PhysicsCommand: ParsableCommand {
     var efficiency = 0.5
 
     func run() throws {
-        var options = PhysicsOptions(model: modelOptions.source)
+        var options = PhysicsOptions(model: try modelOptions.source)
         options.generator = generator
         options.events = events
         options.seed = seed

@@ -36,7 +36,7 @@ struct PredictCommand: AsyncParsableCommand {
     var inputCodes = false
 
     func run() async throws {
-        var options = PredictOptions(model: modelOptions.source, input: input, output: output)
+        var options = PredictOptions(model: try modelOptions.source, input: input, output: output)
         options.inputCodes = inputCodes
         options.float = float
         options.raw = raw

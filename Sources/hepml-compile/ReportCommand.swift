@@ -75,7 +75,7 @@ struct ReportCommand: AsyncParsableCommand {
     var verify = false
 
     func run() async throws {
-        var options = ReportOptions(model: modelOptions.source, input: input)
+        var options = ReportOptions(model: try modelOptions.source, input: input)
         options.labels = labels
         options.out = out
         options.force = force

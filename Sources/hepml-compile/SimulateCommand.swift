@@ -60,7 +60,7 @@ struct SimulateCommand: AsyncParsableCommand {
     var inputCodes = false
 
     func run() async throws {
-        var options = SimulateOptions(model: modelOptions.source, input: input, output: output)
+        var options = SimulateOptions(model: try modelOptions.source, input: input, output: output)
         options.inputCodes = inputCodes
         options.clockNs = clockNs
         options.maxRTLSize = rtlSize.maxRTLSize

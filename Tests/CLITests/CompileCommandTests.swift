@@ -70,6 +70,32 @@ import Testing
         #expect(ok.out.contains("II=3"), "\(ok.out)")
     }
 
+    /// `--threshold-form` on the Brevitas MLP: a bad value exits 2 naming
+    /// the option; `auto` logs each layer's choice with both costs, `bank`
+    /// writes no form into lowered.txt and `auto` writes one per list of the
+    /// layers it chose the multiply-add-shift for.
+    @Test func thresholdFormIsChosenLoggedAndWrittenIntoLoweredText() throws {
+        let dir = try CLI.temporaryDirectory()
+        let model = CLI.repoRoot.appendingPathComponent("Tests/QONNXTests/fixtures/brevitas/brevitas_mlp.onnx").path
+        let bad = try CLI.run([model, "--threshold-form", "comparators", "--target", "hls", "--out", dir.appendingPathComponent("x").path])
+        #expect(bad.code == 2)
+        #expect(bad.err.contains("--threshold-form") && bad.err.contains("bank, affine, auto"), "\(bad.err)")
+        var affineLines: [String: Int] = [:]
+        for form in ["bank", "auto"] {
+            let out = dir.appendingPathComponent(form)
+            let r = try CLI.run([model, "--threshold-form", form, "--target", "hls", "--out", out.path])
+            #expect(r.code == 0, "\(r.err)")
+            let lowered = try String(contentsOf: out.appendingPathComponent("lowered.txt"), encoding: .utf8)
+            affineLines[form] = lowered.split(separator: "\n").filter { $0.hasPrefix("  affine ") }.count
+            if form == "auto" {
+                #expect(r.out.contains("threshold form: 'node__symbolic_6' multiply-add-shift (cheaper; logic bits: bank "), "\(r.out)")
+            }
+        }
+        #expect(affineLines["bank"] == 0)
+        // Every layer is cheaper as multiply-add-shift: 24 + 16 + 5 per-channel lists.
+        #expect(affineLines["auto"] == 45)
+    }
+
     @Test func malformedPrecisionOptionIsAnOptionError() throws {
         let r = try CLI.run([CLI.fixtures.appendingPathComponent("hand_model.json").path, "--precision", "ap_fixed<16>"])
         #expect(r.code == 2)
