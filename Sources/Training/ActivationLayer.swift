@@ -22,6 +22,9 @@ public enum ActivationKind: Sendable, Equatable {
         default: return nil
         }
     }
+
+    /// Whether each output depends on its own input alone (all but softmax).
+    public var isElementWise: Bool { self != .softmax }
 }
 
 /// An activation layer, optionally fake-quantizing its result (QAT) and

@@ -149,8 +149,7 @@ public struct TrainingRun {
         var targets: Matrix? = nil
         var scoreTarget: String? = nil
         if isAutoencoder {
-            // The reconstruction target is the output of a leading scale layer when there is one.
-            scoreTarget = network.layers.first.flatMap { ($0 as? DenseLayer).flatMap { $0.trainable ? nil : $0.name } }
+            scoreTarget = Self.reconstructionTarget(of: network)
             options.reconstructionTarget = scoreTarget
             if scoreTarget == nil { targets = x }
         } else {
@@ -213,6 +212,19 @@ public struct TrainingRun {
         }
         let written = try writeOutputs(model, data: data, floatHistory: floatHistory, qatHistory: qatHistory)
         return Result(model: model, floatHistory: floatHistory, qatHistory: qatHistory, writtenFiles: written)
+    }
+
+    /// The layer an autoencoder reconstructs: a leading scale layer (a frozen
+    /// dense layer) and the element-wise activations right after it, such as
+    /// a `tanh` that compresses the scaled input; nil without a leading scale.
+    static func reconstructionTarget(of network: Network) -> String? {
+        guard let scale = network.layers.first as? DenseLayer, !scale.trainable else { return nil }
+        var target = scale.name
+        for layer in network.layers.dropFirst() {
+            guard let activation = layer as? ActivationLayer, activation.kind.isElementWise else { break }
+            target = activation.name
+        }
+        return target
     }
 
     func write(_ text: String, to path: String) throws(TrainingError) {

@@ -75,6 +75,23 @@ struct ConvAutoencoderTests {
         #expect(mean(signal) > mean(background))
     }
 
+    /// The target an autoencoder reconstructs is its leading scale and the
+    /// element-wise activations right after it (a tanh that compresses the
+    /// scaled grid), never a trainable layer or a softmax.
+    @Test func theReconstructionTargetIsTheScaleAndTheActivationsRightAfterIt() throws {
+        func target(_ specs: [LayerSpec]) throws -> String? {
+            TrainingRun.reconstructionTarget(of: try NetworkBuilder.build(inputShape: [18, 14, 1], layers: specs, seed: 1))
+        }
+        #expect(try target(Self.specs) == "scale")
+        #expect(try target([.scale([0.0625]), .activation(.tanh)] + Self.specs.dropFirst()) == "tanh1")
+        #expect(try target([.scale([0.0625]), .activation(.tanh), .activation(.relu), .flatten, .dense(units: 4)]) == "relu1")
+        #expect(try target([.scale([0.0625]), .flatten, .activation(.tanh), .dense(units: 4)]) == "scale")
+        #expect(try target([.flatten, .activation(.tanh), .dense(units: 4)]) == nil)
+        let vector = try NetworkBuilder.build(inputShape: [4], layers: [.scale([0.5, 0.5, 1, 1]), .activation(.softmax)], seed: 1)
+        #expect(TrainingRun.reconstructionTarget(of: vector) == "scale")
+        #expect(try target([.scale([0.5]), .flatten, .dense(units: 3)]) == "scale")
+    }
+
     /// examples/cicada_autoencoder/train.json, cut to 400 events and one epoch: the same
     /// seed writes the same model.json (weights, types, score head), another seed another one.
     @Test func theShippedConfigTrainsReproduciblyFromItsSeed() throws {
@@ -91,7 +108,10 @@ struct ConvAutoencoderTests {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
             let result = try TrainingRun(config: config, baseDirectory: dir.path).run()
-            #expect(result.model.graph().outputs == ["score"])
+            let graph = result.model.graph()
+            #expect(graph.outputs == ["score"])
+            // The score compares the tanh-compressed grid with its reconstruction.
+            #expect(graph.nodes.first { $0.name == "difference" }?.inputs == ["tanh1", "reshape1"])
             return try String(contentsOf: dir.appendingPathComponent("model.json"), encoding: .utf8)
         }
         let first = try run(config)

@@ -1,5 +1,5 @@
 // Module cicada_autoencoder_flatten1: gather op 'flatten1' (model layers: flatten1)
-//   y = tensor 'flatten1', 252 x ap_fixed<16,5,AP_RND,AP_SAT>
+//   y = tensor 'flatten1', 252 x ap_fixed<16,2,AP_RND,AP_SAT>
 //   data movement only: output i is input indices[i]
 //   0 adders (0 adder bits), 0 register bits in use
 // Latency 0 cycle(s), II=1; at most 4.600 ns of logic
@@ -14,7 +14,7 @@ module cicada_autoencoder_flatten1 (
 );
 
     // ---- inputs ----
-    // x = tensor 'relu1', 252 x ap_fixed<16,5,AP_RND,AP_SAT>: element i at bits [i*16 +: 16]
+    // x = tensor 'relu1', 252 x ap_fixed<16,2,AP_RND,AP_SAT>: element i at bits [i*16 +: 16]
     wire [15:0] x_0 = x[15:0];
     wire [15:0] x_1 = x[31:16];
     wire [15:0] x_2 = x[47:32];

@@ -1,5 +1,5 @@
 // Module cicada_autoencoder_reshape1: gather op 'reshape1' (model layers: reshape1)
-//   y = tensor 'reshape1', 252 x ap_fixed<16,4,AP_RND,AP_SAT>
+//   y = tensor 'reshape1', 252 x ap_fixed<16,2,AP_RND,AP_SAT>
 //   data movement only: output i is input indices[i]
 //   0 adders (0 adder bits), 0 register bits in use
 // Latency 0 cycle(s), II=1; at most 4.600 ns of logic
@@ -14,7 +14,7 @@ module cicada_autoencoder_reshape1 (
 );
 
     // ---- inputs ----
-    // x = tensor 'fc4', 252 x ap_fixed<16,4,AP_RND,AP_SAT>: element i at bits [i*16 +: 16]
+    // x = tensor 'fc4', 252 x ap_fixed<16,2,AP_RND,AP_SAT>: element i at bits [i*16 +: 16]
     wire [15:0] x_0 = x[15:0];
     wire [15:0] x_1 = x[31:16];
     wire [15:0] x_2 = x[47:32];

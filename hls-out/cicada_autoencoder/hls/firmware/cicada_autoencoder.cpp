@@ -3,6 +3,7 @@
 #include "cicada_autoencoder.h"
 
 #include "weights/scale.h"
+#include "weights/tanh1.h"
 #include "weights/conv1.h"
 #include "weights/flatten1.h"
 #include "weights/bn1.h"
@@ -25,22 +26,27 @@ void cicada_autoencoder(
     #pragma HLS ARRAY_PARTITION variable=scale complete dim=0
     nnet::dense_sparse<x_t, scale_t, config_scale>(x, scale, scale_weights, scale_inputs, scale_biases);
 
+    // tanh1: tanh by a table of 1024 entries over [-2^2, 2^2) on 252 elements
+    tanh1_t tanh1[252];
+    #pragma HLS ARRAY_PARTITION variable=tanh1 complete dim=0
+    nnet::table_activation<scale_t, tanh1_t, config_tanh1>(scale, tanh1, tanh1_table);
+
     // conv1: sparse dense 252 -> 252, 4 terms per output, relu, 1008 nonzero weights (from conv1 + relu1)
     relu1_t relu1[252];
     #pragma HLS ARRAY_PARTITION variable=relu1 complete dim=0
-    nnet::dense_sparse<scale_t, relu1_t, config_conv1>(scale, relu1, conv1_weights, conv1_inputs, conv1_biases);
+    nnet::dense_sparse<tanh1_t, relu1_t, config_conv1>(tanh1, relu1, conv1_weights, conv1_inputs, conv1_biases);
 
     // flatten1: gather 252 of 252 elements (data movement)
     flatten1_t flatten1[252];
     #pragma HLS ARRAY_PARTITION variable=flatten1 complete dim=0
     nnet::gather<relu1_t, flatten1_t, config_flatten1>(relu1, flatten1, flatten1_index);
 
-    // bn1: dense 252 -> 16, latency strategy, relu, 3942 nonzero weights (from bn1 + relu2)
+    // bn1: dense 252 -> 16, latency strategy, relu, 3938 nonzero weights (from bn1 + relu2)
     relu2_t relu2[16];
     #pragma HLS ARRAY_PARTITION variable=relu2 complete dim=0
     nnet::dense_latency<flatten1_t, relu2_t, config_bn1>(flatten1, relu2, bn1_weights, bn1_biases);
 
-    // fc2: dense 16 -> 8, latency strategy, linear, 126 nonzero weights
+    // fc2: dense 16 -> 8, latency strategy, linear, 127 nonzero weights
     fc2_t fc2[8];
     #pragma HLS ARRAY_PARTITION variable=fc2 complete dim=0
     nnet::dense_latency<relu2_t, fc2_t, config_fc2>(relu2, fc2, fc2_weights, fc2_biases);
@@ -50,7 +56,7 @@ void cicada_autoencoder(
     #pragma HLS ARRAY_PARTITION variable=relu3 complete dim=0
     nnet::dense_latency<fc2_t, relu3_t, config_bn2>(fc2, relu3, bn2_weights, bn2_biases);
 
-    // fc4: dense 16 -> 252, latency strategy, linear, 3835 nonzero weights
+    // fc4: dense 16 -> 252, latency strategy, linear, 3900 nonzero weights
     fc4_t fc4[252];
     #pragma HLS ARRAY_PARTITION variable=fc4 complete dim=0
     nnet::dense_latency<relu3_t, fc4_t, config_fc4>(relu3, fc4, fc4_weights, fc4_biases);
@@ -63,7 +69,7 @@ void cicada_autoencoder(
     // difference: element-wise subtract of 252 elements
     difference_t difference[252];
     #pragma HLS ARRAY_PARTITION variable=difference complete dim=0
-    nnet::subtract<scale_t, reshape1_t, difference_t, config_difference>(scale, reshape1, difference);
+    nnet::subtract<tanh1_t, reshape1_t, difference_t, config_difference>(tanh1, reshape1, difference);
 
     // squared: element-wise multiply of 252 elements
     squared_t squared[252];

@@ -20,16 +20,17 @@
 // One type per tensor of the lowered IR.
 typedef ap_ufixed<10,10> x_t; // x[252]
 typedef ap_ufixed<10,6> scale_t; // scale[252]
-typedef ap_fixed<16,5,AP_RND,AP_SAT> relu1_t; // relu1[252]
-typedef ap_fixed<16,5,AP_RND,AP_SAT> flatten1_t; // flatten1[252]
-typedef ap_fixed<16,6,AP_RND,AP_SAT> relu2_t; // relu2[16]
-typedef ap_fixed<16,6,AP_RND,AP_SAT> fc2_t; // fc2[8]
-typedef ap_fixed<16,6,AP_RND,AP_SAT> relu3_t; // relu3[16]
-typedef ap_fixed<16,4,AP_RND,AP_SAT> fc4_t; // fc4[252]
-typedef ap_fixed<16,4,AP_RND,AP_SAT> reshape1_t; // reshape1[252]
-typedef ap_fixed<16,7,AP_RND,AP_SAT> difference_t; // difference[252]
-typedef ap_ufixed<16,12,AP_RND,AP_SAT> squared_t; // squared[252]
-typedef ap_ufixed<18,11,AP_RND,AP_SAT> score_t; // score[1]
+typedef ap_fixed<16,1,AP_RND,AP_SAT> tanh1_t; // tanh1[252]
+typedef ap_fixed<16,2,AP_RND,AP_SAT> relu1_t; // relu1[252]
+typedef ap_fixed<16,2,AP_RND,AP_SAT> flatten1_t; // flatten1[252]
+typedef ap_fixed<16,4,AP_RND,AP_SAT> relu2_t; // relu2[16]
+typedef ap_fixed<16,5,AP_RND,AP_SAT> fc2_t; // fc2[8]
+typedef ap_fixed<16,3,AP_RND,AP_SAT> relu3_t; // relu3[16]
+typedef ap_fixed<16,2,AP_RND,AP_SAT> fc4_t; // fc4[252]
+typedef ap_fixed<16,2,AP_RND,AP_SAT> reshape1_t; // reshape1[252]
+typedef ap_fixed<16,2,AP_RND,AP_SAT> difference_t; // difference[252]
+typedef ap_ufixed<16,1,AP_RND,AP_SAT> squared_t; // squared[252]
+typedef ap_ufixed<18,5,AP_RND,AP_SAT> score_t; // score[1]
 
 // scale: sparse dense 252 -> 252, 1 terms per output, linear, 252 nonzero weights
 typedef ap_fixed<8,1,AP_RND,AP_SAT> scale_weight_t; // weights of scale
@@ -48,11 +49,24 @@ struct config_scale : nnet::dense_sparse_config {
     typedef nnet::linear activation;
 };
 
+// tanh1: tanh by a table of 1024 entries over [-2^2, 2^2) on 252 elements
+typedef ap_int<16> tanh1_index_t; // tanh1 table address before clamping
+struct config_tanh1 : nnet::table_config {
+    static const unsigned n_in = 252;
+    static const unsigned reuse_factor = 1;
+    static const unsigned table_size = 1024;
+    // index = clamp((x >> -3) + 512, 0, 1023) on the raw code x
+    static const int shift_right = 0;
+    static const int shift_left = 3;
+    typedef tanh1_index_t index_t;
+    typedef tanh1_t table_t;
+};
+
 // conv1: sparse dense 252 -> 252, 4 terms per output, relu, 1008 nonzero weights (from conv1 + relu1)
 typedef ap_fixed<8,1,AP_RND,AP_SAT> conv1_weight_t; // weights of conv1
-typedef ap_fixed<12,-1,AP_RND,AP_SAT> conv1_bias_t; // biases of conv1
-typedef ap_fixed<21,8> conv1_accum_t; // accumulator of conv1 (wraps)
-typedef ap_fixed<16,6,AP_RND,AP_SAT> conv1_pre_t; // conv1 result before its activation
+typedef ap_fixed<12,0,AP_RND,AP_SAT> conv1_bias_t; // biases of conv1
+typedef ap_fixed<24,2> conv1_accum_t; // accumulator of conv1 (wraps)
+typedef ap_fixed<16,2,AP_RND,AP_SAT> conv1_pre_t; // conv1 result before its activation
 #include "nnet_utils/nnet_tensor.h"
 struct config_conv1 : nnet::dense_sparse_config {
     static const unsigned n_in = 252;
@@ -74,11 +88,11 @@ struct config_flatten1 : nnet::gather_config {
     static const unsigned reuse_factor = 1;
 };
 
-// bn1: dense 252 -> 16, latency strategy, relu, 3942 nonzero weights (from bn1 + relu2)
+// bn1: dense 252 -> 16, latency strategy, relu, 3938 nonzero weights (from bn1 + relu2)
 typedef ap_fixed<8,3,AP_RND,AP_SAT> bn1_weight_t; // weights of bn1
-typedef ap_fixed<12,4,AP_RND,AP_SAT> bn1_bias_t; // biases of bn1
-typedef ap_fixed<28,12> bn1_accum_t; // accumulator of bn1 (wraps)
-typedef ap_fixed<16,6,AP_RND,AP_SAT> bn1_pre_t; // bn1 result before its activation
+typedef ap_fixed<12,3,AP_RND,AP_SAT> bn1_bias_t; // biases of bn1
+typedef ap_fixed<27,8> bn1_accum_t; // accumulator of bn1 (wraps)
+typedef ap_fixed<16,4,AP_RND,AP_SAT> bn1_pre_t; // bn1 result before its activation
 struct config_bn1 : nnet::dense_config {
     static const unsigned n_in = 252;
     static const unsigned n_out = 16;
@@ -91,10 +105,10 @@ struct config_bn1 : nnet::dense_config {
     typedef nnet::relu activation;
 };
 
-// fc2: dense 16 -> 8, latency strategy, linear, 126 nonzero weights
+// fc2: dense 16 -> 8, latency strategy, linear, 127 nonzero weights
 typedef ap_fixed<8,1,AP_RND,AP_SAT> fc2_weight_t; // weights of fc2
 typedef ap_fixed<12,-9,AP_RND,AP_SAT> fc2_bias_t; // biases of fc2
-typedef ap_fixed<29,8> fc2_accum_t; // accumulator of fc2 (wraps)
+typedef ap_fixed<27,6> fc2_accum_t; // accumulator of fc2 (wraps)
 struct config_fc2 : nnet::dense_config {
     static const unsigned n_in = 16;
     static const unsigned n_out = 8;
@@ -110,8 +124,8 @@ struct config_fc2 : nnet::dense_config {
 // bn2: dense 8 -> 16, latency strategy, relu, 128 nonzero weights (from bn2 + relu3)
 typedef ap_fixed<8,2,AP_RND,AP_SAT> bn2_weight_t; // weights of bn2
 typedef ap_fixed<12,1,AP_RND,AP_SAT> bn2_bias_t; // biases of bn2
-typedef ap_fixed<25,9> bn2_accum_t; // accumulator of bn2 (wraps)
-typedef ap_fixed<16,6,AP_RND,AP_SAT> bn2_pre_t; // bn2 result before its activation
+typedef ap_fixed<24,7> bn2_accum_t; // accumulator of bn2 (wraps)
+typedef ap_fixed<16,5,AP_RND,AP_SAT> bn2_pre_t; // bn2 result before its activation
 struct config_bn2 : nnet::dense_config {
     static const unsigned n_in = 8;
     static const unsigned n_out = 16;
@@ -124,10 +138,10 @@ struct config_bn2 : nnet::dense_config {
     typedef nnet::relu activation;
 };
 
-// fc4: dense 16 -> 252, latency strategy, linear, 3835 nonzero weights
+// fc4: dense 16 -> 252, latency strategy, linear, 3900 nonzero weights
 typedef ap_fixed<8,0,AP_RND,AP_SAT> fc4_weight_t; // weights of fc4
-typedef ap_fixed<12,0,AP_RND,AP_SAT> fc4_bias_t; // biases of fc4
-typedef ap_fixed<25,7> fc4_accum_t; // accumulator of fc4 (wraps)
+typedef ap_fixed<12,-1,AP_RND,AP_SAT> fc4_bias_t; // biases of fc4
+typedef ap_fixed<25,4> fc4_accum_t; // accumulator of fc4 (wraps)
 struct config_fc4 : nnet::dense_config {
     static const unsigned n_in = 16;
     static const unsigned n_out = 252;
@@ -161,7 +175,7 @@ struct config_squared : nnet::merge_config {
 };
 
 // score: sum of 252 elements
-typedef ap_ufixed<24,20> score_accum_t; // score exact sum of 252 values
+typedef ap_ufixed<24,9> score_accum_t; // score exact sum of 252 values
 struct config_score : nnet::merge_config {
     static const unsigned n_elem = 252;
     static const unsigned reuse_factor = 1;
