@@ -8,6 +8,7 @@ import Testing
     @Test func everyMalformedModelExitsWithCode2AndWritesNothing() throws {
         let manifest = try String(contentsOf: Self.corpus.appendingPathComponent("manifest.tsv"), encoding: .utf8)
         let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         var checked = 0
         for line in manifest.split(separator: "\n") {
             let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
@@ -23,6 +24,7 @@ import Testing
 
     @Test func compileWritesTheLoweredListingIntoTheOutputFolder() throws {
         let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let r = try CLI.run([CLI.fixtures.appendingPathComponent("hand_model.json").path, "--target", "fpga"], in: dir)
         #expect(r.code == 0, "\(r.err)")
         let listing = try String(contentsOfFile: dir.appendingPathComponent("hls-out/hand/lowered.txt").path, encoding: .utf8)
@@ -42,6 +44,7 @@ import Testing
     /// exit 2 naming the layer and the field; a valid one compiles with II = N.
     @Test func badReuseValuesExitWithCode2NamingTheLayerAndField() throws {
         let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         func model(reuse: Int) throws -> String {
             let text = """
             {"format": "hepml-model", "version": 1, "name": "grid", "defaults": {"precision": "ap_fixed<12,4>"},
@@ -76,6 +79,7 @@ import Testing
     /// layers it chose the multiply-add-shift for.
     @Test func thresholdFormIsChosenLoggedAndWrittenIntoLoweredText() throws {
         let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let model = CLI.repoRoot.appendingPathComponent("Tests/QONNXTests/fixtures/brevitas/brevitas_mlp.onnx").path
         let bad = try CLI.run([model, "--threshold-form", "comparators", "--target", "hls", "--out", dir.appendingPathComponent("x").path])
         #expect(bad.code == 2)

@@ -12,6 +12,7 @@ import Testing
     ///  (100, 0)      -> x0 wraps: 1600 mod 256 = 64 (4.0): 192 + 1024 = 1216 = 38 LSB -> 2.375
     @Test func fixedPointOutputsEqualHandComputedValues() throws {
         let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("y.csv").path
         let r = try CLI.run(["predict", CLI.fixtures.appendingPathComponent("hand_model.json").path,
                              "--input", CLI.fixtures.appendingPathComponent("hand_inputs.csv").path, "--output", out])
@@ -22,6 +23,7 @@ import Testing
 
     @Test func rawFlagWritesIntegerCodes() throws {
         let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("y.csv").path
         let r = try CLI.run(["predict", CLI.fixtures.appendingPathComponent("hand_model.json").path,
                              "--input", CLI.fixtures.appendingPathComponent("hand_inputs.csv").path, "--output", out, "--raw"])
@@ -31,6 +33,7 @@ import Testing
 
     @Test func floatFlagEvaluatesTheUnquantizedModel() throws {
         let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("y.csv").path
         let r = try CLI.run(["predict", CLI.fixtures.appendingPathComponent("hand_model.json").path,
                              "--input", CLI.fixtures.appendingPathComponent("hand_inputs.csv").path, "--output", out, "--float"])
@@ -42,6 +45,7 @@ import Testing
 
     @Test func wrongColumnCountIsAnInputError() throws {
         let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("bad.csv")
         try "1,2,3\n".write(to: csv, atomically: true, encoding: .utf8)
         let r = try CLI.run(["predict", CLI.fixtures.appendingPathComponent("hand_model.json").path,

@@ -16,6 +16,7 @@ import Testing
     /// numbers and the plots.
     @Test func shippedTaggerReportStatesZeroMismatchesAndHasPlots() throws {
         let (r, out) = try Self.taggerReport(["--no-synthesis", "--verify"])
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
         #expect(r.code == 0, "\(r.err)")
         #expect(r.out.contains("HLS C simulation  0 mismatches in 200 events"), "\(r.out)")
         #expect(r.out.contains("Verilator RTL     0 mismatches in 200 events"), "\(r.out)")
@@ -39,6 +40,7 @@ import Testing
     /// that says so, and a warning with the reason.
     @Test func aReportWithoutADesignHasNoResourcesSection() throws {
         let (r, out) = try Self.taggerReport(["--max-rtl-size", "1"])
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
         #expect(r.code == 0, "\(r.err)")
         #expect(r.out.contains("Resources: not counted (no Verilog design)"), "\(r.out)")
         #expect(r.err.contains("warning: no Verilog design:") && r.err.contains("the report has no resources section"), "\(r.err)")

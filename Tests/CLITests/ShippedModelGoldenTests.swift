@@ -21,6 +21,7 @@ import Testing
     @Test(arguments: models)
     func compilingTheShippedModelReproducesHlsOut(name: String) throws {
         let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent(name)
         let model = CLI.repoRoot.appendingPathComponent("examples/\(name)/model.json").path
         let r = try CLI.run([model, "--target", "fpga", "--out", out.path])
@@ -39,6 +40,7 @@ import Testing
     @Test(arguments: models)
     func theShippedTestOutputsAreTheReferenceOnTheTestInputs(name: String) throws {
         let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let example = CLI.repoRoot.appendingPathComponent("examples/\(name)")
         let out = dir.appendingPathComponent("outputs.csv")
         let r = try CLI.run(["predict", example.appendingPathComponent("model.json").path,
