@@ -61,7 +61,12 @@ public struct PointEvaluator: Sendable {
         do { lowered = try Pipeline.run(applied.graph, options: LoweringOptions(defaultPrecision: PrecisionDefaults.builtIn)) } catch {
             throw .point("\((inputs.graph.name)) at \(point.label): \(error)")
         }
-        let model = lowered.model
+        // Threshold ops in the cheaper of their two proven-equal forms, as
+        // every command that reads a model has them (`--threshold-form auto`).
+        let model: LoweredModel
+        do { model = try ThresholdFormChoice.apply(.auto, to: lowered.model).model } catch {
+            throw .point("\(inputs.graph.name) at \(point.label): \(error)")
+        }
         if let largest = RTLSize.exceeding(maxRTLSize, in: model).first {
             throw .point("layer '\(largest.op)': its Verilog would be about \(largest.terms) terms, above the limit of \(maxRTLSize)")
         }
