@@ -24,6 +24,8 @@ public final class Interrupts: @unchecked Sendable {
     private let lock = NSLock()
     private var groups: Set<pid_t> = []
     private var folders: [UInt64: String] = [:]
+    /// Tools being started whose process group is not known yet.
+    private var launching: Set<UInt64> = []
     private var nextToken: UInt64 = 0
     private var sources: [DispatchSourceSignal] = []
     private var stopping = false
@@ -46,8 +48,30 @@ public final class Interrupts: @unchecked Sendable {
         }
     }
 
-    /// A running tool's process group.
-    public func add(processGroup: pid_t) { lock.withLock { _ = groups.insert(processGroup) } }
+    /// A tool is about to start. Until its group is added
+    /// (``add(processGroup:launch:)``) or the launch ends (``endLaunch(_:)``),
+    /// an interrupt waits for it, a few seconds at most, before it stops the
+    /// tools: a tool started just before the signal, whose group was not
+    /// registered yet (the task that registers it can wait for a thread of
+    /// a busy pool), is stopped with the others instead of outliving us.
+    public func beginLaunch() -> UInt64 {
+        lock.withLock {
+            nextToken += 1
+            launching.insert(nextToken)
+            return nextToken
+        }
+    }
+
+    /// A running tool's process group, from the launch that started it.
+    public func add(processGroup: pid_t, launch: UInt64) {
+        lock.withLock {
+            groups.insert(processGroup)
+            launching.remove(launch)
+        }
+    }
+
+    /// The launch is over (its group added, or the tool never started).
+    public func endLaunch(_ launch: UInt64) { lock.withLock { _ = launching.remove(launch) } }
     public func remove(processGroup: pid_t) { lock.withLock { _ = groups.remove(processGroup) } }
     /// Whether a running tool's process group is registered (tests wait for it).
     public func isTracking(processGroup: pid_t) -> Bool { lock.withLock { groups.contains(processGroup) } }
@@ -73,11 +97,14 @@ public final class Interrupts: @unchecked Sendable {
         while lock.withLock({ stopping }) { usleep(50_000) }
     }
 
+    /// How long an interrupt waits for tools being started to register.
+    static let launchWait: TimeInterval = 5
+
     private func terminate(signal sig: Int32) {
-        let (running, scratch) = lock.withLock { () -> (Set<pid_t>, [String]) in
-            stopping = true
-            return (groups, Array(folders.values))
-        }
+        lock.withLock { stopping = true }
+        let launched = Date().addingTimeInterval(Self.launchWait)
+        while Date() < launched, lock.withLock({ !launching.isEmpty }) { usleep(5_000) }
+        let (running, scratch) = lock.withLock { (groups, Array(folders.values)) }
         for g in running { kill(-g, SIGTERM) }
         if !running.isEmpty {
             let deadline = Date().addingTimeInterval(0.5)

@@ -145,13 +145,15 @@ public enum ToolRunner {
     /// (make's compiler, verilator's perl) is found where ours would be.
     static func execute(_ path: String, _ arguments: [String], directory: String?, options: PlatformOptions,
                         started: @escaping @Sendable (pid_t) -> Void) async throws -> ExecutionRecord {
+        let launch = Interrupts.shared.beginLaunch()
+        defer { Interrupts.shared.endLaunch(launch) }
         let result = try await Subprocess.run(
             .path(FilePath(path)), arguments: Arguments(arguments),
             environment: .inherit.updating(["PATH": ToolLookup.childSearchPath()]),
             workingDirectory: directory.map { FilePath($0) }, platformOptions: options,
             input: .none, output: .string(limit: 64 << 20), error: .string(limit: 64 << 20)
         ) { execution in
-            Interrupts.shared.add(processGroup: execution.processIdentifier.value)
+            Interrupts.shared.add(processGroup: execution.processIdentifier.value, launch: launch)
             started(execution.processIdentifier.value)
         }
         Interrupts.shared.remove(processGroup: result.processIdentifier.value)
