@@ -27,8 +27,7 @@ import Glibc
         // A stand-in for the tool that records its pid and a child's, then hangs.
         let pids = root.appendingPathComponent("pids").path
         let fake = root.appendingPathComponent("bin/\(tool)").path
-        try Data("#!/bin/sh\nsleep 300 &\necho $$ $! > \(pids).tmp\nmv \(pids).tmp \(pids)\nwait\n".utf8).write(to: URL(fileURLWithPath: fake))
-        chmod(fake, 0o755)
+        try writeExecutable(fake, "#!/bin/sh\nsleep 300 &\necho $$ $! > \(pids).tmp\nmv \(pids).tmp \(pids)\nwait\n")
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = root.appendingPathComponent("bin").path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         env["TMPDIR"] = root.appendingPathComponent("tmp").path
