@@ -15,9 +15,7 @@ import Glibc
         for d in ["bin", "tmp", "cache"] { try fm.createDirectory(at: root.appendingPathComponent(d), withIntermediateDirectories: true) }
         // A stand-in yosys: answers -V, hangs on a synthesis.
         let fake = root.appendingPathComponent("bin/yosys").path
-        try Data("#!/bin/sh\nif [ \"$1\" = -V ]; then echo 'Yosys 0.23 (stand-in)'; exit 0; fi\nexec sleep 3600\n".utf8)
-            .write(to: URL(fileURLWithPath: fake))
-        chmod(fake, 0o755)
+        try writeExecutable(fake, "#!/bin/sh\nif [ \"$1\" = -V ]; then echo 'Yosys 0.23 (stand-in)'; exit 0; fi\nexec sleep 3600\n")
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = root.appendingPathComponent("bin").path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         env["TMPDIR"] = root.appendingPathComponent("tmp").path
